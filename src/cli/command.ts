@@ -1,0 +1,18 @@
+import type { Writable } from 'node:stream';
+
+/** What every command receives; tests build one to run a command in-process. */
+export interface CommandContext {
+  /** Arguments after the command name. */
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+/** A command module in src/cli/commands/<name>.ts exports `command`. Returns the exit code. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(context: CommandContext): Promise<number>;
+}

@@ -1,0 +1,25 @@
+import { loadConfig } from '../../config/loadConfig.js';
+import { Engine } from '../../engine/engine.js';
+import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
+import { listFiles } from '../../sources/files.js';
+import type { Command } from '../command.js';
+import { emitReport } from '../emitReport.js';
+import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
+
+export const command: Command = {
+  summary: 'scan files on disk (tracked and untracked-not-ignored inside a git work tree)',
+  usage: `Usage: keyfence scan [PATH...] [options]
+
+Scans files on disk (default: the current directory). Inside a git work tree it scans tracked files
+and untracked files that are not ignored; --no-git scans every file under PATH.
+
+      --no-git             scan every file under PATH, ignoring git
+${SCAN_OPTIONS_HELP}`,
+  async run(context) {
+    const { options, values, positionals } = parseCommandArgs(context.args, { 'no-git': { type: 'boolean' } }, 'scan');
+    const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
+    const engine = new Engine(loadConfig(set.root, options.config));
+    const result = await scanFiles(engine, set);
+    return emitReport(context, options, engine, { findings: result.findings, stats: result.stats, notes: skipNotes(result.skipped) });
+  },
+};

@@ -1,0 +1,53 @@
+import type { Command, CommandContext } from './command.js';
+import { UserError } from './errors.js';
+import { VERSION } from '../version.js';
+
+/** Commands load on demand, so `keyfence staged` never pays for the workflow parser or octokit. */
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  scan: () => import('./commands/scan.js'),
+  rules: () => import('./commands/rules.js'),
+};
+
+/** Registered by commands that exist; the help lists them in this order. */
+const ORDER = ['scan', 'staged', 'diff', 'history', 'workflows', 'audit', 'baseline', 'init', 'rules', 'config'];
+
+async function help(): Promise<string> {
+  const lines = ['Usage: keyfence <command> [options]', '', 'Commands:'];
+  for (const name of ORDER) {
+    const load = COMMANDS[name];
+    if (!load) continue;
+    lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
+  }
+  lines.push('', 'Run `keyfence <command> --help` for a command\'s options.', 'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or runtime error.');
+  return `${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[], context: Omit<CommandContext, 'args'>): Promise<number> {
+  const [name, ...args] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      context.stdout.write(await help());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v' || name === 'version') {
+      context.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const load = COMMANDS[name];
+    if (!load) throw new UserError(`unknown command "${name}"`, 'run `keyfence --help` for the list of commands');
+    const { command } = await load();
+    if (args.includes('--help') || args.includes('-h')) {
+      context.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run({ ...context, args });
+  } catch (error) {
+    if (error instanceof UserError || (error as { where?: string }).where !== undefined) {
+      context.stderr.write(`keyfence: ${(error as Error).message}\n`);
+      if (error instanceof UserError && error.hint) context.stderr.write(`  hint: ${error.hint}\n`);
+      return 2;
+    }
+    context.stderr.write(`keyfence: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}

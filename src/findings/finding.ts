@@ -1,0 +1,89 @@
+/** The vocabulary every stage shares. Values are fixed by the public interface (shared/interface.md). */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = [
+  'live-key',
+  'generic-secret',
+  'prod-host',
+  'env-crossover',
+  'fixture',
+  'echo-leak',
+  'workflow',
+  'github-settings',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const ENVIRONMENTS = ['development', 'test', 'staging', 'production', 'ci', 'unknown'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Higher number = more severe; used by --fail-on and for sorting. */
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  /** ISO 8601 */
+  date: string;
+}
+
+/** A place in a file. Lines and columns are 1-based; endColumn is exclusive. */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Short label shown next to extra locations ("this trigger", "also in production"). */
+  label?: string;
+  commit?: CommitInfo;
+}
+
+/**
+ * A finding as the engine produces it. `secret` holds the raw matched value and must never reach a
+ * reporter: the redaction stage (findings/redact.ts) turns Finding into ReportFinding.
+ */
+export interface Finding extends Location {
+  ruleId: string;
+  category: Category;
+  severity: Severity;
+  message: string;
+  environment: Environment;
+  /** Raw value; empty for findings that have no secret (workflow, settings). */
+  secret: string;
+  /** Stable, keyed hash: see findings/fingerprint.ts. */
+  fingerprint: string;
+  /** Further places that belong to this finding (the other environment of a crossover, a trigger). */
+  related?: Location[];
+  /** The source line, untrimmed, used by inline suppressions; never reported. */
+  lineText?: string;
+  /** The line above, when the source has it, for `keyfence-ignore-next-line`; never reported. */
+  previousLineText?: string;
+}
+
+/** What reporters receive: the secret is redacted unless --show-secrets was given. */
+export interface ReportFinding extends Omit<Finding, 'secret' | 'lineText' | 'previousLineText' | 'commit'> {
+  secret: string;
+  commit?: string;
+  author?: string;
+  date?: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  commits: number;
+  durationMs: number;
+  /** Files passed over, with why (binary, too large, unreadable). */
+  skipped?: number;
+}
+
+export interface Report {
+  findings: ReportFinding[];
+  stats: ScanStats;
+  /** One-line notes for the user: skipped files, a shallow clone, a check the token could not make. */
+  notes: string[];
+}

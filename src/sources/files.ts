@@ -1,0 +1,83 @@
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import { UserError } from '../cli/errors.js';
+import type { Fragment, Skipped } from './fragment.js';
+import { findRepoRoot, git } from './git.js';
+
+/** The files a `scan` covers, relative to `root`, with forward slashes. */
+export interface FileSet {
+  root: string;
+  files: string[];
+  inRepository: boolean;
+}
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * Inside a git work tree: tracked files plus untracked files that are not ignored, under PATHs.
+ * Elsewhere, or with `noGit`: every regular file under PATHs (no .git folders).
+ */
+export async function listFiles(paths: string[], cwd: string, noGit = false): Promise<FileSet> {
+  const targets = (paths.length ? paths : ['.']).map((p) => resolve(cwd, p));
+  for (const target of targets) {
+    try {
+      await stat(target);
+    } catch {
+      throw new UserError(`${relative(cwd, target) || target} does not exist`, 'give a file or directory to scan');
+    }
+  }
+  const root = noGit ? undefined : await findRepoRoot(targets[0]!);
+  if (root) {
+    const pathspecs = targets.map((t) => toPosix(relative(root, t)) || '.');
+    const outside = pathspecs.find((p) => p.startsWith('..') || isAbsolute(p));
+    if (outside) throw new UserError(`${outside} is outside the repository at ${root}`, 'scan paths of one repository at a time, or use --no-git');
+    const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...pathspecs.map((p) => `:(literal)${p}`)], root);
+    const files = out.toString('utf8').split('\0').filter(Boolean);
+    return { root, files: [...new Set(files)].sort(), inRepository: true };
+  }
+  // One PATH: paths relative to it. Several: relative to the working directory.
+  const base = targets.length === 1 && (await stat(targets[0]!)).isDirectory() ? targets[0]! : cwd;
+  const files = new Set<string>();
+  for (const target of targets) {
+    if ((await stat(target)).isFile()) {
+      files.add(toPosix(relative(base, target)));
+      continue;
+    }
+    const found = await fg('**/*', { cwd: target, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**'], suppressErrors: true });
+    for (const f of found) files.add(toPosix(relative(base, resolve(target, f))));
+  }
+  return { root: base, files: [...files].sort(), inRepository: false };
+}
+
+/** Bytes sniffed for a NUL to call a file binary, as git does. */
+const SNIFF = 8000;
+
+/** Reads one file as a fragment, or says why it was skipped. Never follows a symlink. */
+export async function readFileFragment(root: string, file: string, maxSize: number): Promise<Fragment | Skipped | undefined> {
+  const path = resolve(root, file);
+  let info;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    // Tracked but deleted in the work tree: nothing to scan.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { file, reason: 'unreadable', detail: (error as Error).message };
+  }
+  if (info.isSymbolicLink()) return { file, reason: 'symlink' };
+  if (info.isDirectory()) return { file, reason: 'submodule' };
+  if (!info.isFile()) return undefined;
+  if (info.size > maxSize) return { file, reason: 'too-large', detail: `${info.size} bytes` };
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(path);
+  } catch (error) {
+    return { file, reason: 'unreadable', detail: (error as Error).message };
+  }
+  if (isBinary(buffer)) return { file, reason: 'binary' };
+  return { file, text: buffer.toString('utf8'), firstLine: 1 };
+}
+
+export function isBinary(buffer: Buffer): boolean {
+  return buffer.subarray(0, SNIFF).includes(0);
+}
