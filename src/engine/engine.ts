@@ -43,4 +43,12 @@ export class Engine {
   scan(fragment: Fragment, environment = this.environmentOf(fragment.file, fragment.text)): Finding[] {
     return this.scanner.scan(fragment, environment);
   }
+
+  /**
+   * Findings that need every fragment of a run (one secret reused across environments). Every
+   * command calls this once, after its last `scan`, and reports what it returns with the rest.
+   */
+  finish(): Finding[] {
+    return [];
+  }
 }

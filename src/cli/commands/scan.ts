@@ -20,6 +20,6 @@ ${SCAN_OPTIONS_HELP}`,
     const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
     const engine = new Engine(loadConfig(set.root, options.config));
     const result = await scanFiles(engine, set);
-    return emitReport(context, options, engine, { findings: result.findings, stats: result.stats, notes: skipNotes(result.skipped) });
+    return emitReport(context, options, engine, { findings: [...result.findings, ...engine.finish()], stats: result.stats, notes: skipNotes(result.skipped) });
   },
 };
