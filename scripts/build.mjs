@@ -20,7 +20,7 @@ const rules = readdirSync('rules')
 writeFileSync('dist/rules.json', JSON.stringify(rules));
 
 await build({
-  entryPoints: { cli: 'src/cli/bin.ts' },
+  entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Finding, ScanStats } from '../findings/finding.js';
-import { readFileFragment, type FileSet } from '../sources/files.js';
+import type { FileSet } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Engine } from './engine.js';
-
-/** Files read ahead while the engine matches the ones already read. */
-const READ_AHEAD = 32;
+import { scanBatch, type BatchResult } from './scanBatch.js';
 
 export interface FileScanResult {
   findings: Finding[];
@@ -12,35 +14,63 @@ export interface FileScanResult {
   skipped: Skipped[];
 }
 
-/** Scans a set of files on disk: reads them concurrently and matches each as it arrives. */
-export async function scanFiles(engine: Engine, set: FileSet): Promise<FileScanResult> {
+/** Below this many files a worker's start-up (~40 ms) costs more than it saves. */
+const PARALLEL_FROM_FILES = 400;
+const BATCH_FILES = 64;
+
+/**
+ * Scans a set of files on disk. Small sets run in-process; large ones are spread over worker
+ * threads, one per core, fed small batches so one slow file cannot leave a core idle.
+ */
+export async function scanFiles(engine: Engine, set: FileSet, threads = defaultThreads()): Promise<FileScanResult> {
   const started = performance.now();
-  const findings: Finding[] = [];
-  const skipped: Skipped[] = [];
-  let files = 0;
-  let bytes = 0;
-  const maxSize = engine.config.maxFileSize;
+  const workerUrl = new URL('./worker.js', import.meta.url);
+  const parallel = threads > 1 && set.files.length >= PARALLEL_FROM_FILES && existsSync(fileURLToPath(workerUrl));
+  const results = parallel
+    ? await scanInWorkers(engine, set, threads, workerUrl)
+    : [await scanBatch(engine, { root: set.root, files: set.files })];
+  const findings = results.flatMap((r) => r.findings);
+  const skipped = results.flatMap((r) => r.skipped);
+  const files = results.reduce((n, r) => n + r.files, 0);
+  const bytes = results.reduce((n, r) => n + r.bytes, 0);
+  return { findings, skipped, stats: { files, bytes, commits: 0, durationMs: Math.round(performance.now() - started), skipped: skipped.length } };
+}
+
+function defaultThreads(): number {
+  const fromEnv = Number(process.env.KEYFENCE_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 8);
+}
+
+async function scanInWorkers(engine: Engine, set: FileSet, threads: number, url: URL): Promise<BatchResult[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < set.files.length; i += BATCH_FILES) batches.push(set.files.slice(i, i + BATCH_FILES));
+  const results: BatchResult[] = [];
   let next = 0;
-  const worker = async () => {
-    while (next < set.files.length) {
-      const file = set.files[next++]!;
-      const result = await readFileFragment(set.root, file, maxSize);
-      if (!result) continue;
-      if ('reason' in result) {
-        skipped.push(result);
-        continue;
-      }
-      files++;
-      bytes += Buffer.byteLength(result.text);
-      for (const f of engine.scan(result)) findings.push(f);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, set.files.length) }, worker));
-  return {
-    findings,
-    skipped,
-    stats: { files, bytes, commits: 0, durationMs: Math.round(performance.now() - started), skipped: skipped.length },
-  };
+  const runWorker = () =>
+    new Promise<void>((resolve, reject) => {
+      const worker = new Worker(url, { workerData: { config: engine.config } });
+      const feed = () => {
+        const batch = batches[next++];
+        if (batch === undefined) {
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        worker.postMessage({ root: set.root, files: batch });
+      };
+      worker.on('message', (message: { ok: true; result: BatchResult } | { ok: false; error: string }) => {
+        if (!message.ok) {
+          void worker.terminate();
+          reject(new Error(`scan worker failed: ${message.error}`));
+          return;
+        }
+        results.push(message.result);
+        feed();
+      });
+      worker.on('error', reject);
+      feed();
+    });
+  await Promise.all(Array.from({ length: Math.min(threads, batches.length) }, runWorker));
+  return results;
 }
 
 /** One note per kind of skip, naming a few files, so a large tree does not flood the report. */

@@ -75,7 +75,7 @@ export async function readFileFragment(root: string, file: string, maxSize: numb
     return { file, reason: 'unreadable', detail: (error as Error).message };
   }
   if (isBinary(buffer)) return { file, reason: 'binary' };
-  return { file, text: buffer.toString('utf8'), firstLine: 1 };
+  return { file, text: buffer.toString('utf8'), firstLine: 1, bytes: buffer.length };
 }
 
 export function isBinary(buffer: Buffer): boolean {

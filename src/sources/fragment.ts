@@ -16,6 +16,8 @@ export interface Fragment {
   /** Line number in `file` of each line of `text`, when lines are not consecutive (diff hunks). */
   lineNumbers?: number[];
   commit?: CommitInfo;
+  /** Size in bytes on disk or in git, for throughput stats (text.length counts UTF-16 units). */
+  bytes?: number;
 }
 
 /** A file a source passed over, with the reason shown in notes and stats. */

@@ -26,8 +26,8 @@ export function runGit(args: string[], cwd: string, input?: string): Promise<Git
     const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnv() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new UserError('git was not found on PATH', 'install git, or use --no-git to scan plain files') : error),
     );
