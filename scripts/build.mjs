@@ -31,6 +31,8 @@ await build({
   minifyWhitespace: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // recheck finds its native checker binary relative to its own package: load it from node_modules.
+  external: ['recheck'],
   define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
 });
