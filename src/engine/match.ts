@@ -24,10 +24,19 @@ export function matchRule(rule: CompiledRule, ruleIndex: number, text: string, h
     return;
   }
   let coveredUntil = -1;
+  // Hits are ascending, so the line of the previous hit is reused, and finding the next line's
+  // bounds never scans text twice: minified files with thousands of hits on one line stay linear.
+  let lineFrom = 0;
+  let lineTo = -1;
   for (const hit of hits) {
     if (hit < coveredUntil) continue;
-    let start = lineStart(text, hit);
-    let end = lineEnd(text, hit);
+    if (hit > lineTo) {
+      lineFrom = text.lastIndexOf('\n', hit - 1) + 1;
+      const nl = text.indexOf('\n', hit);
+      lineTo = nl === -1 ? text.length : nl;
+    }
+    let start = lineFrom;
+    let end = lineTo;
     if (end - start > LONG_LINE) {
       start = Math.max(start, hit - WINDOW, coveredUntil);
       end = Math.min(end, hit + WINDOW);
@@ -39,11 +48,6 @@ export function matchRule(rule: CompiledRule, ruleIndex: number, text: string, h
 
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-function lineEnd(text: string, offset: number): number {
-  const nl = text.indexOf('\n', offset);
-  return nl === -1 ? text.length : nl;
 }
 
 function runRegex(rule: CompiledRule, ruleIndex: number, text: string, from: number, to: number, out: Candidate[]): void {

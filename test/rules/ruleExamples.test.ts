@@ -20,6 +20,27 @@ describe('the rule pack', () => {
     expect(sourced.length).toBeGreaterThan(0);
   });
 
+  /**
+   * The prefilter wakes a rule only where one of its keywords occurs, so a keyword that is common in
+   * ordinary code (`ac`, `token`, `|`) makes the rule run everywhere. Provider rules must use
+   * keywords that real source code rarely contains; TypeScript's compiler (9 MB of real code,
+   * shipped in node_modules) is the yardstick.
+   */
+  it('uses selective keywords for provider rules', () => {
+    const code = readFileSync(new URL('../../node_modules/typescript/lib/typescript.js', import.meta.url), 'utf8').toLowerCase();
+    const common: string[] = [];
+    for (const { spec } of sourced) {
+      for (const keyword of spec.keywords) {
+        if (keyword.length < 3) common.push(`${spec.id}: "${keyword}" is shorter than 3 characters`);
+        if (spec.category === 'generic-secret') continue;
+        let count = 0;
+        for (let i = code.indexOf(keyword.toLowerCase()); i !== -1 && count < 64; i = code.indexOf(keyword.toLowerCase(), i + 1)) count++;
+        if (count >= 64) common.push(`${spec.id}: "${keyword}" occurs ${count}+ times in typescript.js`);
+      }
+    }
+    expect(common).toEqual([]);
+  });
+
   it('uses every rule id once', () => {
     const seen = new Map<string, string>();
     for (const { spec, origin } of sourced) {
