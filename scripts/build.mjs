@@ -1,14 +1,19 @@
 // Builds what `npx keyfence` runs: one ESM bundle with lazily loaded chunks (so the pre-commit hook
 // loads no more than it uses) and the rule pack pre-parsed to JSON without its examples.
+//
+// The build writes into a fresh folder and moves each file into dist/ with an atomic rename, so a
+// keyfence process (or a test run) started from the old bundle never sees half of the new one.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-for (const f of readdirSync('dist', { withFileTypes: true }).filter(() => true)) {
-  if (f.name !== 'action.js') rmSync(`dist/${f.name}`, { recursive: true, force: true });
-}
 mkdirSync('dist', { recursive: true });
+const staging = mkdtempSync(join('dist', '.build-'));
 
 const rules = readdirSync('rules')
   .filter((f) => f.endsWith('.yml'))
@@ -17,22 +22,35 @@ const rules = readdirSync('rules')
     const data = parse(readFileSync(`rules/${file}`, 'utf8'));
     return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({ spec, origin: `rules/${file}` }));
   });
-writeFileSync('dist/rules.json', JSON.stringify(rules));
+writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
 
-await build({
-  entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  chunkNames: '[name]-[hash]',
-  minifyWhitespace: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  // recheck finds its native checker binary relative to its own package: load it from node_modules.
-  external: ['recheck'],
-  define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
-});
+try {
+  await build({
+    entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: '[name]-[hash]',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // recheck finds its native checker binary relative to its own package: load it from node_modules.
+    external: ['recheck'],
+    define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
+  });
+  // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
+  const built = readdirSync(staging).sort((a, b) => Number(a === 'cli.js' || a === 'worker.js') - Number(b === 'cli.js' || b === 'worker.js'));
+  for (const file of built) renameSync(join(staging, file), join('dist', file));
+  // Chunks of earlier builds go once no process can still be loading them.
+  const keep = new Set([...built, 'action.js']);
+  for (const file of readdirSync('dist')) {
+    const path = join('dist', file);
+    if (keep.has(file) || file.startsWith('.build-')) continue;
+    if (Date.now() - statSync(path).mtimeMs > 10 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+  }
+} finally {
+  rmSync(staging, { recursive: true, force: true });
+}
