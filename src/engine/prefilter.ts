@@ -1,79 +1,116 @@
 import type { CompiledRule } from './compiledRule.js';
 
-/** A keyword that contains a searched one: found by checking around each hit of the shorter. */
-interface Superstring {
-  keyword: string;
-  /** Where the searched keyword sits inside this one. */
-  offset: number;
+/** A keyword ending in a state of the automaton: its length and the rules it wakes. */
+interface Output {
+  length: number;
   rules: number[];
 }
 
 /**
- * One pass over the text for every rule's keywords at once, so text without any keyword costs a
- * single scan instead of one regex per rule. Reports, per rule, where its keywords occur.
- *
- * Only keywords that contain no other keyword are searched for (`token` rather than also
- * `auth_token`, `npm_auth_token`, …): a smaller alternation runs faster, and a longer keyword is
- * confirmed by comparing the text around each hit of the shorter one it contains.
+ * One pass over the text for every rule's keywords at once (Aho–Corasick), so text without any
+ * keyword costs a single scan instead of one regex per rule. Reports, per rule, where its keywords
+ * occur. The automaton works on a small alphabet (the characters keywords use, case folded) with a
+ * dense transition table, which keeps its inner loop to two array reads per character: about twice
+ * the speed of V8's regex engine on an alternation of a few hundred literals.
  */
 export class Prefilter {
-  private readonly pattern: RegExp | undefined;
-  private readonly rulesOf = new Map<string, number[]>();
-  private readonly superstringsOf = new Map<string, Superstring[]>();
+  /** Character code (< 128) -> alphabet class; 0 for characters no keyword uses. */
+  private readonly classes = new Uint8Array(128);
+  /** state * stride + class -> next state * stride. */
+  private readonly table: Int32Array;
+  /** Per state (indexed by state * stride): outputs, or undefined. */
+  private readonly outputs: Array<Output[] | undefined>;
   /** Rules with no keyword: they run on every fragment. */
   readonly alwaysOn: number[] = [];
 
   constructor(rules: readonly CompiledRule[]) {
-    const direct = new Map<string, number[]>();
+    const rulesOf = new Map<string, number[]>();
     rules.forEach((rule, index) => {
       if (rule.keywords.length === 0) this.alwaysOn.push(index);
-      for (const keyword of new Set(rule.keywords)) direct.set(keyword, [...(direct.get(keyword) ?? []), index]);
+      for (const keyword of new Set(rule.keywords)) rulesOf.set(keyword, [...(rulesOf.get(keyword) ?? []), index]);
     });
-    const keywords = [...direct.keys()];
-    const searched = keywords.filter((k) => !keywords.some((other) => other !== k && k.includes(other)));
-    for (const s of searched) {
-      this.rulesOf.set(s, direct.get(s)!);
-      const supers: Superstring[] = [];
-      for (const k of keywords) {
-        if (k === s) continue;
-        for (let at = k.indexOf(s); at !== -1; at = k.indexOf(s, at + 1)) supers.push({ keyword: k, offset: at, rules: direct.get(k)! });
+    const keywords = [...rulesOf.keys()].sort();
+    let alphabet = 1;
+    for (const k of keywords) {
+      for (let i = 0; i < k.length; i++) {
+        const c = k.charCodeAt(i);
+        if (c >= 128) throw new Error(`keyword "${k}" holds a non-ASCII character; keywords must be ASCII`);
+        if (this.classes[c] === 0) this.classes[c] = alphabet++;
       }
-      this.superstringsOf.set(s, supers);
     }
-    if (searched.length > 0) {
-      const escaped = searched.sort().map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      this.pattern = new RegExp(escaped.join('|'), 'gi');
+    for (let c = 65; c <= 90; c++) this.classes[c] = this.classes[c | 32]!;
+    let stride = 1;
+    while (stride < alphabet) stride <<= 1;
+
+    // The trie of keywords, then failure links breadth-first, folded into one dense table.
+    const children: Int32Array[] = [new Int32Array(alphabet).fill(-1)];
+    const own: Output[][] = [[]];
+    for (const k of keywords) {
+      let state = 0;
+      for (let i = 0; i < k.length; i++) {
+        const c = this.classes[k.charCodeAt(i)]!;
+        if (children[state]![c] === -1) {
+          children[state]![c] = children.length;
+          children.push(new Int32Array(alphabet).fill(-1));
+          own.push([]);
+        }
+        state = children[state]![c]!;
+      }
+      own[state]!.push({ length: k.length, rules: rulesOf.get(k)! });
     }
+    const states = children.length;
+    const fail = new Int32Array(states);
+    const table = new Int32Array(states * stride);
+    const outputs: Array<Output[] | undefined> = new Array(states * stride);
+    const queue: number[] = [];
+    for (let c = 0; c < alphabet; c++) {
+      const t = children[0]![c]!;
+      table[c] = t > 0 ? t * stride : 0;
+      if (t > 0) queue.push(t);
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const s = queue[head]!;
+      const merged = [...own[s]!, ...(outputs[fail[s]! * stride] ?? [])];
+      if (merged.length) outputs[s * stride] = merged;
+      for (let c = 0; c < alphabet; c++) {
+        const t = children[s]![c]!;
+        if (t === -1) {
+          table[s * stride + c] = table[fail[s]! * stride + c]!;
+        } else {
+          fail[t] = table[fail[s]! * stride + c]! / stride;
+          table[s * stride + c] = t * stride;
+          queue.push(t);
+        }
+      }
+    }
+    this.table = table;
+    this.outputs = outputs;
   }
 
-  /** Offsets of keyword hits per rule index, ascending. Rules without keywords are not included. */
+  /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
   hits(text: string): Map<number, number[]> {
     const byRule = new Map<number, number[]>();
-    const pattern = this.pattern;
-    if (!pattern) return byRule;
-    const add = (rules: number[], at: number) => {
-      for (const r of rules) {
-        const list = byRule.get(r);
-        if (list === undefined) byRule.set(r, [at]);
-        else if (list[list.length - 1] !== at) list.push(at);
-      }
-    };
+    const { classes, table, outputs } = this;
     let unordered = false;
-    pattern.lastIndex = 0;
-    let match: RegExpExecArray | null;
-    while ((match = pattern.exec(text)) !== null) {
-      const found = match[0].toLowerCase();
-      const at = match.index;
-      add(this.rulesOf.get(found)!, at);
-      for (const s of this.superstringsOf.get(found)!) {
-        const start = at - s.offset;
-        if (start < 0 || start + s.keyword.length > text.length) continue;
-        if (text.slice(start, start + s.keyword.length).toLowerCase() !== s.keyword) continue;
-        add(s.rules, start);
-        unordered ||= s.offset > 0;
+    let state = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      const c = text.charCodeAt(i);
+      state = table[state + (c < 128 ? classes[c]! : 0)]!;
+      const found = outputs[state];
+      if (found === undefined) continue;
+      for (const { length, rules } of found) {
+        const at = i - length + 1;
+        for (const r of rules) {
+          const list = byRule.get(r);
+          if (list === undefined) byRule.set(r, [at]);
+          else {
+            const last = list[list.length - 1]!;
+            if (last === at) continue;
+            if (at < last) unordered = true;
+            list.push(at);
+          }
+        }
       }
-      // Step one character, not past the match, so overlapping keywords are all seen.
-      pattern.lastIndex = at + 1;
     }
     if (unordered) for (const list of byRule.values()) list.sort((a, b) => a - b);
     return byRule;

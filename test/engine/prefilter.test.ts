@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileRule } from '../../src/engine/compiledRule.js';
+import { Prefilter } from '../../src/engine/prefilter.js';
+
+function rulesWith(keywordSets: string[][]) {
+  return keywordSets.map((keywords, i) =>
+    compileRule({ id: `r${i}`, description: 'test', category: 'live-key', severity: 'high', keywords, regex: 'x', examples: { match: [], noMatch: [] } }, 'test'),
+  );
+}
+
+/** The obvious, slow answer: every occurrence of every keyword, case-insensitively. */
+function naiveHits(keywordSets: string[][], text: string): Map<number, number[]> {
+  const lower = text.toLowerCase();
+  const out = new Map<number, number[]>();
+  keywordSets.forEach((keywords, rule) => {
+    const at = new Set<number>();
+    for (const k of keywords) for (let i = lower.indexOf(k); i !== -1; i = lower.indexOf(k, i + 1)) at.add(i);
+    if (at.size) out.set(rule, [...at].sort((a, b) => a - b));
+  });
+  return out;
+}
+
+describe('Prefilter', () => {
+  it('finds overlapping and nested keywords, case-insensitively', () => {
+    const sets = [['token'], ['auth_token'], ['sk_live_'], ['sk_'], ['ken_a']];
+    const hits = new Prefilter(rulesWith(sets)).hits('x = AUTH_TOKEN_A; y = "sk_live_123"');
+    expect(hits).toEqual(naiveHits(sets, 'x = AUTH_TOKEN_A; y = "sk_live_123"'));
+    expect(hits.get(0)).toEqual([9]);
+    expect(hits.get(1)).toEqual([4]);
+    expect(hits.get(4)).toEqual([11]);
+  });
+
+  it('agrees with a naive search on random keywords and text', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', '_', '-', 'A', 'B', '.', 'é', '\n');
+    const word = fc.string({ unit: alphabet, minLength: 1, maxLength: 5 }).map((w) => w.toLowerCase().replace(/é/g, 'e'));
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.string({ unit: alphabet, maxLength: 200 }), (sets, text) => {
+        expect(new Prefilter(rulesWith(sets)).hits(text)).toEqual(naiveHits(sets, text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('runs keyword-less rules on every fragment', () => {
+    const prefilter = new Prefilter(rulesWith([[], ['abc']]));
+    expect(prefilter.alwaysOn).toEqual([0]);
+    expect(prefilter.hits('nothing here').size).toBe(0);
+  });
+});
