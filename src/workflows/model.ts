@@ -18,6 +18,7 @@ import {
   type YScalar,
 } from './yamlNodes.js';
 import type { Severity } from '../findings/finding.js';
+import { COMPOSITE_JOB_ID } from './check.js';
 
 /** A string value with its `${{ }}` expressions parsed and positioned. */
 export interface TString {
@@ -169,6 +170,7 @@ class Builder {
   readonly model: WorkflowModel;
   private readonly strings = new Map<YScalar, TString>();
   private readonly seenDiagnostics = new Set<string>();
+  private readonly diagnosticCount = new Map<string, number>();
 
   constructor(file: string, text: string) {
     const parsed = parseYaml(text);
@@ -186,7 +188,12 @@ class Builder {
       diagnostics: [],
     };
     for (const p of parsed.problems) {
-      this.diag(p.span, `YAML error: ${p.message}`, p.code === 'DUPLICATE_KEY' ? 'medium' : 'medium', `yaml:${p.code}:${p.message}`);
+      if (p.code === 'DUPLICATE_KEY') {
+        const key = /^[^:\n]*/.exec(text.slice(p.span.start))?.[0].trim() ?? '';
+        this.diag(p.span, `duplicate key \`${key}\`: GitHub rejects a mapping with the same key twice`, 'medium', `yaml:duplicate:${key}`);
+      } else {
+        this.diag(p.span, `YAML error: ${p.message}`, 'medium', `yaml:${p.code}:${p.message}`);
+      }
     }
     if (parsed.root === null) {
       if (parsed.problems.length === 0) {
@@ -205,7 +212,10 @@ class Builder {
     const k = `${span.start}:${what}`;
     if (this.seenDiagnostics.has(k)) return;
     this.seenDiagnostics.add(k);
-    this.model.diagnostics.push({ span, message, severity, what });
+    // The same problem twice in a file (e.g. one bad expression in two steps) keeps two fingerprints.
+    const n = (this.diagnosticCount.get(what) ?? 0) + 1;
+    this.diagnosticCount.set(what, n);
+    this.model.diagnostics.push({ span, message, severity, what: n > 1 ? `${what}#${n}` : what });
   }
 
   /** The template string for a scalar, parsing its expressions once. */
@@ -362,7 +372,7 @@ class Builder {
       env: this.env(get(m, 'env')),
       workingDirectory: asScalar(get(m, 'working-directory'))?.text,
       strings: this.stringsUnder(m),
-      label: id ?? name ?? uses?.value ?? `#${index + 1}`,
+      label: id ?? name ?? uses?.value.trim() ?? `#${index + 1}`,
       key: id ? `id=${id}` : name ? `name=${name}#${index}` : uses ? `uses=${uses.value}#${index}` : `#${index}`,
     };
     if (!uses && !run) {
@@ -391,8 +401,9 @@ class Builder {
     if (!root) return;
     this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow');
     const onPair = getPair(root, 'on');
+    const yamlBroken = this.model.diagnostics.some((d) => d.what.startsWith('yaml:'));
     if (!onPair) {
-      this.diag(root.span, 'the workflow has no `on:` triggers', 'low', 'no-on');
+      if (!yamlBroken) this.diag(root.span, 'the workflow has no `on:` triggers', 'low', 'no-on');
     } else {
       this.model.onKey = onPair.key;
       this.model.triggers = this.triggers(onPair.value);
@@ -403,7 +414,7 @@ class Builder {
     const jobsNode = get(root, 'jobs');
     const jobs = asMap(jobsNode);
     if (!jobsNode) {
-      this.diag(root.span, 'the workflow has no `jobs:`', 'low', 'no-jobs');
+      if (!yamlBroken) this.diag(root.span, 'the workflow has no `jobs:`', 'low', 'no-jobs');
       return;
     }
     if (!jobs) {
@@ -496,7 +507,7 @@ class Builder {
     if (using !== 'composite') return;
     const runsPair = getPair(root, 'runs');
     const job: Job = {
-      id: '(composite action)',
+      id: COMPOSITE_JOB_ID,
       keyNode: runsPair!.key,
       node: runs,
       needs: [],

@@ -48,14 +48,14 @@ export function effectiveEnv(model: WorkflowModel, job: Job, step: Step): Map<st
 }
 
 /** Whether a template string's value comes from a secret (or the token), through any expression. */
-export function carriesSecret(str: TString | null | undefined, secretInputs?: Set<string>): boolean {
+export function carriesSecret(str: TString | null | undefined, secretInputs?: Set<string>, ignoreToken = false): boolean {
   if (!str) return false;
   for (const occ of str.exprs) {
     const ast = occ.parsed.ast;
     if (!ast) continue;
-    if (secretUses(ast).length > 0) return true;
+    if (secretUses(ast).some((u) => !ignoreToken || u.name !== 'GITHUB_TOKEN')) return true;
     for (const p of flowingPaths(ast)) {
-      if (p.path === 'github.token') return true;
+      if (p.path === 'github.token' && !ignoreToken) return true;
       if (secretInputs && p.path.startsWith('inputs.') && secretInputs.has(p.path.slice(7))) return true;
     }
   }
@@ -63,9 +63,9 @@ export function carriesSecret(str: TString | null | undefined, secretInputs?: Se
 }
 
 /** Env variable names (for a step) whose value comes from a secret. */
-export function secretEnvNames(model: WorkflowModel, job: Job, step: Step, secretInputs?: Set<string>): Map<string, EnvEntry> {
+export function secretEnvNames(model: WorkflowModel, job: Job, step: Step, secretInputs?: Set<string>, ignoreToken = false): Map<string, EnvEntry> {
   const out = new Map<string, EnvEntry>();
-  for (const [name, e] of effectiveEnv(model, job, step)) if (carriesSecret(e.value, secretInputs)) out.set(name, e);
+  for (const [name, e] of effectiveEnv(model, job, step)) if (carriesSecret(e.value, secretInputs, ignoreToken)) out.set(name, e);
   return out;
 }
 
@@ -171,33 +171,50 @@ function actionExecutes(step: Step): string | null {
 
 /**
  * Whether a step runs code from the workspace. With `dir` (a checkout `path:` other than the
- * workspace root), only steps that work in or name that directory count.
+ * workspace root), only what runs inside that directory counts: a working directory in it, `cd dir`
+ * before a build command, a script or local action from it, or a tool pointed at it
+ * (`npm ci --prefix dir`, `make -C dir`). Base-branch tools that merely read files from it do not.
  */
 export function stepExecutes(step: Step, job: Job, dir?: string): string | null {
   const d = dir ? normalizeDir(dir) : '';
-  if (d) {
-    const wd = normalizeDir(step.workingDirectory ?? job.defaultWorkingDirectory ?? '');
-    const inDir = wd === d || wd.startsWith(`${d}/`);
-    const uses = step.uses?.value.trim() ?? '';
-    if (uses.startsWith('./') && (normalizeDir(uses) === d || normalizeDir(uses).startsWith(`${d}/`))) return `uses the local action ${uses} from the checkout`;
-    const run = step.run?.value ?? '';
-    const named = new RegExp(`(^|[\\s"'=/(])(\\./)?${escapeRegExp(d)}(/|\\s|$|["')])`, 'm').test(run);
-    if (!inDir && !named) {
-      // `with:` inputs that point an action at the directory (e.g. working-directory: pr).
-      for (const [k, v] of step.with) if (/director|path|context|root/.test(k) && v.value && normalizeDir(v.value.value) === d) {
-        const why = actionExecutes(step);
-        if (why) return why;
-      }
-      return null;
+  if (!d) return actionExecutes(step) ?? runExecutes(step);
+  const within = (p: string): boolean => {
+    const n = normalizeDir(p.replace(/^["']|["']$/g, ''));
+    return n === d || n.startsWith(`${d}/`);
+  };
+  const wd = step.workingDirectory ?? job.defaultWorkingDirectory ?? '';
+  if (wd && within(wd)) return actionExecutes(step) ?? runExecutes(step);
+  const uses = step.uses?.value.trim() ?? '';
+  if (uses.startsWith('./') && within(uses)) return `uses the local action ${uses} from the checkout`;
+  for (const [k, v] of step.with) {
+    if (/director|path|context|root|cwd/.test(k) && v.value && within(v.value.value)) {
+      const why = actionExecutes(step);
+      if (why) return why;
     }
-    if (inDir) {
-      const why = actionExecutes(step) ?? runExecutes(step);
-      return why;
-    }
-    // The script names the directory: `cd pr && npm ci`, `bash pr/build.sh`, `npm ci --prefix pr`.
-    return runExecutes(step);
   }
-  return actionExecutes(step) ?? runExecutes(step);
+  let inDir = false;
+  for (const cmd of shellCommands(step)) {
+    const [c0, ...rest] = cmd.args;
+    if (!c0) continue;
+    if (c0 === 'cd' || c0 === 'pushd') {
+      inDir = rest[0] !== undefined && within(rest[0]);
+      continue;
+    }
+    const why = commandExecutes(cmd);
+    if (!why) continue;
+    if (inDir) return why;
+    // The program itself, or the script an interpreter runs, lives in the directory.
+    if (within(c0)) return why;
+    const base = c0.split('/').pop() ?? c0;
+    if (INTERPRETERS.has(base)) {
+      const script = rest.find((a) => !a.startsWith('-'));
+      if (script && within(script)) return why;
+      continue;
+    }
+    // A build tool pointed at the directory.
+    if (rest.some((a) => within(a) || within(a.replace(/^--?[A-Za-z-]+=/, '')))) return why;
+  }
+  return null;
 }
 
 function runExecutes(step: Step): string | null {
@@ -212,9 +229,6 @@ export function normalizeDir(p: string): string {
   return p.trim().replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '').replace(/^\$GITHUB_WORKSPACE\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Expression paths a template string can expand to. */
 export function expandedPaths(str: TString | null | undefined): string[] {

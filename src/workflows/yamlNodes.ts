@@ -72,11 +72,17 @@ export interface ParsedYaml {
 }
 
 /** Upper bounds that keep hostile input cheap: nodes visited and alias expansions. */
-const NODE_BUDGET = 200_000;
-const ALIAS_BUDGET = 10_000;
+const NODE_BUDGET = 100_000;
+const ALIAS_BUDGET = 2_000;
 const MAX_DEPTH = 256;
 
 class BudgetExceeded extends Error {}
+
+interface Budget {
+  nodes: number;
+  aliases: number;
+  resolved: Map<unknown, YamlNode | null>;
+}
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -97,7 +103,7 @@ export function parseYaml(text: string): ParsedYaml {
   for (const e of doc.errors) {
     problems.push({ span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }, message: firstLine(e.message), code: e.code });
   }
-  const budget = { nodes: NODE_BUDGET, aliases: ALIAS_BUDGET };
+  const budget: Budget = { nodes: NODE_BUDGET, aliases: ALIAS_BUDGET, resolved: new Map() };
   let root: YNode | null = null;
   try {
     root = convert(doc.contents as YamlNode | null, doc, budget, 0, text.length);
@@ -105,7 +111,7 @@ export function parseYaml(text: string): ParsedYaml {
     if (!(err instanceof BudgetExceeded)) throw err;
     problems.push({
       span: { start: 0, end: 0 },
-      message: 'YAML aliases expand to too many nodes (an alias bomb?); the file was not audited',
+      message: 'aliases expand to too many nodes (an alias bomb?); the file was not audited',
       code: 'ALIAS_BUDGET',
     });
     root = null;
@@ -131,14 +137,19 @@ function scalarText(value: unknown, source: string | undefined): string {
   return String(value);
 }
 
-function convert(node: YamlNode | null, doc: Document.Parsed, budget: { nodes: number; aliases: number }, depth: number, eof: number): YNode | null {
+function convert(node: YamlNode | null, doc: Document.Parsed, budget: Budget, depth: number, eof: number): YNode | null {
   if (node === null || node === undefined) return null;
   if (--budget.nodes < 0 || depth > MAX_DEPTH) throw new BudgetExceeded();
   if (isAlias(node)) {
     if (--budget.aliases < 0) throw new BudgetExceeded();
-    const target = node.resolve(doc);
+    // Alias.resolve walks the document: resolve each alias node once.
+    let target = budget.resolved.get(node);
+    if (target === undefined) {
+      target = (node.resolve(doc) as YamlNode | undefined) ?? null;
+      budget.resolved.set(node, target);
+    }
     if (!target) return null;
-    return convert(target as YamlNode, doc, budget, depth + 1, eof);
+    return convert(target, doc, budget, depth + 1, eof);
   }
   if (isScalar(node)) {
     const value = node.value;

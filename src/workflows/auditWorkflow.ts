@@ -1,0 +1,99 @@
+/**
+ * Audits one GitHub Actions workflow or local action: parse into the positioned model, work out
+ * per-job facts once, run every check, and turn their reports into findings. Never throws on bad
+ * input: unreadable files become `workflow-parse-error` findings.
+ */
+import type { Finding, Location } from '../findings/finding.js';
+import { fingerprint } from '../findings/fingerprint.js';
+import { analyse } from './analysis.js';
+import { defaultIsProductionEnvironment, type CheckReport, type WorkflowAuditOptions, type WorkflowCheck } from './check.js';
+import { WORKFLOW_CHECKS } from './checks/index.js';
+import { buildModel, type WorkflowModel } from './model.js';
+import type { Span } from './yamlNodes.js';
+
+export type { WorkflowAuditOptions } from './check.js';
+export { WORKFLOW_CHECKS } from './checks/index.js';
+
+/** `.github/workflows/*.yml|yaml` (at any depth in the path) and `action.yml|yaml` anywhere. */
+export function isWorkflowFile(path: string): boolean {
+  const p = path.replace(/\\/g, '/');
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(p) || /(^|\/)action\.ya?ml$/i.test(p);
+}
+
+function position(model: WorkflowModel, span: Span): Omit<Location, 'file' | 'label'> {
+  const lc = model.lineCounter;
+  const max = model.text.length;
+  const start = lc.linePos(Math.min(Math.max(span.start, 0), max));
+  const end = lc.linePos(Math.min(Math.max(span.end, span.start), max));
+  return { line: start.line, column: start.col, endLine: end.line, endColumn: end.col };
+}
+
+export function auditWorkflowFile(file: string, text: string, options: WorkflowAuditOptions = {}): Finding[] {
+  const isProductionEnvironment = options.isProductionEnvironment ?? defaultIsProductionEnvironment;
+  let model: WorkflowModel;
+  try {
+    model = buildModel(file, text);
+  } catch (err) {
+    // The model builder handles malformed input itself; this is a last line of defence.
+    return [internalError(file, text, err)];
+  }
+  const analysis = analyse(model);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const check of WORKFLOW_CHECKS) {
+    const reports: CheckReport[] = [];
+    try {
+      check.run({ model, analysis, isProductionEnvironment, report: (r) => reports.push(r) });
+    } catch (err) {
+      throw new Error(`workflow check ${check.id} failed on ${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    }
+    for (const r of reports) {
+      const f = toFinding(model, check, r);
+      if (seen.has(f.fingerprint)) continue;
+      seen.add(f.fingerprint);
+      findings.push(f);
+    }
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return findings;
+}
+
+function toFinding(model: WorkflowModel, check: WorkflowCheck, r: CheckReport): Finding {
+  const pos = position(model, r.span);
+  const related = r.related
+    ?.filter((x) => !(x.span.start === r.span.start && x.span.end === r.span.end))
+    .map((x) => ({ file: model.file, ...position(model, x.span), label: x.label }));
+  return {
+    ruleId: check.id,
+    category: check.category,
+    severity: r.severity,
+    message: r.message,
+    file: model.file,
+    ...pos,
+    environment: 'ci',
+    secret: '',
+    fingerprint: fingerprint(check.id, model.file, r.what, false),
+    ...(related && related.length > 0 ? { related } : {}),
+    lineText: model.lines[pos.line - 1] ?? '',
+    ...(pos.line > 1 ? { previousLineText: model.lines[pos.line - 2] ?? '' } : {}),
+  };
+}
+
+function internalError(file: string, text: string, err: unknown): Finding {
+  const lines = text.split(/\r?\n/);
+  return {
+    ruleId: 'workflow-parse-error',
+    category: 'workflow',
+    severity: 'medium',
+    message: `the file could not be read as a workflow: ${err instanceof Error ? err.message : String(err)}`,
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    environment: 'ci',
+    secret: '',
+    fingerprint: fingerprint('workflow-parse-error', file, 'unreadable', false),
+    lineText: lines[0] ?? '',
+  };
+}

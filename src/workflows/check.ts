@@ -1,0 +1,72 @@
+/**
+ * The contract of a workflow check: one module per check, with a stable kebab-case id, a one-line
+ * description, and a `run` that visits the model and reports nodes. The audit (auditWorkflow.ts)
+ * turns reports into findings: positions, line text, fingerprints.
+ */
+import type { Category, Severity } from '../findings/finding.js';
+import type { Analysis } from './analysis.js';
+import type { Trigger, WorkflowModel } from './model.js';
+import type { Span } from './yamlNodes.js';
+
+export interface WorkflowAuditOptions {
+  /** Whether an environment name means production. Default: a name with a prod, production or live part. */
+  isProductionEnvironment?: (name: string) => boolean;
+}
+
+export interface RelatedSpan {
+  span: Span;
+  label: string;
+}
+
+export interface CheckReport {
+  severity: Severity;
+  message: string;
+  /** The most relevant node. */
+  span: Span;
+  related?: RelatedSpan[];
+  /** Fingerprint material: job id, step key and what was found; never a line number. */
+  what: string;
+}
+
+export interface CheckContext {
+  model: WorkflowModel;
+  analysis: Analysis;
+  isProductionEnvironment: (name: string) => boolean;
+  report(r: CheckReport): void;
+}
+
+export interface WorkflowCheck {
+  id: string;
+  category: Category;
+  /** One line: what the check finds. */
+  description: string;
+  run(ctx: CheckContext): void;
+}
+
+/** The default production policy: a name made of parts (split at -, _, ., /, space, case changes) one of which is prod, production, prd or live (not after `non`). */
+export function defaultIsProductionEnvironment(name: string): boolean {
+  const parts = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  // `non-production`, `non-prod`: the opposite.
+  return parts.some((p, i) => (p === 'prod' || p === 'production' || p === 'prd' || p === 'live') && parts[i - 1] !== 'non');
+}
+
+export function triggerRelated(t: Trigger): RelatedSpan {
+  return { span: t.node.span, label: 'this trigger' };
+}
+
+export function quoteList(items: string[], max = 4): string {
+  const shown = items.slice(0, max).map((s) => `\`${s}\``);
+  return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
+/** "step `x` of job `y`", or "step `x` of this action" for a composite action's steps. */
+export function stepWhere(job: { id: string }, step: { label: string }): string {
+  return job.id === COMPOSITE_JOB_ID ? `step \`${step.label}\` of this action` : `step \`${step.label}\` of job \`${job.id}\``;
+}
+
+/** The id of the pseudo-job that holds a composite action's steps. */
+export const COMPOSITE_JOB_ID = '(composite action)';

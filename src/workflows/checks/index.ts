@@ -1,0 +1,25 @@
+/** Every workflow check, in the order their findings are listed. Ids are stable: docs, fixtures and suppressions use them. */
+import type { WorkflowCheck } from '../check.js';
+import { excessivePermissions } from './excessive-permissions.js';
+import { productionOnUntrustedTrigger } from './production-on-untrusted-trigger.js';
+import { secretToLog } from './secret-to-log.js';
+import { secretsHandedOn } from './secrets-handed-on.js';
+import { selfHostedOnFork } from './self-hosted-on-fork.js';
+import { templateInjection } from './template-injection.js';
+import { unsoundGuard } from './unsound-guard.js';
+import { untrustedArtifact } from './untrusted-artifact.js';
+import { untrustedCheckout } from './untrusted-checkout.js';
+import { workflowParseError } from './workflow-parse-error.js';
+
+export const WORKFLOW_CHECKS: readonly WorkflowCheck[] = [
+  untrustedCheckout,
+  untrustedArtifact,
+  templateInjection,
+  secretsHandedOn,
+  productionOnUntrustedTrigger,
+  secretToLog,
+  excessivePermissions,
+  selfHostedOnFork,
+  unsoundGuard,
+  workflowParseError,
+];
