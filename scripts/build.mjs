@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { buildAction } from './buildAction.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -41,6 +42,8 @@ try {
     define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
   });
+  // The GitHub Action: one self-contained file, committed (scripts/check-action-bundle.mjs).
+  await buildAction(join(root, staging, 'action.js'));
   // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
   const built = readdirSync(staging).sort((a, b) => Number(a === 'cli.js' || a === 'worker.js') - Number(b === 'cli.js' || b === 'worker.js'));
   for (const file of built) renameSync(join(staging, file), join('dist', file));
@@ -49,7 +52,11 @@ try {
   for (const file of readdirSync('dist')) {
     const path = join('dist', file);
     if (keep.has(file) || file.startsWith('.build-')) continue;
-    if (Date.now() - statSync(path).mtimeMs > 10 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 10 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another build removed it first.
+    }
   }
 } finally {
   rmSync(staging, { recursive: true, force: true });

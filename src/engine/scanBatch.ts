@@ -2,6 +2,7 @@ import type { Finding } from '../findings/finding.js';
 import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Engine } from './engine.js';
+import { auditIfWorkflow } from './workflowAudit.js';
 
 export interface BatchRequest {
   root: string;
@@ -35,6 +36,7 @@ export async function scanBatch(engine: Engine, { root, files }: BatchRequest): 
       result.files++;
       result.bytes += fragment.bytes ?? fragment.text.length;
       for (const f of engine.scan(fragment)) result.findings.push(f);
+      for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_AHEAD, files.length) }, reader));

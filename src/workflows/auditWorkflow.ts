@@ -14,11 +14,7 @@ import type { Span } from './yamlNodes.js';
 export type { WorkflowAuditOptions } from './check.js';
 export { WORKFLOW_CHECKS } from './checks/index.js';
 
-/** `.github/workflows/*.yml|yaml` (at any depth in the path) and `action.yml|yaml` anywhere. */
-export function isWorkflowFile(path: string): boolean {
-  const p = path.replace(/\\/g, '/');
-  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(p) || /(^|\/)action\.ya?ml$/i.test(p);
-}
+export { isWorkflowFile } from './workflowPath.js';
 
 function position(model: WorkflowModel, span: Span): Omit<Location, 'file' | 'label'> {
   const lc = model.lineCounter;

@@ -122,6 +122,30 @@ describe('keyfence scan', () => {
     expect(report.findings.map((f) => f.ruleId)).toEqual(['stripe-live-secret-key']);
   });
 
+  it('runs the workflow checks on the workflow files it scans', () => {
+    dir = tempRepo();
+    dir.write(
+      '.github/workflows/pr.yml',
+      [
+        'on: pull_request_target',
+        'jobs:',
+        '  test:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/checkout@v4',
+        '        with:',
+        '          ref: ${{ github.event.pull_request.head.sha }}',
+        '      - run: npm ci && npm test',
+        '        env:',
+        '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
+        '',
+      ].join('\n'),
+    );
+    const { report } = scanJson(dir.path);
+    const checkout = report.findings.find((f) => f.ruleId === 'untrusted-checkout');
+    expect(checkout).toMatchObject({ file: '.github/workflows/pr.yml', category: 'workflow', environment: 'ci', severity: 'critical' });
+  });
+
   it('rejects unknown options and formats with exit 2', () => {
     dir = tempDir();
     expect(runCli(['scan', '--bogus'], dir.path).code).toBe(2);
