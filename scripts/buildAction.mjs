@@ -1,0 +1,73 @@
+// Builds the GitHub Action's entry, dist/action.js: ONE self-contained ESM file (no chunks, the
+// rule pack inlined), because the Action runs from a checkout of this repository where only the
+// committed bundle exists. The output depends only on the sources, the lockfile's packages and the
+// esbuild version, so scripts/check-action-bundle.mjs can rebuild it and compare byte for byte.
+import { build } from 'esbuild';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The built-in rules as dist/rules.json holds them: sorted by file, without their examples. */
+export function rulePack() {
+  const dir = resolve(root, 'rules');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()
+    .flatMap((file) => {
+      const data = parse(readFileSync(resolve(dir, file), 'utf8'));
+      return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({ spec, origin: `rules/${file}` }));
+    });
+}
+
+/**
+ * The engine reads the rule pack from dist/rules.json next to the bundle; the Action has no such
+ * file. This plugin puts a module in front of src/engine/builtinRules.ts that re-exports it with
+ * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`).
+ */
+function inlineRulePack(rules) {
+  return {
+    name: 'keyfence-inline-rule-pack',
+    setup(b) {
+      b.onResolve({ filter: /[\\/]builtinRules(\.js)?$/ }, (args) => {
+        if (args.pluginData?.original) return undefined;
+        const real = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+        return { path: 'builtinRules', namespace: 'keyfence-rule-pack', pluginData: { real } };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'keyfence-rule-pack' }, (args) => ({
+        contents: [
+          `export * from ${JSON.stringify('./builtinRules.ts')};`,
+          `const RULES = ${JSON.stringify(rules)};`,
+          'export function loadBuiltinRules() { return structuredClone(RULES); }',
+        ].join('\n'),
+        resolveDir: dirname(args.pluginData.real),
+        loader: 'js',
+        pluginData: { original: true },
+      }));
+    },
+  };
+}
+
+export async function buildAction(outfile) {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/action/main.ts'],
+    outfile,
+    bundle: true,
+    splitting: false,
+    format: 'esm',
+    platform: 'node',
+    // action.yml runs it with node24; node20 syntax keeps it runnable by the CLI's minimum too.
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+    // Only loaded to vet custom rules' regexes in createEngine, which the Action does not call.
+    external: ['recheck'],
+    plugins: [inlineRulePack(rulePack())],
+    define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
+    banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
+  });
+}

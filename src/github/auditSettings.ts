@@ -1,0 +1,88 @@
+/**
+ * `keyfence audit --github OWNER/REPO`: reads the repository's settings once through the shared
+ * facts, runs every settings check, and turns their reports into findings of category
+ * `github-settings`. Requests the token may not make become notes; a check that throws anything
+ * else is an internal error, never a silently skipped check.
+ */
+import { severityRank, type Finding } from '../findings/finding.js';
+import type { RuleInfo } from '../reporters/reporter.js';
+import { DOCS_BASE_URL } from '../reporters/ruleDocs.js';
+import { fingerprint } from '../findings/fingerprint.js';
+import { defaultIsProductionEnvironment } from '../workflows/check.js';
+import type { SettingsReport } from './check.js';
+import { SETTINGS_CHECKS } from './checks/index.js';
+import type { GitHubClient } from './client.js';
+import { GitHubFacts } from './facts.js';
+import { secretUsesIn, type WorkflowText } from './secretUsage.js';
+
+export interface SettingsAuditOptions {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  /** The repository's workflow files, for the cross-check of secret use against secret storage. */
+  workflows: WorkflowText[];
+  isProduction?: (name: string) => boolean;
+}
+
+export interface SettingsAuditResult {
+  findings: Finding[];
+  notes: string[];
+}
+
+/** `OWNER/REPO`, as given to --github. */
+export function parseRepositorySlug(slug: string): { owner: string; repo: string } | undefined {
+  const m = /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\/([A-Za-z0-9._-]+)$/.exec(slug.trim());
+  if (!m || m[2] === '.' || m[2] === '..') return undefined;
+  return { owner: m[1]!, repo: m[2]!.replace(/\.git$/, '') };
+}
+
+export async function auditGitHubSettings(options: SettingsAuditOptions): Promise<SettingsAuditResult> {
+  const facts = new GitHubFacts(options.octokit, options.owner, options.repo);
+  await facts.repository();
+  const isProduction = options.isProduction ?? defaultIsProductionEnvironment;
+  const secretUses = secretUsesIn(options.workflows);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const check of SETTINGS_CHECKS) {
+    const reports: SettingsReport[] = [];
+    try {
+      await check.run({ facts, isProduction, secretUses, report: (r) => reports.push(r) });
+    } catch (error) {
+      throw new Error(`settings check ${check.id} failed on ${facts.fullName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    for (const r of reports) {
+      const f = toFinding(check.id, r);
+      if (seen.has(f.fingerprint)) continue;
+      seen.add(f.fingerprint);
+      findings.push(f);
+    }
+  }
+  return { findings, notes: facts.notes };
+}
+
+function toFinding(id: string, r: SettingsReport): Finding {
+  return {
+    ruleId: id,
+    category: 'github-settings',
+    severity: r.severity,
+    message: r.message,
+    file: r.file,
+    line: r.line ?? 1,
+    column: r.column ?? 1,
+    endLine: r.endLine ?? r.line ?? 1,
+    endColumn: r.endColumn ?? r.column ?? 1,
+    environment: r.environment,
+    secret: '',
+    fingerprint: fingerprint(id, r.file, r.what, false),
+    ...(r.related && r.related.length > 0 ? { related: r.related } : {}),
+    ...(r.lineText !== undefined ? { lineText: r.lineText } : {}),
+  };
+}
+
+/** What SARIF and markdown say about the settings checks: each one's description and doc page. */
+export function settingsRuleInfo(findings: Finding[]): RuleInfo[] {
+  return SETTINGS_CHECKS.map((check) => {
+    const severity = findings.filter((f) => f.ruleId === check.id).map((f) => f.severity).sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'high';
+    return { id: check.id, description: check.description, category: 'github-settings', severity, helpUri: `${DOCS_BASE_URL}docs/github-settings/${check.id}.md` };
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The contract of a settings check: one module per check in checks/, with a stable kebab-case id,
+ * a one-line description and an async `run` that reads what it needs from the shared facts and
+ * reports. The runner (auditSettings.ts) turns reports into findings of category `github-settings`.
+ */
+import type { Environment, Location, Severity } from '../findings/finding.js';
+import type { GitHubFacts } from './facts.js';
+import type { SecretUse } from './secretUsage.js';
+
+export interface SettingsReport {
+  severity: Severity;
+  message: string;
+  /**
+   * Where: a stable pseudo-path for a setting (`github:OWNER/REPO/environments/production`, see
+   * `settingPath`), or a real file and position for what a workflow does.
+   */
+  file: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  environment: Environment;
+  /** Fingerprint material: the setting and its value, never a line number. */
+  what: string;
+  related?: Location[];
+  /** The source line, for inline suppressions, when `file` is a real file. */
+  lineText?: string;
+}
+
+export interface SettingsContext {
+  facts: GitHubFacts;
+  /** Whether an environment or secret name means production (the workflow checks' policy). */
+  isProduction(name: string): boolean;
+  /** Secrets the repository's workflows use, with the triggers that reach each use. */
+  secretUses: SecretUse[];
+  report(r: SettingsReport): void;
+}
+
+export interface SettingsCheck {
+  id: string;
+  /** One line: what the check finds. */
+  description: string;
+  run(ctx: SettingsContext): Promise<void>;
+}
+
+/** `github:OWNER/REPO/<kind>/<name>`: the stable place of a repository setting in reports. */
+export function settingPath(facts: GitHubFacts, ...parts: string[]): string {
+  return ['github:' + facts.fullName, ...parts].join('/');
+}
+
+/** `github:ORG/<kind>/<name>`: an organisation setting. */
+export function orgSettingPath(facts: GitHubFacts, ...parts: string[]): string {
+  return ['github:' + facts.owner, ...parts].join('/');
+}
