@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
+import { loadBuiltinRules } from '../engine/builtinRules.js';
 import type { Engine } from '../engine/engine.js';
 import { severityRank, type Finding, type ScanStats, type Severity } from '../findings/finding.js';
 import { toReport } from '../findings/redact.js';
-import { loadReporter } from '../reporters/reporter.js';
-import { applySuppressions } from '../suppressions/suppress.js';
+import { loadReporter, type Format, type RuleInfo } from '../reporters/reporter.js';
+import { secretRuleDocUrl, workflowCheckDocUrl } from '../reporters/ruleDocs.js';
+import { suppressFindings } from '../suppressions/suppress.js';
 import type { CommandContext } from './command.js';
+import { githubLinker } from './reportLinks.js';
 import type { ScanOptions } from './scanOptions.js';
 import { writeAtomic } from './writeAtomic.js';
 
@@ -14,21 +17,63 @@ export interface ScanOutcome {
   findings: Finding[];
   stats: ScanStats;
   notes: string[];
+  /**
+   * Whether this run scanned `file`. With --baseline, entries of files the run did not look at are
+   * not reported as stale: pass it from commands that scan part of a repository (a PATH, the staged
+   * lines, a commit range). Default: the run covered every file.
+   */
+  covers?: (file: string) => boolean;
+  /** Descriptions of checks that ran besides the engine's rules (workflow checks), for SARIF. */
+  rules?: RuleInfo[];
+}
+
+/** The exit code for the findings left after suppressions: 1 when one is at or above `failOn`. */
+export function exitCodeFor(findings: ReadonlyArray<{ severity: Severity }>, failOn: Severity): number {
+  return findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
+}
+
+/** What SARIF and markdown say about the rules that ran: descriptions and doc links. */
+async function describeRules(engine: Engine, outcome: ScanOutcome, format: Format): Promise<RuleInfo[]> {
+  if (format !== 'sarif' && format !== 'markdown') return [];
+  const custom = new Set(engine.config.rules.map((r) => r.spec.id));
+  const origins = new Map(loadBuiltinRules().map((r) => [r.spec.id, r.origin]));
+  const infos: RuleInfo[] = engine.rules.map((r) => {
+    const origin = custom.has(r.id) ? undefined : origins.get(r.id);
+    const helpUri = origin ? secretRuleDocUrl(origin, r.id) : undefined;
+    return { id: r.id, description: r.spec.description, category: r.spec.category, severity: r.spec.severity, ...(helpUri ? { helpUri } : {}) };
+  });
+  infos.push(...(outcome.rules ?? []));
+  const known = new Set(infos.map((r) => r.id));
+  if (outcome.findings.some((f) => f.category === 'workflow' && !known.has(f.ruleId))) {
+    // Loaded only when a workflow finding needs it: `staged` never pays for the workflow checks.
+    const { WORKFLOW_CHECKS } = await import('../workflows/checks/index.js');
+    for (const check of WORKFLOW_CHECKS) {
+      if (known.has(check.id)) continue;
+      const found = outcome.findings.filter((f) => f.ruleId === check.id).map((f) => f.severity);
+      const severity = found.sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'medium';
+      infos.push({ id: check.id, description: check.description, category: check.category, severity, helpUri: workflowCheckDocUrl(check.id) });
+    }
+  }
+  return infos;
 }
 
 /**
- * Everything after the engine, shared by every scanning command: suppressions, the masking stage,
- * the reporter, the output and the exit code.
+ * Everything after the engine, shared by every scanning command: suppressions (inline, allowlists,
+ * --baseline), the masking stage, the reporter, the output and the exit code.
  */
 export async function emitReport(context: CommandContext, options: ScanOptions, engine: Engine, outcome: ScanOutcome): Promise<number> {
-  const suppressed = applySuppressions(outcome.findings, { config: engine.config, disabled: options.noSuppressions });
+  const baseline = options.baseline
+    ? { path: resolve(context.cwd, options.baseline), shown: options.baseline, ...(outcome.covers ? { covers: outcome.covers } : {}) }
+    : undefined;
+  const suppressed = await suppressFindings(outcome.findings, { config: engine.config, disabled: options.noSuppressions, baseline });
   const report = toReport(suppressed.kept, outcome.stats, [...outcome.notes, ...suppressed.notes], options.showSecrets);
   const render = await loadReporter(options.format);
   const color = options.format === 'text' && !options.output && context.stdout.isTTY === true && !('NO_COLOR' in context.env);
-  const rules = engine.rules.map((r) => ({ id: r.id, description: r.spec.description, category: r.spec.category, severity: r.spec.severity }));
-  const text = render(report, { color, rules });
+  const rules = await describeRules(engine, outcome, options.format);
+  const linkTo = githubLinker(context.env);
+  const text = render(report, { color, rules, ...(linkTo ? { linkTo } : {}) });
   if (options.output) await writeAtomic(resolve(context.cwd, options.output), text);
   else context.stdout.write(text);
   const failOn = options.failOn ?? engine.config.failOn ?? DEFAULT_FAIL_ON;
-  return report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
+  return exitCodeFor(report.findings, failOn);
 }

@@ -28,7 +28,7 @@ const REFERENCE = [
 
 /** Words that mark a value as a placeholder wherever they appear in it. */
 const PLACEHOLDER_WORDS =
-  /(?:example|sample|dummy|placeholder|redacted|changeme|change_me|replace[_-]?me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|secret|token|password|pass)|insert[_-]?(?:your|key|token|here)|put[_-]?your|enter[_-]?your|fill[_-]?me|todo|fixme|xxxxx|\*\*\*\*|<[a-z_ -]+>|\.{3}|…|notarealkey|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password))/i;
+  /(?:\{\{|\}\}|\$\{|example|sample|dummy|placeholder|redacted|changeme|change_me|replace[_-]?me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|secret|token|password|pass)|insert[_-]?(?:your|key|token|here)|put[_-]?your|enter[_-]?your|fill[_-]?me|todo|fixme|xxxxx|\*\*\*\*|<[a-z_ -]+>|\.{3}|…|notarealkey|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password))/i;
 
 /** A value made of one repeated character, or a simple run like 0123456789 / abcdef. */
 function isLowVariety(value: string): boolean {

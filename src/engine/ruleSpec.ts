@@ -29,6 +29,11 @@ export interface RuleSpec {
   environments?: Environment[];
   /** The match may span lines (PEM blocks, JSON documents); the regex then runs on the whole text. */
   multiline?: boolean;
+  /**
+   * Run on lockfiles and minified bundles too. Default: yes for provider formats, no for
+   * `generic-secret` rules, whose assignment patterns misfire on machine-made text.
+   */
+  generatedFiles?: boolean;
   /** Skip the shared placeholder filter (for rules whose format can never look like a placeholder). */
   placeholders?: boolean;
   /** Message shown to the user; default `description`. */

@@ -29,7 +29,7 @@ export class Scanner {
     const run = (index: number, ruleHits: number[] | undefined) => {
       const rule = this.rules[index]!;
       if (rule.environments && !rule.environments.has(environment)) return;
-      if (kind !== 'source' && rule.spec.category === 'generic-secret') return;
+      if (kind !== 'source' && !runsOnGeneratedFiles(rule)) return;
       matchRule(rule, index, text, ruleHits, candidates);
     };
     for (const [index, ruleHits] of hits) run(index, ruleHits);
@@ -37,13 +37,21 @@ export class Scanner {
     if (candidates.length === 0) return [];
 
     const lines = new LineIndex(fragment);
+    const verified: Candidate[] = [];
+    const rejectedAsFake: Candidate[] = [];
+    for (const c of candidates) {
+      const rule = this.rules[c.rule]!;
+      const lineText = lines.lineText(lines.lineOf(c.start));
+      const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
+      const rejection = verifyCandidate(rule, c.secret, lineText, insideDataUri(text, lineStart, c.start));
+      if (rejection === undefined) verified.push(c);
+      else if ((rejection === 'validator' || rejection === 'placeholder') && rule.spec.category !== 'generic-secret') rejectedAsFake.push(c);
+    }
     const findings: Finding[] = [];
-    for (const c of dropOverlaps(candidates, this.rules)) {
+    for (const c of dropOverlaps(verified, rejectedAsFake, this.rules)) {
       const rule = this.rules[c.rule]!;
       const lineIndex = lines.lineOf(c.start);
       const lineText = lines.lineText(lineIndex);
-      const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
-      if (verifyCandidate(rule, c.secret, lineText, insideDataUri(text, lineStart, c.start))) continue;
       const from = lines.position(c.start);
       const to = lines.position(c.end);
       findings.push({
@@ -69,21 +77,43 @@ export class Scanner {
 }
 
 /**
- * Where matches of several rules overlap (a Stripe key also caught by the generic `api_key=` rule),
- * keep the most specific: a provider rule over a generic one, then the higher severity, then the
- * longer match. The same rule matching the same span twice keeps one.
+ * Lockfiles and minified bundles are full of long random-looking strings: there only rules anchored
+ * on a provider's format run, unless a generic rule says it is precise enough (a PEM block, a JWT).
  */
-function dropOverlaps(candidates: Candidate[], rules: readonly CompiledRule[]): Candidate[] {
+function runsOnGeneratedFiles(rule: CompiledRule): boolean {
+  return rule.spec.generatedFiles ?? rule.spec.category !== 'generic-secret';
+}
+
+/**
+ * Where verified matches of several rules overlap (a Stripe key also caught by the generic
+ * `api_key=` rule), keep the most specific: a provider rule over a generic one, then the higher
+ * severity, then the longer match. A provider rule that recognised its own format and found it fake
+ * (a bad checksum, a placeholder) also silences generic rules on that span.
+ */
+function dropOverlaps(verified: Candidate[], fake: Candidate[], rules: readonly CompiledRule[]): Candidate[] {
+  const overlaps = (a: Candidate, b: Candidate) => a.start < b.end && b.start < a.end;
+  let candidates = verified;
+  if (fake.length > 0) candidates = candidates.filter((c) => rules[c.rule]!.spec.category !== 'generic-secret' || !fake.some((f) => overlaps(f, c)));
   if (candidates.length < 2) return candidates;
   const score = (c: Candidate) => {
     const spec = rules[c.rule]!.spec;
     return (spec.category === 'generic-secret' ? 0 : 1000) + severityRank(spec.severity) * 100 + Math.min(c.end - c.start, 99);
   };
-  const ordered = [...candidates].sort((a, b) => score(b) - score(a) || a.start - b.start);
+  const ordered = [...candidates].sort((a, b) => score(b) - score(a) || a.start - b.start || a.rule - b.rule);
+  // Kept spans, sorted by start: each candidate is checked against its neighbours only.
   const kept: Candidate[] = [];
   for (const c of ordered) {
-    if (kept.some((k) => k.start < c.end && c.start < k.end)) continue;
-    kept.push(c);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.start < c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = kept[lo - 1];
+    const after = kept[lo];
+    if ((before && overlaps(before, c)) || (after && overlaps(after, c))) continue;
+    kept.splice(lo, 0, c);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
 }

@@ -1,32 +1,147 @@
 import type { Finding } from '../findings/finding.js';
 
 /**
- * `keyfence:allow` on the line, optionally naming rules (`keyfence:allow[rule-id] reason`), and
- * `keyfence-ignore-next-line` on the line above, in any comment syntax. Markers of other scanners
- * (`gitleaks:allow`, …) are honoured for teams migrating.
+ * Inline suppressions, read from the finding's own line and the line above it.
+ *
+ * - `keyfence:allow` anywhere on the line silences every finding on it; `keyfence:allow[rule-a,
+ *   rule-b] reason` only those rules, so a second secret of another rule on the same line still
+ *   fires. `keyfence: ignore[...]` is the same marker in zizmor's spelling.
+ * - `keyfence-ignore-next-line` (optionally `[rule-id]`) on the line above; so does a comment-only
+ *   line above that holds a marker naming the rule (`# keyfence: ignore[untrusted-checkout] reason`
+ *   over a workflow step).
+ * - Workflow findings are only silenced by a marker that names the check and gives a reason.
+ * - Markers of other scanners (`gitleaks:allow`, `pragma: allowlist secret`,
+ *   `secretlint-disable-line`: config `suppressionMarkers`) silence every secret finding on the line;
+ *   their next-line forms (`pragma: allowlist nextline secret`, `secretlint-disable-next-line`) the
+ *   line below.
+ *
+ * The comment syntax does not matter (`#`, `//`, `/* *\/`, `<!-- -->`, `--`, `;`): like gitleaks,
+ * a marker counts anywhere on the line, except inside the matched secret itself, so a value that
+ * happens to contain `keyfence:allow` cannot silence itself.
  */
-const ALLOW = /keyfence:\s?(?:allow|ignore)(?:\[([a-z0-9,\s-]+)\])?/i;
-const NEXT_LINE = /keyfence-ignore-next-line(?:\[([a-z0-9,\s-]+)\])?/i;
 
-function names(list: string | undefined, ruleId: string): boolean {
-  if (list === undefined) return true;
-  return list
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .includes(ruleId);
+export interface InlineOptions {
+  /** Markers of other scanners that silence a secret finding on their line. */
+  markers: readonly string[];
+  /** Config `requireReason`: a marker without a reason does not silence anything. */
+  requireReason?: boolean;
 }
 
-export function inlineSuppressed(finding: Finding, markers: readonly string[]): boolean {
+export interface InlineVerdict {
+  suppressed: boolean;
+  /** Why a marker that was meant for this finding did not silence it, for a note. */
+  problem?: string;
+}
+
+interface Marker {
+  /** Rule ids the marker names, lower-cased; undefined when it names none (applies to all). */
+  rules: string[] | undefined;
+  reason: string;
+  /** The marker as written, for messages. */
+  text: string;
+}
+
+const SAME_LINE = /keyfence:\s*(?:allow|ignore)\b(?:\[([^\]\n]*)\])?/gi;
+const NEXT_LINE = /keyfence-ignore-next-line\b(?:\[([^\]\n]*)\])?/gi;
+/** Any marker, to end a reason where another marker starts. */
+const ANY_MARKER = /keyfence(?::\s*(?:allow|ignore)|-ignore-next-line)\b/i;
+/** A line that is only a comment, in any of the comment syntaxes we accept. */
+const COMMENT_ONLY = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|'|rem\s)/i;
+/** Other scanners' next-line forms, honoured when their same-line form is configured. */
+const NEXT_LINE_FORMS: Record<string, string> = {
+  'pragma: allowlist secret': 'pragma: allowlist nextline secret',
+  'secretlint-disable-line': 'secretlint-disable-next-line',
+};
+
+/** The reason after a marker: up to the end of the comment or the next marker. */
+function reasonAfter(rest: string): string {
+  let text = rest;
+  const next = ANY_MARKER.exec(text);
+  if (next) text = text.slice(0, next.index);
+  const close = text.search(/\*\/|-->/);
+  if (close !== -1) text = text.slice(0, close);
+  text = text.replace(/^[\s:,;—–-]+/, '').trim();
+  return /[\p{L}\p{N}]/u.test(text) ? text : '';
+}
+
+function parseMarkers(line: string, pattern: RegExp): Marker[] {
+  const out: Marker[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(line); m; m = pattern.exec(line)) {
+    const rules = m[1]
+      ?.split(/[\s,]+/)
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    out.push({ rules: rules && rules.length > 0 ? rules : undefined, reason: reasonAfter(line.slice(m.index + m[0].length)), text: m[0] });
+  }
+  return out;
+}
+
+/** The line with the matched secret blanked out: a marker inside the secret does not count. */
+function withoutSecret(finding: Finding, line: string): string {
+  const { secret } = finding;
+  if (!secret) return line;
+  if (!secret.includes('\n') && line.includes(secret)) return line.split(secret).join(' '.repeat(secret.length));
+  // A multi-line secret (a PEM block) starts at `column` and runs past the end of this line.
+  const start = Math.max(0, finding.column - 1);
+  const end = finding.endLine === finding.line ? Math.max(start, finding.endColumn - 1) : line.length;
+  return line.slice(0, start) + ' '.repeat(Math.max(0, Math.min(end, line.length) - start)) + line.slice(end);
+}
+
+/**
+ * Decides one marker for one finding: `undefined` when the marker is not meant for it, else whether
+ * it silences it and, if not, why.
+ */
+function judge(marker: Marker, finding: Finding, strict: boolean, requireReason: boolean): InlineVerdict | undefined {
+  const ruleId = finding.ruleId.toLowerCase();
+  if (marker.rules && !marker.rules.includes(ruleId)) return undefined;
+  const where = `${finding.file}:${finding.line}`;
+  if (strict && !marker.rules)
+    return { suppressed: false, problem: `${where}: \`${marker.text}\` must name the check, as \`keyfence: ignore[${finding.ruleId}] reason\`; the finding is still reported` };
+  if ((strict || requireReason) && !marker.reason)
+    return { suppressed: false, problem: `${where}: \`${marker.text}\` needs a reason after it (\`keyfence: ignore[${finding.ruleId}] why this is safe\`); the finding is still reported` };
+  return { suppressed: true };
+}
+
+export function inlineSuppression(finding: Finding, options: InlineOptions): InlineVerdict {
+  const strict = finding.category === 'workflow';
+  const requireReason = options.requireReason === true;
+  let problem: string | undefined;
+  const consider = (markers: Marker[]): boolean => {
+    for (const marker of markers) {
+      const verdict = judge(marker, finding, strict, requireReason);
+      if (!verdict) continue;
+      if (verdict.suppressed) return true;
+      problem ??= verdict.problem;
+    }
+    return false;
+  };
+
   const line = finding.lineText;
   if (line !== undefined) {
-    const allow = ALLOW.exec(line);
-    if (allow && names(allow[1], finding.ruleId)) return true;
-    if (markers.some((m) => line.includes(m))) return true;
+    const visible = withoutSecret(finding, line);
+    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
+    const foreign = strict ? undefined : options.markers.find((m) => m && visible.includes(m));
+    if (foreign !== undefined) {
+      if (!requireReason) return { suppressed: true };
+      problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
+    }
   }
   const previous = finding.previousLineText;
   if (previous !== undefined) {
-    const next = NEXT_LINE.exec(previous);
-    if (next && names(next[1], finding.ruleId)) return true;
+    const markers = parseMarkers(previous, NEXT_LINE);
+    // A comment-only line above that names the rule reads as "the next line": the YAML habit.
+    if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m) => m.rules));
+    if (consider(markers)) return { suppressed: true };
+    if (!strict && !requireReason) {
+      const nextForms = options.markers.map((m) => NEXT_LINE_FORMS[m]).filter((m): m is string => m !== undefined);
+      if (nextForms.some((m) => previous.includes(m))) return { suppressed: true };
+    }
   }
-  return false;
+  return problem ? { suppressed: false, problem } : { suppressed: false };
+}
+
+/** True when an inline marker silences the finding. */
+export function inlineSuppressed(finding: Finding, markers: readonly string[]): boolean {
+  return inlineSuppression(finding, { markers }).suppressed;
 }

@@ -1,7 +1,8 @@
 import type { KeyfenceConfig } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
-import { inlineSuppressed } from './inlineComment.js';
-import { allowedByConfig, compileAllowlist } from './allowlist.js';
+import { allowEntryFor, compileAllowlist } from './allowlist.js';
+import { baselineNotes, matchBaseline, readBaseline, type Baseline } from './baseline.js';
+import { inlineSuppression } from './inlineComment.js';
 
 export interface SuppressionOptions {
   config: KeyfenceConfig;
@@ -9,10 +10,53 @@ export interface SuppressionOptions {
   disabled: boolean;
 }
 
-/** The suppression stage: inline comments and config allowlists. Returns what survives. */
+export interface BaselineOption {
+  /** Absolute path of --baseline FILE. */
+  path: string;
+  /** How messages name it (as the user wrote it). */
+  shown: string;
+  /** Whether the run scanned `file`, so stale entries are only those of scanned files. */
+  covers?: (file: string) => boolean;
+  /** For expiry, in tests; default now. */
+  now?: Date;
+}
+
+const MAX_INLINE_NOTES = 20;
+
+/**
+ * The synchronous part of the suppression stage: inline comments, then config allowlists. Returns
+ * what survives, and notes for markers that were meant for a finding but could not silence it (a
+ * workflow ignore without a reason).
+ */
 export function applySuppressions(findings: Finding[], options: SuppressionOptions): { kept: Finding[]; notes: string[] } {
   if (options.disabled) return { kept: findings, notes: [] };
-  const allowlist = compileAllowlist(options.config.allow);
-  const kept = findings.filter((f) => !inlineSuppressed(f, options.config.suppressionMarkers) && !allowedByConfig(f, allowlist));
-  return { kept, notes: [] };
+  const { config } = options;
+  const allowlist = compileAllowlist(config.allow, config.requireReason === true);
+  const problems = new Set<string>();
+  const kept = findings.filter((f) => {
+    const inline = inlineSuppression(f, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
+    if (inline.suppressed) return false;
+    if (inline.problem) problems.add(inline.problem);
+    return allowEntryFor(f, allowlist) === undefined;
+  });
+  const notes = [...problems].slice(0, MAX_INLINE_NOTES);
+  if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
+  return { kept, notes };
+}
+
+/**
+ * The whole suppression stage, as every scanning command runs it: inline comments, config
+ * allowlists, then the baseline of --baseline FILE (read here, so a missing or broken file is a
+ * usage error). --no-suppressions skips all of it.
+ */
+export async function suppressFindings(
+  findings: Finding[],
+  options: SuppressionOptions & { baseline?: BaselineOption | undefined },
+): Promise<{ kept: Finding[]; notes: string[] }> {
+  const first = applySuppressions(findings, options);
+  if (options.disabled || !options.baseline) return first;
+  const { path, shown, covers, now } = options.baseline;
+  const baseline: Baseline = await readBaseline(path, shown);
+  const match = await matchBaseline(first.kept, baseline, { covers, now });
+  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
 }

@@ -1,4 +1,5 @@
 import { atlassianChecksumValid, checksumTokenValid, cloudflareChecksumValid } from './checksumToken.js';
+import { jwtValid } from './jwt.js';
 
 /** An offline check of a matched secret's structure; false drops the candidate. */
 export type Validator = (secret: string) => boolean;
@@ -10,4 +11,5 @@ export const VALIDATORS: Record<string, Validator> = {
   'vercel-checksum': checksumTokenValid,
   'atlassian-checksum': atlassianChecksumValid,
   'cloudflare-checksum': cloudflareChecksumValid,
+  jwt: jwtValid,
 };

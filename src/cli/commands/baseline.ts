@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/loadConfig.js';
+import { createEngine } from '../../engine/createEngine.js';
+import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
+import { listFiles } from '../../sources/files.js';
+import { coverageOfPaths, DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';
+import { applySuppressions } from '../../suppressions/suppress.js';
+import type { Command } from '../command.js';
+import { UserError } from '../errors.js';
+import { parseCommandArgs } from '../scanOptions.js';
+import { writeAtomic } from '../writeAtomic.js';
+
+export const command: Command = {
+  summary: 'record today\'s findings as a baseline, so only new ones fail (--output FILE)',
+  usage: `Usage: keyfence baseline [PATH...] --output FILE [options]
+
+Scans files as \`keyfence scan\` does and writes the findings to FILE as a baseline; scanning
+commands given \`--baseline FILE\` then drop them. Entries hold rule, file and a keyed hash of the
+secret, never the secret or its line: moving code, reformatting and squashing keep them matching.
+An existing FILE keeps its salt and the reason, owner and expiry of entries that still match;
+entries of files outside PATH are kept as they are.
+
+  -o, --output FILE        the baseline to write or update (e.g. ${DEFAULT_BASELINE_FILE})
+      --prune              only drop entries that match nothing any more; add no new ones
+      --reason TEXT        reason recorded on new entries
+      --owner NAME         owner recorded on new entries
+      --expires YYYY-MM-DD new entries stop suppressing after this day
+      --no-git             scan every file under PATH, ignoring git
+  -c, --config FILE        configuration (default keyfence.yml or .keyfence.yml at the root)
+      --no-suppressions    record findings that inline comments and allowlists silence, too
+  -h, --help               show this help`,
+  async run(context) {
+    const { options, values, positionals } = parseCommandArgs(
+      context.args,
+      { 'no-git': { type: 'boolean' }, prune: { type: 'boolean' }, reason: { type: 'string' }, owner: { type: 'string' }, expires: { type: 'string' } },
+      'baseline',
+    );
+    if (!options.output)
+      throw new UserError('baseline: --output FILE is required', `run \`keyfence baseline --output ${DEFAULT_BASELINE_FILE}\``);
+    if (options.baseline !== undefined) throw new UserError('baseline: --baseline does not apply here', 'an existing baseline at --output FILE is updated in place');
+    if (values.format !== undefined) throw new UserError('baseline: --format does not apply here', 'the baseline is always JSON');
+    const expires = values.expires as string | undefined;
+    if (expires !== undefined && !isIsoDate(expires)) throw new UserError(`baseline: --expires "${expires}" is not a date`, 'use YYYY-MM-DD');
+    if (values.prune === true && (values.reason !== undefined || values.owner !== undefined || expires !== undefined))
+      throw new UserError('baseline: --prune adds no entries, so --reason, --owner and --expires do not apply');
+
+    const path = resolve(context.cwd, options.output);
+    // Read first: a broken baseline is a usage error before a long scan, not after it.
+    const existing = existsSync(path) ? await readBaseline(path, options.output) : undefined;
+    if (values.prune === true && !existing) throw new UserError(`baseline: ${options.output} does not exist, so there is nothing to prune`);
+
+    const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
+    const engine = await createEngine(loadConfig(set.root, options.config));
+    const result = await scanFiles(engine, set);
+    const findings = [...result.findings, ...engine.finish()];
+    const { kept, notes } = applySuppressions(findings, { config: engine.config, disabled: options.noSuppressions });
+
+    const update = await updateBaseline(existing, kept, {
+      prune: values.prune === true,
+      covers: coverageOfPaths(set.root, context.cwd, positionals),
+      defaults: {
+        ...(values.reason !== undefined ? { reason: values.reason as string } : {}),
+        ...(values.owner !== undefined ? { owner: values.owner as string } : {}),
+        ...(expires !== undefined ? { expires } : {}),
+      },
+    });
+    await writeAtomic(path, serializeBaseline(update.baseline));
+    for (const note of [...skipNotes(result.skipped), ...notes]) context.stderr.write(`note: ${note}\n`);
+    const n = update.baseline.entries.length;
+    context.stdout.write(
+      `${existing ? 'updated' : 'wrote'} ${options.output}: ${n} entr${n === 1 ? 'y' : 'ies'} (${update.added} new, ${update.kept} kept, ${update.removed} removed)\n`,
+    );
+    return 0;
+  },
+};

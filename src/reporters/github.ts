@@ -1,0 +1,64 @@
+import type { Report, ReportFinding, Severity } from '../findings/finding.js';
+import type { Reporter } from './reporter.js';
+
+/**
+ * GitHub Actions workflow commands: one annotation per finding
+ * (`::error title=…,file=…,line=…,endLine=…,col=…,endColumn=…::message`), escaped exactly as
+ * GitHub's toolkit (@actions/core) escapes them, so a `%`, a line break, a `:` or a `,` in a path
+ * or message can neither break the command nor inject another one.
+ */
+
+const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
+
+/** The message part of a command: `%`, CR and LF. */
+export function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A property value: the message escapes, plus `:` and `,`, which separate properties. */
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** `::name key=value,…::message`; empty properties are left out, as the toolkit does. */
+export function workflowCommand(name: string, properties: Array<[string, string | number | undefined]>, message: string): string {
+  const props = properties
+    .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '' && p[1] !== 0)
+    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .join(',');
+  return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+}
+
+function messageOf(f: ReportFinding): string {
+  let text = f.message;
+  if (f.secret) text += `: ${f.secret}`;
+  if (f.environment !== 'unknown' && f.category !== 'workflow') text += ` (${f.environment} file)`;
+  if (f.commit) text += `\nadded in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}`;
+  for (const r of f.related ?? []) text += `\n${r.label ?? 'also'}: ${r.file}:${r.line}:${r.column}`;
+  return text;
+}
+
+export function annotation(f: ReportFinding): string {
+  const oneLine = f.endLine === f.line;
+  return workflowCommand(
+    COMMAND[f.severity],
+    [
+      ['title', `${f.ruleId} (${f.severity})`],
+      ['file', f.file],
+      ['line', f.line],
+      ['endLine', f.endLine],
+      // GitHub takes columns only for an annotation on one line.
+      ['col', oneLine ? f.column : undefined],
+      ['endColumn', oneLine ? f.endColumn : undefined],
+    ],
+    messageOf(f),
+  );
+}
+
+export const renderGithub: Reporter = (report: Report) => {
+  const out = report.findings.map(annotation);
+  for (const note of report.notes) out.push(workflowCommand('notice', [['title', 'keyfence']], note));
+  const n = report.findings.length;
+  out.push(`keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`);
+  return `${out.join('\n')}\n`;
+};

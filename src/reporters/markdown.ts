@@ -1,0 +1,111 @@
+import { ENVIRONMENTS, SEVERITIES, severityRank, type Report, type ReportFinding } from '../findings/finding.js';
+import type { RenderContext, Reporter } from './reporter.js';
+
+/**
+ * A GitHub-flavoured markdown summary for `$GITHUB_STEP_SUMMARY` and pull-request comments: counts
+ * by severity and environment, a table of findings (most severe first) linking to their lines, and
+ * how to suppress. Everything that comes from the scanned repository (paths, messages, redacted
+ * values) is escaped, so a file name cannot inject markdown or HTML into the page.
+ */
+
+/** Rows shown; a PR comment holds at most 65,536 characters. */
+export const MAX_ROWS = 100;
+
+/** Escapes text for a table cell: markdown punctuation, HTML, pipes and line breaks. */
+export function escapeCell(value: string): string {
+  return value
+    .replace(/[\\`*_{}[\]()#+!|~>-]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+/** An inline code span that survives any content: a fence longer than any backtick run inside, pipes escaped for tables. */
+export function codeCell(value: string): string {
+  const flat = value.replace(/\r\n|\r|\n/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/**
+ * A message for a cell: its `code spans` stay code (rebuilt safely by codeCell), everything else is
+ * escaped. Unbalanced backticks are escaped like any other character.
+ */
+export function messageCell(value: string): string {
+  const parts = value.split(/(`[^`\r\n]+`)/);
+  return parts.map((p, i) => (i % 2 === 1 ? codeCell(p.slice(1, -1)) : escapeCell(p))).join('');
+}
+
+/** A link target kept inside its parentheses: spaces, parentheses and angle brackets encoded. */
+function safeUrl(url: string): string {
+  return url.replace(/[\s()<>|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function count<T extends string>(findings: ReportFinding[], key: (f: ReportFinding) => T): Map<T, number> {
+  const counts = new Map<T, number>();
+  for (const f of findings) counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
+  return counts;
+}
+
+function where(f: ReportFinding, linkTo: RenderContext['linkTo']): string {
+  const text = escapeCell(`${f.file}:${f.line}`);
+  const url = linkTo?.(f.file, f.line, f.commit);
+  return url ? `[${text}](${safeUrl(url)})` : text;
+}
+
+function ruleCell(f: ReportFinding, docs: Map<string, string>): string {
+  const url = docs.get(f.ruleId);
+  return url ? `[${codeCell(f.ruleId)}](${safeUrl(url)})` : codeCell(f.ruleId);
+}
+
+function row(f: ReportFinding, context: RenderContext, docs: Map<string, string>): string {
+  let message = messageCell(f.message);
+  if (f.commit) message += ` (commit ${codeCell(f.commit.slice(0, 12))})`;
+  const cells = [f.severity, ruleCell(f, docs), where(f, context.linkTo), f.environment, f.secret ? codeCell(f.secret) : '', message];
+  return `| ${cells.join(' | ')} |`;
+}
+
+export const renderMarkdown: Reporter = (report: Report, context: RenderContext) => {
+  const { findings, notes, stats } = report;
+  const out: string[] = [];
+  const n = findings.length;
+  const scanned = stats.commits > 0 ? `${stats.commits} commit${stats.commits === 1 ? '' : 's'}` : `${stats.files} file${stats.files === 1 ? '' : 's'}`;
+  out.push(`## keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`, '');
+  if (n === 0) {
+    out.push(`No secrets or workflow problems found in ${scanned}.`);
+  } else {
+    const bySeverity = count(findings, (f) => f.severity);
+    const byEnvironment = count(findings, (f) => f.environment);
+    out.push(`Scanned ${scanned}.`, '');
+    out.push('| severity | findings |', '|---|---:|');
+    for (const s of SEVERITIES) if (bySeverity.get(s)) out.push(`| ${s} | ${bySeverity.get(s)} |`);
+    out.push('', '| environment | findings |', '|---|---:|');
+    for (const e of ENVIRONMENTS) if (byEnvironment.get(e)) out.push(`| ${e} | ${byEnvironment.get(e)} |`);
+
+    const docs = new Map(context.rules.filter((r) => r.helpUri).map((r) => [r.id, r.helpUri!]));
+    const ordered = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+    out.push('', '| severity | rule | where | environment | value | message |', '|---|---|---|---|---|---|');
+    for (const f of ordered.slice(0, MAX_ROWS)) out.push(row(f, context, docs));
+    if (ordered.length > MAX_ROWS) out.push('', `…and ${ordered.length - MAX_ROWS} more: see the full report (\`--format sarif\` or \`--format json\`).`);
+
+    out.push(
+      '',
+      '<details><summary>How to fix or suppress</summary>',
+      '',
+      '- A real secret: rotate it at the provider first, then remove it. Deleting it from the file does not remove it from history.',
+      '- A false alarm: add `keyfence:allow[rule-id] reason` in a comment on the line, or `keyfence-ignore-next-line[rule-id]` on the line above.',
+      '- A workflow finding: `# keyfence: ignore[check-id] reason` on the line or the comment line above; the reason is required.',
+      '- Known findings of an old repository: `keyfence baseline --output .keyfence-baseline.json`, then scan with `--baseline .keyfence-baseline.json`.',
+      '- Whole paths or patterns: an `allow:` entry in `keyfence.yml`.',
+      '',
+      '</details>',
+    );
+  }
+  if (notes.length) {
+    out.push('', '**Notes**', '');
+    for (const note of notes) out.push(`- ${escapeCell(note)}`);
+  }
+  return `${out.join('\n')}\n`;
+};
