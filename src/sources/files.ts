@@ -1,5 +1,5 @@
 import { lstat, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { UserError } from '../cli/errors.js';
 import type { Fragment, Skipped } from './fragment.js';
@@ -36,8 +36,8 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
     const files = out.toString('utf8').split('\0').filter(Boolean);
     return { root, files: [...new Set(files)].sort(), inRepository: true };
   }
-  // One PATH: paths relative to it. Several: relative to the working directory.
-  const base = targets.length === 1 && (await stat(targets[0]!)).isDirectory() ? targets[0]! : cwd;
+  // One PATH: paths relative to it (to its folder, for a file). Several: relative to the working directory.
+  const base = targets.length === 1 ? ((await stat(targets[0]!)).isDirectory() ? targets[0]! : dirname(targets[0]!)) : cwd;
   const files = new Set<string>();
   for (const target of targets) {
     if ((await stat(target)).isFile()) {

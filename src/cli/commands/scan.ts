@@ -2,6 +2,7 @@ import { loadConfig } from '../../config/loadConfig.js';
 import { createEngine } from '../../engine/createEngine.js';
 import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
 import { listFiles } from '../../sources/files.js';
+import { coverageOfPaths } from '../../suppressions/baseline.js';
 import type { Command } from '../command.js';
 import { emitReport } from '../emitReport.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
@@ -20,6 +21,11 @@ ${SCAN_OPTIONS_HELP}`,
     const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
     const engine = await createEngine(loadConfig(set.root, options.config));
     const result = await scanFiles(engine, set);
-    return emitReport(context, options, engine, { findings: [...result.findings, ...engine.finish()], stats: result.stats, notes: skipNotes(result.skipped) });
+    return emitReport(context, options, engine, {
+      findings: [...result.findings, ...engine.finish()],
+      stats: result.stats,
+      notes: skipNotes(result.skipped),
+      covers: coverageOfPaths(set.root, context.cwd, positionals),
+    });
   },
 };
