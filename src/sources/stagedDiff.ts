@@ -1,0 +1,86 @@
+import { BlobReader, gitFailure, notARepository, runGit, streamGit } from './git.js';
+import { SkipTally, isSkipped, toGitFragment, type GitFragment } from './gitChanges.js';
+import { PATCH_ARGS, PatchParser, type FileChange } from './patchParser.js';
+
+/**
+ * What `git commit` would add: the index against HEAD, as `git diff --cached` shows it. It reads
+ * the index, not the work tree, so partial staging (`git add -p`) and later unstaged edits are
+ * handled right. On an unborn branch git compares with the empty tree by itself, so the first
+ * commit needs no special case; during a merge, rebase or cherry-pick the index against HEAD is
+ * still exactly what the next commit adds.
+ */
+export const STAGED_DIFF_ARGS = ['diff', '--cached', ...PATCH_ARGS];
+
+export interface StagedChanges {
+  root: string;
+  fragments: GitFragment[];
+  skipped: SkipTally;
+  /** Bytes of patch git printed. */
+  patchBytes: number;
+}
+
+/** A staged read under way: the root arrives first, the changes after. */
+export interface StagedRead {
+  root: Promise<string>;
+  changes: Promise<StagedChanges>;
+}
+
+/**
+ * Starts reading the staged changes of the repository holding `cwd`. Latency is the point here
+ * (this runs on every commit): two git processes start at once, one for the root and one for the
+ * diff, and the caller can load its configuration as soon as the root is known while the diff is
+ * still being read. The diff is streamed, never held whole. Blobs are read only for env files.
+ */
+export function startStagedRead(cwd: string, maxFileLength: number): StagedRead {
+  const rootCall = runGit(['rev-parse', '--show-toplevel'], cwd).then((result) => {
+    if (result.code !== 0) throw notARepository(cwd, result.stderr);
+    return result.stdout.toString('utf8').trim();
+  });
+  const changes = readChanges(cwd, rootCall, maxFileLength);
+  // Whoever awaits `root` first hears of a failure; the other promise must not crash the process.
+  changes.catch(() => {});
+  return { root: rootCall, changes };
+}
+
+async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength: number): Promise<StagedChanges> {
+  const diff = streamGit(STAGED_DIFF_ARGS, cwd);
+  const parser = new PatchParser({ maxFileLength });
+  const changes: FileChange[] = [];
+  const skipped = new SkipTally();
+  let patchBytes = 0;
+  try {
+    for await (const chunk of diff.stdout) {
+      patchBytes += chunk.length;
+      parser.write(chunk);
+      collect(parser, changes, skipped);
+    }
+    parser.end();
+    collect(parser, changes, skipped);
+  } finally {
+    diff.kill();
+  }
+  const root = await rootCall;
+  const { code, stderr } = await diff.done;
+  if (code !== 0) throw gitFailure('diff --cached', stderr, code);
+
+  const blobs = new BlobReader(root, maxFileLength);
+  const fragments: GitFragment[] = [];
+  try {
+    for (const change of changes) {
+      const item = await toGitFragment(change, blobs);
+      if (item === undefined) continue;
+      if (isSkipped(item)) skipped.add(item.file, item.reason);
+      else fragments.push(item);
+    }
+  } finally {
+    blobs.close();
+  }
+  return { root, fragments, skipped, patchBytes };
+}
+
+function collect(parser: PatchParser, changes: FileChange[], skipped: SkipTally): void {
+  for (const event of parser.take()) {
+    if (event.type === 'file') changes.push(event.file);
+    else if (event.type === 'unmerged') skipped.add(event.path, 'unmerged');
+  }
+}
