@@ -35,8 +35,12 @@ function buildRegex(source: string, flags: string, where: string, field: string)
   }
 }
 
-/** Validates a rule (built-in or from keyfence.yml) and compiles it; errors name `origin` and the rule. */
-export function compileRule(spec: RuleSpec, origin: string): CompiledRule {
+/**
+ * Validates a rule (built-in or from keyfence.yml) and compiles it; errors name `origin` and the rule.
+ * `lazy` defers building the regexes to first use: for the built-in rules, which the test suite has
+ * already compiled and run.
+ */
+export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: boolean } = {}): CompiledRule {
   const where = `${origin} (rule ${spec?.id ?? '?'})`;
   if (!spec || typeof spec !== 'object') throw new RuleError(origin, 'a rule must be a mapping');
   if (typeof spec.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.id))
@@ -49,23 +53,46 @@ export function compileRule(spec: RuleSpec, origin: string): CompiledRule {
     throw new RuleError(where, '`keywords` must be a list of non-empty strings');
   const flags = spec.flags ?? '';
   if (!ALLOWED_FLAGS.test(flags)) throw new RuleError(where, '`flags` may only hold i, m, s and u');
-  const regex = buildRegex(spec.regex, `gd${flags}`, where, '`regex`');
-  const groups = new RegExp(`${spec.regex}|`, flags.replace('g', '')).exec('')!.length - 1;
-  const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);
-  if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups)
-    throw new RuleError(where, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups} group(s)`);
   if (spec.validator !== undefined && !VALIDATORS[spec.validator])
     throw new RuleError(where, `unknown \`validator\` "${spec.validator}"; known: ${Object.keys(VALIDATORS).join(', ')}`);
   if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
     throw new RuleError(where, `\`environments\` may only hold ${ENVIRONMENTS.join(', ')}`);
+  // Regexes are built on first use: a pre-commit hook whose few lines wake three rules should not
+  // pay for compiling three hundred.
+  let regexes: Pick<CompiledRule, 'regex' | 'secretGroup' | 'allow' | 'allowLine'> | undefined;
+  const build = () => {
+    if (regexes) return regexes;
+    const regex = buildRegex(spec.regex, `gd${flags}`, where, '`regex`');
+    const groups = new RegExp(`${spec.regex}|`, flags).exec('')!.length - 1;
+    const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);
+    if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups)
+      throw new RuleError(where, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups} group(s)`);
+    regexes = {
+      regex,
+      secretGroup,
+      allow: (spec.allow ?? []).map((a) => buildRegex(a, flags.includes('i') ? 'i' : '', where, '`allow`')),
+      allowLine: (spec.allowLine ?? []).map((a) => buildRegex(a, 'i', where, '`allowLine`')),
+    };
+    return regexes;
+  };
+  // Rules from a user's config are checked in full now, so a broken regex is a config error at load.
+  if (!options.lazy) build();
   return {
     spec,
     id: spec.id,
-    regex,
-    secretGroup,
+    get regex() {
+      return build().regex;
+    },
+    get secretGroup() {
+      return build().secretGroup;
+    },
+    get allow() {
+      return build().allow;
+    },
+    get allowLine() {
+      return build().allowLine;
+    },
     keywords: spec.keywords.map((k) => k.toLowerCase()),
-    allow: (spec.allow ?? []).map((a) => buildRegex(a, flags.includes('i') ? 'i' : '', where, '`allow`')),
-    allowLine: (spec.allowLine ?? []).map((a) => buildRegex(a, 'i', where, '`allowLine`')),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
     environments: spec.environments ? new Set(spec.environments) : undefined,
   };
