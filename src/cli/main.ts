@@ -6,6 +6,14 @@ import { VERSION } from '../version.js';
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   scan: () => import('./commands/scan.js'),
   rules: () => import('./commands/rules.js'),
+  workflows: () => import('./commands/workflows.js'),
+  staged: () => import('./commands/staged.js'),
+  diff: () => import('./commands/diff.js'),
+  history: () => import('./commands/history.js'),
+  init: () => import('./commands/init.js'),
+  baseline: () => import('./commands/baseline.js'),
+  audit: () => import('./commands/audit.js'),
+  config: () => import('./commands/config.js'),
 };
 
 /** Registered by commands that exist; the help lists them in this order. */

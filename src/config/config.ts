@@ -23,9 +23,17 @@ export interface RuleOverride {
   severity?: Severity;
 }
 
-/** The effective configuration every command works from. */
+/** What the policy stage does with findings in files of one environment (keyfence.yml `policy:`). */
+export interface EnvironmentPolicy {
+  /** Every finding in this environment is raised to at least this severity. */
+  minSeverity?: Severity;
+  /** Rules switched off, or graded differently, in this environment only. */
+  rules?: Record<string, RuleOverride>;
+}
+
+/** The effective configuration every command works from. Plain data: it is posted to workers. */
 export interface KeyfenceConfig {
-  /** Files the configuration was read from, nearest last. */
+  /** Files the configuration was read from, the repository's own last. */
   sources: string[];
   /** Custom rules, same schema as rules/*.yml. */
   rules: Array<{ spec: RuleSpec; origin: string }>;
@@ -33,6 +41,8 @@ export interface KeyfenceConfig {
   allow: AllowEntry[];
   /** Extra micromatch globs per environment; they win over the built-in path conventions. */
   environments: Partial<Record<Environment, string[]>>;
+  /** Per-environment policy: severity floors and rule switches (see docs/environments.md). */
+  policy: Partial<Record<Environment, EnvironmentPolicy>>;
   /** Hostnames (and their subdomains) that are production. */
   productionDomains: string[];
   /** Files larger than this many bytes are skipped with a note. */
@@ -40,6 +50,18 @@ export interface KeyfenceConfig {
   /** Inline comments from other scanners that also suppress a finding. */
   suppressionMarkers: string[];
   failOn?: Severity;
+  /** Allow entries and inline ignore comments must give a reason, or they silence nothing. */
+  requireReason?: boolean;
+  /**
+   * Where each setting came from, by setting path (`failOn`, `overrides.prod-host.severity`,
+   * `allow[2]`, `environments.production[0]`): `file:line:col`. Settings not listed are defaults.
+   */
+  origins: Record<string, string>;
+  /**
+   * Guardrails locked by an extended policy, by setting path (`failOn`, `overrides.prod-host`,
+   * `policy.production`, `environments`): where the lock was set. A later file cannot loosen them.
+   */
+  guardrails: Record<string, string>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -51,8 +73,11 @@ export function defaultConfig(): KeyfenceConfig {
     overrides: {},
     allow: [],
     environments: {},
+    policy: {},
     productionDomains: [],
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     suppressionMarkers: ['gitleaks:allow', 'pragma: allowlist secret', 'secretlint-disable-line'],
+    origins: {},
+    guardrails: {},
   };
 }

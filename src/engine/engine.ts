@@ -1,23 +1,85 @@
 import micromatch from 'micromatch';
 import type { KeyfenceConfig } from '../config/config.js';
-import { classifyPath, declaredEnvironment } from '../environment/classify.js';
-import type { Environment, Finding } from '../findings/finding.js';
+import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
+import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
 import { loadBuiltinRules } from './builtinRules.js';
-import { compileRule, type CompiledRule } from './compiledRule.js';
+import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
+import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
+import { Policy } from './policy.js';
+import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from './policyRules.js';
+import type { RuleSpec } from './ruleSpec.js';
 import { Scanner } from './scanner.js';
+
+/** Rules whose secrets are compared across environments. */
+const SECRET_CATEGORIES: ReadonlySet<Category> = new Set(['live-key', 'generic-secret', 'fixture']);
+
+/**
+ * Two engine-level rule fields (rules/README.md): `files:` globs limit a rule to those paths (`!`
+ * excludes), so script rules never run on code; `requires:` keeps a match only when `after` matches
+ * later in the fragment before `until` does (`set -x` followed by a secret variable before any
+ * `set +x`), a look-ahead a single regex cannot make in linear time from every line.
+ */
+type ScopedSpec = RuleSpec & { files?: string[]; requires?: { after: string; until?: string } };
+
+interface Requirement {
+  after: RegExp;
+  until?: RegExp;
+}
+
+interface ScopedScanner {
+  matches: (file: string) => boolean;
+  scanner: Scanner;
+}
+
+/** One compiled test for a list of micromatch globs (compiled once, not per file). */
+function anyGlob(globs: string[], nocase = false): (file: string) => boolean {
+  const tests = globs.map((g) => micromatch.matcher(g, { dot: true, nocase }));
+  return (file) => tests.some((test) => test(file));
+}
+
+function fileMatcher(globs: string[]): (file: string) => boolean {
+  const include = globs.filter((g) => !g.startsWith('!'));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const yes = anyGlob(include.length ? include : ['**'], true);
+  const no = anyGlob(exclude);
+  return (file) => yes(file) && !no(file);
+}
 
 /**
  * The engine every source feeds: it knows the rules and the configuration, classifies each file's
- * environment and returns the findings of a fragment. It keeps no state between fragments.
+ * environment, and runs each fragment through prefilter -> match -> verify (the scanners) and the
+ * environment policy (policy.ts). The only state it keeps between fragments is the crossover
+ * ledger: the secret values seen per environment, which `finish()` turns into `env-crossover`.
+ *
+ * How sources use it:
+ * - `scan(fragment)` for every fragment the run reports on; then `finish()` once, after the last.
+ * - `observe(fragment)` for text the run does not report on but whose values count for crossovers
+ *   (`staged`: the index version of other environments' config files, chosen with
+ *   `wantsObservation(path)`), before `finish()`.
+ * - Worker threads: each worker's engine hands `takeObservations()` to the main thread's engine,
+ *   which `addObservations()` before `finish()`.
  */
 export class Engine {
+  /** Every rule that can produce a finding, with the engine's own (env-crossover, prod-host-domain). */
   readonly rules: CompiledRule[];
   private readonly scanner: Scanner;
-  private readonly environmentGlobs: Array<[Environment, string[]]>;
+  private readonly scoped: ScopedScanner[] = [];
+  private readonly policy: Policy;
+  private readonly ledger = new CrossoverLedger();
+  private readonly environmentGlobs: Array<[Environment, (file: string) => boolean]>;
+  private readonly byPath = new Map<string, Classification>();
+  private readonly sourceCategory = new Map<string, Category>();
+  private readonly crossoverEnabled: boolean;
+  private readonly requirements = new Map<string, Requirement>();
 
   constructor(readonly config: KeyfenceConfig) {
-    const all = [...loadBuiltinRules(), ...config.rules];
+    const domainRule = productionDomainRule(config.productionDomains);
+    const all = [
+      ...loadBuiltinRules(),
+      ...(domainRule ? [{ spec: domainRule, origin: 'keyfence.yml productionDomains' }] : []),
+      ...config.rules,
+    ];
     const byId = new Map<string, CompiledRule>();
     for (const { spec, origin } of all) {
       const override = config.overrides[spec.id];
@@ -29,26 +91,229 @@ export class Engine {
       const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin);
       byId.set(spec.id, rule);
     }
-    this.rules = [...byId.values()];
-    this.scanner = new Scanner(this.rules);
-    this.environmentGlobs = Object.entries(config.environments) as Array<[Environment, string[]]>;
+    const scanned = [...byId.values()];
+    for (const rule of scanned) {
+      const requires = (rule.spec as ScopedSpec).requires;
+      if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
+    }
+    const unscoped: CompiledRule[] = [];
+    const groups = new Map<string, CompiledRule[]>();
+    for (const rule of scanned) {
+      const files = (rule.spec as ScopedSpec).files;
+      if (!files) {
+        unscoped.push(rule);
+        continue;
+      }
+      const key = JSON.stringify(files);
+      groups.set(key, [...(groups.get(key) ?? []), rule]);
+    }
+    this.scanner = new Scanner(unscoped);
+    for (const [key, rules] of groups) this.scoped.push({ matches: fileMatcher(JSON.parse(key) as string[]), scanner: new Scanner(rules) });
+
+    // The engine's own rules: metadata for reports, overrides applied like any rule's.
+    const stage: CompiledRule[] = [];
+    this.crossoverEnabled = config.overrides[ENV_CROSSOVER.id]?.enabled !== false;
+    if (this.crossoverEnabled) stage.push(compileRule(withOverride(ENV_CROSSOVER, config), 'engine'));
+    if (!domainRule && config.overrides[PROD_HOST_DOMAIN.id]?.enabled !== false) stage.push(compileRule(withOverride(PROD_HOST_DOMAIN, config), 'engine'));
+    this.rules = [...scanned, ...stage];
+    for (const rule of this.rules) this.sourceCategory.set(rule.id, rule.spec.category);
+    this.policy = new Policy(config, this.rules);
+
+    // In the order the configuration lists them: the first environment with a matching glob wins.
+    this.environmentGlobs = (Object.keys(config.environments) as Environment[])
+      .filter((env) => ENVIRONMENTS.includes(env) && config.environments[env]?.length)
+      .map((env) => [env, anyGlob(config.environments[env]!)]);
+  }
+
+  /** Environment and role of a path: configured globs, then the path conventions. */
+  private classifyPath(file: string): Classification {
+    let known = this.byPath.get(file);
+    if (!known) {
+      known = classify(file);
+      for (const [env, matches] of this.environmentGlobs) {
+        if (matches(file)) {
+          known = { ...known, environment: env };
+          break;
+        }
+      }
+      this.byPath.set(file, known);
+    }
+    return known;
+  }
+
+  /** Environment and role of a file: configured globs, then a declared `APP_ENV=` & co., then the path. */
+  classify(file: string, text?: string): Classification {
+    const byPath = this.classifyPath(file);
+    if (text === undefined || this.environmentGlobs.some(([, matches]) => matches(file))) return byPath;
+    const declared = declaredEnvironment(file, text);
+    return declared ? { ...byPath, environment: declared } : byPath;
   }
 
   /** The environment of `file`: configured globs, then a declared NODE_ENV & co., then the path. */
   environmentOf(file: string, text?: string): Environment {
-    for (const [env, globs] of this.environmentGlobs) if (micromatch.isMatch(file, globs, { dot: true })) return env;
-    return (text !== undefined ? declaredEnvironment(file, text) : undefined) ?? classifyPath(file);
-  }
-
-  scan(fragment: Fragment, environment = this.environmentOf(fragment.file, fragment.text)): Finding[] {
-    return this.scanner.scan(fragment, environment);
+    return this.classify(file, text).environment;
   }
 
   /**
-   * Findings that need every fragment of a run (one secret reused across environments). Every
-   * command calls this once, after its last `scan`, and reports what it returns with the rest.
+   * The findings of one fragment, after the environment policy. `environment` may be given when the
+   * caller knows better than the fragment's text (a staged diff holds only the added lines, not
+   * the file's `APP_ENV=` line): compute it with `environmentOf(path, wholeText)`.
+   */
+  scan(fragment: Fragment, environment?: Environment): Finding[] {
+    const where = this.where(fragment, environment);
+    const raw = this.match(fragment, where.environment);
+    this.remember(fragment, where, raw, true);
+    const out: Finding[] = [];
+    for (const finding of raw) {
+      const graded = this.policy.apply(finding, where.role);
+      if (graded) out.push(graded);
+    }
+    return out;
+  }
+
+  /**
+   * Takes note of the secret values in a fragment without reporting anything in it: a value it
+   * shares with a scanned fragment of another environment still makes an `env-crossover` finding,
+   * located in the scanned fragment. For `staged`: observe the index version of every other file
+   * for which `wantsObservation(path)` is true, so the commit that introduces a reuse is blocked.
+   */
+  observe(fragment: Fragment, environment?: Environment): void {
+    if (!this.crossoverEnabled) return;
+    const where = this.where(fragment, environment);
+    if (!participates(where.environment)) return;
+    this.remember(fragment, where, this.match(fragment, where.environment), false);
+  }
+
+  /** Whether observing this file can matter: config files of development, test, staging or production. */
+  wantsObservation(file: string): boolean {
+    if (!this.crossoverEnabled) return false;
+    const { environment, role } = this.classifyPath(file);
+    return role === 'config' && participates(environment);
+  }
+
+  /** The values this engine has seen, handed over (and forgotten): from a worker to the main engine. */
+  takeObservations(): Observation[] {
+    return this.ledger.take();
+  }
+
+  addObservations(observations: readonly Observation[]): void {
+    for (const o of observations) this.ledger.record(o);
+  }
+
+  /**
+   * Findings that need every fragment of a run: one secret value reused across environments. Every
+   * command calls this once, after its last `scan` (and `observe`), and reports what it returns
+   * with the rest.
    */
   finish(): Finding[] {
-    return [];
+    if (!this.crossoverEnabled) return [];
+    const base = this.config.overrides[ENV_CROSSOVER.id]?.severity;
+    const findings = this.ledger.findings((env, severity) => this.policy.floor(env, ENV_CROSSOVER.id, base ?? severity));
+    this.ledger.take();
+    return findings;
   }
+
+  private where(fragment: Fragment, environment: Environment | undefined): Classification {
+    const found = this.classify(fragment.file, environment === undefined ? fragment.text : undefined);
+    return environment === undefined ? found : { ...found, environment };
+  }
+
+  private match(fragment: Fragment, environment: Environment): Finding[] {
+    const findings = this.scanner.scan(fragment, environment);
+    for (const { matches, scanner } of this.scoped) if (matches(fragment.file)) findings.push(...scanner.scan(fragment, environment));
+    if (this.requirements.size === 0 || !findings.some((f) => this.requirements.has(f.ruleId))) return findings;
+    const offsets = new FragmentOffsets(fragment);
+    const found = new Map<Requirement, { after: number[]; until: number[] }>();
+    return findings.filter((f) => {
+      const requirement = this.requirements.get(f.ruleId);
+      if (!requirement) return true;
+      let positions = found.get(requirement);
+      if (!positions) found.set(requirement, (positions = { after: matchStarts(requirement.after, fragment.text), until: requirement.until ? matchStarts(requirement.until, fragment.text) : [] }));
+      const end = offsets.offsetOf(f.endLine, f.endColumn);
+      const after = firstAtOrAfter(positions.after, end);
+      if (after === undefined) return false;
+      const until = firstAtOrAfter(positions.until, end);
+      return until === undefined || after < until;
+    });
+  }
+
+  private remember(fragment: Fragment, where: Classification, findings: Finding[], reported: boolean): void {
+    if (!this.crossoverEnabled || !participates(where.environment)) return;
+    for (const f of findings) {
+      if (!f.secret || !SECRET_CATEGORIES.has(this.sourceCategory.get(f.ruleId) ?? f.category) || this.policy.isTestMode(f.ruleId)) continue;
+      this.ledger.record({
+        value: f.secret,
+        environment: where.environment,
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        reported,
+        ...(f.commit ? { commit: f.commit } : {}),
+        ...(reported ? { lineText: f.lineText, previousLineText: f.previousLineText } : {}),
+      });
+    }
+    if (where.role !== 'config') return;
+    // A value a rule judged (a test-mode key, a placeholder it allowed) is not second-guessed here.
+    const judged = new Set(findings.map((f) => f.secret));
+    const settings = secretSettings(fragment.text).filter((v) => !judged.has(v.value));
+    for (const o of observationsOf(fragment, where.environment, settings, reported)) this.ledger.record(o);
+  }
+}
+
+function compileRequirement(requires: { after: string; until?: string }, rule: CompiledRule): Requirement {
+  const build = (source: unknown, field: string) => {
+    if (typeof source !== 'string' || !source) throw new RuleError(`rules (rule ${rule.id})`, `\`requires.${field}\` must be a regular expression`);
+    try {
+      return new RegExp(source, 'gm');
+    } catch (error) {
+      throw new RuleError(`rules (rule ${rule.id})`, `\`requires.${field}\` is not a valid regular expression: ${(error as Error).message}`);
+    }
+  };
+  return { after: build(requires.after, 'after'), ...(requires.until !== undefined ? { until: build(requires.until, 'until') } : {}) };
+}
+
+/** Start offsets of every match of a global regex in `text`, ascending. */
+function matchStarts(regex: RegExp, text: string): number[] {
+  const out: number[] = [];
+  regex.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = regex.exec(text)) !== null) {
+    out.push(m.index);
+    if (m[0].length === 0) regex.lastIndex++;
+  }
+  return out;
+}
+
+function firstAtOrAfter(sorted: number[], offset: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
+}
+
+/** File line and column back to an offset in the fragment's text (the inverse of LineIndex). */
+class FragmentOffsets {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly fragment: Fragment) {
+    const text = fragment.text;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  offsetOf(line: number, column: number): number {
+    const { lineNumbers, firstLine } = this.fragment;
+    const index = lineNumbers ? Math.max(0, lineNumbers.indexOf(line)) : line - (firstLine ?? 1);
+    return (this.starts[Math.min(Math.max(index, 0), this.starts.length - 1)] ?? 0) + column - 1;
+  }
+}
+
+function withOverride(spec: RuleSpec, config: KeyfenceConfig): RuleSpec {
+  const severity = config.overrides[spec.id]?.severity;
+  return severity ? { ...spec, severity } : spec;
 }

@@ -1,0 +1,104 @@
+import type { KeyfenceConfig } from '../config/config.js';
+import type { FileRole } from '../environment/classify.js';
+import { severityRank, type Environment, type Finding, type Severity } from '../findings/finding.js';
+import type { CompiledRule } from './compiledRule.js';
+
+/**
+ * The environment policy stage: after the scanner, before suppressions, on findings only (so it
+ * costs nothing on clean files). It decides what a finding *means* where it was found; the rule id
+ * says what was found and never changes, so baselines, inline ignores and fingerprints keep working
+ * however a file is classified. In order:
+ *
+ * 1. `policy.<env>.rules.<id>.enabled: false` drops the rule's findings in that environment.
+ * 2. `prod-host` in a test file counts only in test *configuration* (`.env.test`,
+ *    `config/test.json`): test code and fixtures name production hosts in assertions and recordings.
+ *    `echo-leak` in a fixture is dropped: a script kept as test data runs in no pipeline.
+ * 3. Key modes: a provider key that names its mode (`sk_live_` / `sk_test_`, sandbox tokens)
+ *    - test-mode key in a fixture: dropped (test keys are what fixtures should hold);
+ *    - test-mode key in production config: `env-crossover`, at least medium (production running
+ *      against a test account);
+ *    - live-mode key in a development or test file: `env-crossover`, at least high;
+ *    - any other provider credential in a fixture (recorded data, snapshots): `fixture`.
+ * 4. `policy.<env>.rules.<id>.severity`, then the environment's `minSeverity` floor.
+ */
+export type KeyMode = 'live' | 'test';
+
+/**
+ * Whether a rule detects keys of a provider's live or test mode: its `mode` field when it has one,
+ * else its id (`stripe-live-secret-key`, `plaid-sandbox-access-token`, `pypi-test-upload-token`).
+ */
+export function keyMode(rule: CompiledRule): KeyMode | undefined {
+  const declared = (rule.spec as { mode?: unknown }).mode;
+  if (declared === 'live' || declared === 'test') return declared;
+  if (rule.spec.category !== 'live-key') return undefined;
+  const words = rule.id.split('-');
+  if (words.some((w) => w === 'test' || w === 'sandbox')) return 'test';
+  if (words.some((w) => w === 'live' || w === 'production' || w === 'prod')) return 'live';
+  return undefined;
+}
+
+const raise = (s: Severity, floor: Severity): Severity => (severityRank(s) < severityRank(floor) ? floor : s);
+
+export class Policy {
+  private readonly modes = new Map<string, KeyMode>();
+  private readonly categories = new Map<string, Finding['category']>();
+
+  constructor(
+    private readonly config: KeyfenceConfig,
+    rules: readonly CompiledRule[],
+  ) {
+    for (const rule of rules) {
+      const mode = keyMode(rule);
+      if (mode) this.modes.set(rule.id, mode);
+      this.categories.set(rule.id, rule.spec.category);
+    }
+  }
+
+  /** The finding as the policy of its environment sees it, or undefined when the policy drops it. */
+  apply(finding: Finding, role: FileRole): Finding | undefined {
+    const env = finding.environment;
+    const local = this.config.policy?.[env];
+    const ruleSetting = local?.rules?.[finding.ruleId];
+    if (ruleSetting?.enabled === false) return undefined;
+
+    let f = finding;
+    if (f.category === 'prod-host' && env === 'test' && role !== 'config') return undefined;
+    // Scripts and Dockerfiles inside fixtures are test data, not run by any pipeline.
+    if (f.category === 'echo-leak' && role === 'fixture') return undefined;
+
+    const mode = this.modes.get(f.ruleId);
+    if (this.categories.get(f.ruleId) === 'live-key') {
+      if (mode === 'test') {
+        if (role === 'fixture') return undefined;
+        if (env === 'production')
+          f = { ...f, category: 'env-crossover', severity: raise(f.severity, 'medium'), message: `${stripMode(f.message)} in production config: production would run against a test account` };
+      } else if (role === 'fixture') {
+        f = { ...f, category: 'fixture', message: `${f.message} in a test fixture: recorded test data must not hold a real credential` };
+      } else if (mode === 'live' && (env === 'development' || env === 'test')) {
+        f = { ...f, category: 'env-crossover', severity: raise(f.severity, 'high'), message: `${f.message} in a ${env} file: ${env} must use test-mode keys` };
+      }
+    }
+
+    if (ruleSetting?.severity) f = { ...f, severity: ruleSetting.severity };
+    if (local?.minSeverity) f = { ...f, severity: raise(f.severity, local.minSeverity) };
+    return f;
+  }
+
+  /** Whether a rule finds test-mode keys, which environments may share without harm. */
+  isTestMode(ruleId: string): boolean {
+    return this.modes.get(ruleId) === 'test';
+  }
+
+  /** The severity floor of an environment, for findings made after the scan (crossovers). */
+  floor(env: Environment, ruleId: string, severity: Severity): Severity | undefined {
+    const local = this.config.policy?.[env];
+    if (local?.rules?.[ruleId]?.enabled === false) return undefined;
+    const graded = local?.rules?.[ruleId]?.severity ?? severity;
+    return local?.minSeverity ? raise(graded, local.minSeverity) : graded;
+  }
+}
+
+/** "Stripe test key (sk_test_) - reaches test-mode data only…" -> "Stripe test key (sk_test_)". */
+function stripMode(message: string): string {
+  return message.split(/ - |: /)[0]!;
+}

@@ -1,0 +1,55 @@
+import type { RuleSpec } from './ruleSpec.js';
+
+/**
+ * Rules the engine runs itself rather than from rules/*.yml, because they need more than one line
+ * of one file or the user's configuration. They have ids, docs and severities like every rule, so
+ * reports, SARIF rule metadata, allowlists and overrides treat them the same way.
+ */
+export const ENV_CROSSOVER: RuleSpec = {
+  id: 'env-crossover',
+  description: 'One secret value is used by two environments',
+  category: 'env-crossover',
+  severity: 'high',
+  keywords: [],
+  regex: '(?!)',
+  examples: { match: [], noMatch: [] },
+};
+
+export const PROD_HOST_DOMAIN: RuleSpec = {
+  id: 'prod-host-domain',
+  description: 'A configured production domain in a development, test or staging file',
+  category: 'prod-host',
+  severity: 'high',
+  keywords: [],
+  regex: '(?!)',
+  environments: ['development', 'test', 'staging'],
+  examples: { match: [], noMatch: [] },
+};
+
+/** The ids of rules that live in the engine: valid in overrides, policies and allowlists. */
+export const ENGINE_RULE_IDS: readonly string[] = [ENV_CROSSOVER.id, PROD_HOST_DOMAIN.id];
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `prod-host-domain` for the configured production domains: a host that is, or is under, one of
+ * them, in a URL or anywhere a hostname stands alone (not the domain of an e-mail address).
+ * Hosts naming another environment (`staging.acme.com`, `dev-api.acme.com`) are not production.
+ * Linear by construction: labels cannot hold dots, so the label loop is deterministic.
+ */
+export function productionDomainRule(domains: readonly string[]): RuleSpec | undefined {
+  if (domains.length === 0) return undefined;
+  const names = [...new Set(domains.map((d) => d.toLowerCase().replace(/^\*\./, '')))].sort((a, b) => b.length - a.length);
+  const label = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+  return {
+    ...PROD_HOST_DOMAIN,
+    keywords: names,
+    regex: `(?:\\/\\/(?:[^\\s\\/@'"\`<>]{1,256}@)?|(?<![a-z0-9.@_%+-]))((?:${label}\\.){0,20}(?:${names.map(escape).join('|')}))(?![a-z0-9-]|\\.[a-z0-9])`,
+    flags: 'i',
+    allow: [
+      // Hosts that name a non-production environment in one of their labels.
+      '(?:^|[.-])(?:dev|development|develop|local|localhost|test|testing|qa|uat|stage|staging|stg|preprod|sandbox|preview|demo|nonprod|non-prod)\\d{0,2}(?:[.-]|$)',
+    ],
+    placeholders: false,
+  };
+}
