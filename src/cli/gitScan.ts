@@ -7,6 +7,7 @@ import type { GitFragment } from '../sources/gitChanges.js';
 import { readLog, type LogScan } from '../sources/gitLog.js';
 import { SHALLOW_NOTE, type Repository } from '../sources/repository.js';
 import { SkipTally } from '../sources/gitChanges.js';
+import { readTreeFiles } from '../sources/treeFiles.js';
 import type { CommandContext } from './command.js';
 import { emitReport } from './emitReport.js';
 import type { ScanOptions } from './scanOptions.js';
@@ -25,7 +26,7 @@ export async function scanCommits(
   options: ScanOptions,
   repo: Repository,
   revisions: string[],
-  extra: { notes: string[]; progress: boolean },
+  extra: { notes: string[]; progress: boolean; /** Compare with the config files of this commit (a range's head). */ observeAt?: string },
 ): Promise<number> {
   const started = performance.now();
   const engine = await createEngine(loadConfig(repo.root, options.config));
@@ -46,6 +47,10 @@ export async function scanCommits(
     }
   } finally {
     progress?.clear();
+  }
+  if (extra.observeAt !== undefined && [...seen].some((file) => engine.wantsObservation(file))) {
+    const others = await readTreeFiles(repo.root, extra.observeAt, (file) => !seen.has(file) && engine.wantsObservation(file), engine.config.maxFileSize);
+    for (const fragment of others) engine.observe(fragment);
   }
   findings.push(...engine.finish());
   const notes = [...(repo.shallow ? [SHALLOW_NOTE] : []), ...extra.notes, ...scan.skipped.notes()];

@@ -75,12 +75,14 @@ export class Engine {
 
   constructor(readonly config: KeyfenceConfig) {
     const domainRule = productionDomainRule(config.productionDomains);
+    const builtin = loadBuiltinRules();
     const all = [
-      ...loadBuiltinRules(),
+      ...builtin,
       ...(domainRule ? [{ spec: domainRule, origin: 'keyfence.yml productionDomains' }] : []),
       ...config.rules,
     ];
     const byId = new Map<string, CompiledRule>();
+    const trusted = new Set(builtin.map((r) => r.spec));
     for (const { spec, origin } of all) {
       const override = config.overrides[spec.id];
       if (override?.enabled === false) {
@@ -88,7 +90,7 @@ export class Engine {
         continue;
       }
       // A custom rule with a built-in rule's id replaces it.
-      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin);
+      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec) });
       byId.set(spec.id, rule);
     }
     const scanned = [...byId.values()];

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings/finding.js';
 import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
+import type { Observation } from './crossover.js';
 import type { Engine } from './engine.js';
 import { auditIfWorkflow } from './workflowAudit.js';
 
@@ -14,6 +15,8 @@ export interface BatchResult {
   skipped: Skipped[];
   files: number;
   bytes: number;
+  /** Values a worker's engine saw, for the main engine's cross-environment check. */
+  observations?: Observation[];
 }
 
 /** Reads this many files of a batch at once, so disk waits overlap with matching. */

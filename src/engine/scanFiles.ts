@@ -63,6 +63,7 @@ async function scanInWorkers(engine: Engine, set: FileSet, threads: number, url:
           reject(new Error(`scan worker failed: ${message.error}`));
           return;
         }
+        engine.addObservations(message.result.observations ?? []);
         results.push(message.result);
         feed();
       });

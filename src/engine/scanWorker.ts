@@ -10,7 +10,7 @@ import { scanBatch, type BatchRequest } from './scanBatch.js';
 const engine = new Engine(workerData.config as KeyfenceConfig);
 parentPort!.on('message', async (request: BatchRequest) => {
   try {
-    parentPort!.postMessage({ ok: true, result: await scanBatch(engine, request) });
+    parentPort!.postMessage({ ok: true, result: { ...(await scanBatch(engine, request)), observations: engine.takeObservations() } });
   } catch (error) {
     parentPort!.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
   }

@@ -5,6 +5,8 @@ import { resolveCommit, unknownRevision, type Repository } from './repository.js
 /** A range of commits to scan, as `git log` arguments built from resolved ids only. */
 export interface CommitRange {
   revisions: string[];
+  /** The resolved head commit of the range. */
+  head?: string;
   /** `abc1234..def5678`, for messages. */
   description: string;
   notes: string[];
@@ -35,11 +37,11 @@ export async function resolveRange(repo: Repository, argument: string | undefine
   const head = await resolveCommit(repo, ends.head);
   if (!head) throw await unknownRevision(repo, ends.head, hint && `${ends.origin}: ${hint}`);
   if (ends.base === undefined) {
-    return { revisions: ['--max-count=1', head], description: head.slice(0, 12), notes: ends.notes };
+    return { revisions: ['--max-count=1', head], head, description: head.slice(0, 12), notes: ends.notes };
   }
   const base = await resolveCommit(repo, ends.base);
   if (!base) throw await unknownRevision(repo, ends.base, hint && `${ends.origin}: ${hint}`);
-  return { revisions: [`${base}..${head}`], description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes: ends.notes };
+  return { revisions: [`${base}..${head}`], head, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes: ends.notes };
 }
 
 export function parseRange(argument: string): Endpoints {

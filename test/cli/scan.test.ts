@@ -37,7 +37,8 @@ describe('keyfence scan', () => {
     expect(report.stats.files).toBe(4);
     const found = report.findings.map((f) => [f.file, f.line, f.column, f.category]);
     expect(found).toEqual([
-      ['.env.development', 3, 19, 'live-key'],
+      // A live key in a development file is environments bleeding into each other.
+      ['.env.development', 3, 19, 'env-crossover'],
       ['config.yml', 3, 27, 'generic-secret'],
     ]);
     const [stripe, postgres] = report.findings;

@@ -10,12 +10,8 @@ afterEach(() => dir?.remove());
  * A tree large enough for worker threads: each worker's engine sees only its batches, so a value
  * shared by files of different batches is found only if the workers hand their observations to
  * the main engine (Engine.takeObservations -> addObservations).
- *
- * Skipped until src/engine/scanWorker.ts posts `engine.takeObservations()` with each batch result
- * and src/engine/scanFiles.ts passes them to `engine.addObservations()` (files outside the
- * environment work; see the hand-over note of issue 4).
  */
-it.skip('finds values shared across worker batches', () => {
+it('finds values shared across worker batches', () => {
   dir = tempDir('keyfence-workers-');
   for (let i = 0; i < 600; i++) dir.write(`src/module${String(i).padStart(3, '0')}.js`, `export const n${i} = ${i};\n`);
   const shared = fake.password();

@@ -24,6 +24,6 @@ ${SCAN_OPTIONS_HELP}`,
     if (positionals.length > 1) throw new UserError('diff takes one range, BASE..HEAD', 'run `keyfence diff --help` for usage');
     const repo = await openRepository(context.cwd);
     const range = await resolveRange(repo, positionals[0], context.env);
-    return scanCommits(context, options, repo, range.revisions, { notes: range.notes, progress: false });
+    return scanCommits(context, options, repo, range.revisions, { notes: range.notes, progress: false, observeAt: range.head });
   },
 };

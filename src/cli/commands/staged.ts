@@ -3,6 +3,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../../config/config.js';
 import { createEngine } from '../../engine/createEngine.js';
 import type { Finding } from '../../findings/finding.js';
 import { startStagedRead } from '../../sources/stagedDiff.js';
+import { readTreeFiles } from '../../sources/treeFiles.js';
 import type { Command, CommandContext } from '../command.js';
 import { emitReport } from '../emitReport.js';
 import { UserError } from '../errors.js';
@@ -69,6 +70,12 @@ async function runStaged(context: CommandContext): Promise<number> {
     }
     scanned.add(item.fragment.file);
     for (const f of scanGitFragment(engine, item)) findings.push(f);
+  }
+  // A commit that adds a value to one environment's config is compared with the other environments'
+  // config files as the index holds them, so the commit that introduces a reuse is the one blocked.
+  if ([...scanned].some((file) => engine.wantsObservation(file))) {
+    const others = await readTreeFiles(await read.root, 'index', (file) => !scanned.has(file) && engine.wantsObservation(file), engine.config.maxFileSize);
+    for (const fragment of others) engine.observe(fragment);
   }
   findings.push(...engine.finish());
   // bytes: of patch read from git, as for `diff` and `history`.
