@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { KeyfenceConfig } from '../config/config.js';
 import { loadBuiltinRules } from '../engine/builtinRules.js';
 import type { Engine } from '../engine/engine.js';
 import { severityRank, type Finding, type ScanStats, type Severity } from '../findings/finding.js';
@@ -7,6 +8,7 @@ import { loadReporter, type Format, type RuleInfo } from '../reporters/reporter.
 import { secretRuleDocUrl, workflowCheckDocUrl } from '../reporters/ruleDocs.js';
 import { suppressFindings } from '../suppressions/suppress.js';
 import type { CommandContext } from './command.js';
+import { UserError } from './errors.js';
 import { githubLinker } from './reportLinks.js';
 import type { ScanOptions } from './scanOptions.js';
 import { writeAtomic } from './writeAtomic.js';
@@ -25,6 +27,19 @@ export interface ScanOutcome {
   covers?: (file: string) => boolean;
   /** Descriptions of checks that ran besides the engine's rules (workflow checks), for SARIF. */
   rules?: RuleInfo[];
+}
+
+/**
+ * --fail-on may tighten the configured threshold, but not loosen one an organisation policy locked:
+ * a guardrail that a command-line flag could undo would be no guardrail.
+ */
+export function effectiveFailOn(flag: Severity | undefined, config: KeyfenceConfig): Severity {
+  const configured = config.failOn ?? DEFAULT_FAIL_ON;
+  if (flag === undefined) return configured;
+  const lockedAt = config.guardrails['failOn'];
+  if (lockedAt !== undefined && severityRank(flag) > severityRank(configured))
+    throw new UserError(`--fail-on ${flag} would loosen the locked guardrail failOn: ${configured} set at ${lockedAt}`, `use --fail-on ${configured} or a lower severity`);
+  return flag;
 }
 
 /** The exit code for the findings left after suppressions: 1 when one is at or above `failOn`. */
@@ -74,6 +89,6 @@ export async function emitReport(context: CommandContext, options: ScanOptions, 
   const text = render(report, { color, rules, ...(linkTo ? { linkTo } : {}) });
   if (options.output) await writeAtomic(resolve(context.cwd, options.output), text);
   else context.stdout.write(text);
-  const failOn = options.failOn ?? engine.config.failOn ?? DEFAULT_FAIL_ON;
+  const failOn = effectiveFailOn(options.failOn, engine.config);
   return exitCodeFor(report.findings, failOn);
 }

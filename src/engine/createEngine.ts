@@ -14,6 +14,7 @@ export async function createEngine(config: KeyfenceConfig): Promise<Engine> {
       ['regex', spec.regex, spec.flags ?? ''],
       ...(spec.allow ?? []).map((a, i) => [`allow[${i}]`, a, ''] as const),
       ...(spec.allowLine ?? []).map((a, i) => [`allowLine[${i}]`, a, 'i'] as const),
+      ...(spec.requires ? [['requires.after', spec.requires.after, 'm'] as const, ['requires.until', spec.requires.until, 'm'] as const] : []),
     ] as const;
     for (const [field, source, flags] of patterns) {
       if (typeof source !== 'string') continue;

@@ -20,7 +20,6 @@ const SECRET_CATEGORIES: ReadonlySet<Category> = new Set(['live-key', 'generic-s
  * later in the fragment before `until` does (`set -x` followed by a secret variable before any
  * `set +x`), a look-ahead a single regex cannot make in linear time from every line.
  */
-type ScopedSpec = RuleSpec & { files?: string[]; requires?: { after: string; until?: string } };
 
 interface Requirement {
   after: RegExp;
@@ -95,13 +94,13 @@ export class Engine {
     }
     const scanned = [...byId.values()];
     for (const rule of scanned) {
-      const requires = (rule.spec as ScopedSpec).requires;
+      const requires = rule.spec.requires;
       if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
     }
     const unscoped: CompiledRule[] = [];
     const groups = new Map<string, CompiledRule[]>();
     for (const rule of scanned) {
-      const files = (rule.spec as ScopedSpec).files;
+      const files = rule.spec.files;
       if (!files) {
         unscoped.push(rule);
         continue;

@@ -25,6 +25,15 @@ export interface RuleSpec {
   allow?: string[];
   /** Regexes on the whole line: a line matching one is not reported by this rule. */
   allowLine?: string[];
+  /** Only scan files matching these micromatch globs (case-insensitive; `!glob` excludes). */
+  files?: string[];
+  /**
+   * Report a match only if `after` matches later in the fragment before `until` does (`set -x`
+   * followed by a secret variable before `set +x`): a look-ahead no single linear regex can make.
+   */
+  requires?: { after: string; until?: string };
+  /** Which mode of a provider's keys the rule detects; default from the id (`-live-`, `-test-`). */
+  mode?: 'live' | 'test';
   /** Only report in files of these environments; default all. */
   environments?: Environment[];
   /** The match may span lines (PEM blocks, JSON documents); the regex then runs on the whole text. */

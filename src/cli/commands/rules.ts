@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadBuiltinRules } from '../../engine/builtinRules.js';
+import { ENV_CROSSOVER, PROD_HOST_DOMAIN } from '../../engine/policyRules.js';
 import type { Command } from '../command.js';
 import { UserError } from '../errors.js';
 
@@ -7,7 +8,7 @@ export const command: Command = {
   summary: 'list the built-in rules (--format json for machines)',
   usage: `Usage: keyfence rules [--format text|json]
 
-Lists the built-in secret rules with their category and severity.`,
+Lists the built-in rules with their category and severity.`,
   async run(context) {
     let format: string;
     try {
@@ -16,7 +17,8 @@ Lists the built-in secret rules with their category and severity.`,
       throw new UserError(`rules: ${(error as Error).message}`);
     }
     if (format !== 'text' && format !== 'json') throw new UserError(`rules: unknown format "${format}"`, 'use text or json');
-    const rules = loadBuiltinRules().map(({ spec }) => ({ id: spec.id, category: spec.category, severity: spec.severity, description: spec.description }));
+    // The engine's own rules (cross-file reuse, configured production domains) are rules too.
+    const rules = [...loadBuiltinRules().map(({ spec }) => spec), ENV_CROSSOVER, PROD_HOST_DOMAIN].map((spec) => ({ id: spec.id, category: spec.category, severity: spec.severity, description: spec.description }));
     if (format === 'json') {
       context.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
       return 0;
