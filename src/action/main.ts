@@ -12,7 +12,7 @@ import { DEFAULT_FAIL_ON, exitCodeFor } from '../cli/emitReport.js';
 import { UserError } from '../cli/errors.js';
 import { writeAtomic } from '../cli/writeAtomic.js';
 import { githubLinker } from '../cli/reportLinks.js';
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig } from '../config/configFile.js';
 import { loadBuiltinRules } from '../engine/builtinRules.js';
 import { Engine } from '../engine/engine.js';
 import { SEVERITIES, type Finding, type ReportFinding, type ScanStats, type Severity } from '../findings/finding.js';
@@ -153,7 +153,7 @@ export async function run(): Promise<void> {
   const root = await findRepoRoot(cwd);
   if (!root && mode !== 'audit') throw new UserError(`${cwd} is not a git repository`, 'run actions/checkout before keyfence');
   const top = root ?? cwd;
-  const engine = new Engine(loadConfig(top, inputs.config ? resolve(workspace, inputs.config) : undefined));
+  const engine = new Engine(await loadConfig(top, inputs.config ? resolve(workspace, inputs.config) : undefined));
   const failOnInput = inputs.failOn.trim();
   if (failOnInput && !SEVERITIES.includes(failOnInput as Severity)) throw new UserError(`input fail-on must be one of ${SEVERITIES.join(', ')}, not "${failOnInput}"`);
   const failOn = (failOnInput as Severity) || engine.config.failOn || DEFAULT_FAIL_ON;
@@ -212,9 +212,11 @@ export async function run(): Promise<void> {
 try {
   await run();
 } catch (error) {
+  // Messages quote what they complain about (a config value, a regex): mask any key in them.
+  const { maskSecrets } = await import('../findings/maskText.js');
   if (error instanceof UserError || (error as { where?: string }).where !== undefined) {
-    core.setFailed(`keyfence: ${(error as Error).message}${error instanceof UserError && error.hint ? ` (${error.hint})` : ''}`);
+    core.setFailed(maskSecrets(`keyfence: ${(error as Error).message}${error instanceof UserError && error.hint ? ` (${error.hint})` : ''}`));
   } else {
-    core.setFailed(`keyfence: internal error: ${(error as Error).stack ?? String(error)}`);
+    core.setFailed(maskSecrets(`keyfence: internal error: ${(error as Error).stack ?? String(error)}`));
   }
 }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { loadConfig } from '../config/loadConfig.js';
+import { loadConfig } from '../config/configFile.js';
 import { createEngine } from '../engine/createEngine.js';
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
@@ -29,7 +29,7 @@ export async function scanCommits(
   extra: { notes: string[]; progress: boolean; /** Compare with the config files of this commit (a range's head). */ observeAt?: string },
 ): Promise<number> {
   const started = performance.now();
-  const engine = await createEngine(loadConfig(repo.root, options.config));
+  const engine = await createEngine(await loadConfig(repo.root, options.config));
   const scan: LogScan = { skipped: new SkipTally(), commits: 0, patchBytes: 0 };
   const findings: Finding[] = [];
   const seen = new Set<string>();

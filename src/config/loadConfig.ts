@@ -8,17 +8,7 @@ import { compileRule, RuleError } from '../engine/compiledRule.js';
 import { ENGINE_RULE_IDS } from '../engine/policyRules.js';
 import type { RuleSpec } from '../engine/ruleSpec.js';
 import { defaultConfig, type AllowEntry, type KeyfenceConfig, type RuleOverride } from './config.js';
-
-export const CONFIG_NAMES = ['keyfence.yml', '.keyfence.yml', 'keyfence.yaml', '.keyfence.yaml'];
-
-/** The config file to use: --config, else keyfence.yml / .keyfence.yml at the root. */
-export function findConfigFile(root: string, explicit?: string): string | undefined {
-  if (explicit) {
-    if (!existsSync(explicit)) throw new UserError(`config file ${explicit} does not exist`, 'check the --config path');
-    return explicit;
-  }
-  return CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
-}
+import { CONFIG_NAMES, findConfigFile } from './configFile.js';
 
 /** Where in the file a node sits, as `file:line:col`. */
 export function positionOf(_doc: Document, node: Node | null | undefined, file: string, text: string): string {
@@ -31,7 +21,8 @@ export function positionOf(_doc: Document, node: Node | null | undefined, file: 
 }
 
 /**
- * Reads keyfence.yml and every policy it extends into one effective configuration.
+ * Reads keyfence.yml and every policy it extends into one effective configuration (synchronously;
+ * commands use configFile.ts's `loadConfig`, which loads this module only when there is YAML to read).
  *
  * Layers apply base first: `extends:` (a path, or an installed npm package: `@acme/policy`,
  * `@acme/policy/strict.yml`) is read and merged before the file that names it. Scalars are
@@ -40,7 +31,7 @@ export function positionOf(_doc: Document, node: Node | null | undefined, file: 
  * cannot be loosened by a later layer: trying is a configuration error naming the guardrail and
  * the file that locked it. Every error names file, line and column.
  */
-export function loadConfig(root: string, explicit?: string): KeyfenceConfig {
+export function readConfig(root: string, explicit?: string): KeyfenceConfig {
   const path = findConfigFile(root, explicit);
   if (!path) return defaultConfig();
   return loadConfigFile(resolve(path), root);

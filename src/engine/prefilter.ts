@@ -42,44 +42,47 @@ export class Prefilter {
     let stride = 1;
     while (stride < alphabet) stride <<= 1;
 
-    // The trie of keywords, then failure links breadth-first, folded into one dense table.
-    const children: Int32Array[] = [new Int32Array(alphabet).fill(-1)];
-    const own: Output[][] = [[]];
+    // The trie of keywords in one flat table (-1: no edge yet), then failure links breadth-first,
+    // filling every missing edge in place: a dense automaton without an allocation per state.
+    let capacity = 1;
+    for (const k of keywords) capacity += k.length;
+    let table = new Int32Array(capacity * stride).fill(-1);
+    const own: Array<Output[] | undefined> = [];
+    let states = 1;
     for (const k of keywords) {
       let state = 0;
       for (let i = 0; i < k.length; i++) {
-        const c = this.classes[k.charCodeAt(i)]!;
-        if (children[state]![c] === -1) {
-          children[state]![c] = children.length;
-          children.push(new Int32Array(alphabet).fill(-1));
-          own.push([]);
-        }
-        state = children[state]![c]!;
+        const slot = state * stride + this.classes[k.charCodeAt(i)]!;
+        if (table[slot] === -1) table[slot] = states++;
+        state = table[slot]!;
       }
-      own[state]!.push({ length: k.length, rules: rulesOf.get(k)! });
+      (own[state] ??= []).push({ length: k.length, rules: rulesOf.get(k)! });
     }
-    const states = children.length;
+    table = table.slice(0, states * stride);
     const fail = new Int32Array(states);
-    const table = new Int32Array(states * stride);
     const outputs: Array<Output[] | undefined> = new Array(states * stride);
-    const queue: number[] = [];
+    const queue = new Int32Array(states);
+    let tail = 0;
     for (let c = 0; c < alphabet; c++) {
-      const t = children[0]![c]!;
+      const t = table[c]!;
+      if (t > 0) queue[tail++] = t;
       table[c] = t > 0 ? t * stride : 0;
-      if (t > 0) queue.push(t);
     }
-    for (let head = 0; head < queue.length; head++) {
+    for (let head = 0; head < tail; head++) {
       const s = queue[head]!;
-      const merged = [...own[s]!, ...(outputs[fail[s]! * stride] ?? [])];
-      if (merged.length) outputs[s * stride] = merged;
+      const inherited = outputs[fail[s]! * stride];
+      const mine = own[s];
+      if (mine || inherited) outputs[s * stride] = mine && inherited ? [...mine, ...inherited] : (mine ?? inherited);
+      const row = s * stride;
+      const failRow = fail[s]! * stride;
       for (let c = 0; c < alphabet; c++) {
-        const t = children[s]![c]!;
+        const t = table[row + c]!;
         if (t === -1) {
-          table[s * stride + c] = table[fail[s]! * stride + c]!;
+          table[row + c] = table[failRow + c]!;
         } else {
-          fail[t] = table[fail[s]! * stride + c]! / stride;
-          table[s * stride + c] = t * stride;
-          queue.push(t);
+          fail[t] = table[failRow + c]! / stride;
+          table[row + c] = t * stride;
+          queue[tail++] = t;
         }
       }
     }

@@ -19,29 +19,21 @@ export interface BatchResult {
   observations?: Observation[];
 }
 
-/** Reads this many files of a batch at once, so disk waits overlap with matching. */
-const READ_AHEAD = 16;
-
 /** Reads and scans a batch of files; the unit of work of both the in-process scan and a worker. */
 export async function scanBatch(engine: Engine, { root, files }: BatchRequest): Promise<BatchResult> {
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const maxSize = engine.config.maxFileSize;
-  let next = 0;
-  const reader = async () => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      const fragment = await readFileFragment(root, file, maxSize);
-      if (!fragment) continue;
-      if ('reason' in fragment) {
-        result.skipped.push(fragment);
-        continue;
-      }
-      result.files++;
-      result.bytes += fragment.bytes ?? fragment.text.length;
-      for (const f of engine.scan(fragment)) result.findings.push(f);
-      for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
+  for (const file of files) {
+    const fragment = readFileFragment(root, file, maxSize);
+    if (!fragment) continue;
+    if ('reason' in fragment) {
+      result.skipped.push(fragment);
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, files.length) }, reader));
+    result.files++;
+    result.bytes += fragment.bytes ?? fragment.text.length;
+    for (const f of engine.scan(fragment)) result.findings.push(f);
+    for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
+  }
   return result;
 }

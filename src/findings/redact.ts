@@ -6,10 +6,12 @@ const PREFIX = /^[A-Za-z][A-Za-z0-9]{1,9}[_-](?:[A-Za-z]{2,8}[_-])?/;
 /**
  * The redacted form of a secret: its public provider prefix, then at most a few characters at the
  * end for long values so a user can tell two keys apart. Short secrets show nothing of themselves.
+ * `showPrefix` is false for values that have no provider prefix (passwords and other generic
+ * secrets), where the first word is part of the secret: `correct-horse-…` is half a password.
  */
-export function redactSecret(secret: string): string {
+export function redactSecret(secret: string, showPrefix = true): string {
   if (secret === '') return '';
-  const prefix = PREFIX.exec(secret)?.[0] ?? '';
+  const prefix = showPrefix ? (PREFIX.exec(secret)?.[0] ?? '') : '';
   const rest = secret.length - prefix.length;
   if (rest < 12) return `${prefix}…`;
   const tail = rest >= 24 ? secret.slice(-4) : '';
@@ -39,7 +41,7 @@ export function toReport(findings: Finding[], stats: ScanStats, notes: string[],
       const { secret, lineText: _line, previousLineText: _previous, commit, related, ...rest } = f;
       return {
         ...rest,
-        secret: showSecrets ? secret : redactSecret(secret),
+        secret: showSecrets ? secret : redactSecret(secret, f.category !== 'generic-secret'),
         ...(related ? { related: related.map(({ commit: c, ...loc }) => ({ ...loc, ...(c ? { commit: c } : {}) })) } : {}),
         ...(commit ? { commit: commit.sha, author: commit.author, date: commit.date } : {}),
       };

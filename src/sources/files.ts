@@ -1,7 +1,9 @@
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { UserError } from '../cli/errors.js';
+import { isBinary } from './binary.js';
 import type { Fragment, Skipped } from './fragment.js';
 import { findRepoRoot, git } from './git.js';
 
@@ -50,15 +52,17 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
   return { root: base, files: [...files].sort(), inRepository: false };
 }
 
-/** Bytes sniffed for a NUL to call a file binary, as git does. */
-const SNIFF = 8000;
 
-/** Reads one file as a fragment, or says why it was skipped. Never follows a symlink. */
-export async function readFileFragment(root: string, file: string, maxSize: number): Promise<Fragment | Skipped | undefined> {
+/**
+ * Reads one file as a fragment, or says why it was skipped. Never follows a symlink. Synchronous on
+ * purpose: it runs in scan workers (or a short CLI run), where blocking costs nothing, and
+ * `lstatSync` + `readFileSync` cost a fifth of their promise versions on trees of small files.
+ */
+export function readFileFragment(root: string, file: string, maxSize: number): Fragment | Skipped | undefined {
   const path = resolve(root, file);
   let info;
   try {
-    info = await lstat(path);
+    info = lstatSync(path);
   } catch (error) {
     // Tracked but deleted in the work tree: nothing to scan.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -70,14 +74,10 @@ export async function readFileFragment(root: string, file: string, maxSize: numb
   if (info.size > maxSize) return { file, reason: 'too-large', detail: `${info.size} bytes` };
   let buffer: Buffer;
   try {
-    buffer = await readFile(path);
+    buffer = readFileSync(path);
   } catch (error) {
     return { file, reason: 'unreadable', detail: (error as Error).message };
   }
   if (isBinary(buffer)) return { file, reason: 'binary' };
   return { file, text: buffer.toString('utf8'), firstLine: 1, bytes: buffer.length };
-}
-
-export function isBinary(buffer: Buffer): boolean {
-  return buffer.subarray(0, SNIFF).includes(0);
 }

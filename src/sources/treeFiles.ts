@@ -1,6 +1,6 @@
 import type { Fragment } from './fragment.js';
 import { BlobReader, git } from './git.js';
-import { isBinary } from './files.js';
+import { isBinary } from './binary.js';
 
 /**
  * Whole files of the index (`from: 'index'`) or of a commit whose path passes `want`, read from git

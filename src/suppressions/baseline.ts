@@ -70,8 +70,10 @@ export function parseBaseline(text: string, shown: string): Baseline {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${shown}: not a keyfence baseline: ${(error as Error).message}`, 'recreate it with `keyfence baseline --output FILE`');
+  } catch {
+    // Not the parser's own message: it quotes the text around the fault, and a file given here by
+    // mistake (an .env, a key file) holds secrets.
+    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, 'recreate it with `keyfence baseline --output FILE`');
   }
   const doc = data as Record<string, unknown>;
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/loadConfig.js';
+import { readConfig as loadConfig } from '../../src/config/loadConfig.js';
 import { tempDir, type TempDir } from '../support/tempRepo.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { loadRuleDirectory } from '../../src/engine/builtinRules.js';
+import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
 import { SETTING_PATTERNS } from '../../src/engine/crossover.js';
 import { ENGINE_RULE_IDS } from '../../src/engine/policyRules.js';
 import { checkRegexSafety } from '../../src/engine/regexSafety.js';
@@ -8,7 +8,8 @@ import { engineWith, scanFiles } from './engineSupport.js';
 
 vi.mock('../../src/engine/builtinRules.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../src/engine/builtinRules.js')>();
-  const rules = original.loadRuleDirectory(new URL('../../rules', import.meta.url).pathname);
+  const { loadRuleDirectory: load } = await import('../../src/engine/ruleFiles.js');
+  const rules = load(new URL('../../rules', import.meta.url).pathname);
   return { ...original, loadBuiltinRules: () => rules };
 });
 

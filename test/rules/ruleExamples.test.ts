@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadRuleDirectory } from '../../src/engine/builtinRules.js';
+import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
 import { compileRule } from '../../src/engine/compiledRule.js';
 import { Scanner } from '../../src/engine/scanner.js';
 import { expandTemplates, seededRandom } from '../support/fakeSecrets.js';

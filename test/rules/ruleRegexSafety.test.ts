@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuleDirectory } from '../../src/engine/builtinRules.js';
+import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
 import { checkRegexSafety } from '../../src/engine/regexSafety.js';
 
 const sourced = loadRuleDirectory(new URL('../../rules', import.meta.url).pathname);

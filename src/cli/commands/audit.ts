@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { createEngine } from '../../engine/createEngine.js';
 import type { Engine } from '../../engine/engine.js';
 import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
@@ -48,7 +48,7 @@ ${SCAN_OPTIONS_HELP}`,
     const github = githubSlug !== undefined ? await githubTarget(githubSlug, values['github-url'] as string | undefined, context) : undefined;
 
     const set = await listFiles(positionals, context.cwd);
-    const engine = await createEngine(loadConfig(set.root, options.config));
+    const engine = await createEngine(await loadConfig(set.root, options.config));
     const audit = await collectAudit(engine, set, github, (m) => context.stderr.write(`keyfence: ${m}\n`));
     return emitReport(context, options, engine, audit);
   },

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { createEngine } from '../../engine/createEngine.js';
 import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
 import { listFiles } from '../../sources/files.js';
@@ -51,7 +51,7 @@ entries of files outside PATH are kept as they are.
     if (values.prune === true && !existing) throw new UserError(`baseline: ${options.output} does not exist, so there is nothing to prune`);
 
     const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
-    const engine = await createEngine(loadConfig(set.root, options.config));
+    const engine = await createEngine(await loadConfig(set.root, options.config));
     const result = await scanFiles(engine, set);
     const findings = [...result.findings, ...engine.finish()];
     const { kept, notes } = applySuppressions(findings, { config: engine.config, disabled: options.noSuppressions });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { configAsJson, describeConfig } from '../../config/describe.js';
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
 import { DEFAULT_FAIL_ON } from '../emitReport.js';
@@ -31,7 +31,7 @@ guardrails an extended policy locked. Exits 2 with file:line:col when the config
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`config: unknown format "${format}"`, 'use text or json');
     const root = (await findRepoRoot(context.cwd)) ?? context.cwd;
-    const config = loadConfig(root, values.config);
+    const config = await loadConfig(root, values.config);
     context.stdout.write(format === 'json' ? `${JSON.stringify(configAsJson(config, DEFAULT_FAIL_ON), null, 2)}\n` : describeConfig(config, DEFAULT_FAIL_ON));
     return 0;
   },

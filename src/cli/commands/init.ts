@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_NAMES } from '../../config/loadConfig.js';
+import { CONFIG_NAMES } from '../../config/configFile.js';
 import { notARepository, runGit } from '../../sources/git.js';
 import { VERSION } from '../../version.js';
 import type { Command, CommandContext } from '../command.js';

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { createEngine } from '../../engine/createEngine.js';
 import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
 import { listFiles } from '../../sources/files.js';
@@ -19,7 +19,7 @@ ${SCAN_OPTIONS_HELP}`,
   async run(context) {
     const { options, values, positionals } = parseCommandArgs(context.args, { 'no-git': { type: 'boolean' } }, 'scan');
     const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
-    const engine = await createEngine(loadConfig(set.root, options.config));
+    const engine = await createEngine(await loadConfig(set.root, options.config));
     const result = await scanFiles(engine, set);
     return emitReport(context, options, engine, {
       findings: [...result.findings, ...engine.finish()],

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../../config/config.js';
 import { createEngine } from '../../engine/createEngine.js';
 import type { Finding } from '../../findings/finding.js';
@@ -42,11 +42,12 @@ ${SCAN_OPTIONS_HELP}`,
     } catch (error) {
       // A hook that fails must block the commit (exit 2) and still say how to get past it.
       if (error instanceof UserError) throw new UserError(error.message, error.hint ? `${error.hint}; ${BYPASS}` : BYPASS);
+      const { maskSecrets } = await import('../../findings/maskText.js');
       if ((error as { where?: string }).where !== undefined) {
-        context.stderr.write(`keyfence: ${(error as Error).message}\n  hint: ${BYPASS}\n`);
+        context.stderr.write(`keyfence: ${maskSecrets((error as Error).message)}\n  hint: ${BYPASS}\n`);
         return 2;
       }
-      context.stderr.write(`keyfence: internal error: ${(error as Error).stack ?? String(error)}\n  hint: ${BYPASS}\n`);
+      context.stderr.write(`keyfence: internal error: ${maskSecrets((error as Error).stack ?? String(error))}\n  hint: ${BYPASS}\n`);
       return 2;
     }
   },
@@ -59,7 +60,7 @@ async function runStaged(context: CommandContext): Promise<number> {
   // git reads the index while the configuration loads and the rules compile. The configured size
   // limit is known only then, so the source keeps up to a generous cap and the limit applies below.
   const read = startStagedRead(context.cwd, DEFAULT_MAX_FILE_SIZE * 4);
-  const engine = await createEngine(loadConfig(await read.root, options.config));
+  const engine = await createEngine(await loadConfig(await read.root, options.config));
   const staged = await read.changes;
   const findings: Finding[] = [];
   const scanned = new Set<string>();

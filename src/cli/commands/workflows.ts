@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { loadConfig } from '../../config/loadConfig.js';
+import { loadConfig } from '../../config/configFile.js';
 import { Engine } from '../../engine/engine.js';
 import type { Finding } from '../../findings/finding.js';
 import { findRepoRoot } from '../../sources/git.js';
@@ -47,7 +47,7 @@ ${SCAN_OPTIONS_HELP}`,
       return toPosix(rel.startsWith('..') || isAbsolute(rel) ? relative(context.cwd, abs) || abs : rel);
     };
 
-    const engine = new Engine(loadConfig(root, options.config));
+    const engine = new Engine(await loadConfig(root, options.config));
     const started = Date.now();
     const findings: Finding[] = [];
     const notes: string[] = [];

@@ -1,0 +1,81 @@
+// The tools a user would pick instead of keyfence, found or installed here, or skipped with a reason.
+// A missing peer never fails the bench.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts }).toString().trim();
+
+function which(cmd) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
+  }
+  return undefined;
+}
+
+/** secretlint and its recommended preset, from this package's devDependencies. */
+export function findSecretlint(projectRoot) {
+  const require = createRequire(join(projectRoot, 'package.json'));
+  try {
+    const pkgPath = require.resolve('secretlint/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+    const presetPkg = require.resolve('@secretlint/secretlint-rule-preset-recommend/package.json');
+    const preset = JSON.parse(readFileSync(presetPkg, 'utf8'));
+    const bin = join(pkgPath, '..', typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.secretlint);
+    return { ok: true, bin, version: pkg.version, presetVersion: preset.version };
+  } catch (error) {
+    return { ok: false, reason: `secretlint or @secretlint/secretlint-rule-preset-recommend is not installed (run npm install): ${String(error.message).split('\n')[0]}` };
+  }
+}
+
+/** Writes the secretlint configuration the bench uses: the recommended preset, nothing else. */
+export function writeSecretlintConfig(path) {
+  writeFileSync(path, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }, null, 2) + '\n');
+}
+
+/**
+ * git-secrets (Debian package `git-secrets`). When absent, installs it with apt-get only when we run
+ * as root with apt-get available; otherwise says why it is skipped.
+ */
+export function findGitSecrets({ log = () => {} } = {}) {
+  let bin = which('git-secrets');
+  if (!bin) {
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (!root) return { ok: false, reason: 'git-secrets is not installed and the bench is not running as root (install the Debian package git-secrets)' };
+    if (!which('apt-get')) return { ok: false, reason: 'git-secrets is not installed and apt-get is not available' };
+    log('installing git-secrets with apt-get …');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const attempt = () => run('apt-get', ['install', '-y', '-q', 'git-secrets'], { env, timeout: 300_000 });
+    try {
+      attempt();
+    } catch {
+      try {
+        run('apt-get', ['update', '-q'], { env, timeout: 300_000 });
+        attempt();
+      } catch (error) {
+        return { ok: false, reason: `git-secrets is not installed and apt-get install -y git-secrets failed: ${String(error.stderr ?? error.message).trim().split('\n').pop()}` };
+      }
+    }
+    bin = which('git-secrets');
+    if (!bin) return { ok: false, reason: 'apt-get installed git-secrets but it is not on PATH' };
+  }
+  let version = 'unknown';
+  try {
+    version = run('dpkg-query', ['-W', '-f', '${Version}', 'git-secrets']);
+  } catch {
+    // not a Debian install
+  }
+  return { ok: true, bin, version };
+}
+
+/**
+ * A private git config holding git-secrets' AWS patterns (`git secrets --register-aws`), used through
+ * GIT_CONFIG_GLOBAL so the user's own ~/.gitconfig is never touched.
+ */
+export function writeGitSecretsConfig(path) {
+  writeFileSync(path, '');
+  run('git', ['secrets', '--register-aws', '--global'], { env: { ...process.env, GIT_CONFIG_GLOBAL: path } });
+  return { GIT_CONFIG_GLOBAL: path };
+}

@@ -1,0 +1,392 @@
+// The bench's outputs: a plain table for the terminal, docs/performance.md, and two SVG charts
+// drawn by hand (throughput against corpus size; latency per scenario).
+
+const MiB = 1024;
+const fmtMs = (ms) => (ms === undefined || Number.isNaN(ms) ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : ms < 100000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(0)} s`);
+const fmtRange = (r, f) => {
+  if (!r) return '–';
+  if (f === fmtMs && r.max < 1000) return `${Math.round(r.min)}–${Math.round(r.max)} ms`;
+  if (f === fmtMs && r.min >= 1000 && r.max < 100000) return `${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)} s`;
+  return `${f(r.min)}–${f(r.max)}`;
+};
+const fmtSigned = (ms) => `${ms < 0 ? '−' : '+'}${Math.abs(Math.round(ms))}`;
+const fmtX = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+const fmtRss = (kb) => (kb ? `${(kb / MiB).toFixed(0)} MB` : '–');
+const fmtMbps = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function throughput(t) {
+  if (t.commitsPerS !== undefined) return `${fmtInt(t.commitsPerS)} commits/s, ${fmtMbps(t.mbps)} MB/s`;
+  if (t.mbps !== undefined) return `${fmtMbps(t.mbps)} MB/s`;
+  return '';
+}
+
+function status(t, timeoutS, kfMedian) {
+  if (t.status === 'timed-out') return t.reason ?? `timed out after ${timeoutS} s`;
+  if (t.status === 'failed') return `failed: ${t.reason}`;
+  if (t.status === 'skipped') return `skipped: ${t.reason}`;
+  if (t.status === 'n/a') return `n/a: ${t.reason}`;
+  if (t.status === 'incomplete') return 'incomplete';
+  return '';
+}
+
+/** Row cells shared by the terminal table and the markdown table. */
+function rowCells(sc, t, report) {
+  const kf = sc.tools.find((x) => x.role === 'keyfence');
+  const cells = {
+    tool: t.label,
+    median: t.time ? fmtMs(t.time.median) : '–',
+    range: t.time ? fmtRange(t.time, fmtMs) : '–',
+    throughput: throughput(t),
+    vsFloor: t.role !== 'floor' && t.vsFloor ? `×${fmtX(t.vsFloor.median)} (${fmtX(t.vsFloor.min)}–${fmtX(t.vsFloor.max)})` : '',
+    overFloor: sc.group === 'hook' && t.role !== 'floor' && t.overFloorMs ? `${fmtSigned(t.overFloorMs.median)} ms (${fmtSigned(t.overFloorMs.min)} to ${fmtSigned(t.overFloorMs.max)})` : '',
+    vsKeyfence: '',
+    rss: fmtRss(t.rssMaxKb),
+    notes: [status(t, report.timeoutS), t.check ? `${t.check.warn ? '⚠ ' : ''}${t.check.text}` : ''].filter(Boolean).join('; '),
+  };
+  if (t.role === 'peer') {
+    if (t.vsKeyfence) cells.vsKeyfence = `×${fmtX(t.vsKeyfence.median)} (${fmtX(t.vsKeyfence.min)}–${fmtX(t.vsKeyfence.max)})`;
+    else if (t.status === 'timed-out' && !t.reason?.startsWith('not run') && kf?.time) cells.vsKeyfence = `> ×${fmtX((report.timeoutS * 1000) / kf.time.median)}`;
+  }
+  if (t.status === 'timed-out') cells.median = `> ${report.timeoutS} s`;
+  return cells;
+}
+
+const COLUMNS = [
+  ['tool', 'tool'],
+  ['median', 'median'],
+  ['range', 'min–max'],
+  ['throughput', 'throughput'],
+  ['vsFloor', '÷ floor'],
+  ['overFloor', 'over floor'],
+  ['vsKeyfence', '÷ keyfence'],
+  ['rss', 'peak RSS'],
+  ['notes', 'notes'],
+];
+
+export function renderTable(report) {
+  const lines = [];
+  lines.push(`keyfence ${report.keyfence.version} (${report.keyfence.rules}, ${report.keyfence.revision.head}${report.keyfence.revision.dirty ? '+changes' : ''}) · ${report.scale} corpus · ${report.rounds} rounds · ${report.date}`);
+  lines.push(`${report.machine.cpu} · ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · node ${report.machine.node} · git ${report.machine.git} · load avg ${report.load.start} → ${report.load.end} (max ${report.load.max})`);
+  lines.push('÷ floor and ÷ keyfence: ratio of times taken round by round, median (min–max). Peak RSS: the largest of all runs.');
+  for (const sc of report.scenarios) {
+    lines.push('', `${sc.title} — ${sc.size}`);
+    const rows = sc.tools.map((t) => rowCells(sc, t, report));
+    const cols = COLUMNS.filter(([k]) => k === 'tool' || rows.some((r) => r[k]));
+    const widths = cols.map(([k, h]) => Math.max(h.length, ...rows.map((r) => (k === 'notes' ? 0 : r[k].length))));
+    lines.push('  ' + cols.map(([, h], i) => h.padEnd(widths[i])).join('  '));
+    for (const r of rows) lines.push('  ' + cols.map(([k], i) => (k === 'notes' ? r[k] : r[k].padEnd(widths[i]))).join('  ').trimEnd());
+  }
+  lines.push('', 'Targets (issue 8):');
+  for (const t of evaluateTargets(report)) lines.push(`  ${t.ok === true ? 'met    ' : t.ok === false ? 'NOT MET' : '–      '}  ${t.target}: ${t.measured}`);
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------
+// Targets
+
+export function evaluateTargets(report) {
+  const sc = (id) => report.scenarios.find((s) => s.id === id);
+  const kf = (s) => s?.tools.find((t) => t.role === 'keyfence');
+  const out = [];
+  const notMeasured = (s) => {
+    const k = kf(s);
+    if (!s) return 'not measured (scenario not run)';
+    if (!k?.time) return `not measured (keyfence ${k?.status ?? 'missing'}${k?.reason ? `: ${k.reason}` : ''})`;
+    return undefined;
+  };
+  const peersSlower = (ids) => {
+    const parts = [];
+    let ok = true;
+    let any = false;
+    for (const id of ids) {
+      const s = sc(id);
+      const k = kf(s);
+      if (!s || !k?.time) return { ok: undefined, text: notMeasured(s) ?? 'not measured' };
+      for (const p of s.tools.filter((t) => t.role === 'peer')) {
+        if (p.vsKeyfence) {
+          any = true;
+          if (p.vsKeyfence.median <= 1) ok = false;
+          parts.push(`${p.id} ${id.replace(/^tree-|^history-|^hook-/, '')}: ×${fmtX(p.vsKeyfence.median)}`);
+        } else if (p.status === 'timed-out') {
+          any = true;
+          parts.push(`${p.id} ${id.replace(/^tree-|^history-|^hook-/, '')}: ${p.reason?.startsWith('not run') ? 'not run (timed out on a smaller tree)' : 'timed out'}`);
+        }
+      }
+    }
+    return { ok: any ? ok : undefined, text: parts.length ? `peer time ÷ keyfence time: ${parts.join(', ')}` : 'no peer measured' };
+  };
+
+  // Tree
+  const treeIds = report.scenarios.filter((s) => s.group === 'tree').map((s) => s.id);
+  if (treeIds.length) {
+    const full = sc('tree-no-git-100');
+    const fullGit = sc('tree-git-100');
+    const nm = notMeasured(full);
+    out.push({ target: 'tree scan ≥ 50 MB/s (100% tree)', ok: nm ? undefined : kf(full).mbps >= 50 && (!kf(fullGit)?.mbps || kf(fullGit).mbps >= 50), measured: nm ?? `--no-git ${fmtMbps(kf(full).mbps)} MB/s${kf(fullGit)?.mbps ? `, git work tree ${fmtMbps(kf(fullGit).mbps)} MB/s` : ''}` });
+    out.push({ target: 'tree scan within 4× of reading the files', ok: nm ? undefined : kf(full).vsFloor?.median <= 4 && (!kf(fullGit)?.vsFloor || kf(fullGit).vsFloor.median <= 4), measured: nm ?? `--no-git ×${fmtX(kf(full).vsFloor?.median)}${kf(fullGit)?.vsFloor ? `, git work tree ×${fmtX(kf(fullGit).vsFloor.median)}` : ''} (100% tree)` });
+    const sizes = report.scenarios.filter((s) => s.group === 'tree' && s.mode === 'no-git' && kf(s)?.mbps);
+    if (sizes.length >= 2) {
+      const speeds = sizes.map((s) => kf(s).mbps);
+      const ratio = Math.min(...speeds) / Math.max(...speeds);
+      out.push({ target: 'tree scan MB/s flat from 10% to 100% (slowest size ≥ 80% of the fastest)', ok: ratio >= 0.8, measured: `${sizes.map((s) => `${s.pct}%: ${fmtMbps(kf(s).mbps)}`).join(', ')} MB/s (slowest ÷ fastest ${ratio.toFixed(2)})` });
+    } else out.push({ target: 'tree scan MB/s flat from 10% to 100%', ok: undefined, measured: 'not measured' });
+    const p = peersSlower(treeIds);
+    out.push({ target: 'tree scan faster than every peer', ok: p.ok, measured: p.text });
+  }
+  // History
+  if (sc('history-full')) {
+    const h = sc('history-full');
+    const nm = notMeasured(h);
+    out.push({ target: 'history within 3× of git log -p -U0', ok: nm ? undefined : kf(h).vsFloor?.median <= 3, measured: nm ?? `×${fmtX(kf(h).vsFloor?.median)}` });
+    out.push({ target: 'history ≥ 2,500 commits/s', ok: nm ? undefined : kf(h).commitsPerS >= 2500, measured: nm ?? `${fmtInt(kf(h).commitsPerS)} commits/s` });
+    const p = peersSlower(['history-full']);
+    out.push({ target: 'history faster than every peer', ok: p.ok, measured: p.text });
+  }
+  // Hook
+  for (const [id, limit] of [['hook-small', 60], ['hook-large', 100]]) {
+    const s = sc(id);
+    if (!s) continue;
+    const nm = notMeasured(s);
+    out.push({ target: `pre-commit ${id === 'hook-small' ? '5 lines' : '2,000 lines'}: ≤ ${limit} ms above node start-up + git diff --cached`, ok: nm ? undefined : kf(s).overFloorMs?.median <= limit, measured: nm ?? `${fmtSigned(kf(s).overFloorMs?.median)} ms (${fmtMs(kf(s).time.median)} against ${fmtMs(s.tools.find((t) => t.role === 'floor')?.time?.median)})` });
+  }
+  if (sc('hook-small') || sc('hook-large')) {
+    const ids = ['hook-small', 'hook-large'].filter(sc);
+    const parts = [];
+    let ok = true;
+    let measured = true;
+    for (const id of ids) {
+      const sl = sc(id).tools.find((t) => t.id === 'secretlint');
+      if (!kf(sc(id))?.time || !sl?.vsKeyfence) measured = false;
+      else {
+        if (sl.vsKeyfence.median <= 1) ok = false;
+        parts.push(`${id}: secretlint ÷ keyfence ×${fmtX(sl.vsKeyfence.median)}`);
+      }
+    }
+    out.push({ target: 'pre-commit faster than secretlint', ok: measured ? ok : undefined, measured: measured ? parts.join(', ') : `not measured${ids.map((id) => notMeasured(sc(id))).filter(Boolean).map((x) => ` — ${x}`)[0] ?? ''}` });
+  }
+  // Memory
+  const rss = (ids) => ids.map(sc).filter((s) => kf(s)?.rssMaxKb && kf(s)?.time);
+  const hooks = rss(['hook-small', 'hook-large']);
+  if (sc('hook-small') || sc('hook-large')) out.push({ target: 'memory ≤ 80 MB for the hook', ok: hooks.length ? hooks.every((s) => kf(s).rssMaxKb / MiB <= 80) : undefined, measured: hooks.length ? hooks.map((s) => `${s.id}: ${fmtRss(kf(s).rssMaxKb)}`).join(', ') : 'not measured' });
+  const big = rss(report.scenarios.filter((s) => s.group === 'tree' || s.group === 'history').map((s) => s.id));
+  if (big.length) {
+    out.push({ target: 'memory ≤ 250 MB for tree and history scans', ok: big.every((s) => kf(s).rssMaxKb / MiB <= 250), measured: `largest ${fmtRss(Math.max(...big.map((s) => kf(s).rssMaxKb)))} (${big.sort((a, b) => kf(b).rssMaxKb - kf(a).rssMaxKb)[0].id})` });
+    const pairs = [['tree-no-git-10', 'tree-no-git-100'], ['tree-git-10', 'tree-git-100'], ['history-half', 'history-full']].filter(([a, b]) => kf(sc(a))?.rssMaxKb && kf(sc(b))?.rssMaxKb && kf(sc(a))?.time && kf(sc(b))?.time);
+    if (pairs.length) {
+      const growth = pairs.map(([a, b]) => ({ a, b, x: kf(sc(b)).rssMaxKb / kf(sc(a)).rssMaxKb }));
+      out.push({ target: 'memory flat as the input grows (peak at the largest input ≤ 1.25× the smallest)', ok: growth.every((g) => g.x <= 1.25), measured: growth.map((g) => `${g.a} → ${g.b}: ${fmtRss(kf(sc(g.a)).rssMaxKb)} → ${fmtRss(kf(sc(g.b)).rssMaxKb)}`).join(', ') });
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Markdown
+
+const esc = (s) => String(s).replace(/\|/g, '\\|');
+
+function mdTable(sc, report) {
+  const rows = sc.tools.map((t) => rowCells(sc, t, report));
+  const cols = COLUMNS.filter(([k]) => k === 'tool' || rows.some((r) => r[k]));
+  const lines = [`| ${cols.map(([, h]) => h).join(' | ')} |`, `|${cols.map(([k]) => (k === 'tool' || k === 'notes' ? '---' : '--:')).join('|')}|`];
+  for (const r of rows) lines.push(`| ${cols.map(([k]) => esc(r[k] || ' ')).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+export function renderMarkdown(report, svgNames) {
+  const m = report.machine;
+  const c = report.corpus;
+  const s100 = c.subsets[100];
+  const L = [];
+  L.push('# Performance', '');
+  L.push(`<!-- Generated by \`npm run bench\` (scripts/bench.mjs) on ${report.date}. Do not edit by hand: run the bench again. -->`, '');
+  L.push(
+    'keyfence is measured side by side with the cost of merely reading its input (the floor) and with the tools a user would pick instead, on a generated corpus, by `npm run bench`. Every figure below comes from one run of it, described here.',
+    '',
+  );
+  L.push('## The run', '');
+  L.push(`| | |`, `|---|---|`);
+  L.push(`| date | ${report.date} (${Math.round(report.durationS / 60)} min) |`);
+  L.push(`| machine | ${esc(m.cpu)}, ${m.cores} cores, ${m.memoryGiB} GiB memory; ${esc(m.os)} (${m.arch}) |`);
+  L.push(`| software | Node ${m.node}, git ${m.git} |`);
+  L.push(`| load average | ${report.load.start} at the start, ${report.load.end} at the end, ${report.load.max} at most, on ${report.load.cores} cores${report.load.max > report.load.cores ? ' — **the machine was busy with other work during the run**: absolute times are inflated; the ratios, taken round by round, suffer less' : ''} |`);
+  L.push(`| keyfence | ${report.keyfence.version}, ${report.keyfence.rules}, commit ${report.keyfence.revision.head}${report.keyfence.revision.dirty ? ' with uncommitted changes in src/ or rules/' : ''}${report.keyfence.staleDist ? ' (**dist/ was older than src/**)' : ''}; run as \`node dist/cli.js … --format json\` |`);
+  L.push(`| secretlint | ${report.peers.secretlint.version ? `${report.peers.secretlint.version} with @secretlint/secretlint-rule-preset-recommend ${report.peers.secretlint.preset} (the newest release that runs on Node 20; 12.1 and later need Node 22)` : `skipped: ${esc(report.peers.secretlint.skipped)}`} |`);
+  L.push(`| git-secrets | ${report.peers.gitSecrets.version ? `${report.peers.gitSecrets.version} (Debian), with the patterns of \`git secrets --register-aws\` (its built-in set: AWS only)` : `skipped: ${esc(report.peers.gitSecrets.skipped)}`} |`);
+  L.push(`| method | ${report.rounds} rounds after one warm-up run of every tool, interleaved (A B C A B C …) per scenario; medians and min–max; ratios taken round by round; a run over ${report.timeoutS} s is stopped and reported as timed out; peak RSS by ${report.rssMethod} |`);
+  L.push('');
+  L.push('## Targets', '', '| target | measured | |', '|---|---|---|');
+  for (const t of evaluateTargets(report)) L.push(`| ${esc(t.target)} | ${esc(t.measured)} | ${t.ok === true ? 'met' : t.ok === false ? '**not met**' : '–'} |`);
+  L.push('');
+  if (svgNames.length) {
+    L.push('## Charts', '');
+    for (const n of svgNames) L.push(`![${n.replace(/\.svg$/, '').replace(/^performance-/, '')}](${n})`, '');
+  }
+  const groups = [
+    ['tree', 'Tree scan', '`keyfence scan --no-git .` on the plain tree, and `keyfence scan` in a git repository holding the same files, committed. Floor: a node script that lists the same files (a directory walk, or `git ls-files`) and reads every byte. secretlint: `secretlint "**/*"`. git-secrets: `git secrets --scan -r .` (grep) on the plain tree, `git secrets --scan` (git grep over tracked files) in the repository.'],
+    ['history', 'History', '`keyfence history` (and `--max-count` for the first half). Floor: `git log -p -U0` over the same commits, its output read through a pipe. git-secrets: `git secrets --scan-history`. secretlint has no history mode.'],
+    ['hook', 'Pre-commit hook', '`keyfence staged` in a clone of the history repository with a staged change. Floor: `node -e 0` then `git diff --cached`, timed as one. secretlint: `secretlint FILE…` on the staged files (what lint-staged runs, without lint-staged\'s own start-up). git-secrets: `git secrets --pre_commit_hook`, what its installed hook runs.'],
+  ];
+  for (const [g, title, how] of groups) {
+    const list = report.scenarios.filter((s) => s.group === g);
+    if (!list.length) continue;
+    L.push(`## ${title}`, '', how, '');
+    for (const s of list) L.push(`### ${s.title}`, '', `${s.size}.`, '', mdTable(s, report), '');
+  }
+  L.push('## The corpus', '');
+  L.push(
+    `Generated deterministically (seeded PRNG; generator ${c.version}; cached under \`.bench/\`, rebuilt when the generator changes, in ${c.generationSeconds} s): a monorepo of ${c.packages} packages (${Object.entries(c.languages).map(([k, v]) => `${v} ${k}`).join(', ')}), each with source and tests, markdown docs, YAML and JSON config, .env examples, Dockerfiles, Kubernetes manifests, CI workflows, a lockfile (package-lock.json, yarn.lock, poetry.lock, go.sum or Gemfile.lock), and for front ends minified bundles (single lines up to 2.5 MB) and source maps. ` +
+      `The full tree has ${fmtInt(s100.files)} files and ${(s100.bytes / 1e6).toFixed(1)} MB; the 10% and 30% trees are the first tenth and three tenths of the packages (same mix of languages). ${c.planted} live-looking credentials are planted (built at run time, never committed), plus decoys: test keys, documented example keys and placeholders.`,
+    '',
+    `The history has ${fmtInt(c.history.commits)} commits (${c.history.merges} merges of feature branches) over ${fmtInt(c.history.files)} files of TypeScript, Python, Go, markdown and YAML, ${(c.history.patchBytes / 1e6).toFixed(1)} MB of \`git log -p -U0\`; ${c.history.planted} commits add a credential, about half of which a later commit removes. It is written with \`git fast-import\`.`,
+    '',
+    `The pre-commit repositories are clones of it with ${c.hook.small?.files} file / ${c.hook.small?.added} lines and ${c.hook.large?.files} files / ${fmtInt(c.hook.large?.added ?? 0)} lines staged (one of those lines a live-looking Stripe key).`,
+    '',
+  );
+  L.push('## Notes', '');
+  L.push(
+    '- Throughput is the input size divided by the median time, start-up included: MB = 10⁶ bytes of files (or of `git log -p -U0` output for history). Memory is in MB of 2²⁰ bytes.',
+    '- A peer that does not finish within the time limit is stopped, reported as timed out, and not run again in that scenario; in the tree scenarios it is not started on the larger trees either (it would only take longer).',
+    '- secretlint\'s time grows faster than the number of files it scans: its profiler keeps every performance mark and searches them linearly on each new one (`@secretlint/profiler`), so a tree of a few thousand files already takes minutes. That is what a user running `secretlint "**/*"` on a large repository gets.',
+    '- git-secrets only looks for AWS credentials out of the box, with one `grep`/`git grep` over combined patterns: it does far less work than keyfence\'s rule set, so it is the stricter speed reference.',
+    '- Reproduce with `npm run bench` (about 20–30 minutes on this machine, corpus generation included the first time); `npm run bench -- --quick` for a small corpus; `--scenario tree|history|hook` for one part. Raw figures of every run are kept under `.bench/results/`.',
+    '',
+  );
+  return L.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------
+// SVG charts
+
+const COLORS = { keyfence: '#c0392b', floor: '#7f8c8d', secretlint: '#27ae60', 'git-secrets': '#2c6fbb' };
+const xmlEsc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function logTicks(lo, hi) {
+  const ticks = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) for (const m of [1, 2, 5]) {
+    const v = m * 10 ** e;
+    if (v >= lo && v <= hi) ticks.push(v);
+  }
+  return ticks;
+}
+
+function throughputSvg(report) {
+  const tree = report.scenarios.filter((s) => s.group === 'tree');
+  if (!tree.length) return undefined;
+  const W = 800;
+  const H = 420;
+  const pad = { l: 70, r: 230, t: 40, b: 60 };
+  const series = [];
+  for (const mode of ['no-git', 'git']) {
+    const list = tree.filter((s) => s.mode === mode).sort((a, b) => a.pct - b.pct);
+    for (const id of ['keyfence', 'floor', 'secretlint', 'git-secrets']) {
+      const pts = [];
+      const timedOut = [];
+      for (const s of list) {
+        const t = s.tools.find((x) => x.id === id);
+        if (t?.mbps) pts.push({ x: s.amount.bytes / 1e6, y: t.mbps });
+        else if (t?.status === 'timed-out' && !t.reason?.startsWith('not run')) timedOut.push({ x: s.amount.bytes / 1e6, y: s.amount.bytes / 1e6 / report.timeoutS });
+      }
+      if (pts.length || timedOut.length) series.push({ id, mode, pts, timedOut, label: `${id === 'floor' ? 'floor' : id}${mode === 'git' ? ', git work tree' : id === 'floor' ? ': read the files' : id === 'secretlint' ? '' : ' --no-git'}` });
+    }
+  }
+  const xs = tree.map((s) => s.amount.bytes / 1e6);
+  const ys = series.flatMap((s) => [...s.pts, ...s.timedOut].map((p) => p.y)).concat([50]);
+  const x0 = Math.min(...xs) / 1.3;
+  const x1 = Math.max(...xs) * 1.3;
+  const y0 = 10 ** Math.floor(Math.log10(Math.min(...ys) / 1.2));
+  const y1 = 10 ** Math.ceil(Math.log10(Math.max(...ys) * 1.2));
+  const X = (v) => pad.l + ((Math.log(v) - Math.log(x0)) / (Math.log(x1) - Math.log(x0))) * (W - pad.l - pad.r);
+  const Y = (v) => H - pad.b - ((Math.log(v) - Math.log(y0)) / (Math.log(y1) - Math.log(y0))) * (H - pad.t - pad.b);
+  const o = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  o.push(`<text x="${pad.l}" y="22" font-size="15" font-weight="bold">Tree scan throughput against corpus size (MB/s, log scales)</text>`);
+  for (const v of logTicks(y0, y1)) {
+    o.push(`<line x1="${pad.l}" x2="${W - pad.r}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" stroke="#e5e5e5"/>`);
+    o.push(`<text x="${pad.l - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end">${v}</text>`);
+  }
+  for (const s of tree.filter((s) => s.mode === 'no-git')) {
+    const x = X(s.amount.bytes / 1e6);
+    o.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="${pad.t}" y2="${H - pad.b}" stroke="#eee"/>`);
+    o.push(`<text x="${x.toFixed(1)}" y="${H - pad.b + 16}" text-anchor="middle">${s.pct}%</text>`);
+    o.push(`<text x="${x.toFixed(1)}" y="${H - pad.b + 30}" text-anchor="middle" fill="#555">${(s.amount.bytes / 1e6).toFixed(0)} MB, ${fmtInt(s.amount.files)} files</text>`);
+  }
+  o.push(`<line x1="${pad.l}" x2="${W - pad.r}" y1="${Y(50).toFixed(1)}" y2="${Y(50).toFixed(1)}" stroke="#c0392b" stroke-dasharray="2 4"/>`);
+  o.push(`<text x="${W - pad.r - 6}" y="${(Y(50) + 14).toFixed(1)}" text-anchor="end" fill="#c0392b">target: 50 MB/s</text>`);
+  o.push(`<rect x="${pad.l}" y="${pad.t}" width="${W - pad.l - pad.r}" height="${H - pad.t - pad.b}" fill="none" stroke="#999"/>`);
+  o.push(`<text x="${(pad.l + W - pad.r) / 2}" y="${H - 12}" text-anchor="middle">corpus size</text>`);
+  o.push(`<text transform="translate(18 ${(pad.t + H - pad.b) / 2}) rotate(-90)" text-anchor="middle">MB/s (median)</text>`);
+  series.forEach((s, i) => {
+    const color = COLORS[s.id];
+    const dash = s.mode === 'git' ? ' stroke-dasharray="6 4"' : '';
+    if (s.pts.length > 1) o.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${s.pts.map((p) => `${X(p.x).toFixed(1)},${Y(p.y).toFixed(1)}`).join(' ')}"/>`);
+    for (const p of s.pts) o.push(s.mode === 'git' ? `<rect x="${(X(p.x) - 3.5).toFixed(1)}" y="${(Y(p.y) - 3.5).toFixed(1)}" width="7" height="7" fill="#fff" stroke="${color}" stroke-width="2"/>` : `<circle cx="${X(p.x).toFixed(1)}" cy="${Y(p.y).toFixed(1)}" r="4" fill="${color}"/>`);
+    for (const p of s.timedOut) o.push(`<text x="${X(p.x).toFixed(1)}" y="${(Y(p.y) + 4).toFixed(1)}" text-anchor="middle" fill="${color}" font-weight="bold">▼</text>`);
+    const ly = pad.t + 10 + i * 20;
+    const lx = W - pad.r + 14;
+    o.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
+    o.push(`<text x="${lx + 30}" y="${ly + 4}">${xmlEsc(s.label)}</text>`);
+  });
+  const ly = pad.t + 10 + series.length * 20 + 6;
+  o.push(`<text x="${W - pad.r + 14}" y="${ly + 4}" fill="#555">▼ timed out: below</text>`, `<text x="${W - pad.r + 14}" y="${ly + 18}" fill="#555">size ÷ ${report.timeoutS} s</text>`);
+  o.push('</svg>');
+  return o.join('\n');
+}
+
+function latencySvg(report) {
+  const list = [...report.scenarios.filter((s) => s.group === 'hook'), ...report.scenarios.filter((s) => s.group === 'history'), ...report.scenarios.filter((s) => s.group === 'tree')];
+  if (!list.length) return undefined;
+  const rowH = 15;
+  const W = 900;
+  const pad = { l: 250, r: 200, t: 50, b: 40 };
+  let rows = 0;
+  for (const s of list) rows += s.tools.length + 1;
+  const H = pad.t + pad.b + rows * rowH;
+  const all = list.flatMap((s) => s.tools.flatMap((t) => (t.time ? [t.time.min, t.time.max] : t.status === 'timed-out' ? [report.timeoutS * 1000] : [])));
+  if (!all.length) return undefined;
+  const x0 = Math.min(...all) / 1.5;
+  const x1 = Math.max(...all) * 1.6;
+  const X = (v) => pad.l + ((Math.log(v) - Math.log(x0)) / (Math.log(x1) - Math.log(x0))) * (W - pad.l - pad.r);
+  const o = [];
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
+  o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
+  o.push(`<text x="10" y="22" font-size="15" font-weight="bold">Latency per scenario (median, whiskers min–max; log scale)</text>`);
+  for (const v of logTicks(x0, x1)) {
+    const label = v < 1000 ? `${v} ms` : `${v / 1000} s`;
+    o.push(`<line x1="${X(v).toFixed(1)}" x2="${X(v).toFixed(1)}" y1="${pad.t - 6}" y2="${H - pad.b}" stroke="${String(v).startsWith('1') ? '#ddd' : '#f0f0f0'}"/>`);
+    if (String(v).startsWith('1')) o.push(`<text x="${X(v).toFixed(1)}" y="${pad.t - 10}" text-anchor="middle" fill="#555">${label}</text>`);
+  }
+  let y = pad.t;
+  for (const s of list) {
+    o.push(`<text x="10" y="${y + rowH - 3}" font-weight="bold">${xmlEsc(s.title)}</text>`);
+    y += rowH;
+    for (const t of s.tools) {
+      const color = COLORS[t.id] ?? '#444';
+      o.push(`<text x="22" y="${y + rowH - 4}" fill="#333">${xmlEsc(t.label.replace(/^floor: /, 'floor: ').slice(0, 44))}</text>`);
+      if (t.time) {
+        o.push(`<rect x="${pad.l}" y="${y + 2}" width="${Math.max(1, X(t.time.median) - pad.l).toFixed(1)}" height="${rowH - 5}" fill="${color}" opacity="${t.role === 'floor' ? 0.5 : 0.85}"/>`);
+        o.push(`<line x1="${X(t.time.min).toFixed(1)}" x2="${X(t.time.max).toFixed(1)}" y1="${y + rowH / 2}" y2="${y + rowH / 2}" stroke="#000"/>`);
+        o.push(`<text x="${(Math.max(X(t.time.max), X(t.time.median)) + 5).toFixed(1)}" y="${y + rowH - 4}">${fmtMs(t.time.median)}</text>`);
+      } else if (t.status === 'timed-out') {
+        o.push(`<rect x="${pad.l}" y="${y + 2}" width="${(X(report.timeoutS * 1000) - pad.l).toFixed(1)}" height="${rowH - 5}" fill="${color}" opacity="0.25"/>`);
+        o.push(`<text x="${(X(report.timeoutS * 1000) + 5).toFixed(1)}" y="${y + rowH - 4}">${t.reason?.startsWith('not run') ? 'not run: timed out on a smaller tree' : `timed out (&gt; ${report.timeoutS} s)`}</text>`);
+      } else {
+        o.push(`<text x="${pad.l + 4}" y="${y + rowH - 4}" fill="#888">${xmlEsc(t.status === 'n/a' ? 'n/a' : t.status)}</text>`);
+      }
+      y += rowH;
+    }
+  }
+  o.push('</svg>');
+  return o.join('\n');
+}
+
+export function renderSvgs(report) {
+  const out = {};
+  const a = throughputSvg(report);
+  if (a) out['performance-throughput.svg'] = a;
+  const b = latencySvg(report);
+  if (b) out['performance-latency.svg'] = b;
+  return out;
+}
