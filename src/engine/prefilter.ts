@@ -11,30 +11,87 @@ interface Output {
  * keyword costs a single scan instead of one regex per rule. Reports, per rule, where its keywords
  * occur. The automaton works on a small alphabet (the characters keywords use, case folded) with a
  * dense transition table, which keeps its inner loop to two array reads per character: about twice
- * the speed of V8's regex engine on an alternation of a few hundred literals.
+ * the speed of V8's regex engine on an alternation of a few hundred literals. It is built on the
+ * first large text: small ones are cheaper to search keyword by keyword.
  */
 export class Prefilter {
+  private readonly rulesOf = new Map<string, number[]>();
+  private automaton: Automaton | undefined;
+  /** Rules with no keyword: they run on every fragment. */
+  readonly alwaysOn: number[] = [];
+
+  /**
+   * @param smallText texts shorter than this are searched keyword by keyword with `indexOf`, which
+   * for a pre-commit hook's few staged lines is cheaper than building the automaton at all.
+   */
+  constructor(
+    rules: readonly CompiledRule[],
+    private readonly smallText = SMALL_TEXT,
+  ) {
+    rules.forEach((rule, index) => {
+      if (rule.keywords.length === 0) this.alwaysOn.push(index);
+      for (const keyword of new Set(rule.keywords)) {
+        if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
+        this.rulesOf.set(keyword, [...(this.rulesOf.get(keyword) ?? []), index]);
+      }
+    });
+  }
+
+  /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
+  hits(text: string): Map<number, number[]> {
+    if (text.length < this.smallText) return this.searchEach(text);
+    this.automaton ??= new Automaton(this.rulesOf);
+    return this.automaton.hits(text);
+  }
+
+  /** Every keyword with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
+  private searchEach(text: string): Map<number, number[]> {
+    const lower = asciiLowerCase(text);
+    const byRule = new Map<number, number[]>();
+    for (const [keyword, rules] of this.rulesOf) {
+      for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + 1)) {
+        for (const r of rules) {
+          const list = byRule.get(r);
+          if (list === undefined) byRule.set(r, [at]);
+          else list.push(at);
+        }
+      }
+    }
+    for (const [r, list] of byRule) if (list.length > 1) byRule.set(r, [...new Set(list)].sort((a, b) => a - b));
+    return byRule;
+  }
+}
+
+/** Below this many characters a text is searched keyword by keyword (see the constructor). */
+const SMALL_TEXT = 8192;
+
+/** Lower-cases A-Z only, so offsets in the copy are offsets in the original. */
+function asciiLowerCase(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && !/[^\x00-\x7f]/.test(text)) return lower;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c | 32) : text[i];
+  }
+  return out;
+}
+
+/** The Aho–Corasick automaton over every keyword. */
+class Automaton {
   /** Character code (< 128) -> alphabet class; 0 for characters no keyword uses. */
   private readonly classes = new Uint8Array(128);
   /** state * stride + class -> next state * stride. */
   private readonly table: Int32Array;
   /** Per state (indexed by state * stride): outputs, or undefined. */
   private readonly outputs: Array<Output[] | undefined>;
-  /** Rules with no keyword: they run on every fragment. */
-  readonly alwaysOn: number[] = [];
 
-  constructor(rules: readonly CompiledRule[]) {
-    const rulesOf = new Map<string, number[]>();
-    rules.forEach((rule, index) => {
-      if (rule.keywords.length === 0) this.alwaysOn.push(index);
-      for (const keyword of new Set(rule.keywords)) rulesOf.set(keyword, [...(rulesOf.get(keyword) ?? []), index]);
-    });
+  constructor(rulesOf: Map<string, number[]>) {
     const keywords = [...rulesOf.keys()].sort();
     let alphabet = 1;
     for (const k of keywords) {
       for (let i = 0; i < k.length; i++) {
         const c = k.charCodeAt(i);
-        if (c >= 128) throw new Error(`keyword "${k}" holds a non-ASCII character; keywords must be ASCII`);
         if (this.classes[c] === 0) this.classes[c] = alphabet++;
       }
     }
@@ -90,7 +147,6 @@ export class Prefilter {
     this.outputs = outputs;
   }
 
-  /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
   hits(text: string): Map<number, number[]> {
     const byRule = new Map<number, number[]>();
     const { classes, table, outputs } = this;
