@@ -17,16 +17,19 @@ interface Output {
 export class Prefilter {
   private readonly rulesOf = new Map<string, number[]>();
   private automaton: Automaton | undefined;
+  /** Characters searched keyword by keyword so far. */
+  private searchedEach = 0;
   /** Rules with no keyword: they run on every fragment. */
   readonly alwaysOn: number[] = [];
 
   /**
-   * @param smallText texts shorter than this are searched keyword by keyword with `indexOf`, which
-   * for a pre-commit hook's few staged lines is cheaper than building the automaton at all.
+   * @param searchEachBudget until this many characters have been searched, texts are searched
+   * keyword by keyword with `indexOf`: for a pre-commit hook's few staged lines that is cheaper than
+   * building the automaton at all, while a scan of a tree builds it on its first files.
    */
   constructor(
     rules: readonly CompiledRule[],
-    private readonly smallText = SMALL_TEXT,
+    private readonly searchEachBudget = SEARCH_EACH_BUDGET,
   ) {
     rules.forEach((rule, index) => {
       if (rule.keywords.length === 0) this.alwaysOn.push(index);
@@ -39,7 +42,10 @@ export class Prefilter {
 
   /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
   hits(text: string): Map<number, number[]> {
-    if (text.length < this.smallText) return this.searchEach(text);
+    if (!this.automaton && this.searchedEach + text.length <= this.searchEachBudget) {
+      this.searchedEach += text.length;
+      return this.searchEach(text);
+    }
     this.automaton ??= new Automaton(this.rulesOf);
     return this.automaton.hits(text);
   }
@@ -62,8 +68,8 @@ export class Prefilter {
   }
 }
 
-/** Below this many characters a text is searched keyword by keyword (see the constructor). */
-const SMALL_TEXT = 8192;
+/** Characters searched keyword by keyword before the automaton pays for itself (see the constructor). */
+const SEARCH_EACH_BUDGET = 16384;
 
 /** Lower-cases A-Z only, so offsets in the copy are offsets in the original. */
 function asciiLowerCase(text: string): string {
