@@ -2172,9 +2172,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve7(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -2212,12 +2212,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve7, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve7(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -4484,8 +4484,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve7, reject) => {
-        res = resolve7;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message2 = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message2, constants3.ERROR[ret], data);
+        return new HTTPParserError(message2, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6736,12 +6736,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7411,12 +7411,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve7, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve7;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7895,16 +7895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve7;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve7(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve7) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7915,7 +7915,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve7(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve7, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7978,7 +7978,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve7(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -8314,8 +8314,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve7) => {
-            this[kClosedResolve] = resolve7;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -9584,7 +9584,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve7, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9597,7 +9597,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve7(null);
+              resolve8(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9616,7 +9616,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9633,7 +9633,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve7,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -9703,18 +9703,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve7, stream, length } = consume2;
+      const { type, body, resolve: resolve8, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve7(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve7(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve7(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve7(new Blob(body, { type: stream[kContentType] }));
+          resolve8(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve7(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,9 +9971,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10196,9 +10196,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10483,9 +10483,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -10577,9 +10577,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve7(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -14442,7 +14442,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve7, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14518,7 +14518,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve7({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -14561,7 +14561,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve7({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18302,8 +18302,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve7) => {
-        setTimeout(resolve7, ms2).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms2).unref();
       });
     }
     module.exports = {
@@ -19158,6 +19158,6881 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// src/engine/builtinRules.ts
+var init_builtinRules = __esm({
+  "src/engine/builtinRules.ts"() {
+    "use strict";
+  }
+});
+
+// keyfence-rule-pack:builtinRules
+function loadBuiltinRules() {
+  return structuredClone(RULES);
+}
+var RULES;
+var init_builtinRules2 = __esm({
+  "keyfence-rule-pack:builtinRules"() {
+    init_builtinRules();
+    RULES = [{ "spec": { "id": "1password-service-account-token", "description": "1Password service account token", "category": "live-key", "severity": "critical", "keywords": ["ops_ey"], "regex": "\\b(ops_eyJ[A-Za-z0-9+/]{250,5000}={0,3})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-secret-key", "description": "1Password account Secret Key", "category": "live-key", "severity": "high", "keywords": ["a3-"], "regex": "\\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b", "entropy": 3.5 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-connect-token", "description": "1Password Connect server access token", "category": "live-key", "severity": "critical", "keywords": ["op_connect_token", "op-connect-token", "opconnecttoken", "connect_token", "connecttoken"], "regex": "(?:op[_.-]?)?connect[_.-]?token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,3000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "adobe-client-secret", "description": "Adobe OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["p8e-"], "regex": "\\b(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "adobe-client-id", "description": "Adobe OAuth client id (API key)", "category": "live-key", "severity": "low", "keywords": ["adobe"], "regex": "adobe[\\w.-]{0,30}(?:client[_.-]?id|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "age-secret-key", "description": "age encryption secret key", "category": "live-key", "severity": "critical", "keywords": ["age-secret-key-1"], "regex": "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", "entropy": 3.5 }, "origin": "rules/age.yml" }, { "spec": { "id": "openai-api-key", "description": "OpenAI API key", "category": "live-key", "severity": "critical", "keywords": ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-none-", "t3blbkfj"], "regex": "\\b(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-api-key", "description": "Anthropic API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-api", "sk-ant-oat", "sk-ant-ort"], "regex": "\\b(sk-ant-(?:api|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-admin-api-key", "description": "Anthropic Admin API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-admin"], "regex": "\\b(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "claude-code-session-url", "description": "Claude Code remote session URL", "category": "live-key", "severity": "medium", "keywords": ["claude.ai/code/session_"], "regex": "(https?://claude\\.ai/code/session_[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "cohere-api-key", "description": "Cohere API key", "category": "live-key", "severity": "high", "keywords": ["cohere", "co_api_key"], "regex": `(?:cohere|Cohere|COHERE|co_api_key|CO_API_KEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 4 }, "origin": "rules/ai.yml" }, { "spec": { "id": "mistral-api-key", "description": "Mistral AI API key", "category": "live-key", "severity": "high", "keywords": ["mistral"], "regex": `(?:mistral|Mistral|MISTRAL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "groq-api-key", "description": "Groq API key", "category": "live-key", "severity": "high", "keywords": ["gsk_"], "regex": "\\b(gsk_[A-Za-z0-9]{48,52})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "perplexity-api-key", "description": "Perplexity API key", "category": "live-key", "severity": "high", "keywords": ["pplx-"], "regex": "\\b(pplx-[A-Za-z0-9]{40,56})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "replicate-api-token", "description": "Replicate API token", "category": "live-key", "severity": "high", "keywords": ["r8_"], "regex": "\\b(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "together-api-key", "description": "Together AI API key", "category": "live-key", "severity": "high", "keywords": ["together", "tgp_v1_"], "regex": `(?:(?:together|Together|TOGETHER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=tgp_v1_))(tgp_v1_[A-Za-z0-9_-]{40,50}|[a-f0-9]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "xai-api-key", "description": "xAI (Grok) API key", "category": "live-key", "severity": "high", "keywords": ["xai-"], "regex": "\\b(xai-[A-Za-z0-9]{70,90})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "deepseek-api-key", "description": "DeepSeek API key", "category": "live-key", "severity": "high", "keywords": ["deepseek"], "regex": `(?:deepseek|DeepSeek|Deepseek|DEEPSEEK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(sk-[a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "openrouter-api-key", "description": "OpenRouter API key", "category": "live-key", "severity": "high", "keywords": ["sk-or-v1-"], "regex": "\\b(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "langsmith-api-key", "description": "LangSmith API key", "category": "live-key", "severity": "high", "keywords": ["lsv2_pt_", "lsv2_sk_"], "regex": "\\b(lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "privateai-api-token", "description": "Private AI API key", "category": "live-key", "severity": "medium", "keywords": ["privateai", "private_ai", "private-ai"], "regex": `(?:[Pp]rivate[_-]?[Aa][Ii]|PRIVATE[_-]?AI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "airtable-personal-access-token", "description": "Airtable personal access token", "category": "live-key", "severity": "high", "keywords": ["airtable"], "regex": "\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "airtable-api-key", "description": "Airtable API key (retired format)", "category": "live-key", "severity": "medium", "keywords": ["airtable"], "regex": "airtable[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(key[A-Za-z0-9]{14})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "algolia-api-key", "description": "Algolia admin or write API key", "category": "live-key", "severity": "high", "keywords": ["algolia"], "regex": "algolia[\\w.-]{0,30}(?:key|secret|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8, "allowLine": ["search[_.-]?(?:only[_.-]?)?(?:api[_.-]?)?key"] }, "origin": "rules/algolia.yml" }, { "spec": { "id": "alibaba-access-key-id", "description": "Alibaba Cloud AccessKey id", "category": "live-key", "severity": "high", "keywords": ["ltai"], "regex": "\\b(LTAI[A-Za-z0-9]{12,20})\\b", "entropy": 3 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "alibaba-access-key-secret", "description": "Alibaba Cloud AccessKey secret", "category": "live-key", "severity": "critical", "keywords": ["alibaba", "aliyun", "alicloud", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret"], "regex": "(?:(?:alibaba|aliyun|alicloud)[\\w.-]{0,30}secret|access[_.-]?key[_.-]?secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{30})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "asana-personal-access-token", "description": "Asana personal access token", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "(?:asana[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}|[Bb]earer\\s{1,3})([012]/(?:\\d{10,19}/)?(?:\\d{10,19}:)?[a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-secret", "description": "Asana OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-id", "description": "Asana OAuth client id", "category": "live-key", "severity": "low", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}client[_.-]?id[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(\\d{16})(?![A-Za-z0-9])", "flags": "i", "entropy": 2 }, "origin": "rules/asana.yml" }, { "spec": { "id": "atlassian-api-token", "description": "Atlassian API token (Jira, Confluence, Bitbucket)", "category": "live-key", "severity": "critical", "keywords": ["atatt3"], "regex": "\\b(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-access-token", "description": "Atlassian access token or organization admin API key (Bitbucket access tokens)", "category": "live-key", "severity": "critical", "keywords": ["atctt3"], "regex": "\\b(ATCTT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-api-token-legacy", "description": "Atlassian API token (24-character format)", "category": "live-key", "severity": "high", "keywords": ["atlassian", "confluence", "jira"], "regex": "(?:atlassian|confluence|jira)[\\w.-]{0,30}(?:token|api[_.-]?key|password|passwd|pwd|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "aws-access-key-id", "description": "AWS access key id", "category": "live-key", "severity": "critical", "keywords": ["akia", "abia", "acca"], "regex": "(?<![A-Za-z0-9])((?:AKIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-temporary-access-key-id", "description": "AWS temporary (STS) access key id", "category": "live-key", "severity": "high", "keywords": ["asia"], "regex": "(?<![A-Za-z0-9])(ASIA[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-secret-access-key", "description": "AWS secret access key", "category": "live-key", "severity": "critical", "keywords": ["aws_secret", "aws-secret", "aws.secret", "awssecret", "secret_access", "secret-access", "secret.access", "secretaccess", "akia", "asia", "abia", "acca"], "regex": `(?:(?:aws[_.-]?secret|secret[_.-]?access)[\\w.-]{0,20}[\\s"'\`:=>,]{1,8}|(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}[\\s"',:;|]{1,6})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, "flags": "i", "entropy": 4, "allow": ["EXAMPLEKEY$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-session-token", "description": "AWS session token (temporary credentials)", "category": "live-key", "severity": "high", "keywords": ["session_token", "session-token", "session.token", "sessiontoken", "security_token", "security-token", "security.token", "securitytoken"], "regex": "(?:[Ss]ession|SESSION|[Ss]ecurity|SECURITY)[_.-]?(?:[Tt]oken|TOKEN)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}((?:[A-Za-z0-9/+]{4}(?:b3JpZ2lu|ZXIvYXdz)|AQoDYXdz)[A-Za-z0-9/+]{80,4000}={0,2})(?![A-Za-z0-9/+=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-api-key", "description": "Amazon Bedrock long-term API key", "category": "live-key", "severity": "critical", "keywords": ["abskqmvkcm9ja0fqsutles"], "regex": "(?<![A-Za-z0-9+/])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-short-term-api-key", "description": "Amazon Bedrock short-term API key", "category": "live-key", "severity": "high", "keywords": ["bedrock-api-key-"], "regex": "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%]{100,6000}(?:={1,2}|%3[Dd]){0,2})(?![A-Za-z0-9+/=%])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "azure-storage-account-key", "description": "Azure storage or Cosmos DB account key", "category": "live-key", "severity": "critical", "keywords": ["accountkey", "account_key", "account-key", "account.key", "account_access_key", "accountaccesskey", "storagekey", "storage_key", "storage-key", "storage.key", "storage_access_key", "storageaccesskey"], "regex": "(?:storage|account)[_.-]?(?:access[_.-]?)?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", "flags": "i", "entropy": 4.5, "allow": ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-shared-access-key", "description": "Azure Service Bus, Event Hubs or IoT Hub shared access key", "category": "live-key", "severity": "high", "keywords": ["sharedaccesskey"], "regex": "\\bSharedAccessKey\\s{0,3}=\\s{0,3}([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-sas-token", "description": "Azure shared access signature (SAS) token", "category": "live-key", "severity": "high", "keywords": ["sig="], "regex": `\\bsv=\\d{4}-\\d{2}-\\d{2}&[^\\s"'<>]{0,400}?[?&;]sig=([A-Za-z0-9%+/]{40,120}={0,2})(?![A-Za-z0-9%+/=])`, "entropy": 4, "allowLine": ["githubusercontent\\.com/"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-ad-client-secret", "description": "Microsoft Entra ID (Azure AD) application client secret", "category": "live-key", "severity": "critical", "keywords": ["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"], "regex": "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token", "description": "Azure DevOps personal access token", "category": "live-key", "severity": "critical", "keywords": ["azdo"], "regex": "\\b([A-Za-z0-9]{75}(?:AZDO[A-Za-z0-9]{5}|[A-Za-z0-9]AZDO[A-Za-z0-9]{4}))\\b", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token-legacy", "description": "Azure DevOps personal access token (52-character format)", "category": "live-key", "severity": "high", "keywords": ["ado_", "ado-", "ado.", "azure_devops", "azure-devops", "azuredevops", "azure.devops", "vsts", "system_accesstoken", "devops_pat", "devops-pat", "devops_token", "devops-token"], "regex": "(?:(?<![a-z])ado[_.-]|azure[_.-]?devops|vsts|system_accesstoken|devops[_.-](?:pat|token))[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}([a-z2-7]{52})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "bitbucket-app-password", "description": "Bitbucket app password", "category": "live-key", "severity": "high", "keywords": ["atbb"], "regex": "\\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-secret", "description": "Bitbucket OAuth consumer secret", "category": "live-key", "severity": "high", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client|consumer|oauth)[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_=-]{32,64})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-id", "description": "Bitbucket OAuth consumer key", "category": "live-key", "severity": "low", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client[_.-]?id|consumer[_.-]?key|oauth[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{18,32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "clojars-deploy-token", "description": "Clojars deploy token", "category": "live-key", "severity": "critical", "keywords": ["clojars_"], "regex": "\\b(CLOJARS_[A-Za-z0-9]{60})\\b", "entropy": 3.5 }, "origin": "rules/clojars.yml" }, { "spec": { "id": "cloudflare-api-token", "description": "Cloudflare API token", "category": "live-key", "severity": "critical", "keywords": ["cfut_", "cfat_"], "regex": "\\b(cf(?:ut|at)_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key", "description": "Cloudflare global API key", "category": "live-key", "severity": "critical", "keywords": ["cfk_"], "regex": "\\b(cfk_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key-legacy", "description": "Cloudflare global API key (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-", "x-auth-key"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:global[_.-]?)?(?:api[_.-]?)?|x-auth-)key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{37,45})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-api-token-legacy", "description": "Cloudflare API token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:api[_.-]?)?)token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-origin-ca-key", "description": "Cloudflare Origin CA key", "category": "live-key", "severity": "high", "keywords": ["v1.0-"], "regex": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "database-connection-string", "description": "Database connection URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["postgres", "mysql", "mariadb", "mongodb", "redis", "valkey", "amqp", "mssql", "sqlserver", "cockroachdb", "clickhouse", "couchdb", "neo4j", "oracle", "db2", "snowflake", "cassandra", "memcached", "nats", "mqtt", "influxdb"], "regex": `\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|oracle|db2|snowflake|cassandra|memcached|nats|mqtts?|influxdb)(?:\\+[a-z0-9]{1,20})?://[^\\s:@/'"\\x60<>{}]{0,64}:([^\\s@/'"\\x60<>{}\\\\]{1,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "jdbc-connection-password", "description": "JDBC URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["jdbc:"], "regex": `\\bjdbc:(?:oracle:thin:[^\\s/@:'"]{1,64}/|[a-z0-9]{2,20}:[^\\s'"]{0,300}?[?&;](?:password|pwd)=)([^\\s&;@'"]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "dotnet-connection-string-password", "description": "ADO.NET / ODBC connection string with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["password", "pwd"], "regex": `(?:server|data source|host|addr|address|network address)[ \\t]{0,3}=[^;'"\\n]{1,200};[^'"\\n]{0,300}?\\b(?:password|pwd)[ \\t]{0,3}=[ \\t]{0,3}([^;'"\\s]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "url-credentials", "description": "Password in a URL (user:password@host)", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["://"], "regex": `\\b(?:https?|ftps?|sftp|smtps?|ssh|git|svn|ldaps?|imaps?|pop3s?|wss?|socks5h?|rsync|webdavs?)://[^\\s:@/'"\\x60<>{}]{1,64}:([^\\s@/'"\\x60<>{}\\\\]{3,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "contentful-personal-access-token", "description": "Contentful personal access token (Content Management API)", "category": "live-key", "severity": "critical", "keywords": ["cfpat-"], "regex": "\\b(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "contentful-delivery-token", "description": "Contentful delivery or preview API token", "category": "live-key", "severity": "medium", "keywords": ["contentful"], "regex": "contentful[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!CFPAT-)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "coinbase-access-token", "description": "Coinbase OAuth access token", "category": "live-key", "severity": "critical", "keywords": ["coinbase"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "coinbase-api-secret", "description": "Coinbase API secret", "category": "live-key", "severity": "critical", "keywords": ["coinbase", "cdp_"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase|cdp|CDP)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32}|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "bittrex-api-key", "description": "Bittrex API key or secret", "category": "live-key", "severity": "high", "keywords": ["bittrex"], "regex": `(?:bittrex|Bittrex|BITTREX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kraken-private-key", "description": "Kraken API private key", "category": "live-key", "severity": "critical", "keywords": ["kraken"], "regex": `(?:kraken|Kraken|KRAKEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/_-]{78,90}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 4 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-key", "description": "KuCoin API key", "category": "live-key", "severity": "medium", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-secret", "description": "KuCoin API secret", "category": "live-key", "severity": "critical", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "databricks-personal-access-token", "description": "Databricks personal access token", "category": "live-key", "severity": "critical", "keywords": ["dapi"], "regex": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "databricks-oauth-secret", "description": "Databricks service principal OAuth secret", "category": "live-key", "severity": "critical", "keywords": ["dose"], "regex": "\\b(dose[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "datadog-api-key", "description": "Datadog API key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_api", "dd-api", "dd.api", "ddapi"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)api[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "datadog-application-key", "description": "Datadog application key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_app", "dd-app", "dd.app", "ddapp", "dd_access", "dd-access", "dd.access", "ddaccess"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)(?:app(?:lication)?[_.-]?key|access[_.-]?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "debug-in-production", "description": "Debug mode or a verbose log level in production config", "message": "Debug mode or debug/trace logging in production config - it prints internals, and often secrets, to pages and logs", "category": "echo-leak", "severity": "low", "environments": ["production"], "keywords": ["debug=", "debug:", "debug =", 'debug"', "debug'", "level=", "level:", 'level"', "level'", "log_level", "log-level", "loglevel =", "logging.level", "rust_log"], "regex": `^[ \\t]*(?:export[ \\t]+)?["']?((?:[A-Za-z0-9_]{0,30}[_.-])?debug(?:[_-]?mode)?["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:true|1|yes|on)\\b|(?:[A-Za-z0-9_]{0,30}[_.-])?(?:log[_-]?level|loglevel|level|rust_log)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?:?(?:debug|trace|verbose|silly|all)\\b|logging\\.level\\.[A-Za-z0-9_.]{1,120}[ \\t]{0,3}[:=][ \\t]{0,3}(?:debug|trace|all)\\b)`, "flags": "im", "placeholders": false }, "origin": "rules/debug-in-production.yml" }, { "spec": { "id": "codecov-access-token", "description": "Codecov upload or API token", "category": "live-key", "severity": "medium", "keywords": ["codecov"], "regex": `(?:codecov|Codecov|CODECOV)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "travisci-access-token", "description": "Travis CI API token", "category": "live-key", "severity": "medium", "keywords": ["travis"], "regex": `(?:travis|Travis|TRAVIS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5, "allow": ["^[a-z]+(?:[_-][a-z]+)+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "droneci-access-token", "description": "Drone CI access token", "category": "live-key", "severity": "high", "keywords": ["drone"], "regex": `(?:drone|Drone|DRONE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-secret", "description": "Confluent Cloud API secret", "category": "live-key", "severity": "high", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=])`, "entropy": 4 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-key", "description": "Confluent Cloud API key", "message": "Confluent Cloud API key - the user name half of a key pair; check that its secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Z0-9]{16})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Z]+$", "^[0-9]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "openshift-user-token", "description": "OpenShift user (OAuth) token", "category": "live-key", "severity": "high", "keywords": ["sha256~"], "regex": "\\b(sha256~[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-api-token", "description": "PlanetScale service token", "category": "live-key", "severity": "high", "keywords": ["pscale_tkn_"], "regex": "\\b(pscale_tkn_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-password", "description": "PlanetScale database password", "category": "live-key", "severity": "critical", "keywords": ["pscale_pw_"], "regex": "\\b(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-oauth-token", "description": "PlanetScale OAuth token", "category": "live-key", "severity": "high", "keywords": ["pscale_oauth_"], "regex": "\\b(pscale_oauth_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "prefect-api-token", "description": "Prefect Cloud API key", "category": "live-key", "severity": "high", "keywords": ["pnu_"], "regex": "\\b(pnu_[A-Za-z0-9]{36})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "readme-api-token", "description": "ReadMe API key", "category": "live-key", "severity": "high", "keywords": ["rdme_"], "regex": "\\b(rdme_[a-z0-9]{70})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "scalingo-api-token", "description": "Scalingo API token", "category": "live-key", "severity": "high", "keywords": ["tk-us-"], "regex": "\\b(tk-us-[A-Za-z0-9_-]{48})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-secret", "description": "Sidekiq Pro / Enterprise gem server credentials", "category": "live-key", "severity": "high", "keywords": ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com", "contribsys.com"], "regex": `(?:(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)["']?[ \\t]{0,5}[:=][ \\t]{0,5}["']?|(?:gems|enterprise)\\.contribsys\\.com[ \\t]{1,5}["']?)([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])`, "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-sensitive-url", "description": "Sidekiq Pro / Enterprise gem server URL with credentials", "category": "live-key", "severity": "high", "keywords": ["gems.contribsys.com", "enterprise.contribsys.com"], "regex": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com(?![\\w.-])", "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-id", "description": "Sumo Logic access ID", "message": "Sumo Logic access ID - the user name half of an access key pair; check that its access key is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(su[A-Za-z0-9]{12})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Za-z]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-token", "description": "Sumo Logic access key", "category": "live-key", "severity": "high", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "digitalocean-personal-access-token", "description": "DigitalOcean personal access token", "category": "live-key", "severity": "critical", "keywords": ["dop_v1_"], "regex": "\\b(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-access-token", "description": "DigitalOcean OAuth access token", "category": "live-key", "severity": "high", "keywords": ["doo_v1_"], "regex": "\\b(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-refresh-token", "description": "DigitalOcean OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["dor_v1_"], "regex": "\\b(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "docker-hub-access-token", "description": "Docker Hub personal or organization access token", "category": "live-key", "severity": "critical", "keywords": ["dckr_pat_", "dckr_oat_"], "regex": "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/docker.yml" }, { "spec": { "id": "doppler-api-token", "description": "Doppler personal, CLI, service account, SCIM or audit token", "category": "live-key", "severity": "critical", "keywords": ["dp.pt.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], "regex": "\\b(dp\\.(?:pt|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "doppler-service-token", "description": "Doppler service token", "category": "live-key", "severity": "high", "keywords": ["dp.st."], "regex": "\\b(dp\\.st\\.(?:[a-z0-9_-]{2,35}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "dropbox-short-lived-access-token", "description": "Dropbox short-lived access token", "category": "live-key", "severity": "high", "keywords": ["sl."], "regex": "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-long-lived-access-token", "description": "Dropbox long-lived access token", "category": "live-key", "severity": "critical", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}[\\s\"'`:=>,(]{1,8}([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-app-secret", "description": "Dropbox app secret", "category": "live-key", "severity": "medium", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}(?:app[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-z0-9]{15})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dynatrace-api-token", "description": "Dynatrace API or platform token", "category": "live-key", "severity": "critical", "keywords": ["dt0c", "dt0s", "dt0a"], "regex": "\\b(dt0[a-z]\\d{2}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/dynatrace.yml" }, { "spec": { "id": "echo-leak", "description": "A secret-named variable printed by echo or printf", "message": "Secret variable printed to the log - anyone who can read the build log can read the secret", "category": "echo-leak", "severity": "high", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["echo", "printf", "write-host", "write-output"], "regex": "\\b(?:echo|printf|Write-Host|Write-Output)\\b[^\\n|;&>#]{0,200}?(\\$\\{[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?:\\}|:?[-=][^}\\n]{0,80}\\})|\\$\\$?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_{])|\\$\\([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)\\)|\\$env:[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])|%[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)%)", "flags": "i", "placeholders": false, "allowLine": ["^\\s*(?:#|//|REM\\b|::)", "::add-mask::", "^(?:[^|>]|>[ \\t]*&)*(?:\\||>(?![ \\t]*&))"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-xtrace", "description": "Shell tracing (set -x, bash -x) in a script that uses a secret variable", "message": "Shell tracing prints every command with its variables expanded - the secret used after it lands in the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["set -", "xtrace", "sh -"], "regex": "^[ \\t]*(?:RUN[ \\t]+|-[ \\t]+)?((?:set[ \\t]+-[a-wyzA-Z]*x[a-zA-Z]*|set[ \\t]+-o[ \\t]+xtrace)|#![^\\s]{1,60}[ \\t]+(?:[a-z]{1,10}[ \\t]+)?-[a-wyz]*x[a-z]*|(?:ba|z|k|da)?sh[ \\t]+-[a-wyz]*x[a-z]*)(?![a-zA-Z])", "flags": "m", "placeholders": false, "requires": { "after": "\\$[{(]?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])", "until": "^[ \\t]*set[ \\t]+\\+x" } }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-env-dump", "description": "The whole environment (printenv, env, cat .env) printed to the log", "message": "Dumping the environment or an env file prints every secret in it to the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["printenv", "env\n", "env\r", "env |", "env|", "env;", "env &&", 'env"', "env'", "cat .env", "cat ./.env", "export -p"], "regex": `(?:^|[;&|(]|\\bthen\\b|\\bdo\\b|:[ \\t]*"|\\bRUN\\b|\\bsh\\b[ \\t]*\\(?[ \\t]*["']?)[ \\t]*(?:[@-][ \\t]*)?(?:sudo[ \\t]+)?((?:printenv|env|export[ \\t]+-p)|printenv[ \\t]+[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)|cat[ \\t]+(?:\\.\\/)?(?:[\\w.-]{1,60}\\/){0,6}\\.env(?:\\.(?!example|sample|template|dist|defaults)[\\w.-]{1,40})?)(?=[ \\t]*(?:$|[;&)"']|\\|[ \\t]*(?:sort|tee|cat|less|more|column|nl)\\b))`, "flags": "m", "placeholders": false, "allowLine": ["^\\s*(?:#|//)"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-docker-build-arg", "description": "A secret passed to a Docker build as ARG or baked in with ENV", "message": "Build arguments and ENV values are stored in the image and its history (docker history) - use a BuildKit secret mount", "category": "echo-leak", "severity": "medium", "files": ["**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*"], "keywords": ["\narg ", "arg	", "env ", "env	", "password", "passwd", "secret", "api_key", "apikey", "private_key", "access_key", "credential", "auth_token", "npm_token", "github_token", "gh_token", "gitlab_token", "pypi_token"], "regex": `^[ \\t]*(?:ARG|ENV)[ \\t]+([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN))(?![A-Za-z0-9_])(?![ \\t]{0,20}=[ \\t]{0,20}(?:(?:""|'')[ \\t]{0,20})?$)`, "flags": "im", "placeholders": false }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "sendgrid-api-key", "description": "SendGrid API key", "category": "live-key", "severity": "high", "keywords": ["sg."], "regex": "\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-api-key", "description": "Mailgun private API key (key- format)", "category": "live-key", "severity": "high", "keywords": ["key-"], "regex": "\\b(key-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-private-api-key", "description": "Mailgun private API key", "category": "live-key", "severity": "high", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)(?![\\w.-]{0,30}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK))[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-webhook-signing-key", "description": "Mailgun webhook signing key", "category": "live-key", "severity": "medium", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)[\\w.-]{0,20}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}|key-[a-f0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-public-validation-key", "description": "Mailgun public validation key", "message": "Mailgun public validation key (pubkey-) - meant for client-side address validation; low risk on its own", "category": "live-key", "severity": "low", "keywords": ["pubkey-"], "regex": "\\b(pubkey-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailchimp-api-key", "description": "Mailchimp API key", "category": "live-key", "severity": "high", "keywords": ["-us"], "regex": "\\b([a-f0-9]{32}-us[0-9]{1,2})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mandrill-api-key", "description": "Mailchimp Transactional (Mandrill) API key", "category": "live-key", "severity": "high", "keywords": ["mandrill"], "regex": `(?:mandrill|Mandrill|MANDRILL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:md-)?[A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "postmark-server-token", "description": "Postmark server or account API token", "category": "live-key", "severity": "high", "keywords": ["postmark"], "regex": `(?:postmark|Postmark|POSTMARK|PostMark)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "sendinblue-api-key", "description": "Brevo (Sendinblue) API or SMTP key", "category": "live-key", "severity": "high", "keywords": ["xkeysib-", "xsmtpsib-"], "regex": "\\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "figma-personal-access-token", "description": "Figma personal access token", "category": "live-key", "severity": "high", "keywords": ["figd_", "figp_"], "regex": "\\b(fig[dp]_[A-Za-z0-9_-]{40,54})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/figma.yml" }, { "spec": { "id": "firebase-cloud-messaging-server-key", "description": "Firebase Cloud Messaging legacy server key", "category": "live-key", "severity": "high", "keywords": ["apa91b"], "regex": "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "firebase-database-secret", "description": "Firebase Realtime Database legacy secret", "category": "live-key", "severity": "high", "keywords": ["firebase"], "regex": "firebase[\\w.-]{0,30}(?:secret|auth[_.-]?token|database[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.8 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "fixture-recorded-credential", "description": "A credential recorded in a test fixture, HTTP cassette or snapshot", "message": "Authorization header recorded in test data - a real token in a cassette or snapshot is a leaked token; filter it when recording", "category": "fixture", "severity": "medium", "environments": ["test"], "keywords": ["authorization", "x-api-key", "x-auth-token"], "multiline": true, "regex": `(?:\\b(?:proxy-)?authorization|\\bx-api-key|\\bx-auth-token)(?:["']?[ \\t]{0,3}(?:[:=]|=>)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,40}-[ \\t]{1,3})?|"[ \\t]{0,3},[ \\t]{0,3}"value"[ \\t]{0,3}:[ \\t]{0,3})[\\["']{0,2}(?:(?:Bearer|Basic|Token|token|bearer)[ \\t]{1,3})?([A-Za-z0-9._~+\\/-]{20,2048}={0,2})(?![A-Za-z0-9._~+\\/=-])`, "flags": "i", "entropy": 3.5, "allow": ["(?:^|[_.-])(?:test|testing|fake|dummy|mock|fixture|stub|sample)(?:[_.-]|$)"] }, "origin": "rules/fixture.yml" }, { "spec": { "id": "flyio-macaroon-token", "description": "Fly.io deploy or organization token", "category": "live-key", "severity": "critical", "keywords": ["fm2_", "fm1a_", "fm1r_"], "regex": "\\b((?:fm2|fm1[ar])_[A-Za-z0-9+/]{100,3000}={0,2}(?:,(?:fm2|fm1[ar])_[A-Za-z0-9+/]{40,3000}={0,2}){0,4})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "flyio-access-token", "description": "Fly.io user access token", "category": "live-key", "severity": "critical", "keywords": ["fo1_"], "regex": "\\b(fo1_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "frameio-api-token", "description": "Frame.io developer token", "category": "live-key", "severity": "high", "keywords": ["fio-u-"], "regex": "\\b(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/frameio.yml" }, { "spec": { "id": "generic-password", "description": "Hard-coded password", "category": "generic-secret", "severity": "high", "keywords": ["pass", "pwd"], "regex": `(?<![;&?])(?:[Pp]ass(?:word|wd|phrase|code)|PASS(?:WORD|WD|PHRASE|CODE)|(?<![A-Za-z])(?:[Pp]ass|PASS|[Pp]wd|PWD)(?![a-z]))(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{8,128}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "generic-api-secret", "description": "Hard-coded secret, token or API key", "category": "generic-secret", "severity": "medium", "keywords": ["secret", "token", "apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key", "appkey", "app_key", "sessionkey", "session_key", "consumerkey", "consumer_key", "auth", "credential"], "regex": `(?:[Ss]ecret|SECRET|[Tt]oken|TOKEN|(?:[Aa]pi|API)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]ccess|ACCESS)[_.-]?(?:[Kk]ey|KEY)|(?:[Pp]rivate|PRIVATE)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]igning|SIGNING)[_.-]?(?:[Kk]ey|KEY)|(?:[Ee]ncryption|ENCRYPTION)[_.-]?(?:[Kk]ey|KEY)|(?:[Mm]aster|MASTER)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]pp|APP)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]ession|SESSION)[_.-]?(?:[Kk]ey|KEY)|(?:[Cc]onsumer|CONSUMER)[_.-]?(?:[Kk]ey|KEY)|(?<![A-Za-z.])(?:[Aa]uth|AUTH)(?![a-z])|[Cc]redentials?|CREDENTIALS?)(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{12,256}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3.5, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "\\.[a-z]{1,5}:[0-9]+(?::[0-9]+)?$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "django-secret-key", "description": "Django SECRET_KEY", "message": "Django SECRET_KEY - signs sessions, password-reset links and CSRF tokens; a django-insecure- key is a development key that must not reach production", "category": "generic-secret", "severity": "high", "keywords": ["django-insecure-", "secret_key"], "regex": `(?:\\bSECRET_KEY[ \\t]{0,3}=[ \\t]{0,3}[rbu]?["'](?=[a-z0-9!@#$%^&*(\\-_=+)]{40,60}["'])|["'](?=django-insecure-))((?:django-insecure-)?[a-z0-9!@#$%^&*(\\-_=+)]{40,60})["']`, "entropy": 4 }, "origin": "rules/generic.yml" }, { "spec": { "id": "github-personal-access-token", "description": "GitHub personal access token (classic)", "category": "live-key", "severity": "critical", "keywords": ["ghp_"], "regex": "\\b(ghp_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-fine-grained-personal-access-token", "description": "GitHub fine-grained personal access token", "category": "live-key", "severity": "critical", "keywords": ["github_pat_"], "regex": "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", "entropy": 3.5 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-access-token", "description": "GitHub OAuth app access token", "category": "live-key", "severity": "critical", "keywords": ["gho_"], "regex": "\\b(gho_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-user-to-server-token", "description": "GitHub App user-to-server token", "category": "live-key", "severity": "high", "keywords": ["ghu_"], "regex": "\\b(ghu_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token", "description": "GitHub App installation (server-to-server) token", "category": "live-key", "severity": "high", "keywords": ["ghs_"], "regex": "\\b(ghs_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token-jwt", "description": "GitHub App installation token (stateless JWT format)", "category": "live-key", "severity": "high", "keywords": ["ghs_", "ghu_"], "regex": "\\b(gh[su]_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,400}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-refresh-token", "description": "GitHub App refresh token", "category": "live-key", "severity": "high", "keywords": ["ghr_"], "regex": "\\b(ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36}))\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-client-secret", "description": "GitHub OAuth app client secret", "category": "live-key", "severity": "high", "keywords": ["github", "gh_client", "gh-client", "gh.client", "ghclient"], "regex": "(?:github[\\w.-]{0,30}|(?<![a-z])gh[_.-]?)client[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/github.yml" }, { "spec": { "id": "gitlab-personal-access-token", "description": "GitLab personal, project or group access token", "category": "live-key", "severity": "critical", "keywords": ["glpat-"], "regex": "\\b(glpat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-deploy-token", "description": "GitLab deploy token", "category": "live-key", "severity": "high", "keywords": ["gldt-"], "regex": "\\b(gldt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-authentication-token", "description": "GitLab runner authentication token", "category": "live-key", "severity": "high", "keywords": ["glrt-", "glrtr-"], "regex": "\\b(glrtr?-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-registration-token", "description": "GitLab runner registration token (deprecated format)", "category": "live-key", "severity": "high", "keywords": ["gr1348941"], "regex": "\\b(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-pipeline-trigger-token", "description": "GitLab pipeline trigger token", "category": "live-key", "severity": "high", "keywords": ["glptt-"], "regex": "\\b(glptt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-f]{40}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-ci-job-token", "description": "GitLab CI/CD job token", "category": "live-key", "severity": "medium", "keywords": ["glcbt-"], "regex": "\\b(glcbt-(?:[A-Za-z0-9_-]{27,1500}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-zA-Z]{1,5}_[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feed-token", "description": "GitLab feed token", "category": "live-key", "severity": "medium", "keywords": ["glft-"], "regex": "\\b(glft-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-incoming-mail-token", "description": "GitLab incoming email token", "category": "live-key", "severity": "medium", "keywords": ["glimt-"], "regex": "\\b(glimt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{25}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-kubernetes-agent-token", "description": "GitLab agent for Kubernetes token", "category": "live-key", "severity": "high", "keywords": ["glagent-"], "regex": "\\b(glagent-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{50}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-oauth-application-secret", "description": "GitLab OAuth application secret", "category": "live-key", "severity": "high", "keywords": ["gloas-"], "regex": "\\b(gloas-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{64}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-scim-token", "description": "GitLab SCIM OAuth access token", "category": "live-key", "severity": "high", "keywords": ["glsoat-"], "regex": "\\b(glsoat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feature-flag-client-token", "description": "GitLab feature flags client token", "category": "live-key", "severity": "low", "keywords": ["glffct-"], "regex": "\\b(glffct-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-session-cookie", "description": "GitLab session cookie", "category": "live-key", "severity": "high", "keywords": ["_gitlab_session"], "regex": "\\b_gitlab_session=([0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 2.8 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gcp-api-key", "description": "Google API key", "category": "live-key", "severity": "high", "keywords": ["aiza"], "regex": "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-client-secret", "description": "Google OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["gocspx-"], "regex": "\\b(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "gcp-service-account-key", "description": "Google Cloud service account key file", "category": "live-key", "severity": "critical", "keywords": ["service_account", "private_key"], "multiline": true, "regex": '(?:"type"\\s{0,5}:\\s{0,5}"service_account"[^{}]{0,3000}?"private_key"\\s{0,5}:\\s{0,5}"|"private_key"\\s{0,5}:\\s{0,5}"(?=-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?"[^{}]{0,3000}?"type"\\s{0,5}:\\s{0,5}"service_account"))(-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', "entropy": 4.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-refresh-token", "description": "Google OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["1//0"], "regex": "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-access-token", "description": "Google OAuth access token", "category": "live-key", "severity": "medium", "keywords": ["ya29."], "regex": "\\b(ya29\\.[A-Za-z0-9_.-]{49,2000}[A-Za-z0-9_-])(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/google.yml" }, { "spec": { "id": "grafana-cloud-access-token", "description": "Grafana Cloud access policy token", "category": "live-key", "severity": "critical", "keywords": ["glc_"], "regex": "\\b(glc_[A-Za-z0-9+/]{32,600}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-service-account-token", "description": "Grafana service account token", "category": "live-key", "severity": "critical", "keywords": ["glsa_"], "regex": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-api-key", "description": "Grafana API key (legacy)", "category": "live-key", "severity": "high", "keywords": ["eyjrijoi"], "regex": "\\b(eyJrIjoi[A-Za-z0-9]{50,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "vault-service-token", "description": "HashiCorp Vault service token", "category": "live-key", "severity": "critical", "keywords": ["hvs."], "regex": "\\b(hvs\\.[A-Za-z0-9_-]{90,500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-batch-token", "description": "HashiCorp Vault batch token", "category": "live-key", "severity": "high", "keywords": ["hvb."], "regex": "\\b(hvb\\.[A-Za-z0-9_-]{90,600})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-recovery-token", "description": "HashiCorp Vault recovery token", "category": "live-key", "severity": "high", "keywords": ["hvr."], "regex": "\\b(hvr\\.[A-Za-z0-9_-]{24,500})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-legacy-service-token", "description": "HashiCorp Vault service token (pre-1.10 format)", "category": "live-key", "severity": "critical", "keywords": ["vault"], "regex": "vault[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5, "allow": ["^s\\.[A-Za-z]{24}$"] }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "terraform-cloud-api-token", "description": "HCP Terraform (Terraform Cloud) API token", "category": "live-key", "severity": "critical", "keywords": [".atlasv1."], "regex": "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "heroku-api-key", "description": "Heroku platform API key", "category": "live-key", "severity": "critical", "keywords": ["hrku-"], "regex": "\\b(HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "heroku-api-key-legacy", "description": "Heroku platform API key (UUID format)", "category": "live-key", "severity": "critical", "keywords": ["heroku"], "regex": "heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "curl-basic-auth", "description": "Password in a curl -u / --user option", "category": "generic-secret", "severity": "high", "keywords": ["curl"], "regex": `\\bcurl\\b[^\\n]{0,300}?\\s(?:-u|--user)(?:[ \\t]{1,3}|=)["']?[^\\s:'"$]{1,64}:([^\\s'"]{3,128})`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-header", "description": "HTTP Basic Authorization header with credentials", "category": "generic-secret", "severity": "high", "keywords": ["authorization"], "regex": `\\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:[Bb]asic|BASIC)[ \\t]{1,3}([A-Za-z0-9+/]{12,400}={0,2})(?![A-Za-z0-9+/=])`, "entropy": 3, "allow": ["^(?:QWxhZGRpbjpvcGVuIHNlc2FtZQ==|czZCaGRSa3F0MzpnWDFmQmF0M2JW|YWRtaW46YWRtaW4=)$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "^(?:dXNlcjpwYXNz|dXNlcm5hbWU6)"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-bearer-token", "description": "Literal bearer token in an Authorization header", "category": "generic-secret", "severity": "medium", "keywords": ["authorization"], "regex": `\\bauthorization["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:bearer|token)[ \\t]{1,3}((?!eyJ)[A-Za-z0-9._~+/-]{20,2000}={0,2})(?![A-Za-z0-9._~+/=-])`, "flags": "i", "entropy": 3.5, "allow": ["^[A-Za-z_.-]+$", "^(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*$"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-credentials", "description": "Password passed to an HTTP client's basic authentication", "category": "generic-secret", "severity": "high", "keywords": ["auth", "credentials"], "regex": `(?:\\bauth[ \\t]{0,3}=[ \\t]{0,3}\\(|(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|UsernamePasswordCredentials|setBasicAuth|basicAuth|withBasicAuth)\\()[ \\t]{0,3}["'][^"'\\s]{1,64}["'][ \\t]{0,3},[ \\t]{0,3}["']([^"'\\s]{4,128})["']`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "huggingface-access-token", "description": "Hugging Face user access token", "category": "live-key", "severity": "high", "keywords": ["hf_"], "regex": "\\b(hf_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "huggingface-organization-token", "description": "Hugging Face organization API token", "category": "live-key", "severity": "high", "keywords": ["api_org_"], "regex": "\\b(api_org_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "ibm-cloud-api-key", "description": "IBM Cloud API key", "category": "live-key", "severity": "critical", "keywords": ["ibm", "bluemix"], "regex": "(?<![a-z])(?:ibm|bluemix)[\\w.-]{0,30}(?:api[_.-]?key|apikey|key|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 4 }, "origin": "rules/ibm.yml" }, { "spec": { "id": "infracost-api-key", "description": "Infracost API key", "category": "live-key", "severity": "medium", "keywords": ["ico-"], "regex": "\\b(ico-[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/infracost.yml" }, { "spec": { "id": "jwt", "description": "JSON Web Token", "message": "JSON Web Token - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["eyj"], "regex": "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}\\.e[wy][A-Za-z0-9_-]{10,8000}\\.[A-Za-z0-9_-]{22,1400})(?![A-Za-z0-9_.-])", "entropy": 4, "validator": "jwt", "allow": ["\\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$", "\\.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lI"] }, "origin": "rules/jwt.yml" }, { "spec": { "id": "jwt-base64", "description": "Base64-encoded JSON Web Token", "message": "Base64-encoded JSON Web Token (as in a Kubernetes Secret) - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["zxlk"], "regex": "(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{80,6000}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4, "validator": "jwt" }, "origin": "rules/jwt.yml" }, { "spec": { "id": "linear-api-key", "description": "Linear personal API key", "category": "live-key", "severity": "high", "keywords": ["lin_api_"], "regex": "\\b(lin_api_[A-Za-z0-9]{40})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-oauth-access-token", "description": "Linear OAuth access token", "category": "live-key", "severity": "high", "keywords": ["lin_oauth_"], "regex": "\\b(lin_oauth_[a-f0-9]{64})\\b", "entropy": 3 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-webhook-secret", "description": "Linear webhook signing secret", "category": "live-key", "severity": "medium", "keywords": ["lin_wh_"], "regex": "\\b(lin_wh_[A-Za-z0-9]{32,64})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-client-secret", "description": "Linear OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linear"], "regex": "(?<![a-z])linear[\\w.-]{0,30}(?:client[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/linear.yml" }, { "spec": { "id": "telegram-bot-token", "description": "Telegram bot token", "category": "live-key", "severity": "high", "keywords": [":aa"], "regex": "(?<![0-9])([0-9]{6,12}:AA[A-Za-z0-9_-]{33})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-bot-token", "description": "Discord bot token", "category": "live-key", "severity": "high", "keywords": ["discord", ".run(", ".login(", "bot_token", "bot-token", "bottoken", 'token = "', "token = '", 'token: "', "token: '", 'token": "', 'token":"', "token=", "token: m", "token: n", "token: o", "token = m"], "regex": "(?<![\\w.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![\\w.-])", "entropy": 4 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-webhook-url", "description": "Discord webhook URL", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": "(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,72})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-client-secret", "description": "Discord application client secret", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": `(?:discord|Discord|DISCORD)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-webhook", "description": "Microsoft Teams incoming webhook URL", "category": "live-key", "severity": "medium", "keywords": ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], "allow": ["0{8}-0{4}-0{4}-0{4}-0{12}"], "regex": "(https://(?:[a-zA-Z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?:/[A-Za-z0-9_-]{20,80})?)" }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-workflow-url", "description": "Microsoft Teams / Power Automate workflow trigger URL with its signature", "category": "live-key", "severity": "medium", "keywords": ["logic.azure.com", "powerplatform.com"], "regex": `(https://[a-zA-Z0-9.-]{1,100}(?:\\.logic\\.azure\\.com(?::443)?|\\.api\\.powerplatform\\.com(?::443)?/powerautomate/automations/direct)/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]{1,40}/paths/invoke\\?[^\\s"'<>]{0,200}?sig=[A-Za-z0-9_%-]{40,90})`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "gitter-access-token", "description": "Gitter access token", "category": "live-key", "severity": "medium", "keywords": ["gitter"], "regex": `(?:gitter|Gitter|GITTER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{40})(?![\\w-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "mattermost-access-token", "description": "Mattermost personal access or bot token", "category": "live-key", "severity": "medium", "keywords": ["mattermost"], "regex": `(?:mattermost|Mattermost|MATTERMOST|MatterMost)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{26})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-access-token", "description": "Sendbird API token", "category": "live-key", "severity": "high", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{40})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-app-id", "description": "Sendbird application ID", "message": "Sendbird application ID - an identifier rather than a secret; check that no API token sits beside it", "category": "live-key", "severity": "low", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-api-key", "description": "MessageBird (Bird) API access key", "category": "live-key", "severity": "high", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-client-id", "description": "MessageBird (Bird) client ID", "message": "MessageBird client ID - an identifier rather than a secret; check that no access key sits beside it", "category": "live-key", "severity": "low", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "netlify-personal-access-token", "description": "Netlify personal access token", "category": "live-key", "severity": "critical", "keywords": ["nfp_"], "regex": "\\b(nfp_[A-Za-z0-9_]{36})(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "netlify-access-token-legacy", "description": "Netlify access token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["netlify"], "regex": "netlify[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!nfp_)([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "newrelic-user-api-key", "description": "New Relic user API key", "category": "live-key", "severity": "critical", "keywords": ["nrak-"], "regex": "\\b(NRAK-[A-Z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-admin-api-key", "description": "New Relic admin API key", "category": "live-key", "severity": "critical", "keywords": ["nraa-"], "regex": "\\b(NRAA-[A-Za-z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-insert-key", "description": "New Relic Insights insert key", "category": "live-key", "severity": "high", "keywords": ["nrii-"], "regex": "\\b(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-query-key", "description": "New Relic Insights query key", "category": "live-key", "severity": "medium", "keywords": ["nriq-"], "regex": "\\b(NRIQ-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-browser-key", "description": "New Relic browser application key", "category": "live-key", "severity": "low", "keywords": ["nrjs-"], "regex": "\\b(NRJS-[a-f0-9]{19})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-license-key", "description": "New Relic ingest license key", "category": "live-key", "severity": "high", "keywords": ["nral"], "regex": "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "notion-integration-token", "description": "Notion integration token", "category": "live-key", "severity": "high", "keywords": ["ntn_"], "regex": "\\b(ntn_\\d{11}[A-Za-z0-9]{35})\\b", "entropy": 3.5 }, "origin": "rules/notion.yml" }, { "spec": { "id": "notion-integration-token-legacy", "description": "Notion integration token (secret_ format)", "category": "live-key", "severity": "high", "keywords": ["secret_"], "regex": "\\b(secret_(?=[A-Za-z0-9]{0,42}[0-9])(?=[A-Za-z0-9]{0,42}[A-Z])[A-Za-z0-9]{43})\\b", "entropy": 4 }, "origin": "rules/notion.yml" }, { "spec": { "id": "npm-access-token", "description": "npm access token", "category": "live-key", "severity": "critical", "keywords": ["npm_"], "regex": "\\b(npm_[A-Za-z0-9]{36})\\b", "validator": "npm-checksum", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "npm-legacy-access-token", "description": "npm access token (UUID format)", "category": "live-key", "severity": "high", "keywords": ["_authtoken", "npm_token", "npm-token", "npmtoken", "npm_auth_token", "npm-auth-token", "npmauthtoken"], "regex": "(?:_authToken|npm[_.-]?(?:auth[_.-]?)?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "okta-api-token", "description": "Okta API token", "category": "live-key", "severity": "critical", "keywords": ["okta", "ssws"], "regex": "(?:okta|ssws)[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/okta.yml" }, { "spec": { "id": "square-access-token", "description": "Square personal access token (sq0atp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0atp-"], "regex": "\\b(sq0atp-[0-9A-Za-z_-]{22,43})(?![\\w-])", "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-oauth-secret", "description": "Square OAuth application secret (sq0csp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0csp-"], "regex": "\\b(sq0csp-[0-9A-Za-z_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-access-token-eaaa", "description": "Square access token (EAAA format)", "category": "live-key", "severity": "critical", "keywords": ["square"], "regex": `(?:square|Square|SQUARE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(EAAA[A-Za-z0-9_-]{56,72})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-access-token", "description": "Braintree production access token", "category": "live-key", "severity": "critical", "keywords": ["access_token$production$"], "regex": "\\b(access_token\\$production\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3, "allow": ["\\$(?:0+|x+|X+)(?:\\$|$)"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-sandbox-access-token", "description": "Braintree sandbox access token (test key, not a live key)", "message": "Braintree sandbox token - reaches the sandbox only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["access_token$sandbox$"], "regex": "\\b(access_token\\$sandbox\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-tokenization-key", "description": "Braintree production tokenization key", "message": "Braintree production tokenization key - meant for client code, but it can create payment methods for the merchant; check that no private key sits beside it", "category": "live-key", "severity": "low", "keywords": ["production_"], "regex": "\\b(production_(?=[a-z]{0,7}[0-9])[0-9a-z]{8}_(?=[a-z]{0,15}[0-9])[0-9a-z]{16})(?![0-9a-z])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-private-key", "description": "Braintree API private key", "category": "live-key", "severity": "critical", "keywords": ["braintree"], "regex": `(?:braintree|Braintree|BRAINTREE)[^\\n]{0,200}?(?:private|Private|PRIVATE)[_.-]?(?:key|Key|KEY)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-client-secret", "description": "PayPal REST API client secret", "category": "live-key", "severity": "high", "keywords": ["paypal"], "regex": `(?:paypal|PayPal|Paypal|PAYPAL)[^\\n]{0,160}?(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{80})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-access-token", "description": "PayPal OAuth access token", "category": "live-key", "severity": "high", "keywords": ["a21aa"], "regex": "\\b(A21AA[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-access-token", "description": "Plaid production access token", "category": "live-key", "severity": "high", "keywords": ["access-production-", "access-development-"], "regex": "\\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-sandbox-access-token", "description": "Plaid sandbox access token (test key, not a live key)", "message": "Plaid sandbox access token - reaches sandbox data only, not live bank accounts", "category": "live-key", "severity": "low", "keywords": ["access-sandbox-"], "regex": "\\b(access-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-secret-key", "description": "Plaid API secret", "category": "live-key", "severity": "high", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{30})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-client-id", "description": "Plaid client ID", "message": "Plaid client ID - an identifier rather than a secret, but it pairs with the Plaid secret; check that no secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-live-secret-key", "description": "Flutterwave live secret key", "category": "live-key", "severity": "critical", "keywords": ["flwseck-"], "regex": "\\b(FLWSECK-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-test-secret-key", "description": "Flutterwave test secret key (test key, not a live key)", "message": "Flutterwave test key (FLWSECK_TEST) - reaches test mode only, not live payments", "category": "live-key", "severity": "low", "keywords": ["flwseck_test-"], "regex": "\\b(FLWSECK_TEST-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-encryption-key", "description": "Flutterwave encryption key", "category": "live-key", "severity": "medium", "keywords": ["flwseck"], "regex": "\\b(FLWSECK(?:_TEST)?-?[a-hA-H0-9]{12})(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-public-key", "description": "Flutterwave public key", "message": "Flutterwave public key - meant for client code; check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["flwpubk"], "regex": "\\b(FLWPUBK(?:_TEST)?-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-live-access-token", "description": "GoCardless live access token", "category": "live-key", "severity": "critical", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(live_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-sandbox-access-token", "description": "GoCardless sandbox access token (test key, not a live key)", "message": "GoCardless sandbox token - reaches the sandbox only, not live payments", "category": "live-key", "severity": "low", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(sandbox_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-key-secret", "description": "Razorpay API key secret", "category": "live-key", "severity": "high", "keywords": ["razorpay", "rzp_"], "regex": `(?:(?:razorpay|Razorpay|RAZORPAY|RazorPay)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\brzp_(?:live|test)_[A-Za-z0-9]{14}["'][ \\t]{0,3},[ \\t]{0,3}["'])([A-Za-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-live-key-id", "description": "Razorpay live key ID", "message": "Razorpay live key ID - an identifier used in checkout code; check that its key secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["rzp_live_"], "regex": "\\b(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-api-key", "description": "Adyen API key", "category": "live-key", "severity": "critical", "keywords": ["aqe"], "regex": "\\b(AQE[A-Za-z0-9]{5,20}\\.[A-Za-z0-9_=-]{50,80}(?![\\w=-])|AQE[A-Za-z0-9+/]{40,200}={0,2}-[A-Za-z0-9+/]{30,60}={0,2}-[\\x21-\\x7e]{16})", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-hmac-key", "description": "Adyen webhook HMAC key", "category": "live-key", "severity": "high", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,20}(?:hmac|Hmac|HMAC)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Fa-f0-9]{64})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-client-key", "description": "Adyen client key", "message": "Adyen client key - meant for client code (it only works from allowed origins); check that no API key sits beside it", "category": "live-key", "severity": "low", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-api-token", "description": "Finicity (Mastercard Open Banking) app key", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-client-secret", "description": "Finicity (Mastercard Open Banking) partner secret", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{20})(?![0-9a-zA-Z])`, "entropy": 3.5, "allow": ["^[0-9]+$"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-api-key", "description": "Chargebee live API key", "category": "live-key", "severity": "high", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(live_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-test-api-key", "description": "Chargebee test-site API key (test key, not a live key)", "message": "Chargebee test-site API key - reaches the test site only, not live billing", "category": "live-key", "severity": "low", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(test_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "freemius-secret-key", "description": "Freemius secret key", "category": "live-key", "severity": "high", "keywords": ["secret_key"], "regex": `["']secret_key["'][ \\t]{0,5}=>[ \\t]{0,5}["'](sk_[^\\s"']{29})["']`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "postman-api-key", "description": "Postman API key", "category": "live-key", "severity": "high", "keywords": ["pmak-"], "regex": "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", "entropy": 3 }, "origin": "rules/postman.yml" }, { "spec": { "id": "private-key", "description": "Private key (PEM)", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["private key"], "multiline": true, "regex": `-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z-]{2,20}: ?[^\\r\\n\\\\]{1,120}){0,4}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["']){0,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z0-9+/]{1,100}={0,2}){0,250}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])?-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----`, "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "pgp-private-key-block", "description": "PGP private key block", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["pgp private key block"], "multiline": true, "regex": "-----BEGIN PGP PRIVATE KEY BLOCK-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z-]{2,30}: ?[^\\r\\n\\\\]{0,200}){0,8}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| ){1,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z0-9+/]{1,100}={0,2}){0,1000}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )=[A-Za-z0-9+/]{4})?(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )?-----END PGP PRIVATE KEY BLOCK-----", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "putty-private-key", "description": "PuTTY private key file", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["putty-user-key-file"], "multiline": true, "regex": "PuTTY-User-Key-File-[23]: [a-z0-9@.-]{3,40}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[^\\r\\n\\\\]{0,200}){1,40}?(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-Lines: [0-9]{1,3}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[A-Za-z0-9+/]{1,100}={0,2}){1,100}(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-(?:MAC|Hash): [0-9a-fA-F]{40,64}", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "prod-host", "description": "Production hostname in a development, test or staging file", "message": "Production hostname in a non-production file - this environment would talk to production", "category": "prod-host", "severity": "high", "environments": ["development", "test", "staging"], "keywords": ["prod.", ".prod", "-prod", "prod-", "//prod", "@prod", "=prod", '"prod', "'prod", "prod0", "prod1", "prod2", "prod3", "production", "prd", "live.", "-live", ".live"], "regex": `(?:\\/\\/(?:[^\\s\\/@'"\`<>]{1,256}@)?|(?:host|hostname|server|endpoint|address|addr|data source)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:tcp:)?)([a-z0-9][a-z0-9-]{0,62}(?:\\.[a-z0-9][a-z0-9-]{0,62}){0,20})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["^(?!.*(?:(?:^|[.-])(?:prod|production|prd)\\d{0,2}(?:[.-]|$)|(?:^|[.-])live\\d{0,2}\\.))", "(?:^|[.-])(?:dev|development|develop|local|test|testing|qa|uat|stage|staging|stg|preprod|sandbox|preview|nonprod)\\d{0,2}[.-]", "(?:^|[.-])(?:non|pre)-(?:prod|production)(?:[.-]|$)", "(?:^|\\.)(?:localhost|example|invalid|test|local|internal\\.example)$", "(?:^|\\.)live\\.(?:com|net)$"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "prod-host-managed-db", "description": "Cloud-managed database endpoint in a development or test file", "message": "Cloud-managed database (RDS, Cloud SQL, Azure SQL, Atlas, ...) in a development or test file - local and test runs should not reach a shared database", "category": "prod-host", "severity": "medium", "environments": ["development", "test"], "keywords": ["rds.amazonaws", "cache.amazonaws", "docdb.amazonaws", "redshift.amazonaws", "neptune.amazonaws", "memorydb.", "database.windows.net", "database.azure.com", "cache.windows.net", "documents.azure.com", "cosmos.azure.com", "mongodb.net", "db.ondigitalocean.com", "neon.tech", "psdb.cloud", "pooler.supabase.com", "supabase.co", "aivencloud.com", "cockroachlabs.cloud", "redislabs.com", "redis-cloud.com", "/cloudsql/", "instance_connection_name"], "regex": `(?<![a-z0-9.-])((?:[a-z0-9][a-z0-9-]{0,62}\\.){1,12}(?:rds\\.amazonaws\\.com(?:\\.cn)?|(?:cache|docdb|redshift|neptune)\\.amazonaws\\.com|memorydb\\.[a-z0-9-]{1,30}\\.amazonaws\\.com|database\\.windows\\.net|(?:postgres|mysql|mariadb)\\.database\\.azure\\.com|redis\\.cache\\.windows\\.net|documents\\.azure\\.com|mongo\\.cosmos\\.azure\\.com|mongodb\\.net|db\\.ondigitalocean\\.com|neon\\.tech|psdb\\.cloud|pooler\\.supabase\\.com|aivencloud\\.com|cockroachlabs\\.cloud|redislabs\\.com|redis-cloud\\.com)|db\\.[a-z]{20}\\.supabase\\.co|(?<=\\/cloudsql\\/|instance_connection_name["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?)(?:[a-z][a-z0-9.-]{0,60}:)?[a-z][a-z0-9-]{4,61}[a-z0-9]:[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}:[a-z][a-z0-9-]{0,95})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["(?:^|[.:-])(?:dev|development|develop|local|test|testing|qa|uat|ci|sandbox|preview)\\d{0,2}(?:[.:-]|$)"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "pulumi-access-token", "description": "Pulumi access token", "category": "live-key", "severity": "critical", "keywords": ["pul-"], "regex": "\\b(pul-[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/pulumi.yml" }, { "spec": { "id": "pypi-upload-token", "description": "PyPI API token", "category": "live-key", "severity": "critical", "keywords": ["pypi-ageichlwas5vcmc"], "regex": "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "pypi-test-upload-token", "description": "TestPyPI API token", "category": "live-key", "severity": "medium", "keywords": ["pypi-agendgvzdc5wexbplm9yzw"], "regex": "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "railway-token", "description": "Railway API or project token", "category": "live-key", "severity": "critical", "keywords": ["railway"], "regex": "railway[\\w.-]{0,30}(?:token|api[_.-]?key|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/railway.yml" }, { "spec": { "id": "render-api-key", "description": "Render API key", "category": "live-key", "severity": "critical", "keywords": ["rnd_"], "regex": "\\b(rnd_[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/render.yml" }, { "spec": { "id": "rubygems-api-key", "description": "RubyGems.org API key", "category": "live-key", "severity": "critical", "keywords": ["rubygems_"], "regex": "\\b(rubygems_[a-f0-9]{48})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/rubygems.yml" }, { "spec": { "id": "intercom-access-token", "description": "Intercom access token", "category": "live-key", "severity": "high", "keywords": ["intercom"], "regex": `(?:intercom|Intercom|INTERCOM)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9+/_-]{58,60}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "zendesk-api-token", "description": "Zendesk API token", "category": "live-key", "severity": "high", "keywords": ["zendesk"], "regex": `(?:zendesk|Zendesk|ZenDesk|ZENDESK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-api-key", "description": "HubSpot legacy API key (hapikey)", "category": "live-key", "severity": "high", "keywords": ["hubspot", "hapikey"], "regex": `(?:hubspot|HubSpot|Hubspot|HUBSPOT|hapikey|HAPIKEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-private-app-token", "description": "HubSpot private app access token", "category": "live-key", "severity": "high", "keywords": ["pat-na", "pat-eu", "pat-ap"], "regex": "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "launchdarkly-access-token", "description": "LaunchDarkly SDK key or API access token", "category": "live-key", "severity": "high", "keywords": ["launchdarkly", "launch_darkly", "launch-darkly"], "regex": `(?:[Ll]aunch[_-]?[Dd]arkly|LAUNCH[_-]?DARKLY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:api|sdk|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9=_-]{40})(?![\\w=-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "typeform-api-token", "description": "Typeform personal access token", "category": "live-key", "severity": "high", "keywords": ["tfp_"], "regex": "\\b(tfp_[A-Za-z0-9_.=-]{40,70})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "beamer-api-token", "description": "Beamer API key", "category": "live-key", "severity": "medium", "keywords": ["beamer"], "regex": `(?:beamer|Beamer|BEAMER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(b_[A-Za-z0-9=_-]{44})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "adafruit-io-key", "description": "Adafruit IO key", "category": "live-key", "severity": "medium", "keywords": ["adafruit", "aio_"], "regex": `(?:(?:adafruit|Adafruit|ADAFRUIT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=aio_))([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "squarespace-access-token", "description": "Squarespace API key", "category": "live-key", "severity": "medium", "keywords": ["squarespace"], "regex": `(?:squarespace|Squarespace|SquareSpace|SQUARESPACE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "etsy-api-key", "description": "Etsy API keystring", "category": "live-key", "severity": "medium", "keywords": ["etsy_", "etsy-", "etsy.", "etsyapi", "etsykey", "etsytoken", "etsysecret", "etsyaccess", "etsyclient", "etsyshared"], "allow": ["^[a-z]+$"], "regex": `(?:etsy|Etsy|ETSY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "freshbooks-access-token", "description": "FreshBooks access token", "category": "live-key", "severity": "high", "keywords": ["freshbooks"], "regex": `(?:freshbooks|FreshBooks|Freshbooks|FRESHBOOKS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "finnhub-access-token", "description": "Finnhub API key", "category": "live-key", "severity": "medium", "keywords": ["finnhub"], "regex": `(?:finnhub|Finnhub|FINNHUB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{20})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "rapidapi-access-token", "description": "RapidAPI key", "category": "live-key", "severity": "high", "keywords": ["rapidapi"], "regex": `(?:rapidapi|RapidAPI|RapidApi|Rapidapi|RAPIDAPI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{50})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "maxmind-license-key", "description": "MaxMind license key", "category": "live-key", "severity": "medium", "keywords": ["_mmk"], "regex": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-api-key", "description": "Yandex Cloud API key", "category": "live-key", "severity": "high", "keywords": ["aqvn"], "regex": "\\b(AQVN[A-Za-z0-9_-]{35,38})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-access-token", "description": "Yandex Cloud IAM token", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(t1\\.[A-Za-z0-9_-]{8,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-aws-access-token", "description": "Yandex Cloud static access key secret", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(YC[A-Za-z0-9_-]{38})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "settlemint-access-token", "description": "SettleMint access token", "category": "live-key", "severity": "medium", "keywords": ["sm_aat_", "sm_pat_", "sm_sat_"], "regex": "\\b(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "intra42-client-secret", "description": "42 (Intra) API client secret", "category": "live-key", "severity": "medium", "keywords": ["s-s4t2ud-", "s-s4t2af-"], "regex": "\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-live-api-token", "description": "Duffel live API token", "category": "live-key", "severity": "high", "keywords": ["duffel_live_"], "regex": "\\b(duffel_live_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-test-api-token", "description": "Duffel test-mode API token (test key, not a live key)", "message": "Duffel test token - reaches test mode only, not live bookings", "category": "live-key", "severity": "low", "keywords": ["duffel_test_"], "regex": "\\b(duffel_test_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-api-token", "description": "EasyPost production API key", "category": "live-key", "severity": "high", "keywords": ["ezak"], "regex": "\\b(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-test-api-token", "description": "EasyPost test API key (test key, not a live key)", "message": "EasyPost test key (EZTK) - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["eztk"], "regex": "\\b(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-live-api-token", "description": "Shippo live API token", "category": "live-key", "severity": "high", "keywords": ["shippo_live_"], "regex": "\\b(shippo_live_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-test-api-token", "description": "Shippo test API token (test key, not a live key)", "message": "Shippo test token - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["shippo_test_"], "regex": "\\b(shippo_test_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-api-key", "description": "Lob live secret API key", "category": "live-key", "severity": "high", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(live_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-test-api-key", "description": "Lob test secret API key (test key, not a live key)", "message": "Lob test key - reaches test mode only, no mail is sent", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(test_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-publishable-key", "description": "Lob publishable API key", "message": "Lob publishable key - meant for client code (address verification); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "sentry-user-auth-token", "description": "Sentry user auth token", "category": "live-key", "severity": "high", "keywords": ["sntryu_"], "regex": "\\b(sntryu_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-org-auth-token", "description": "Sentry organization auth token", "category": "live-key", "severity": "high", "keywords": ["sntrys_"], "regex": "\\b(sntrys_eyJ[A-Za-z0-9+/]{40,1000}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])", "entropy": 4 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-auth-token-legacy", "description": "Sentry auth token (64-hex format)", "category": "live-key", "severity": "high", "keywords": ["sentry"], "regex": "sentry[\\w.-]{0,30}(?:auth[_.-]?)?(?:token|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-dsn-secret", "description": "Sentry DSN with a secret key", "category": "live-key", "severity": "medium", "keywords": ["://"], "regex": "\\bhttps?://[a-f0-9]{32}:([a-f0-9]{32})@[A-Za-z0-9.-]{1,100}(?::\\d{1,5})?/(?:[\\w.-]{1,50}/)?\\d{1,20}(?![\\w/])", "entropy": 2.8 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "shopify-access-token", "description": "Shopify Admin API access token (shpat_)", "category": "live-key", "severity": "critical", "keywords": ["shpat_"], "regex": "\\b(shpat_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-custom-app-access-token", "description": "Shopify custom app access token (shpca_)", "category": "live-key", "severity": "critical", "keywords": ["shpca_"], "regex": "\\b(shpca_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-private-app-access-token", "description": "Shopify private app access token (shppa_)", "category": "live-key", "severity": "critical", "keywords": ["shppa_"], "regex": "\\b(shppa_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-shared-secret", "description": "Shopify app shared secret (shpss_)", "category": "live-key", "severity": "high", "keywords": ["shpss_"], "regex": "\\b(shpss_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "slack-bot-token", "description": "Slack bot token", "category": "live-key", "severity": "high", "keywords": ["xoxb-"], "regex": "\\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-user-token", "description": "Slack user token", "category": "live-key", "severity": "critical", "keywords": ["xoxp-"], "regex": "\\b(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-token", "description": "Slack app-level token (xapp-)", "category": "live-key", "severity": "high", "keywords": ["xapp-"], "regex": "\\b(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-fA-F0-9]{32,80})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-access-token", "description": "Slack app configuration access token (xoxe.xoxp-/xoxe.xoxb-)", "category": "live-key", "severity": "high", "keywords": ["xoxe.xoxp-", "xoxe.xoxb-"], "regex": "\\b(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-refresh-token", "description": "Slack app configuration refresh token (xoxe-)", "category": "live-key", "severity": "high", "keywords": ["xoxe-"], "regex": "\\b(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workspace-token", "description": "Slack workspace app access or refresh token (xoxa-/xoxr-)", "category": "live-key", "severity": "high", "keywords": ["xoxa-", "xoxr-"], "regex": "\\b(xox[ar]-(?:[0-9]{1,2}-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{8,64}){0,4})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-legacy-token", "description": "Slack legacy, session or browser-client token (xoxo-/xoxs-/xoxc-)", "category": "live-key", "severity": "high", "keywords": ["xoxo-", "xoxs-", "xoxc-"], "regex": "\\b(xox[ocs]-[0-9]{1,14}-[0-9]{1,14}-[0-9]{1,14}-[a-fA-F0-9]{16,64})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-webhook-url", "description": "Slack incoming webhook URL", "category": "live-key", "severity": "high", "keywords": ["hooks.slack.com/services/"], "regex": "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workflow-webhook-url", "description": "Slack workflow webhook (trigger) URL", "category": "live-key", "severity": "medium", "keywords": ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], "regex": "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/(?:A[A-Z0-9]{6,12}/)?[0-9]{6,20}/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-secret", "description": "Slack app signing secret or client secret", "category": "live-key", "severity": "high", "keywords": ["slack"], "regex": `(?:slack|Slack|SLACK)[\\w.-]{0,20}(?:signing|Signing|SIGNING|client|Client|CLIENT)[_.-]?(?:secret|Secret|SECRET)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "snyk-api-token", "description": "Snyk API token", "category": "live-key", "severity": "high", "keywords": ["snyk"], "regex": "snyk(?:[\\w.-]{0,30}(?:token|api[_.-]?key|key|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}|\\s{1,3}auth\\s{1,3})([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/snyk.yml" }, { "spec": { "id": "twitter-bearer-token", "description": "X (Twitter) app-only bearer token", "category": "live-key", "severity": "high", "keywords": ["aaaaaaaaaaaaaaaaaaaa"], "regex": "(?<![A-Za-z0-9+/%])(A{20}[A-Za-z0-9%]{74,134})(?![A-Za-z0-9%+/=])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-key", "description": "X (Twitter) API key (consumer key)", "category": "live-key", "severity": "medium", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-secret", "description": "X (Twitter) API key secret (consumer secret)", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{50})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-token", "description": "X (Twitter) user access token", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9]{10,25}-[A-Za-z0-9]{20,40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-secret", "description": "X (Twitter) user access token secret", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{45})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-access-token", "description": "Facebook / Meta Graph API access token", "category": "live-key", "severity": "high", "keywords": ["eaa"], "regex": "(?<![A-Za-z0-9+/])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-secret", "description": "Facebook / Meta app secret", "category": "live-key", "severity": "high", "keywords": ["facebook", "fb_", "fb.", "fb-", "fbapp", "fbsecret", "fbtoken", "fbkey", "fbclient", "meta_app", "metaapp", "meta-app"], "regex": `(?:facebook|Facebook|FACEBOOK|fb|FB|Fb|meta|Meta|META)[\\w.-]{0,20}(?:secret|Secret|SECRET|token|Token|TOKEN|key|Key|KEY)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-access-token", "description": "Facebook app access token (app ID and secret)", "category": "live-key", "severity": "high", "keywords": ["facebook", "access_token", "app_token", "%7c", "fb_"], "regex": "(?<![\\w|])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-secret", "description": "LinkedIn OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(WPL_AP[0-9]\\.[A-Za-z0-9]{8,32}\\.[A-Za-z0-9+/]{4,32}={0,2}|[A-Za-z0-9]{16})(?![A-Za-z0-9+/=.])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-id", "description": "LinkedIn OAuth client ID", "message": "LinkedIn client ID - an identifier rather than a secret; check that no client secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{12,14})(?![A-Za-z0-9])`, "entropy": 2.5, "allow": ["^[a-z]+$", "^[0-9]+$"] }, "origin": "rules/social.yml" }, { "spec": { "id": "twitch-api-token", "description": "Twitch API client secret or OAuth token", "category": "live-key", "severity": "medium", "keywords": ["twitch"], "regex": `(?:twitch|Twitch|TWITCH)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:oauth:)?([a-z0-9]{30})(?![A-Za-z0-9])`, "entropy": 3.3, "allowLine": ["twitch[\\w.-]{0,20}client[_.-]?id"] }, "origin": "rules/social.yml" }, { "spec": { "id": "flickr-api-key", "description": "Flickr API key", "category": "live-key", "severity": "medium", "keywords": ["flickr"], "regex": `(?:flickr|Flickr|FLICKR)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "nytimes-api-key", "description": "New York Times API key", "category": "live-key", "severity": "medium", "keywords": ["nytimes", "new-york-times", "newyorktimes", "new_york_times"], "allow": ["^[a-z]+(?:_[a-z]+)+$"], "regex": `(?:[Nn][Yy][Tt]imes|NYTIMES|[Nn]ew[_-]?[Yy]ork[_-]?[Tt]imes|NEW[_-]?YORK[_-]?TIMES)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_=-]{32})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "sonarqube-token", "description": "SonarQube user or analysis token", "category": "live-key", "severity": "high", "keywords": ["squ_", "sqp_", "sqa_"], "regex": "\\b(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "sonar-token-legacy", "description": "SonarQube / SonarQube Cloud token (unprefixed format)", "category": "live-key", "severity": "high", "keywords": ["sonar"], "regex": "sonar[\\w.-]{0,30}(?:token|login|key|password)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "stripe-live-secret-key", "description": "Stripe live secret key", "category": "live-key", "severity": "critical", "keywords": ["sk_live_"], "regex": "\\b(sk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-restricted-key", "description": "Stripe live restricted key", "category": "live-key", "severity": "critical", "keywords": ["rk_live_"], "regex": "\\b(rk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-secret-key", "description": "Stripe test-mode secret key (test key, not a live key)", "message": "Stripe test key (sk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["sk_test_"], "regex": "\\b(sk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5, "allow": ["^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2|26PHem9AhJZvU623DfE1x4sd)$"] }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-restricted-key", "description": "Stripe test-mode restricted key (test key, not a live key)", "message": "Stripe test key (rk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["rk_test_"], "regex": "\\b(rk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-webhook-secret", "description": "Stripe webhook signing secret", "category": "live-key", "severity": "high", "keywords": ["whsec_"], "regex": "\\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?![A-Za-z0-9+/=])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-publishable-key", "description": "Stripe live publishable key", "message": "Stripe live publishable key - public by design (it ships to browsers); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["pk_live_"], "regex": "\\b(pk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "supabase-personal-access-token", "description": "Supabase personal access token (management API)", "category": "live-key", "severity": "critical", "keywords": ["sbp_"], "regex": "\\b(sbp_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-secret-key", "description": "Supabase secret API key", "category": "live-key", "severity": "critical", "keywords": ["sb_secret_"], "regex": "\\b(sb_secret_[A-Za-z0-9_-]{24,64})(?![A-Za-z0-9_-])", "entropy": 3.5, "allow": ["^sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz$"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-service-role-key", "description": "Supabase service_role key", "category": "live-key", "severity": "critical", "keywords": ["service_role", "service-role", "service.role", "servicerole"], "regex": "service[_.-]?role[\\w.-]{0,20}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,500})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4, "allow": ["\\.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIi"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "tencent-cloud-secret-id", "description": "Tencent Cloud SecretId", "category": "live-key", "severity": "high", "keywords": ["akid"], "regex": "\\b(AKID[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "tencent-cloud-secret-key", "description": "Tencent Cloud SecretKey", "category": "live-key", "severity": "critical", "keywords": ["tencent", "qcloud"], "regex": "(?:tencent|qcloud)[\\w.-]{0,30}secret[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "twilio-auth-token", "description": "Twilio auth token or API key secret", "category": "live-key", "severity": "critical", "keywords": ["twilio"], "regex": `(?:twilio|Twilio|TWILIO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3, "allowLine": ["(?:twilio)[\\w.-]{0,30}(?:sid|phone|number|from|to|service)\\b"] }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-account-credentials", "description": "Twilio account SID with its auth token", "category": "live-key", "severity": "critical", "keywords": ["twilio", 'client("', "client('", "-u 'ac", '-u "ac', "-u ac", "--user ac"], "regex": `\\bAC[a-f0-9]{32}(?:["'][ \\t]{0,3},[ \\t]{0,3}["']|:)([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-api-key", "description": "Twilio API key SID", "message": "Twilio API key SID - identifies an API key; its 32-character secret is usually committed beside it", "category": "live-key", "severity": "medium", "keywords": ["twilio", "api_key", "apikey", "api-key", "api_sid", "apisid", "key_sid", "keysid", 'client("', "client('"], "regex": "\\b(SK[0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "vercel-token", "description": "Vercel access token or API key", "category": "live-key", "severity": "critical", "keywords": ["vcp_", "vci_", "vca_", "vcr_", "vck_"], "regex": "\\b(vc[pciark]_[A-Za-z0-9_-]{50}[A-Za-z0-9]{6})(?![A-Za-z0-9_-])", "validator": "vercel-checksum", "entropy": 3.5 }, "origin": "rules/vercel.yml" }, { "spec": { "id": "vercel-token-legacy", "description": "Vercel access token (24-character format)", "category": "live-key", "severity": "critical", "keywords": ["vercel"], "regex": "vercel[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/vercel.yml" }];
+  }
+});
+
+// src/findings/finding.ts
+function severityRank(s) {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+var SEVERITIES, CATEGORIES, ENVIRONMENTS;
+var init_finding = __esm({
+  "src/findings/finding.ts"() {
+    "use strict";
+    SEVERITIES = ["critical", "high", "medium", "low"];
+    CATEGORIES = [
+      "live-key",
+      "generic-secret",
+      "prod-host",
+      "env-crossover",
+      "fixture",
+      "echo-leak",
+      "workflow",
+      "github-settings"
+    ];
+    ENVIRONMENTS = ["development", "test", "staging", "production", "ci", "unknown"];
+  }
+});
+
+// src/findings/redact.ts
+function redactSecret(secret, showPrefix = true) {
+  if (secret === "") return "";
+  const prefix = showPrefix ? PREFIX.exec(secret)?.[0] ?? "" : "";
+  const rest = secret.length - prefix.length;
+  if (rest < 12) return `${prefix}\u2026`;
+  const tail = rest >= 24 ? secret.slice(-4) : "";
+  return `${prefix}\u2026${tail}`;
+}
+function compareFindings(a, b3) {
+  return (a.file < b3.file ? -1 : a.file > b3.file ? 1 : 0) || a.line - b3.line || a.column - b3.column || (a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0) || (a.commit?.date ?? "").localeCompare(b3.commit?.date ?? "") || (a.commit?.sha ?? "").localeCompare(b3.commit?.sha ?? "");
+}
+function toReport(findings, stats, notes, showSecrets) {
+  const sorted = [...findings].sort(compareFindings);
+  return {
+    findings: sorted.map((f3) => {
+      const { secret, lineText: _line, previousLineText: _previous, commit, related, ...rest } = f3;
+      return {
+        ...rest,
+        secret: showSecrets ? secret : redactSecret(secret, f3.category !== "generic-secret"),
+        ...related ? { related: related.map(({ commit: c3, ...loc }) => ({ ...loc, ...c3 ? { commit: c3 } : {} })) } : {},
+        ...commit ? { commit: commit.sha, author: commit.author, date: commit.date } : {}
+      };
+    }),
+    stats,
+    notes
+  };
+}
+var PREFIX;
+var init_redact = __esm({
+  "src/findings/redact.ts"() {
+    "use strict";
+    PREFIX = /^[A-Za-z][A-Za-z0-9]{1,9}[_-](?:[A-Za-z]{2,8}[_-])?/;
+  }
+});
+
+// src/reporters/text.ts
+var text_exports = {};
+__export(text_exports, {
+  renderText: () => renderText
+});
+function line(f3, color) {
+  const where3 = `${f3.file}:${f3.line}:${f3.column}`;
+  const severity = f3.severity.padEnd(8);
+  const paint = (c3, s) => color ? `${c3}${s}${RESET}` : s;
+  const parts = [where3, paint(COLOURS[f3.severity], severity), f3.ruleId, f3.message];
+  if (f3.secret) parts.push(paint(DIM, f3.secret));
+  let out = parts.join("  ");
+  if (f3.commit) out += `
+    ${paint(DIM, `in ${f3.commit.slice(0, 12)} by ${f3.author ?? "?"} on ${f3.date ?? "?"}`)}`;
+  for (const r2 of f3.related ?? []) out += `
+    ${paint(DIM, `${r2.label ?? "also"}: ${r2.file}:${r2.line}:${r2.column}`)}`;
+  return out;
+}
+var COLOURS, DIM, RESET, renderText;
+var init_text = __esm({
+  "src/reporters/text.ts"() {
+    "use strict";
+    COLOURS = { critical: "\x1B[1;31m", high: "\x1B[31m", medium: "\x1B[33m", low: "\x1B[36m" };
+    DIM = "\x1B[2m";
+    RESET = "\x1B[0m";
+    renderText = (report, { color }) => {
+      const out = report.findings.map((f3) => line(f3, color));
+      for (const note of report.notes) out.push(`note: ${note}`);
+      const counts = /* @__PURE__ */ new Map();
+      for (const f3 of report.findings) counts.set(f3.severity, (counts.get(f3.severity) ?? 0) + 1);
+      const bySeverity = ["critical", "high", "medium", "low"].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(", ");
+      const { files, commits, durationMs } = report.stats;
+      const scanned = commits > 0 ? `${commits} commit${commits === 1 ? "" : "s"}` : `${files} file${files === 1 ? "" : "s"}`;
+      const n = report.findings.length;
+      out.push(`${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"} (${bySeverity})`} in ${scanned}, ${durationMs} ms`);
+      return `${out.join("\n")}
+`;
+    };
+  }
+});
+
+// src/version.ts
+var VERSION;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    VERSION = true ? "0.1.0" : process.env.npm_package_version ?? "0.0.0-dev";
+  }
+});
+
+// src/reporters/json.ts
+var json_exports = {};
+__export(json_exports, {
+  renderJson: () => renderJson
+});
+var renderJson;
+var init_json = __esm({
+  "src/reporters/json.ts"() {
+    "use strict";
+    init_version();
+    renderJson = (report) => {
+      const findings = report.findings.map((f3) => ({
+        ruleId: f3.ruleId,
+        category: f3.category,
+        severity: f3.severity,
+        message: f3.message,
+        file: f3.file,
+        line: f3.line,
+        column: f3.column,
+        endLine: f3.endLine,
+        endColumn: f3.endColumn,
+        environment: f3.environment,
+        secret: f3.secret,
+        fingerprint: f3.fingerprint,
+        ...f3.commit ? { commit: f3.commit, author: f3.author, date: f3.date } : {},
+        ...f3.related?.length ? { related: f3.related } : {}
+      }));
+      const out = {
+        version: 1,
+        tool: { name: "keyfence", version: VERSION },
+        findings,
+        stats: report.stats,
+        ...report.notes.length ? { notes: report.notes } : {}
+      };
+      return `${JSON.stringify(out, null, 2)}
+`;
+    };
+  }
+});
+
+// src/reporters/ruleDocs.ts
+function secretRuleDocUrl(origin, ruleId) {
+  const m2 = /^rules\/([^/]+)\.ya?ml$/.exec(origin);
+  return m2 ? `${DOCS_BASE_URL}docs/rules/${m2[1]}.md#${ruleId}` : void 0;
+}
+function workflowCheckDocUrl(checkId) {
+  return `${DOCS_BASE_URL}docs/workflows/${checkId}.md`;
+}
+function suppressionHelp(ruleId, workflow) {
+  return workflow ? `To accept a finding, add \`# keyfence: ignore[${ruleId}] why this is safe\` on its line or the comment line above it (the reason is required), or record it in a baseline: \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`.` : `To silence a false alarm, add \`keyfence:allow[${ruleId}] reason\` in a comment on its line (or \`keyfence-ignore-next-line[${ruleId}]\` on the line above), add an \`allow:\` entry to keyfence.yml, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real secret must be rotated first: removing it from the file does not remove it from history.`;
+}
+var DOCS_BASE_URL, HOMEPAGE_URL;
+var init_ruleDocs = __esm({
+  "src/reporters/ruleDocs.ts"() {
+    "use strict";
+    DOCS_BASE_URL = "https://github.com/keyfence/keyfence/blob/main/";
+    HOMEPAGE_URL = "https://github.com/keyfence/keyfence";
+  }
+});
+
+// src/reporters/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
+  fileUri: () => fileUri,
+  renderSarif: () => renderSarif
+});
+function pascalCase(id) {
+  return id.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((p2) => p2[0].toUpperCase() + p2.slice(1)).join("");
+}
+function fileUri(file) {
+  return file.split("/").map((s) => encodeURIComponent(s)).join("/");
+}
+function descriptor(rule) {
+  const severity = rule.severity in LEVEL ? rule.severity : "medium";
+  const about = CATEGORY_TEXT[rule.category] ?? "";
+  const workflow = rule.category === "workflow";
+  const how = suppressionHelp(rule.id, workflow);
+  const doc = rule.helpUri ? `Documentation: ${rule.helpUri}` : "";
+  const docMd = rule.helpUri ? `[Documentation](${rule.helpUri})` : "";
+  const tags = ["security", workflow ? "ci" : "secret", rule.category, ...CWE[rule.category] ? [CWE[rule.category]] : []];
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: rule.description },
+    fullDescription: { text: [rule.description.replace(/\.?$/, "."), about].filter(Boolean).join(" ") },
+    help: {
+      text: [rule.description.replace(/\.?$/, "."), about, how, doc].filter(Boolean).join("\n\n"),
+      markdown: [`**${rule.description}**`, about, how, docMd].filter(Boolean).join("\n\n")
+    },
+    ...rule.helpUri ? { helpUri: rule.helpUri } : {},
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: { tags, "security-severity": SECURITY_SEVERITY[severity], category: rule.category }
+  };
+}
+function region(l3) {
+  const startLine = Math.max(1, l3.line);
+  const endLine = Math.max(startLine, l3.endLine);
+  const startColumn = Math.max(1, l3.column);
+  const endColumn = endLine === startLine ? Math.max(startColumn, l3.endColumn) : Math.max(1, l3.endColumn);
+  return { startLine, startColumn, endLine, endColumn };
+}
+function physical(l3) {
+  return { artifactLocation: { uri: fileUri(l3.file) }, region: region(l3) };
+}
+function messageOf(f3) {
+  let text = f3.message;
+  if (f3.secret) text += `: ${f3.secret}`;
+  if (f3.environment !== "unknown" && f3.category !== "workflow") text += ` (${f3.environment} file)`;
+  if (f3.commit) text += `, added in commit ${f3.commit.slice(0, 12)}${f3.author ? ` by ${f3.author}` : ""}${f3.date ? ` on ${f3.date}` : ""}`;
+  return text;
+}
+var SCHEMA, FINGERPRINT_KEY, LEVEL, SECURITY_SEVERITY, CATEGORY_TEXT, CWE_798_HARD_CODED, CWE_532_LOGGED, CWE, renderSarif;
+var init_sarif = __esm({
+  "src/reporters/sarif.ts"() {
+    "use strict";
+    init_version();
+    init_ruleDocs();
+    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    FINGERPRINT_KEY = "keyfenceFingerprint/v1";
+    LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
+    SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
+    CATEGORY_TEXT = {
+      "live-key": "A provider credential that grants access to a live account.",
+      "generic-secret": "A password, token, private key or connection string with a password.",
+      "prod-host": "A production hostname or endpoint in a development, test or staging file.",
+      "env-crossover": "A secret that crosses environments: shared by two of them, a live key in development or test, or a test key in production.",
+      fixture: "A live-looking credential in a test fixture.",
+      "echo-leak": "A secret printed to a log.",
+      workflow: "A CI workflow that lets untrusted code reach secrets.",
+      "github-settings": "A repository setting that weakens the protection of secrets."
+    };
+    CWE_798_HARD_CODED = "external/cwe/cwe-798";
+    CWE_532_LOGGED = "external/cwe/cwe-532";
+    CWE = {
+      "live-key": CWE_798_HARD_CODED,
+      "generic-secret": CWE_798_HARD_CODED,
+      "env-crossover": CWE_798_HARD_CODED,
+      fixture: CWE_798_HARD_CODED,
+      "echo-leak": CWE_532_LOGGED
+    };
+    renderSarif = (report, { rules }) => {
+      const known = /* @__PURE__ */ new Map();
+      for (const r2 of rules) if (!known.has(r2.id)) known.set(r2.id, r2);
+      for (const f3 of report.findings)
+        if (!known.has(f3.ruleId)) known.set(f3.ruleId, { id: f3.ruleId, description: f3.message, category: f3.category, severity: f3.severity });
+      const ids = [...known.keys()];
+      const index = new Map(ids.map((id, i) => [id, i]));
+      const results = report.findings.map((f3) => ({
+        ruleId: f3.ruleId,
+        ruleIndex: index.get(f3.ruleId),
+        level: LEVEL[f3.severity],
+        message: { text: messageOf(f3) },
+        locations: [{ physicalLocation: physical(f3) }],
+        ...f3.related?.length ? { relatedLocations: f3.related.map((r2, i) => ({ id: i + 1, physicalLocation: physical(r2), message: { text: r2.label ?? "related" } })) } : {},
+        partialFingerprints: { [FINGERPRINT_KEY]: f3.fingerprint },
+        properties: {
+          severity: f3.severity,
+          category: f3.category,
+          environment: f3.environment,
+          ...f3.commit ? { commit: f3.commit, ...f3.author ? { author: f3.author } : {}, ...f3.date ? { date: f3.date } : {} } : {}
+        }
+      }));
+      const log = {
+        $schema: SCHEMA,
+        version: "2.1.0",
+        runs: [
+          {
+            tool: {
+              driver: {
+                name: "keyfence",
+                version: VERSION,
+                semanticVersion: VERSION,
+                informationUri: HOMEPAGE_URL,
+                rules: ids.map((id) => descriptor(known.get(id)))
+              }
+            },
+            invocations: [
+              {
+                executionSuccessful: true,
+                ...report.notes.length ? { toolExecutionNotifications: report.notes.map((n) => ({ level: "note", message: { text: n } })) } : {}
+              }
+            ],
+            columnKind: "utf16CodeUnits",
+            results,
+            properties: { stats: report.stats }
+          }
+        ]
+      };
+      return `${JSON.stringify(log, null, 2)}
+`;
+    };
+  }
+});
+
+// src/reporters/github.ts
+var github_exports = {};
+__export(github_exports, {
+  annotation: () => annotation,
+  escapeData: () => escapeData2,
+  escapeProperty: () => escapeProperty2,
+  renderGithub: () => renderGithub,
+  workflowCommand: () => workflowCommand
+});
+function escapeData2(value) {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty2(value) {
+  return escapeData2(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function workflowCommand(name, properties, message2) {
+  const props = properties.filter((p2) => p2[1] !== void 0 && p2[1] !== "" && p2[1] !== 0).map(([k2, v2]) => `${k2}=${escapeProperty2(String(v2))}`).join(",");
+  return `::${name}${props ? ` ${props}` : ""}::${escapeData2(message2)}`;
+}
+function messageOf2(f3) {
+  let text = f3.message;
+  if (f3.secret) text += `: ${f3.secret}`;
+  if (f3.environment !== "unknown" && f3.category !== "workflow") text += ` (${f3.environment} file)`;
+  if (f3.commit) text += `
+added in commit ${f3.commit.slice(0, 12)}${f3.author ? ` by ${f3.author}` : ""}${f3.date ? ` on ${f3.date}` : ""}`;
+  for (const r2 of f3.related ?? []) text += `
+${r2.label ?? "also"}: ${r2.file}:${r2.line}:${r2.column}`;
+  return text;
+}
+function annotation(f3) {
+  const oneLine = f3.endLine === f3.line;
+  return workflowCommand(
+    COMMAND[f3.severity],
+    [
+      ["title", `${f3.ruleId} (${f3.severity})`],
+      ["file", f3.file],
+      ["line", f3.line],
+      ["endLine", f3.endLine],
+      // GitHub takes columns only for an annotation on one line.
+      ["col", oneLine ? f3.column : void 0],
+      ["endColumn", oneLine ? f3.endColumn : void 0]
+    ],
+    messageOf2(f3)
+  );
+}
+var COMMAND, renderGithub;
+var init_github = __esm({
+  "src/reporters/github.ts"() {
+    "use strict";
+    COMMAND = { critical: "error", high: "error", medium: "warning", low: "notice" };
+    renderGithub = (report) => {
+      const out = report.findings.map(annotation);
+      for (const note of report.notes) out.push(workflowCommand("notice", [["title", "keyfence"]], note));
+      const n = report.findings.length;
+      out.push(`keyfence: ${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"}`}`);
+      return `${out.join("\n")}
+`;
+    };
+  }
+});
+
+// src/reporters/markdown.ts
+var markdown_exports = {};
+__export(markdown_exports, {
+  MAX_ROWS: () => MAX_ROWS,
+  codeCell: () => codeCell,
+  escapeCell: () => escapeCell,
+  messageCell: () => messageCell,
+  renderMarkdown: () => renderMarkdown
+});
+function escapeCell(value) {
+  return value.replace(/[\\`*_{}[\]()#+!|~>-]/g, (c3) => `\\${c3}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\r\n|\r|\n/g, " ");
+}
+function codeCell(value) {
+  const flat = value.replace(/\r\n|\r|\n/g, " ");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r2) => r2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") || flat.startsWith(" ") ? " " : "";
+  return `${fence}${pad}${flat.replace(/\|/g, "\\|")}${pad}${fence}`;
+}
+function messageCell(value) {
+  const parts = value.split(/(`[^`\r\n]+`)/);
+  return parts.map((p2, i) => i % 2 === 1 ? codeCell(p2.slice(1, -1)) : escapeCell(p2)).join("");
+}
+function safeUrl(url) {
+  return url.replace(/[\s()<>|]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function count(findings, key) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const f3 of findings) counts.set(key(f3), (counts.get(key(f3)) ?? 0) + 1);
+  return counts;
+}
+function where(f3, linkTo) {
+  const text = escapeCell(`${f3.file}:${f3.line}`);
+  const url = linkTo?.(f3.file, f3.line, f3.commit);
+  return url ? `[${text}](${safeUrl(url)})` : text;
+}
+function ruleCell(f3, docs) {
+  const url = docs.get(f3.ruleId);
+  return url ? `[${codeCell(f3.ruleId)}](${safeUrl(url)})` : codeCell(f3.ruleId);
+}
+function row(f3, context, docs) {
+  let message2 = messageCell(f3.message);
+  if (f3.commit) message2 += ` (commit ${codeCell(f3.commit.slice(0, 12))})`;
+  const cells = [f3.severity, ruleCell(f3, docs), where(f3, context.linkTo), f3.environment, f3.secret ? codeCell(f3.secret) : "", message2];
+  return `| ${cells.join(" | ")} |`;
+}
+var MAX_ROWS, renderMarkdown;
+var init_markdown = __esm({
+  "src/reporters/markdown.ts"() {
+    "use strict";
+    init_finding();
+    MAX_ROWS = 100;
+    renderMarkdown = (report, context) => {
+      const { findings, notes, stats } = report;
+      const out = [];
+      const n = findings.length;
+      const scanned = stats.commits > 0 ? `${stats.commits} commit${stats.commits === 1 ? "" : "s"}` : `${stats.files} file${stats.files === 1 ? "" : "s"}`;
+      out.push(`## keyfence: ${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"}`}`, "");
+      if (n === 0) {
+        out.push(`No secrets or workflow problems found in ${scanned}.`);
+      } else {
+        const bySeverity = count(findings, (f3) => f3.severity);
+        const byEnvironment = count(findings, (f3) => f3.environment);
+        out.push(`Scanned ${scanned}.`, "");
+        out.push("| severity | findings |", "|---|---:|");
+        for (const s of SEVERITIES) if (bySeverity.get(s)) out.push(`| ${s} | ${bySeverity.get(s)} |`);
+        out.push("", "| environment | findings |", "|---|---:|");
+        for (const e of ENVIRONMENTS) if (byEnvironment.get(e)) out.push(`| ${e} | ${byEnvironment.get(e)} |`);
+        const docs = new Map(context.rules.filter((r2) => r2.helpUri).map((r2) => [r2.id, r2.helpUri]));
+        const ordered = [...findings].sort((a, b3) => severityRank(b3.severity) - severityRank(a.severity));
+        out.push("", "| severity | rule | where | environment | value | message |", "|---|---|---|---|---|---|");
+        for (const f3 of ordered.slice(0, MAX_ROWS)) out.push(row(f3, context, docs));
+        if (ordered.length > MAX_ROWS) out.push("", `\u2026and ${ordered.length - MAX_ROWS} more: see the full report (\`--format sarif\` or \`--format json\`).`);
+        out.push(
+          "",
+          "<details><summary>How to fix or suppress</summary>",
+          "",
+          "- A real secret: rotate it at the provider first, then remove it. Deleting it from the file does not remove it from history.",
+          "- A false alarm: add `keyfence:allow[rule-id] reason` in a comment on the line, or `keyfence-ignore-next-line[rule-id]` on the line above.",
+          "- A workflow finding: `# keyfence: ignore[check-id] reason` on the line or the comment line above; the reason is required.",
+          "- Known findings of an old repository: `keyfence baseline --output .keyfence-baseline.json`, then scan with `--baseline .keyfence-baseline.json`.",
+          "- Whole paths or patterns: an `allow:` entry in `keyfence.yml`.",
+          "",
+          "</details>"
+        );
+      }
+      if (notes.length) {
+        out.push("", "**Notes**", "");
+        for (const note of notes) out.push(`- ${escapeCell(note)}`);
+      }
+      return `${out.join("\n")}
+`;
+    };
+  }
+});
+
+// src/reporters/reporter.ts
+async function loadReporter(format2) {
+  switch (format2) {
+    case "text":
+      return (await Promise.resolve().then(() => (init_text(), text_exports))).renderText;
+    case "json":
+      return (await Promise.resolve().then(() => (init_json(), json_exports))).renderJson;
+    case "sarif":
+      return (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).renderSarif;
+    case "github":
+      return (await Promise.resolve().then(() => (init_github(), github_exports))).renderGithub;
+    case "markdown":
+      return (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).renderMarkdown;
+  }
+}
+var FORMATS;
+var init_reporter = __esm({
+  "src/reporters/reporter.ts"() {
+    "use strict";
+    FORMATS = ["text", "json", "sarif", "github", "markdown"];
+  }
+});
+
+// node_modules/braces/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/braces/lib/utils.js"(exports) {
+    "use strict";
+    exports.isInteger = (num) => {
+      if (typeof num === "number") {
+        return Number.isInteger(num);
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isInteger(Number(num));
+      }
+      return false;
+    };
+    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
+    exports.exceedsLimit = (min, max, step = 1, limit) => {
+      if (limit === false) return false;
+      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
+      return (Number(max) - Number(min)) / Number(step) >= limit;
+    };
+    exports.escapeNode = (block, n = 0, type) => {
+      const node = block.nodes[n];
+      if (!node) return;
+      if (type && node.type === type || node.type === "open" || node.type === "close") {
+        if (node.escaped !== true) {
+          node.value = "\\" + node.value;
+          node.escaped = true;
+        }
+      }
+    };
+    exports.encloseBrace = (node) => {
+      if (node.type !== "brace") return false;
+      if (node.commas >> 0 + node.ranges >> 0 === 0) {
+        node.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isInvalidBrace = (block) => {
+      if (block.type !== "brace") return false;
+      if (block.invalid === true || block.dollar) return true;
+      if (block.commas >> 0 + block.ranges >> 0 === 0) {
+        block.invalid = true;
+        return true;
+      }
+      if (block.open !== true || block.close !== true) {
+        block.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isOpenOrClose = (node) => {
+      if (node.type === "open" || node.type === "close") {
+        return true;
+      }
+      return node.open === true || node.close === true;
+    };
+    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
+      if (node.type === "text") acc.push(node.value);
+      if (node.type === "range") node.type = "text";
+      return acc;
+    }, []);
+    exports.flatten = (...args) => {
+      const result = [];
+      const flat = (arr) => {
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
+          if (Array.isArray(ele)) {
+            flat(ele);
+            continue;
+          }
+          if (ele !== void 0) {
+            result.push(ele);
+          }
+        }
+        return result;
+      };
+      flat(args);
+      return result;
+    };
+  }
+});
+
+// node_modules/braces/lib/stringify.js
+var require_stringify = __commonJS({
+  "node_modules/braces/lib/stringify.js"(exports, module) {
+    "use strict";
+    var utils = require_utils2();
+    module.exports = (ast, options = {}) => {
+      const stringify = (node, parent = {}) => {
+        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        let output = "";
+        if (node.value) {
+          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
+            return "\\" + node.value;
+          }
+          return node.value;
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes) {
+          for (const child2 of node.nodes) {
+            output += stringify(child2);
+          }
+        }
+        return output;
+      };
+      return stringify(ast);
+    };
+  }
+});
+
+// node_modules/is-number/index.js
+var require_is_number = __commonJS({
+  "node_modules/is-number/index.js"(exports, module) {
+    "use strict";
+    module.exports = function(num) {
+      if (typeof num === "number") {
+        return num - num === 0;
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/to-regex-range/index.js
+var require_to_regex_range = __commonJS({
+  "node_modules/to-regex-range/index.js"(exports, module) {
+    "use strict";
+    var isNumber = require_is_number();
+    var toRegexRange = (min, max, options) => {
+      if (isNumber(min) === false) {
+        throw new TypeError("toRegexRange: expected the first argument to be a number");
+      }
+      if (max === void 0 || min === max) {
+        return String(min);
+      }
+      if (isNumber(max) === false) {
+        throw new TypeError("toRegexRange: expected the second argument to be a number.");
+      }
+      let opts = { relaxZeros: true, ...options };
+      if (typeof opts.strictZeros === "boolean") {
+        opts.relaxZeros = opts.strictZeros === false;
+      }
+      let relax = String(opts.relaxZeros);
+      let shorthand = String(opts.shorthand);
+      let capture = String(opts.capture);
+      let wrap = String(opts.wrap);
+      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
+        return toRegexRange.cache[cacheKey].result;
+      }
+      let a = Math.min(min, max);
+      let b3 = Math.max(min, max);
+      if (Math.abs(a - b3) === 1) {
+        let result = min + "|" + max;
+        if (opts.capture) {
+          return `(${result})`;
+        }
+        if (opts.wrap === false) {
+          return result;
+        }
+        return `(?:${result})`;
+      }
+      let isPadded = hasPadding(min) || hasPadding(max);
+      let state = { min, max, a, b: b3 };
+      let positives = [];
+      let negatives = [];
+      if (isPadded) {
+        state.isPadded = isPadded;
+        state.maxLen = String(state.max).length;
+      }
+      if (a < 0) {
+        let newMin = b3 < 0 ? Math.abs(b3) : 1;
+        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
+        a = state.a = 0;
+      }
+      if (b3 >= 0) {
+        positives = splitToPatterns(a, b3, state, opts);
+      }
+      state.negatives = negatives;
+      state.positives = positives;
+      state.result = collatePatterns(negatives, positives, opts);
+      if (opts.capture === true) {
+        state.result = `(${state.result})`;
+      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
+        state.result = `(?:${state.result})`;
+      }
+      toRegexRange.cache[cacheKey] = state;
+      return state.result;
+    };
+    function collatePatterns(neg, pos, options) {
+      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
+      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
+      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
+      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
+      return subpatterns.join("|");
+    }
+    function splitToRanges(min, max) {
+      let nines = 1;
+      let zeros = 1;
+      let stop = countNines(min, nines);
+      let stops = /* @__PURE__ */ new Set([max]);
+      while (min <= stop && stop <= max) {
+        stops.add(stop);
+        nines += 1;
+        stop = countNines(min, nines);
+      }
+      stop = countZeros(max + 1, zeros) - 1;
+      while (min < stop && stop <= max) {
+        stops.add(stop);
+        zeros += 1;
+        stop = countZeros(max + 1, zeros) - 1;
+      }
+      stops = [...stops];
+      stops.sort(compare);
+      return stops;
+    }
+    function rangeToPattern(start, stop, options) {
+      if (start === stop) {
+        return { pattern: start, count: [], digits: 0 };
+      }
+      let zipped = zip(start, stop);
+      let digits = zipped.length;
+      let pattern = "";
+      let count2 = 0;
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
+        if (startDigit === stopDigit) {
+          pattern += startDigit;
+        } else if (startDigit !== "0" || stopDigit !== "9") {
+          pattern += toCharacterClass(startDigit, stopDigit, options);
+        } else {
+          count2++;
+        }
+      }
+      if (count2) {
+        pattern += options.shorthand === true ? "\\d" : "[0-9]";
+      }
+      return { pattern, count: [count2], digits };
+    }
+    function splitToPatterns(min, max, tok, options) {
+      let ranges = splitToRanges(min, max);
+      let tokens = [];
+      let start = min;
+      let prev;
+      for (let i = 0; i < ranges.length; i++) {
+        let max2 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max2), options);
+        let zeros = "";
+        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
+          if (prev.count.length > 1) {
+            prev.count.pop();
+          }
+          prev.count.push(obj.count[0]);
+          prev.string = prev.pattern + toQuantifier(prev.count);
+          start = max2 + 1;
+          continue;
+        }
+        if (tok.isPadded) {
+          zeros = padZeros(max2, tok, options);
+        }
+        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
+        tokens.push(obj);
+        start = max2 + 1;
+        prev = obj;
+      }
+      return tokens;
+    }
+    function filterPatterns(arr, comparison, prefix, intersection, options) {
+      let result = [];
+      for (let ele of arr) {
+        let { string } = ele;
+        if (!intersection && !contains3(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+        if (intersection && contains3(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+      }
+      return result;
+    }
+    function zip(a, b3) {
+      let arr = [];
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
+      return arr;
+    }
+    function compare(a, b3) {
+      return a > b3 ? 1 : b3 > a ? -1 : 0;
+    }
+    function contains3(arr, key, val) {
+      return arr.some((ele) => ele[key] === val);
+    }
+    function countNines(min, len) {
+      return Number(String(min).slice(0, -len) + "9".repeat(len));
+    }
+    function countZeros(integer, zeros) {
+      return integer - integer % Math.pow(10, zeros);
+    }
+    function toQuantifier(digits) {
+      let [start = 0, stop = ""] = digits;
+      if (stop || start > 1) {
+        return `{${start + (stop ? "," + stop : "")}}`;
+      }
+      return "";
+    }
+    function toCharacterClass(a, b3, options) {
+      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
+    }
+    function hasPadding(str) {
+      return /^-?(0+)\d/.test(str);
+    }
+    function padZeros(value, tok, options) {
+      if (!tok.isPadded) {
+        return value;
+      }
+      let diff = Math.abs(tok.maxLen - String(value).length);
+      let relax = options.relaxZeros !== false;
+      switch (diff) {
+        case 0:
+          return "";
+        case 1:
+          return relax ? "0?" : "0";
+        case 2:
+          return relax ? "0{0,2}" : "00";
+        default: {
+          return relax ? `0{0,${diff}}` : `0{${diff}}`;
+        }
+      }
+    }
+    toRegexRange.cache = {};
+    toRegexRange.clearCache = () => toRegexRange.cache = {};
+    module.exports = toRegexRange;
+  }
+});
+
+// node_modules/fill-range/index.js
+var require_fill_range = __commonJS({
+  "node_modules/fill-range/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var toRegexRange = require_to_regex_range();
+    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var transform = (toNumber) => {
+      return (value) => toNumber === true ? Number(value) : String(value);
+    };
+    var isValidValue = (value) => {
+      return typeof value === "number" || typeof value === "string" && value !== "";
+    };
+    var isNumber = (num) => Number.isInteger(+num);
+    var zeros = (input) => {
+      let value = `${input}`;
+      let index = -1;
+      if (value[0] === "-") value = value.slice(1);
+      if (value === "0") return false;
+      while (value[++index] === "0") ;
+      return index > 0;
+    };
+    var stringify = (start, end, options) => {
+      if (typeof start === "string" || typeof end === "string") {
+        return true;
+      }
+      return options.stringify === true;
+    };
+    var pad = (input, maxLength, toNumber) => {
+      if (maxLength > 0) {
+        let dash = input[0] === "-" ? "-" : "";
+        if (dash) input = input.slice(1);
+        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
+      }
+      if (toNumber === false) {
+        return String(input);
+      }
+      return input;
+    };
+    var toMaxLen = (input, maxLength) => {
+      let negative = input[0] === "-" ? "-" : "";
+      if (negative) {
+        input = input.slice(1);
+        maxLength--;
+      }
+      while (input.length < maxLength) input = "0" + input;
+      return negative ? "-" + input : input;
+    };
+    var toSequence = (parts, options, maxLen) => {
+      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
+      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
+      let prefix = options.capture ? "" : "?:";
+      let positives = "";
+      let negatives = "";
+      let result;
+      if (parts.positives.length) {
+        positives = parts.positives.map((v2) => toMaxLen(String(v2), maxLen)).join("|");
+      }
+      if (parts.negatives.length) {
+        negatives = `-(${prefix}${parts.negatives.map((v2) => toMaxLen(String(v2), maxLen)).join("|")})`;
+      }
+      if (positives && negatives) {
+        result = `${positives}|${negatives}`;
+      } else {
+        result = positives || negatives;
+      }
+      if (options.wrap) {
+        return `(${prefix}${result})`;
+      }
+      return result;
+    };
+    var toRange = (a, b3, isNumbers, options) => {
+      if (isNumbers) {
+        return toRegexRange(a, b3, { wrap: false, ...options });
+      }
+      let start = String.fromCharCode(a);
+      if (a === b3) return start;
+      let stop = String.fromCharCode(b3);
+      return `[${start}-${stop}]`;
+    };
+    var toRegex = (start, end, options) => {
+      if (Array.isArray(start)) {
+        let wrap = options.wrap === true;
+        let prefix = options.capture ? "" : "?:";
+        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
+      }
+      return toRegexRange(start, end, options);
+    };
+    var rangeError = (...args) => {
+      return new RangeError("Invalid range arguments: " + util.inspect(...args));
+    };
+    var invalidRange = (start, end, options) => {
+      if (options.strictRanges === true) throw rangeError([start, end]);
+      return [];
+    };
+    var invalidStep = (step, options) => {
+      if (options.strictRanges === true) {
+        throw new TypeError(`Expected step "${step}" to be a number`);
+      }
+      return [];
+    };
+    var fillNumbers = (start, end, step = 1, options = {}) => {
+      let a = Number(start);
+      let b3 = Number(end);
+      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
+        if (options.strictRanges === true) throw rangeError([start, end]);
+        return [];
+      }
+      if (a === 0) a = 0;
+      if (b3 === 0) b3 = 0;
+      let descending = a > b3;
+      let startString = String(start);
+      let endString = String(end);
+      let stepString = String(step);
+      step = Math.max(Math.abs(step), 1);
+      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
+      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
+      let toNumber = padded === false && stringify(start, end, options) === false;
+      let format2 = options.transform || transform(toNumber);
+      if (options.toRegex && step === 1) {
+        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
+      }
+      let parts = { negatives: [], positives: [] };
+      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b3 : a <= b3) {
+        if (options.toRegex === true && step > 1) {
+          push(a);
+        } else {
+          range.push(pad(format2(a, index), maxLen, toNumber));
+        }
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+      }
+      return range;
+    };
+    var fillLetters = (start, end, step = 1, options = {}) => {
+      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
+        return invalidRange(start, end, options);
+      }
+      let format2 = options.transform || ((val) => String.fromCharCode(val));
+      let a = `${start}`.charCodeAt(0);
+      let b3 = `${end}`.charCodeAt(0);
+      let descending = a > b3;
+      let min = Math.min(a, b3);
+      let max = Math.max(a, b3);
+      if (options.toRegex && step === 1) {
+        return toRange(min, max, false, options);
+      }
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b3 : a <= b3) {
+        range.push(format2(a, index));
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return toRegex(range, null, { wrap: false, options });
+      }
+      return range;
+    };
+    var fill = (start, end, step, options = {}) => {
+      if (end == null && isValidValue(start)) {
+        return [start];
+      }
+      if (!isValidValue(start) || !isValidValue(end)) {
+        return invalidRange(start, end, options);
+      }
+      if (typeof step === "function") {
+        return fill(start, end, 1, { transform: step });
+      }
+      if (isObject(step)) {
+        return fill(start, end, 0, step);
+      }
+      let opts = { ...options };
+      if (opts.capture === true) opts.wrap = true;
+      step = step || opts.step || 1;
+      if (!isNumber(step)) {
+        if (step != null && !isObject(step)) return invalidStep(step, opts);
+        return fill(start, end, 1, step);
+      }
+      if (isNumber(start) && isNumber(end)) {
+        return fillNumbers(start, end, step, opts);
+      }
+      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
+    };
+    module.exports = fill;
+  }
+});
+
+// node_modules/braces/lib/compile.js
+var require_compile = __commonJS({
+  "node_modules/braces/lib/compile.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var utils = require_utils2();
+    var compile2 = (ast, options = {}) => {
+      const walk2 = (node, parent = {}) => {
+        const invalidBlock = utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalid = invalidBlock === true || invalidNode === true;
+        const prefix = options.escapeInvalid === true ? "\\" : "";
+        let output = "";
+        if (node.isOpen === true) {
+          return prefix + node.value;
+        }
+        if (node.isClose === true) {
+          console.log("node.isClose", prefix, node.value);
+          return prefix + node.value;
+        }
+        if (node.type === "open") {
+          return invalid ? prefix + node.value : "(";
+        }
+        if (node.type === "close") {
+          return invalid ? prefix + node.value : ")";
+        }
+        if (node.type === "comma") {
+          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
+          }
+        }
+        if (node.nodes) {
+          for (const child2 of node.nodes) {
+            output += walk2(child2, node);
+          }
+        }
+        return output;
+      };
+      return walk2(ast);
+    };
+    module.exports = compile2;
+  }
+});
+
+// node_modules/braces/lib/expand.js
+var require_expand = __commonJS({
+  "node_modules/braces/lib/expand.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var stringify = require_stringify();
+    var utils = require_utils2();
+    var append = (queue = "", stash = "", enclose = false) => {
+      const result = [];
+      queue = [].concat(queue);
+      stash = [].concat(stash);
+      if (!stash.length) return queue;
+      if (!queue.length) {
+        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
+      }
+      for (const item of queue) {
+        if (Array.isArray(item)) {
+          for (const value of item) {
+            result.push(append(value, stash, enclose));
+          }
+        } else {
+          for (let ele of stash) {
+            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
+            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
+          }
+        }
+      }
+      return utils.flatten(result);
+    };
+    var expand2 = (ast, options = {}) => {
+      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
+      const walk2 = (node, parent = {}) => {
+        node.queue = [];
+        let p2 = parent;
+        let q3 = parent.queue;
+        while (p2.type !== "brace" && p2.type !== "root" && p2.parent) {
+          p2 = p2.parent;
+          q3 = p2.queue;
+        }
+        if (node.invalid || node.dollar) {
+          q3.push(append(q3.pop(), stringify(node, options)));
+          return;
+        }
+        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
+          q3.push(append(q3.pop(), ["{}"]));
+          return;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
+            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
+          }
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
+          }
+          q3.push(append(q3.pop(), range));
+          node.nodes = [];
+          return;
+        }
+        const enclose = utils.encloseBrace(node);
+        let queue = node.queue;
+        let block = node;
+        while (block.type !== "brace" && block.type !== "root" && block.parent) {
+          block = block.parent;
+          queue = block.queue;
+        }
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child2 = node.nodes[i];
+          if (child2.type === "comma" && node.type === "brace") {
+            if (i === 1) queue.push("");
+            queue.push("");
+            continue;
+          }
+          if (child2.type === "close") {
+            q3.push(append(q3.pop(), queue, enclose));
+            continue;
+          }
+          if (child2.value && child2.type !== "open") {
+            queue.push(append(queue.pop(), child2.value));
+            continue;
+          }
+          if (child2.nodes) {
+            walk2(child2, node);
+          }
+        }
+        return queue;
+      };
+      return utils.flatten(walk2(ast));
+    };
+    module.exports = expand2;
+  }
+});
+
+// node_modules/braces/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/braces/lib/constants.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      MAX_LENGTH: 1e4,
+      // Digits
+      CHAR_0: "0",
+      /* 0 */
+      CHAR_9: "9",
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: "A",
+      /* A */
+      CHAR_LOWERCASE_A: "a",
+      /* a */
+      CHAR_UPPERCASE_Z: "Z",
+      /* Z */
+      CHAR_LOWERCASE_Z: "z",
+      /* z */
+      CHAR_LEFT_PARENTHESES: "(",
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: ")",
+      /* ) */
+      CHAR_ASTERISK: "*",
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: "&",
+      /* & */
+      CHAR_AT: "@",
+      /* @ */
+      CHAR_BACKSLASH: "\\",
+      /* \ */
+      CHAR_BACKTICK: "`",
+      /* ` */
+      CHAR_CARRIAGE_RETURN: "\r",
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: "^",
+      /* ^ */
+      CHAR_COLON: ":",
+      /* : */
+      CHAR_COMMA: ",",
+      /* , */
+      CHAR_DOLLAR: "$",
+      /* . */
+      CHAR_DOT: ".",
+      /* . */
+      CHAR_DOUBLE_QUOTE: '"',
+      /* " */
+      CHAR_EQUAL: "=",
+      /* = */
+      CHAR_EXCLAMATION_MARK: "!",
+      /* ! */
+      CHAR_FORM_FEED: "\f",
+      /* \f */
+      CHAR_FORWARD_SLASH: "/",
+      /* / */
+      CHAR_HASH: "#",
+      /* # */
+      CHAR_HYPHEN_MINUS: "-",
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: "<",
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: "{",
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: "[",
+      /* [ */
+      CHAR_LINE_FEED: "\n",
+      /* \n */
+      CHAR_NO_BREAK_SPACE: "\xA0",
+      /* \u00A0 */
+      CHAR_PERCENT: "%",
+      /* % */
+      CHAR_PLUS: "+",
+      /* + */
+      CHAR_QUESTION_MARK: "?",
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: ">",
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: "}",
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: "]",
+      /* ] */
+      CHAR_SEMICOLON: ";",
+      /* ; */
+      CHAR_SINGLE_QUOTE: "'",
+      /* ' */
+      CHAR_SPACE: " ",
+      /*   */
+      CHAR_TAB: "	",
+      /* \t */
+      CHAR_UNDERSCORE: "_",
+      /* _ */
+      CHAR_VERTICAL_LINE: "|",
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
+      /* \uFEFF */
+    };
+  }
+});
+
+// node_modules/braces/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/braces/lib/parse.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify();
+    var {
+      MAX_LENGTH,
+      CHAR_BACKSLASH,
+      /* \ */
+      CHAR_BACKTICK,
+      /* ` */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_RIGHT_SQUARE_BRACKET,
+      /* ] */
+      CHAR_DOUBLE_QUOTE,
+      /* " */
+      CHAR_SINGLE_QUOTE,
+      /* ' */
+      CHAR_NO_BREAK_SPACE,
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE
+    } = require_constants6();
+    var parse3 = (input, options = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      const opts = options || {};
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input.length > max) {
+        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
+      }
+      const ast = { type: "root", input, nodes: [] };
+      const stack = [ast];
+      let block = ast;
+      let prev = ast;
+      let brackets = 0;
+      const length = input.length;
+      let index = 0;
+      let depth = 0;
+      let value;
+      const advance = () => input[index++];
+      const push = (node) => {
+        if (node.type === "text" && prev.type === "dot") {
+          prev.type = "text";
+        }
+        if (prev && prev.type === "text" && node.type === "text") {
+          prev.value += node.value;
+          return;
+        }
+        block.nodes.push(node);
+        node.parent = block;
+        node.prev = prev;
+        prev = node;
+        return node;
+      };
+      push({ type: "bos" });
+      while (index < length) {
+        block = stack[stack.length - 1];
+        value = advance();
+        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+          continue;
+        }
+        if (value === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          continue;
+        }
+        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value });
+          continue;
+        }
+        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+          brackets++;
+          let next;
+          while (index < length && (next = advance())) {
+            value += next;
+            if (next === CHAR_LEFT_SQUARE_BRACKET) {
+              brackets++;
+              continue;
+            }
+            if (next === CHAR_BACKSLASH) {
+              value += advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              brackets--;
+              if (brackets === 0) {
+                break;
+              }
+            }
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_PARENTHESES) {
+          block = push({ type: "paren", nodes: [] });
+          stack.push(block);
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_PARENTHESES) {
+          if (block.type !== "paren") {
+            push({ type: "text", value });
+            continue;
+          }
+          block = stack.pop();
+          push({ type: "text", value });
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
+          const open2 = value;
+          let next;
+          if (options.keepQuotes !== true) {
+            value = "";
+          }
+          while (index < length && (next = advance())) {
+            if (next === CHAR_BACKSLASH) {
+              value += next + advance();
+              continue;
+            }
+            if (next === open2) {
+              if (options.keepQuotes === true) value += next;
+              break;
+            }
+            value += next;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_CURLY_BRACE) {
+          depth++;
+          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
+          const brace = {
+            type: "brace",
+            open: true,
+            close: false,
+            dollar,
+            depth,
+            commas: 0,
+            ranges: 0,
+            nodes: []
+          };
+          block = push(brace);
+          stack.push(block);
+          push({ type: "open", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_CURLY_BRACE) {
+          if (block.type !== "brace") {
+            push({ type: "text", value });
+            continue;
+          }
+          const type = "close";
+          block = stack.pop();
+          block.close = true;
+          push({ type, value });
+          depth--;
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_COMMA && depth > 0) {
+          if (block.ranges > 0) {
+            block.ranges = 0;
+            const open2 = block.nodes.shift();
+            block.nodes = [open2, { type: "text", value: stringify(block) }];
+          }
+          push({ type: "comma", value });
+          block.commas++;
+          continue;
+        }
+        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+          const siblings = block.nodes;
+          if (depth === 0 || siblings.length === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+          if (prev.type === "dot") {
+            block.range = [];
+            prev.value += value;
+            prev.type = "range";
+            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
+              block.invalid = true;
+              block.ranges = 0;
+              prev.type = "text";
+              continue;
+            }
+            block.ranges++;
+            block.args = [];
+            continue;
+          }
+          if (prev.type === "range") {
+            siblings.pop();
+            const before = siblings[siblings.length - 1];
+            before.value += prev.value + value;
+            prev = before;
+            block.ranges--;
+            continue;
+          }
+          push({ type: "dot", value });
+          continue;
+        }
+        push({ type: "text", value });
+      }
+      do {
+        block = stack.pop();
+        if (block.type !== "root") {
+          block.nodes.forEach((node) => {
+            if (!node.nodes) {
+              if (node.type === "open") node.isOpen = true;
+              if (node.type === "close") node.isClose = true;
+              if (!node.nodes) node.type = "text";
+              node.invalid = true;
+            }
+          });
+          const parent = stack[stack.length - 1];
+          const index2 = parent.nodes.indexOf(block);
+          parent.nodes.splice(index2, 1, ...block.nodes);
+        }
+      } while (stack.length > 0);
+      push({ type: "eos" });
+      return ast;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/braces/index.js
+var require_braces = __commonJS({
+  "node_modules/braces/index.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify();
+    var compile2 = require_compile();
+    var expand2 = require_expand();
+    var parse3 = require_parse2();
+    var braces = (input, options = {}) => {
+      let output = [];
+      if (Array.isArray(input)) {
+        for (const pattern of input) {
+          const result = braces.create(pattern, options);
+          if (Array.isArray(result)) {
+            output.push(...result);
+          } else {
+            output.push(result);
+          }
+        }
+      } else {
+        output = [].concat(braces.create(input, options));
+      }
+      if (options && options.expand === true && options.nodupes === true) {
+        output = [...new Set(output)];
+      }
+      return output;
+    };
+    braces.parse = (input, options = {}) => parse3(input, options);
+    braces.stringify = (input, options = {}) => {
+      if (typeof input === "string") {
+        return stringify(braces.parse(input, options), options);
+      }
+      return stringify(input, options);
+    };
+    braces.compile = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      return compile2(input, options);
+    };
+    braces.expand = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      let result = expand2(input, options);
+      if (options.noempty === true) {
+        result = result.filter(Boolean);
+      }
+      if (options.nodupes === true) {
+        result = [...new Set(result)];
+      }
+      return result;
+    };
+    braces.create = (input, options = {}) => {
+      if (input === "" || input.length < 3) {
+        return [input];
+      }
+      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
+    };
+    module.exports = braces;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      SEP: path8.sep,
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var path8 = __require("path");
+    var win32 = process.platform === "win32";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants7();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.supportsLookbehinds = () => {
+      const segs = process.version.slice(1).split(".").map(Number);
+      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
+        return true;
+      }
+      return false;
+    };
+    exports.isWindows = (options) => {
+      if (options && typeof options.windows === "boolean") {
+        return options.windows;
+      }
+      return win32 === true || path8.sep === "\\";
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants7();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  code = advance();
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES) {
+                  isGlob = token.isGlob = true;
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_LEFT_PARENTHESES) {
+                backslashes = token.backslashes = true;
+                code = advance();
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n = prevIndex ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value = input.slice(n, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (idx !== 0 || value !== "") {
+            parts.push(value);
+          }
+          prevIndex = i;
+        }
+        if (prevIndex && prevIndex + 1 < input.length) {
+          const value = input.slice(prevIndex + 1);
+          parts.push(value);
+          if (opts.tokens) {
+            tokens[tokens.length - 1].value = value;
+            depth(tokens[tokens.length - 1]);
+            state.maxDepth += tokens[tokens.length - 1].depth;
+          }
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants7();
+    var utils = require_utils3();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j3 = i + 1; j3 < values.length; j3++) {
+          const a = values[i];
+          const b3 = values[j3];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+            continue;
+          }
+          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var getStarExtglobSequenceOutput = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      for (const branch of branches) {
+        const safeOutput = getStarExtglobSequenceOutput(branch);
+        if (safeOutput) {
+          return { risky: true, safeOutput };
+        }
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const win32 = utils.isWindows(options);
+      const PLATFORM_CHARS = constants4.globChars(win32);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.value += tok.value;
+          prev.output = (prev.output || "") + tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m2;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m2 : `\\${m2}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m2) => {
+              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t2 of toks) {
+              state.output += t2.output || t2.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (next === "<" && !utils.supportsLookbehinds()) {
+              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
+            }
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const win32 = utils.isWindows(options);
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(win32);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var scan2 = require_scan();
+    var parse3 = require_parse3();
+    var utils = require_utils3();
+    var constants4 = require_constants7();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = utils.isWindows(options);
+      const regex2 = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch.test(input, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch.test = (input, regex2, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format2 ? format2(input) : input;
+      if (match === false) {
+        output = format2 ? format2(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch.matchBase(input, regex2, options, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+      return regex2.test(path8.basename(input));
+    };
+    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    picomatch.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch.parse(p2, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch.scan = (input, options) => scan2(input, options);
+    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch.toRegex(source, options);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch.constants = constants4;
+    module.exports = picomatch;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_picomatch();
+  }
+});
+
+// node_modules/micromatch/index.js
+var require_micromatch = __commonJS({
+  "node_modules/micromatch/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var braces = require_braces();
+    var picomatch = require_picomatch2();
+    var utils = require_utils3();
+    var isEmptyString = (v2) => v2 === "" || v2 === "./";
+    var hasBraces = (v2) => {
+      const index = v2.indexOf("{");
+      return index > -1 && v2.indexOf("}", index) > -1;
+    };
+    var micromatch3 = (list2, patterns, options) => {
+      patterns = [].concat(patterns);
+      list2 = [].concat(list2);
+      let omit2 = /* @__PURE__ */ new Set();
+      let keep = /* @__PURE__ */ new Set();
+      let items = /* @__PURE__ */ new Set();
+      let negatives = 0;
+      let onResult = (state) => {
+        items.add(state.output);
+        if (options && options.onResult) {
+          options.onResult(state);
+        }
+      };
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
+        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
+        if (negated) negatives++;
+        for (let item of list2) {
+          let matched = isMatch(item, true);
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
+          if (negated) {
+            omit2.add(matched.output);
+          } else {
+            omit2.delete(matched.output);
+            keep.add(matched.output);
+          }
+        }
+      }
+      let result = negatives === patterns.length ? [...items] : [...keep];
+      let matches = result.filter((item) => !omit2.has(item));
+      if (options && matches.length === 0) {
+        if (options.failglob === true) {
+          throw new Error(`No matches found for "${patterns.join(", ")}"`);
+        }
+        if (options.nonull === true || options.nullglob === true) {
+          return options.unescape ? patterns.map((p2) => p2.replace(/\\/g, "")) : patterns;
+        }
+      }
+      return matches;
+    };
+    micromatch3.match = micromatch3;
+    micromatch3.matcher = (pattern, options) => picomatch(pattern, options);
+    micromatch3.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    micromatch3.any = micromatch3.isMatch;
+    micromatch3.not = (list2, patterns, options = {}) => {
+      patterns = [].concat(patterns).map(String);
+      let result = /* @__PURE__ */ new Set();
+      let items = [];
+      let onResult = (state) => {
+        if (options.onResult) options.onResult(state);
+        items.push(state.output);
+      };
+      let matches = new Set(micromatch3(list2, patterns, { ...options, onResult }));
+      for (let item of items) {
+        if (!matches.has(item)) {
+          result.add(item);
+        }
+      }
+      return [...result];
+    };
+    micromatch3.contains = (str, pattern, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      if (Array.isArray(pattern)) {
+        return pattern.some((p2) => micromatch3.contains(str, p2, options));
+      }
+      if (typeof pattern === "string") {
+        if (isEmptyString(str) || isEmptyString(pattern)) {
+          return false;
+        }
+        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
+          return true;
+        }
+      }
+      return micromatch3.isMatch(str, pattern, { ...options, contains: true });
+    };
+    micromatch3.matchKeys = (obj, patterns, options) => {
+      if (!utils.isObject(obj)) {
+        throw new TypeError("Expected the first argument to be an object");
+      }
+      let keys = micromatch3(Object.keys(obj), patterns, options);
+      let res = {};
+      for (let key of keys) res[key] = obj[key];
+      return res;
+    };
+    micromatch3.some = (list2, patterns, options) => {
+      let items = [].concat(list2);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (items.some((item) => isMatch(item))) {
+          return true;
+        }
+      }
+      return false;
+    };
+    micromatch3.every = (list2, patterns, options) => {
+      let items = [].concat(list2);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (!items.every((item) => isMatch(item))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    micromatch3.all = (str, patterns, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
+    };
+    micromatch3.capture = (glob, input, options) => {
+      let posix = utils.isWindows(options);
+      let regex2 = picomatch.makeRe(String(glob), { ...options, capture: true });
+      let match = regex2.exec(posix ? utils.toPosixSlashes(input) : input);
+      if (match) {
+        return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
+      }
+    };
+    micromatch3.makeRe = (...args) => picomatch.makeRe(...args);
+    micromatch3.scan = (...args) => picomatch.scan(...args);
+    micromatch3.parse = (patterns, options) => {
+      let res = [];
+      for (let pattern of [].concat(patterns || [])) {
+        for (let str of braces(String(pattern), options)) {
+          res.push(picomatch.parse(str, options));
+        }
+      }
+      return res;
+    };
+    micromatch3.braces = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      if (options && options.nobrace === true || !hasBraces(pattern)) {
+        return [pattern];
+      }
+      return braces(pattern, options);
+    };
+    micromatch3.braceExpand = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      return micromatch3.braces(pattern, { ...options, expand: true });
+    };
+    micromatch3.hasBraces = hasBraces;
+    module.exports = micromatch3;
+  }
+});
+
+// src/cli/errors.ts
+var UserError;
+var init_errors = __esm({
+  "src/cli/errors.ts"() {
+    "use strict";
+    UserError = class extends Error {
+      constructor(message2, hint) {
+        super(message2);
+        this.hint = hint;
+        this.name = "UserError";
+      }
+      hint;
+    };
+  }
+});
+
+// src/suppressions/allowlist.ts
+function where2(entry, index) {
+  return `${entry.origin ?? "config"}: allow[${index}]`;
+}
+function list(entry, index, field) {
+  const value = entry[field];
+  if (value === void 0 || value === null) return void 0;
+  const items = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(items) || items.some((s) => typeof s !== "string" || s === ""))
+    throw new UserError(`${where2(entry, index)}.${field} must be a list of non-empty strings`);
+  return items;
+}
+function compile(source, entry, index, field) {
+  try {
+    return new RegExp(source);
+  } catch (error2) {
+    throw new UserError(`${where2(entry, index)}.${field} "${source}" is not a valid regular expression: ${error2.message}`);
+  }
+}
+function compileAllowlist(entries, requireReason = false) {
+  return entries.map((entry, index) => {
+    if (!entry || typeof entry !== "object") throw new UserError(`${where2(entry ?? {}, index)} must be a mapping (rules, paths, secrets, lines, stopwords, reason)`);
+    const [rules, paths, secrets, lines, stopwords] = FIELDS.map((f3) => list(entry, index, f3));
+    if (![rules, paths, secrets, lines, stopwords].some((l3) => l3 && l3.length > 0))
+      throw new UserError(`${where2(entry, index)} sets nothing to match`, "give it rules, paths, secrets, lines or stopwords");
+    if (entry.reason !== void 0 && typeof entry.reason !== "string") throw new UserError(`${where2(entry, index)}.reason must be a string`);
+    if (requireReason && !entry.reason?.trim())
+      throw new UserError(`${where2(entry, index)} has no reason, and the config sets requireReason`, "add `reason: why these findings are safe` to the entry");
+    return {
+      entry,
+      ...rules ? { rules: rules.map((r2) => r2.toLowerCase()) } : {},
+      ...paths ? { paths } : {},
+      secrets: (secrets ?? []).map((s) => compile(s, entry, index, "secrets")),
+      lines: (lines ?? []).map((s) => compile(s, entry, index, "lines")),
+      ...stopwords ? { stopwords: stopwords.map((w2) => w2.toLowerCase()) } : {}
+    };
+  });
+}
+function allowEntryFor(finding, allowlist) {
+  return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
+    if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
+    if (paths && !import_micromatch.default.isMatch(finding.file, paths, { dot: true })) return false;
+    if (secrets.length && !(finding.secret !== "" && secrets.some((re2) => re2.test(finding.secret)))) return false;
+    if (lines.length && !(finding.lineText !== void 0 && lines.some((re2) => re2.test(finding.lineText)))) return false;
+    if (stopwords && !(finding.secret !== "" && stopwords.some((w2) => finding.secret.toLowerCase().includes(w2)))) return false;
+    return true;
+  });
+}
+var import_micromatch, FIELDS;
+var init_allowlist = __esm({
+  "src/suppressions/allowlist.ts"() {
+    "use strict";
+    import_micromatch = __toESM(require_micromatch(), 1);
+    init_errors();
+    FIELDS = ["rules", "paths", "secrets", "lines", "stopwords"];
+  }
+});
+
+// src/suppressions/baseline.ts
+import { createHmac, randomBytes, scrypt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+function isIsoDate(value) {
+  const m2 = DATE.exec(value);
+  if (!m2) return false;
+  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+function parseBaseline(text, shown) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, "recreate it with `keyfence baseline --output FILE`");
+  }
+  const doc = data;
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
+  if (doc.version !== BASELINE_VERSION)
+    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
+  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
+  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
+  const entries = doc.entries.map((raw, i) => {
+    const at3 = `${shown}: entries[${i}]`;
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
+    const e = raw;
+    for (const field of ["ruleId", "file", "hash"])
+      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
+    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
+    for (const field of ["reason", "owner", "expires"])
+      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
+    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
+    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
+    return {
+      ruleId: e.ruleId,
+      file: e.file,
+      hash: e.hash,
+      ...typeof e.reason === "string" ? { reason: e.reason } : {},
+      ...typeof e.owner === "string" ? { owner: e.owner } : {},
+      ...typeof e.expires === "string" ? { expires: e.expires } : {},
+      ...Object.keys(extra).length ? { extra } : {}
+    };
+  });
+  return { salt: doc.salt, entries };
+}
+async function readBaseline(path8, shown) {
+  let text;
+  try {
+    text = await readFile(path8, "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT")
+      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
+    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
+  }
+  return parseBaseline(text, shown);
+}
+function cmp(a, b3) {
+  return a < b3 ? -1 : a > b3 ? 1 : 0;
+}
+function sortEntries(entries) {
+  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
+}
+function scryptHex(secret, salt) {
+  return new Promise(
+    (resolve8, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve8(derived.toString("hex")))
+  );
+}
+function findingHash(salt, finding) {
+  if (finding.secret === "")
+    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
+  const id = `${salt}\0${finding.secret}`;
+  let hash = hashes.get(id);
+  if (!hash) {
+    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
+    hashes.set(id, hash);
+  }
+  return hash;
+}
+function today(now = /* @__PURE__ */ new Date()) {
+  return now.toISOString().slice(0, 10);
+}
+function isExpired(entry, now = /* @__PURE__ */ new Date()) {
+  return entry.expires !== void 0 && entry.expires < today(now);
+}
+async function matchBaseline(findings, baseline, options = {}) {
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const e of baseline.entries) {
+    const place = `${e.ruleId}\0${e.file}`;
+    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
+  }
+  const matched = /* @__PURE__ */ new Set();
+  const entryOf = await Promise.all(
+    findings.map(async (f3) => {
+      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
+      if (!candidates) return void 0;
+      const hash = await findingHash(baseline.salt, f3);
+      return candidates.find((e) => e.hash === hash);
+    })
+  );
+  const kept = [];
+  const expired = /* @__PURE__ */ new Set();
+  findings.forEach((f3, i) => {
+    const entry = entryOf[i];
+    if (entry) matched.add(entry);
+    if (entry && isExpired(entry, options.now)) expired.add(entry);
+    if (!entry || isExpired(entry, options.now)) kept.push(f3);
+  });
+  const covers = options.covers ?? (() => true);
+  return {
+    kept,
+    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
+    expired: [...expired],
+    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
+  };
+}
+function describe(e) {
+  return `${e.ruleId} in ${e.file}`;
+}
+function listSome(items, max = 5) {
+  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
+}
+function baselineNotes(shown, match) {
+  const notes = match.expired.map((e) => {
+    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
+    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
+  });
+  const n = match.stale.length;
+  if (n > 0)
+    notes.push(
+      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
+    );
+  return notes;
+}
+var BASELINE_VERSION, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
+var init_baseline = __esm({
+  "src/suppressions/baseline.ts"() {
+    "use strict";
+    init_errors();
+    BASELINE_VERSION = 1;
+    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
+    HASH_BYTES = 16;
+    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
+    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+    hashes = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/suppressions/inlineComment.ts
+function reasonAfter(rest) {
+  let text = rest;
+  const next = ANY_MARKER.exec(text);
+  if (next) text = text.slice(0, next.index);
+  const close = text.search(/\*\/|-->/);
+  if (close !== -1) text = text.slice(0, close);
+  text = text.replace(/^[\s:,;—–-]+/, "").trim();
+  return /[\p{L}\p{N}]/u.test(text) ? text : "";
+}
+function parseMarkers(line2, pattern) {
+  const out = [];
+  pattern.lastIndex = 0;
+  for (let m2 = pattern.exec(line2); m2; m2 = pattern.exec(line2)) {
+    const rules = m2[1]?.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+    out.push({ rules: rules && rules.length > 0 ? rules : void 0, reason: reasonAfter(line2.slice(m2.index + m2[0].length)), text: m2[0] });
+  }
+  return out;
+}
+function withoutSecret(finding, line2) {
+  const { secret } = finding;
+  if (!secret) return line2;
+  if (!secret.includes("\n") && line2.includes(secret)) return line2.split(secret).join(" ".repeat(secret.length));
+  const start = Math.max(0, finding.column - 1);
+  const end = finding.endLine === finding.line ? Math.max(start, finding.endColumn - 1) : line2.length;
+  return line2.slice(0, start) + " ".repeat(Math.max(0, Math.min(end, line2.length) - start)) + line2.slice(end);
+}
+function judge(marker2, finding, strict, requireReason) {
+  const ruleId = finding.ruleId.toLowerCase();
+  if (marker2.rules && !marker2.rules.includes(ruleId)) return void 0;
+  const where3 = `${finding.file}:${finding.line}`;
+  if (strict && !marker2.rules)
+    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` must name the check, as \`keyfence: ignore[${finding.ruleId}] reason\`; the finding is still reported` };
+  if ((strict || requireReason) && !marker2.reason)
+    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` needs a reason after it (\`keyfence: ignore[${finding.ruleId}] why this is safe\`); the finding is still reported` };
+  return { suppressed: true };
+}
+function inlineSuppression(finding, options) {
+  const strict = finding.category === "workflow";
+  const requireReason = options.requireReason === true;
+  let problem;
+  const consider = (markers) => {
+    for (const marker2 of markers) {
+      const verdict = judge(marker2, finding, strict, requireReason);
+      if (!verdict) continue;
+      if (verdict.suppressed) return true;
+      problem ??= verdict.problem;
+    }
+    return false;
+  };
+  const line2 = finding.lineText;
+  if (line2 !== void 0) {
+    const visible = withoutSecret(finding, line2);
+    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
+    const foreign = strict ? void 0 : options.markers.find((m2) => m2 && visible.includes(m2));
+    if (foreign !== void 0) {
+      if (!requireReason) return { suppressed: true };
+      problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
+    }
+  }
+  const previous = finding.previousLineText;
+  if (previous !== void 0) {
+    const markers = parseMarkers(previous, NEXT_LINE);
+    if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m2) => m2.rules));
+    if (consider(markers)) return { suppressed: true };
+    if (!strict && !requireReason) {
+      const nextForms = options.markers.map((m2) => NEXT_LINE_FORMS[m2]).filter((m2) => m2 !== void 0);
+      if (nextForms.some((m2) => previous.includes(m2))) return { suppressed: true };
+    }
+  }
+  return problem ? { suppressed: false, problem } : { suppressed: false };
+}
+var SAME_LINE, NEXT_LINE, ANY_MARKER, COMMENT_ONLY, NEXT_LINE_FORMS;
+var init_inlineComment = __esm({
+  "src/suppressions/inlineComment.ts"() {
+    "use strict";
+    SAME_LINE = /keyfence:\s*(?:allow|ignore)\b(?:\[([^\]\n]*)\])?/gi;
+    NEXT_LINE = /keyfence-ignore-next-line\b(?:\[([^\]\n]*)\])?/gi;
+    ANY_MARKER = /keyfence(?::\s*(?:allow|ignore)|-ignore-next-line)\b/i;
+    COMMENT_ONLY = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|'|rem\s)/i;
+    NEXT_LINE_FORMS = {
+      "pragma: allowlist secret": "pragma: allowlist nextline secret",
+      "secretlint-disable-line": "secretlint-disable-next-line"
+    };
+  }
+});
+
+// src/suppressions/suppress.ts
+function applySuppressions(findings, options) {
+  if (options.disabled) return { kept: findings, notes: [] };
+  const { config } = options;
+  const allowlist = compileAllowlist(config.allow, config.requireReason === true);
+  const problems = /* @__PURE__ */ new Set();
+  const kept = findings.filter((f3) => {
+    const inline = inlineSuppression(f3, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
+    if (inline.suppressed) return false;
+    if (inline.problem) problems.add(inline.problem);
+    return allowEntryFor(f3, allowlist) === void 0;
+  });
+  const notes = [...problems].slice(0, MAX_INLINE_NOTES);
+  if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
+  return { kept, notes };
+}
+async function suppressFindings(findings, options) {
+  const first = applySuppressions(findings, options);
+  if (options.disabled || !options.baseline) return first;
+  const { path: path8, shown, covers, now } = options.baseline;
+  const baseline = await readBaseline(path8, shown);
+  const match = await matchBaseline(first.kept, baseline, { covers, now });
+  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
+}
+var MAX_INLINE_NOTES;
+var init_suppress = __esm({
+  "src/suppressions/suppress.ts"() {
+    "use strict";
+    init_allowlist();
+    init_baseline();
+    init_inlineComment();
+    MAX_INLINE_NOTES = 20;
+  }
+});
+
+// src/cli/reportLinks.ts
+function githubLinker(env) {
+  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!repository || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^https?:\/\//.test(server)) return void 0;
+  return (file, line2, commit) => {
+    const ref = commit ?? sha;
+    if (!ref || !/^[0-9a-f]{7,64}$/i.test(ref)) return void 0;
+    const path8 = file.split("/").map((s) => encodeURIComponent(s)).join("/");
+    return `${server}/${repository}/blob/${ref}/${path8}#L${line2}`;
+  };
+}
+var init_reportLinks = __esm({
+  "src/cli/reportLinks.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/writeAtomic.ts
+import { rmSync } from "node:fs";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
+async function writeAtomic(path8, content) {
+  const folder = dirname3(path8);
+  await mkdir2(folder, { recursive: true });
+  const temp = join3(folder, `.${basename3(path8)}.${process.pid}.${Date.now()}.tmp`);
+  const onSignal = (signal) => {
+    rmSync(temp, { force: true });
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    await writeFile2(temp, content, { mode: 420 });
+    await rename2(temp, path8);
+  } catch (error2) {
+    await rm2(temp, { force: true });
+    throw error2;
+  } finally {
+    process.removeListener("SIGINT", onSignal).removeListener("SIGTERM", onSignal);
+  }
+}
+var init_writeAtomic = __esm({
+  "src/cli/writeAtomic.ts"() {
+    "use strict";
+  }
+});
+
+// node_modules/@actions/expressions/dist/ast.js
+var Expr, Literal, Unary, FunctionCall, Binary, Logical, Grouping, ContextAccess, IndexAccess, Star;
+var init_ast = __esm({
+  "node_modules/@actions/expressions/dist/ast.js"() {
+    Expr = class {
+    };
+    Literal = class extends Expr {
+      constructor(literal, token) {
+        super();
+        this.literal = literal;
+        this.token = token;
+      }
+      accept(v2) {
+        return v2.visitLiteral(this);
+      }
+    };
+    Unary = class extends Expr {
+      constructor(operator, expr) {
+        super();
+        this.operator = operator;
+        this.expr = expr;
+      }
+      accept(v2) {
+        return v2.visitUnary(this);
+      }
+    };
+    FunctionCall = class extends Expr {
+      constructor(functionName, args) {
+        super();
+        this.functionName = functionName;
+        this.args = args;
+      }
+      accept(v2) {
+        return v2.visitFunctionCall(this);
+      }
+    };
+    Binary = class extends Expr {
+      constructor(left, operator, right) {
+        super();
+        this.left = left;
+        this.operator = operator;
+        this.right = right;
+      }
+      accept(v2) {
+        return v2.visitBinary(this);
+      }
+    };
+    Logical = class extends Expr {
+      constructor(operator, args) {
+        super();
+        this.operator = operator;
+        this.args = args;
+      }
+      accept(v2) {
+        return v2.visitLogical(this);
+      }
+    };
+    Grouping = class extends Expr {
+      constructor(group2) {
+        super();
+        this.group = group2;
+      }
+      accept(v2) {
+        return v2.visitGrouping(this);
+      }
+    };
+    ContextAccess = class extends Expr {
+      constructor(name) {
+        super();
+        this.name = name;
+      }
+      accept(v2) {
+        return v2.visitContextAccess(this);
+      }
+    };
+    IndexAccess = class extends Expr {
+      constructor(expr, index) {
+        super();
+        this.expr = expr;
+        this.index = index;
+      }
+      accept(v2) {
+        return v2.visitIndexAccess(this);
+      }
+    };
+    Star = class extends Expr {
+      accept() {
+        throw new Error("Method not implemented.");
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/expressiondata.js
+function kindStr(k2) {
+  switch (k2) {
+    case Kind.Array:
+      return "Array";
+    case Kind.Boolean:
+      return "Boolean";
+    case Kind.Null:
+      return "Null";
+    case Kind.Number:
+      return "Number";
+    case Kind.Dictionary:
+      return "Object";
+    case Kind.String:
+      return "String";
+  }
+  return "unknown";
+}
+var Kind;
+var init_expressiondata = __esm({
+  "node_modules/@actions/expressions/dist/data/expressiondata.js"() {
+    (function(Kind2) {
+      Kind2[Kind2["String"] = 0] = "String";
+      Kind2[Kind2["Array"] = 1] = "Array";
+      Kind2[Kind2["Dictionary"] = 2] = "Dictionary";
+      Kind2[Kind2["Boolean"] = 3] = "Boolean";
+      Kind2[Kind2["Number"] = 4] = "Number";
+      Kind2[Kind2["CaseSensitiveDictionary"] = 5] = "CaseSensitiveDictionary";
+      Kind2[Kind2["Null"] = 6] = "Null";
+    })(Kind || (Kind = {}));
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/dictionary.js
+var Dictionary;
+var init_dictionary = __esm({
+  "node_modules/@actions/expressions/dist/data/dictionary.js"() {
+    init_expressiondata();
+    Dictionary = class {
+      constructor(...pairs) {
+        this.keys = [];
+        this.v = [];
+        this.indexMap = {};
+        this.kind = Kind.Dictionary;
+        this.primitive = false;
+        for (const p2 of pairs) {
+          this.add(p2.key, p2.value);
+        }
+      }
+      coerceString() {
+        return kindStr(this.kind);
+      }
+      number() {
+        return NaN;
+      }
+      add(key, value) {
+        if (key.toLowerCase() in this.indexMap) {
+          return;
+        }
+        this.keys.push(key);
+        this.v.push(value);
+        this.indexMap[key.toLowerCase()] = this.v.length - 1;
+      }
+      get(key) {
+        const index = this.indexMap[key.toLowerCase()];
+        if (index === void 0) {
+          return void 0;
+        }
+        return this.v[index];
+      }
+      values() {
+        return this.v;
+      }
+      pairs() {
+        const result = [];
+        for (const key of this.keys) {
+          result.push({ key, value: this.v[this.indexMap[key.toLowerCase()]] });
+        }
+        return result;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/array.js
+var Array2;
+var init_array = __esm({
+  "node_modules/@actions/expressions/dist/data/array.js"() {
+    init_expressiondata();
+    Array2 = class {
+      constructor(...data) {
+        this.v = [];
+        this.kind = Kind.Array;
+        this.primitive = false;
+        for (const d2 of data) {
+          this.add(d2);
+        }
+      }
+      coerceString() {
+        return kindStr(this.kind);
+      }
+      number() {
+        return NaN;
+      }
+      add(value) {
+        this.v.push(value);
+      }
+      get(index) {
+        return this.v[index];
+      }
+      values() {
+        return this.v;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/boolean.js
+var BooleanData;
+var init_boolean = __esm({
+  "node_modules/@actions/expressions/dist/data/boolean.js"() {
+    init_expressiondata();
+    BooleanData = class {
+      constructor(value) {
+        this.value = value;
+        this.kind = Kind.Boolean;
+        this.primitive = true;
+      }
+      coerceString() {
+        if (this.value) {
+          return "true";
+        }
+        return "false";
+      }
+      number() {
+        if (this.value) {
+          return 1;
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/null.js
+var Null;
+var init_null = __esm({
+  "node_modules/@actions/expressions/dist/data/null.js"() {
+    init_expressiondata();
+    Null = class {
+      constructor() {
+        this.kind = Kind.Null;
+        this.primitive = true;
+      }
+      coerceString() {
+        return "";
+      }
+      number() {
+        return 0;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/number.js
+var NumberData;
+var init_number = __esm({
+  "node_modules/@actions/expressions/dist/data/number.js"() {
+    init_expressiondata();
+    NumberData = class {
+      constructor(value) {
+        this.value = value;
+        this.kind = Kind.Number;
+        this.primitive = true;
+      }
+      coerceString() {
+        if (this.value === 0) {
+          return "0";
+        }
+        return (+this.value.toFixed(15)).toString();
+      }
+      number() {
+        return this.value;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/string.js
+var StringData;
+var init_string = __esm({
+  "node_modules/@actions/expressions/dist/data/string.js"() {
+    init_expressiondata();
+    StringData = class {
+      constructor(value) {
+        this.value = value;
+        this.kind = Kind.String;
+        this.primitive = true;
+      }
+      coerceString() {
+        return this.value;
+      }
+      number() {
+        return Number(this.value);
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/replacer.js
+function replacer(_key, value) {
+  if (value instanceof Null) {
+    return null;
+  }
+  if (value instanceof BooleanData) {
+    return value.value;
+  }
+  if (value instanceof NumberData) {
+    return value.number();
+  }
+  if (value instanceof StringData) {
+    return value.coerceString();
+  }
+  if (value instanceof Array2) {
+    return value.values();
+  }
+  if (value instanceof Dictionary) {
+    const pairs = value.pairs();
+    const r2 = {};
+    for (const p2 of pairs) {
+      r2[p2.key] = p2.value;
+    }
+    return r2;
+  }
+  return value;
+}
+var init_replacer = __esm({
+  "node_modules/@actions/expressions/dist/data/replacer.js"() {
+    init_array();
+    init_boolean();
+    init_dictionary();
+    init_null();
+    init_number();
+    init_string();
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/reviver.js
+function reviver(_key, val) {
+  if (val === null) {
+    return new Null();
+  }
+  if (typeof val === "string") {
+    return new StringData(val);
+  }
+  if (typeof val === "number") {
+    return new NumberData(val);
+  }
+  if (typeof val === "boolean") {
+    return new BooleanData(val);
+  }
+  if (Array.isArray(val)) {
+    return new Array2(...val);
+  }
+  if (typeof val === "object") {
+    return new Dictionary(...Object.keys(val).map((k2) => ({
+      key: k2,
+      value: val[k2]
+    })));
+  }
+  return val;
+}
+var init_reviver = __esm({
+  "node_modules/@actions/expressions/dist/data/reviver.js"() {
+    init_array();
+    init_boolean();
+    init_dictionary();
+    init_null();
+    init_number();
+    init_string();
+  }
+});
+
+// node_modules/@actions/expressions/dist/data/index.js
+var init_data = __esm({
+  "node_modules/@actions/expressions/dist/data/index.js"() {
+    init_array();
+    init_boolean();
+    init_dictionary();
+    init_expressiondata();
+    init_null();
+    init_number();
+    init_replacer();
+    init_reviver();
+    init_string();
+  }
+});
+
+// node_modules/@actions/expressions/dist/filtered_array.js
+var init_filtered_array = __esm({
+  "node_modules/@actions/expressions/dist/filtered_array.js"() {
+    init_data();
+  }
+});
+
+// node_modules/@actions/expressions/dist/lexer.js
+function tokenString(tok) {
+  switch (tok.type) {
+    case TokenType.EOF:
+      return "EOF";
+    case TokenType.NUMBER:
+      return tok.lexeme;
+    case TokenType.STRING:
+      return tok.value.toString();
+    default:
+      return tok.lexeme;
+  }
+}
+function isDigit(c3) {
+  return c3 >= "0" && c3 <= "9";
+}
+function isBoundary(c3) {
+  switch (c3) {
+    case "(":
+    case "[":
+    case ")":
+    case "]":
+    case ",":
+    case ".":
+    case "!":
+    case ">":
+    case "<":
+    case "=":
+    case "&":
+    case "|":
+      return true;
+  }
+  return /\s/.test(c3);
+}
+function isLegalIdentifier(str) {
+  if (str == "") {
+    return false;
+  }
+  const first = str[0];
+  if (first >= "a" && first <= "z" || first >= "A" && first <= "Z" || first == "_") {
+    for (const c3 of str.substring(1).split("")) {
+      if (c3 >= "a" && c3 <= "z" || c3 >= "A" && c3 <= "Z" || c3 >= "0" && c3 <= "9" || c3 == "_" || c3 == "-") {
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+var TokenType, Lexer;
+var init_lexer = __esm({
+  "node_modules/@actions/expressions/dist/lexer.js"() {
+    init_data();
+    init_errors2();
+    (function(TokenType2) {
+      TokenType2[TokenType2["UNKNOWN"] = 0] = "UNKNOWN";
+      TokenType2[TokenType2["LEFT_PAREN"] = 1] = "LEFT_PAREN";
+      TokenType2[TokenType2["RIGHT_PAREN"] = 2] = "RIGHT_PAREN";
+      TokenType2[TokenType2["LEFT_BRACKET"] = 3] = "LEFT_BRACKET";
+      TokenType2[TokenType2["RIGHT_BRACKET"] = 4] = "RIGHT_BRACKET";
+      TokenType2[TokenType2["COMMA"] = 5] = "COMMA";
+      TokenType2[TokenType2["DOT"] = 6] = "DOT";
+      TokenType2[TokenType2["BANG"] = 7] = "BANG";
+      TokenType2[TokenType2["BANG_EQUAL"] = 8] = "BANG_EQUAL";
+      TokenType2[TokenType2["EQUAL_EQUAL"] = 9] = "EQUAL_EQUAL";
+      TokenType2[TokenType2["GREATER"] = 10] = "GREATER";
+      TokenType2[TokenType2["GREATER_EQUAL"] = 11] = "GREATER_EQUAL";
+      TokenType2[TokenType2["LESS"] = 12] = "LESS";
+      TokenType2[TokenType2["LESS_EQUAL"] = 13] = "LESS_EQUAL";
+      TokenType2[TokenType2["AND"] = 14] = "AND";
+      TokenType2[TokenType2["OR"] = 15] = "OR";
+      TokenType2[TokenType2["STAR"] = 16] = "STAR";
+      TokenType2[TokenType2["NUMBER"] = 17] = "NUMBER";
+      TokenType2[TokenType2["STRING"] = 18] = "STRING";
+      TokenType2[TokenType2["IDENTIFIER"] = 19] = "IDENTIFIER";
+      TokenType2[TokenType2["TRUE"] = 20] = "TRUE";
+      TokenType2[TokenType2["FALSE"] = 21] = "FALSE";
+      TokenType2[TokenType2["NULL"] = 22] = "NULL";
+      TokenType2[TokenType2["EOF"] = 23] = "EOF";
+    })(TokenType || (TokenType = {}));
+    Lexer = class {
+      constructor(input) {
+        this.input = input;
+        this.start = 0;
+        this.offset = 0;
+        this.line = 0;
+        this.lastLineOffset = 0;
+        this.tokens = [];
+      }
+      lex() {
+        if (this.input.length > MAX_EXPRESSION_LENGTH) {
+          throw new Error("ErrorExceededMaxLength");
+        }
+        while (!this.atEnd()) {
+          this.start = this.offset;
+          const c3 = this.next();
+          switch (c3) {
+            case "(":
+              this.addToken(TokenType.LEFT_PAREN);
+              break;
+            case ")":
+              this.addToken(TokenType.RIGHT_PAREN);
+              break;
+            case "[":
+              this.addToken(TokenType.LEFT_BRACKET);
+              break;
+            case "]":
+              this.addToken(TokenType.RIGHT_BRACKET);
+              break;
+            case ",":
+              this.addToken(TokenType.COMMA);
+              break;
+            case ".":
+              if (this.previous() != TokenType.IDENTIFIER && this.previous() != TokenType.RIGHT_BRACKET && this.previous() != TokenType.RIGHT_PAREN && this.previous() != TokenType.STAR) {
+                this.consumeNumber();
+              } else {
+                this.addToken(TokenType.DOT);
+              }
+              break;
+            case "-":
+            case "+":
+              this.consumeNumber();
+              break;
+            case "!":
+              this.addToken(this.match("=") ? TokenType.BANG_EQUAL : TokenType.BANG);
+              break;
+            case "=":
+              if (!this.match("=")) {
+                this.consumeIdentifier();
+                break;
+              }
+              this.addToken(TokenType.EQUAL_EQUAL);
+              break;
+            case "<":
+              this.addToken(this.match("=") ? TokenType.LESS_EQUAL : TokenType.LESS);
+              break;
+            case ">":
+              this.addToken(this.match("=") ? TokenType.GREATER_EQUAL : TokenType.GREATER);
+              break;
+            case "&":
+              if (!this.match("&")) {
+                this.consumeIdentifier();
+                break;
+              }
+              this.addToken(TokenType.AND);
+              break;
+            case "|":
+              if (!this.match("|")) {
+                this.consumeIdentifier();
+                break;
+              }
+              this.addToken(TokenType.OR);
+              break;
+            case "*":
+              this.addToken(TokenType.STAR);
+              break;
+            // Ignore whitespace.
+            case " ":
+            case "\r":
+            case "	":
+              break;
+            case "\n":
+              ++this.line;
+              this.lastLineOffset = this.offset;
+              break;
+            case "'":
+              this.consumeString();
+              break;
+            default:
+              switch (true) {
+                case isDigit(c3):
+                  this.consumeNumber();
+                  break;
+                default:
+                  this.consumeIdentifier();
+                  break;
+              }
+          }
+        }
+        this.tokens.push({
+          type: TokenType.EOF,
+          lexeme: "",
+          range: this.range()
+        });
+        return {
+          tokens: this.tokens
+        };
+      }
+      pos() {
+        return {
+          line: this.line,
+          column: this.start - this.lastLineOffset
+        };
+      }
+      endPos() {
+        return {
+          line: this.line,
+          column: this.offset - this.lastLineOffset
+        };
+      }
+      range() {
+        return {
+          start: this.pos(),
+          end: this.endPos()
+        };
+      }
+      atEnd() {
+        return this.offset >= this.input.length;
+      }
+      peek() {
+        if (this.atEnd()) {
+          return "\0";
+        }
+        return this.input[this.offset];
+      }
+      peekNext() {
+        if (this.offset + 1 >= this.input.length) {
+          return "\0";
+        }
+        return this.input[this.offset + 1];
+      }
+      previous() {
+        const l3 = this.tokens.length;
+        if (l3 == 0) {
+          return TokenType.EOF;
+        }
+        return this.tokens[l3 - 1].type;
+      }
+      next() {
+        return this.input[this.offset++];
+      }
+      match(expected) {
+        if (this.atEnd()) {
+          return false;
+        }
+        if (this.input[this.offset] !== expected) {
+          return false;
+        }
+        this.offset++;
+        return true;
+      }
+      addToken(type, value) {
+        this.tokens.push({
+          type,
+          lexeme: this.input.substring(this.start, this.offset),
+          range: this.range(),
+          value
+        });
+      }
+      consumeNumber() {
+        while (!this.atEnd() && (!isBoundary(this.peek()) || this.peek() == ".")) {
+          this.next();
+        }
+        const lexeme = this.input.substring(this.start, this.offset);
+        const value = new StringData(lexeme).number();
+        if (isNaN(value)) {
+          throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(TokenType.NUMBER, value);
+      }
+      consumeString() {
+        while ((this.peek() !== "'" || this.peekNext() === "'") && !this.atEnd()) {
+          if (this.peek() === "\n")
+            this.line++;
+          if (this.peek() === "'" && this.peekNext() === "'") {
+            this.next();
+          }
+          this.next();
+        }
+        if (this.atEnd()) {
+          throw new Error(`Unexpected symbol: '${this.input.substring(this.start)}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.next();
+        let value = this.input.substring(this.start + 1, this.offset - 1);
+        value = value.replace("''", "'");
+        this.addToken(TokenType.STRING, value);
+      }
+      consumeIdentifier() {
+        while (!this.atEnd() && !isBoundary(this.peek())) {
+          this.next();
+        }
+        let tokenType = TokenType.IDENTIFIER;
+        let tokenValue = void 0;
+        const lexeme = this.input.substring(this.start, this.offset);
+        if (this.previous() != TokenType.DOT) {
+          switch (lexeme) {
+            case "true":
+              tokenType = TokenType.TRUE;
+              break;
+            case "false":
+              tokenType = TokenType.FALSE;
+              break;
+            case "null":
+              tokenType = TokenType.NULL;
+              break;
+            case "NaN":
+              tokenType = TokenType.NUMBER;
+              tokenValue = NaN;
+              break;
+            case "Infinity":
+              tokenType = TokenType.NUMBER;
+              tokenValue = Infinity;
+              break;
+          }
+        }
+        if (!isLegalIdentifier(lexeme)) {
+          throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(tokenType, tokenValue);
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/errors.js
+function errorDescription(typ) {
+  switch (typ) {
+    case ErrorType.ErrorUnexpectedEndOfExpression:
+      return "Unexpected end of expression";
+    case ErrorType.ErrorUnexpectedSymbol:
+      return "Unexpected symbol";
+    case ErrorType.ErrorUnrecognizedNamedValue:
+      return "Unrecognized named-value";
+    case ErrorType.ErrorExceededMaxDepth:
+      return `Exceeded max expression depth ${MAX_PARSER_DEPTH}`;
+    case ErrorType.ErrorExceededMaxLength:
+      return `Exceeded max expression length ${MAX_EXPRESSION_LENGTH}`;
+    case ErrorType.ErrorTooFewParameters:
+      return "Too few parameters supplied";
+    case ErrorType.ErrorTooManyParameters:
+      return "Too many parameters supplied";
+    case ErrorType.ErrorEvenParameters:
+      return "Even number of parameters supplied, requires an odd number of parameters";
+    case ErrorType.ErrorUnrecognizedContext:
+      return "Unrecognized named-value";
+    case ErrorType.ErrorUnrecognizedFunction:
+      return "Unrecognized function";
+    default:
+      return "Unknown error";
+  }
+}
+var MAX_PARSER_DEPTH, MAX_EXPRESSION_LENGTH, ErrorType, ExpressionError, ExpressionEvaluationError;
+var init_errors2 = __esm({
+  "node_modules/@actions/expressions/dist/errors.js"() {
+    init_lexer();
+    MAX_PARSER_DEPTH = 50;
+    MAX_EXPRESSION_LENGTH = 21e3;
+    (function(ErrorType2) {
+      ErrorType2[ErrorType2["ErrorUnexpectedSymbol"] = 0] = "ErrorUnexpectedSymbol";
+      ErrorType2[ErrorType2["ErrorUnrecognizedNamedValue"] = 1] = "ErrorUnrecognizedNamedValue";
+      ErrorType2[ErrorType2["ErrorUnexpectedEndOfExpression"] = 2] = "ErrorUnexpectedEndOfExpression";
+      ErrorType2[ErrorType2["ErrorExceededMaxDepth"] = 3] = "ErrorExceededMaxDepth";
+      ErrorType2[ErrorType2["ErrorExceededMaxLength"] = 4] = "ErrorExceededMaxLength";
+      ErrorType2[ErrorType2["ErrorTooFewParameters"] = 5] = "ErrorTooFewParameters";
+      ErrorType2[ErrorType2["ErrorTooManyParameters"] = 6] = "ErrorTooManyParameters";
+      ErrorType2[ErrorType2["ErrorEvenParameters"] = 7] = "ErrorEvenParameters";
+      ErrorType2[ErrorType2["ErrorUnrecognizedContext"] = 8] = "ErrorUnrecognizedContext";
+      ErrorType2[ErrorType2["ErrorUnrecognizedFunction"] = 9] = "ErrorUnrecognizedFunction";
+    })(ErrorType || (ErrorType = {}));
+    ExpressionError = class extends Error {
+      constructor(typ, tok) {
+        super(`${errorDescription(typ)}: '${tokenString(tok)}'`);
+        this.typ = typ;
+        this.tok = tok;
+        this.pos = this.tok.range.start;
+      }
+    };
+    ExpressionEvaluationError = class extends Error {
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/case.js
+var caseFunc;
+var init_case = __esm({
+  "node_modules/@actions/expressions/dist/funcs/case.js"() {
+    init_data();
+    caseFunc = {
+      name: "case",
+      description: "`case( pred1, val1, pred2, val2, ..., default )`\n\nEvaluates predicates in order and returns the value corresponding to the first predicate that evaluates to `true`. If no predicate matches, it returns the last argument as the default value.",
+      minArgs: 3,
+      maxArgs: Number.MAX_SAFE_INTEGER,
+      call: (...args) => {
+        for (let i = 0; i < args.length - 1; i += 2) {
+          const predicate = args[i];
+          if (predicate.kind !== Kind.Boolean) {
+            throw new Error("case predicate must evaluate to a boolean value");
+          }
+          if (predicate.value) {
+            return args[i + 1];
+          }
+        }
+        return args[args.length - 1];
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/result.js
+function coerceTypes(li, ri) {
+  let lv = li;
+  let rv = ri;
+  if (li.kind === ri.kind) {
+    return [lv, rv];
+  }
+  switch (li.kind) {
+    // Number, String
+    case Kind.Number:
+      if (ri.kind === Kind.String) {
+        rv = new NumberData(ri.number());
+        return [lv, rv];
+      }
+      break;
+    // String, Number
+    case Kind.String:
+      if (ri.kind === Kind.Number) {
+        lv = new NumberData(li.number());
+        return [lv, rv];
+      }
+      break;
+    // Boolean|Null, Any
+    case Kind.Null:
+    case Kind.Boolean:
+      lv = new NumberData(li.number());
+      return coerceTypes(lv, rv);
+  }
+  switch (ri.kind) {
+    case Kind.Null:
+    case Kind.Boolean:
+      rv = new NumberData(ri.number());
+      return coerceTypes(lv, rv);
+  }
+  return [lv, rv];
+}
+function equals(lhs, rhs) {
+  const [lv, rv] = coerceTypes(lhs, rhs);
+  if (lv.kind != rv.kind) {
+    return false;
+  }
+  switch (lv.kind) {
+    // Null, Null
+    case Kind.Null:
+      return true;
+    // Number, Number
+    case Kind.Number: {
+      const ld = lv.value;
+      const rd = rv.value;
+      if (isNaN(ld) || isNaN(rd)) {
+        return false;
+      }
+      return ld == rd;
+    }
+    // String, String
+    case Kind.String: {
+      const ls2 = lv.value;
+      const rs2 = rv.value;
+      return toUpperSpecial(ls2) === toUpperSpecial(rs2);
+    }
+    // Boolean, Boolean
+    case Kind.Boolean: {
+      const lb = lv.value;
+      const rb = rv.value;
+      return lb == rb;
+    }
+    // Object, Object
+    case Kind.Dictionary:
+    case Kind.Array:
+      return lv === rv;
+  }
+  return false;
+}
+function toUpperSpecial(s) {
+  const sb = [];
+  let i = 0;
+  const len = s.length;
+  let found = s.indexOf("\u0131");
+  while (i < len) {
+    if (i < found) {
+      sb.push(s.substring(i, found).toUpperCase());
+      i = found;
+    } else if (i == found) {
+      sb.push(s.substring(i, i + 1));
+      i += 1;
+      found = s.indexOf("\u0131", i);
+    } else {
+      sb.push(s.substring(i).toUpperCase());
+      break;
+    }
+  }
+  return sb.join("");
+}
+var init_result = __esm({
+  "node_modules/@actions/expressions/dist/result.js"() {
+    init_data();
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/contains.js
+var contains;
+var init_contains = __esm({
+  "node_modules/@actions/expressions/dist/funcs/contains.js"() {
+    init_data();
+    init_result();
+    contains = {
+      name: "contains",
+      description: "`contains( search, item )`\n\nReturns `true` if `search` contains `item`. If `search` is an array, this function returns `true` if the `item` is an element in the array. If `search` is a string, this function returns `true` if the `item` is a substring of `search`. This function is not case sensitive. Casts values to a string.",
+      minArgs: 2,
+      maxArgs: 2,
+      call: (...args) => {
+        const left = args[0];
+        const right = args[1];
+        if (left.primitive) {
+          const ls2 = left.coerceString();
+          if (right.primitive) {
+            const rs2 = right.coerceString();
+            return new BooleanData(ls2.toLowerCase().includes(rs2.toLowerCase()));
+          }
+        } else if (left.kind === Kind.Array) {
+          const la = left;
+          if (la.values().length === 0) {
+            return new BooleanData(false);
+          }
+          for (const v2 of la.values()) {
+            if (equals(right, v2)) {
+              return new BooleanData(true);
+            }
+          }
+        }
+        return new BooleanData(false);
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/endswith.js
+var endswith;
+var init_endswith = __esm({
+  "node_modules/@actions/expressions/dist/funcs/endswith.js"() {
+    init_data();
+    init_result();
+    endswith = {
+      name: "endsWith",
+      description: "`endsWith( searchString, searchValue )`\n\nReturns `true` if `searchString` ends with `searchValue`. This function is not case sensitive. Casts values to a string.",
+      minArgs: 2,
+      maxArgs: 2,
+      call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+          return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+          return new BooleanData(false);
+        }
+        const ls2 = toUpperSpecial(left.coerceString());
+        const rs2 = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls2.endsWith(rs2));
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/format.js
+function safeCharAt(string, index) {
+  if (string.length > index) {
+    return string[index];
+  }
+  return "\0";
+}
+function readArgIndex(string, startIndex) {
+  let length = 0;
+  for (; ; ) {
+    const nextChar = safeCharAt(string, startIndex + length);
+    if (nextChar >= "0" && nextChar <= "9") {
+      length++;
+    } else {
+      break;
+    }
+  }
+  if (length < 1) {
+    return {
+      success: false
+    };
+  }
+  const endIndex = startIndex + length - 1;
+  const result = parseInt(string.substr(startIndex, length));
+  return {
+    success: !isNaN(result),
+    result,
+    endIndex
+  };
+}
+var format;
+var init_format = __esm({
+  "node_modules/@actions/expressions/dist/funcs/format.js"() {
+    init_data();
+    format = {
+      name: "format",
+      description: "`format( string, replaceValue0, replaceValue1, ..., replaceValueN)`\n\nReplaces values in the `string`, with the variable `replaceValueN`. Variables in the `string` are specified using the `{N}` syntax, where `N` is an integer. You must specify at least one `replaceValue` and `string`. There is no maximum for the number of variables (`replaceValueN`) you can use. Escape curly braces using double braces.",
+      minArgs: 1,
+      maxArgs: 255,
+      call: (...args) => {
+        const fs4 = args[0].coerceString();
+        const result = [];
+        let index = 0;
+        while (index < fs4.length) {
+          const lbrace = fs4.indexOf("{", index);
+          const rbrace = fs4.indexOf("}", index);
+          if (lbrace >= 0 && (rbrace < 0 || rbrace > lbrace)) {
+            if (safeCharAt(fs4, lbrace + 1) === "{") {
+              result.push(fs4.substr(index, lbrace - index + 1));
+              index = lbrace + 2;
+              continue;
+            }
+            if (rbrace > lbrace + 1) {
+              const argIndex = readArgIndex(fs4, lbrace + 1);
+              if (argIndex.success) {
+                if (1 + argIndex.result > args.length - 1) {
+                  throw new Error(`The following format string references more arguments than were supplied: ${fs4}`);
+                }
+                if (lbrace > index) {
+                  result.push(fs4.substr(index, lbrace - index));
+                }
+                result.push(`${args[1 + argIndex.result].coerceString()}`);
+                index = rbrace + 1;
+                continue;
+              }
+            }
+            throw new Error(`The following format string is invalid: ${fs4}`);
+          } else if (rbrace >= 0) {
+            if (safeCharAt(fs4, rbrace + 1) === "}") {
+              result.push(fs4.substr(index, rbrace - index + 1));
+              index = rbrace + 2;
+            } else {
+              throw new Error(`The following format string is invalid: ${fs4}`);
+            }
+          } else {
+            result.push(fs4.substr(index));
+            break;
+          }
+        }
+        return new StringData(result.join(""));
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/fromjson.js
+var fromjson;
+var init_fromjson = __esm({
+  "node_modules/@actions/expressions/dist/funcs/fromjson.js"() {
+    init_reviver();
+    init_errors2();
+    fromjson = {
+      name: "fromJson",
+      description: "`fromJSON(value)`\n\nReturns a JSON object or JSON data type for `value`. You can use this function to provide a JSON object as an evaluated expression or to convert environment variables from a string.",
+      minArgs: 1,
+      maxArgs: 1,
+      call: (...args) => {
+        const input = args[0];
+        const is2 = input.coerceString();
+        if (is2.trim() === "") {
+          throw new Error("empty input");
+        }
+        try {
+          return JSON.parse(is2, reviver);
+        } catch (e) {
+          throw new ExpressionEvaluationError("Error parsing JSON when evaluating fromJson", { cause: e });
+        }
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/join.js
+var join4;
+var init_join = __esm({
+  "node_modules/@actions/expressions/dist/funcs/join.js"() {
+    init_data();
+    join4 = {
+      name: "join",
+      description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
+      minArgs: 1,
+      maxArgs: 2,
+      call: (...args) => {
+        if (args[0].primitive) {
+          return new StringData(args[0].coerceString());
+        }
+        if (args[0].kind === Kind.Array) {
+          let separator = ",";
+          if (args.length > 1 && args[1].primitive) {
+            separator = args[1].coerceString();
+          }
+          return new StringData(args[0].values().map((item) => item.coerceString()).join(separator));
+        }
+        return new StringData("");
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/startswith.js
+var startswith;
+var init_startswith = __esm({
+  "node_modules/@actions/expressions/dist/funcs/startswith.js"() {
+    init_data();
+    init_result();
+    startswith = {
+      name: "startsWith",
+      description: "`startsWith( searchString, searchValue )`\n\nReturns `true` when `searchString` starts with `searchValue`. This function is not case sensitive. Casts values to a string.",
+      minArgs: 2,
+      maxArgs: 2,
+      call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+          return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+          return new BooleanData(false);
+        }
+        const ls2 = toUpperSpecial(left.coerceString());
+        const rs2 = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls2.startsWith(rs2));
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs/tojson.js
+var tojson;
+var init_tojson = __esm({
+  "node_modules/@actions/expressions/dist/funcs/tojson.js"() {
+    init_data();
+    init_replacer();
+    tojson = {
+      name: "toJson",
+      description: "`toJSON(value)`\n\nReturns a pretty-print JSON representation of `value`. You can use this function to debug the information provided in contexts.",
+      minArgs: 1,
+      maxArgs: 1,
+      call: (...args) => {
+        return new StringData(JSON.stringify(args[0], replacer, "  "));
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/funcs.js
+function validateFunction(context, identifier, argCount) {
+  const name = identifier.lexeme.toLowerCase();
+  let f3;
+  f3 = wellKnownFunctions[name];
+  if (!f3) {
+    f3 = context.extensionFunctions.get(name);
+    if (!f3) {
+      if (!context.allowUnknownKeywords) {
+        throw new ExpressionError(ErrorType.ErrorUnrecognizedFunction, identifier);
+      }
+      return;
+    }
+  }
+  if (argCount < f3.minArgs) {
+    throw new ExpressionError(ErrorType.ErrorTooFewParameters, identifier);
+  }
+  if (argCount > f3.maxArgs) {
+    throw new ExpressionError(ErrorType.ErrorTooManyParameters, identifier);
+  }
+  if (name === "case" && argCount % 2 === 0) {
+    throw new ExpressionError(ErrorType.ErrorEvenParameters, identifier);
+  }
+}
+var wellKnownFunctions;
+var init_funcs = __esm({
+  "node_modules/@actions/expressions/dist/funcs.js"() {
+    init_errors2();
+    init_case();
+    init_contains();
+    init_endswith();
+    init_format();
+    init_fromjson();
+    init_join();
+    init_startswith();
+    init_tojson();
+    wellKnownFunctions = {
+      case: caseFunc,
+      contains,
+      endswith,
+      format,
+      fromjson,
+      join: join4,
+      startswith,
+      tojson
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/idxHelper.js
+var init_idxHelper = __esm({
+  "node_modules/@actions/expressions/dist/idxHelper.js"() {
+  }
+});
+
+// node_modules/@actions/expressions/dist/evaluator.js
+var init_evaluator = __esm({
+  "node_modules/@actions/expressions/dist/evaluator.js"() {
+    init_ast();
+    init_data();
+    init_filtered_array();
+    init_funcs();
+    init_idxHelper();
+    init_lexer();
+    init_result();
+  }
+});
+
+// node_modules/@actions/expressions/dist/features.js
+var init_features = __esm({
+  "node_modules/@actions/expressions/dist/features.js"() {
+  }
+});
+
+// node_modules/@actions/expressions/dist/parser.js
+var Parser;
+var init_parser = __esm({
+  "node_modules/@actions/expressions/dist/parser.js"() {
+    init_ast();
+    init_data();
+    init_errors2();
+    init_funcs();
+    init_lexer();
+    Parser = class {
+      /**
+       * Constructs a new parser for the given tokens
+       *
+       * @param tokens Tokens to build a parse tree from
+       * @param extensionContexts Available context names
+       * @param extensionFunctions Available functions (beyond the built-in ones)
+       */
+      constructor(tokens, extensionContexts, extensionFunctions) {
+        this.tokens = tokens;
+        this.offset = 0;
+        this.depth = 0;
+        this.extContexts = /* @__PURE__ */ new Map();
+        this.extFuncs = /* @__PURE__ */ new Map();
+        for (const contextName of extensionContexts) {
+          this.extContexts.set(contextName.toLowerCase(), true);
+        }
+        for (const { name, func } of extensionFunctions.map((x3) => ({
+          name: x3.name,
+          func: x3
+        }))) {
+          this.extFuncs.set(name.toLowerCase(), func);
+        }
+        this.context = {
+          allowUnknownKeywords: false,
+          extensionContexts: this.extContexts,
+          extensionFunctions: this.extFuncs
+        };
+      }
+      parse() {
+        let result;
+        if (this.atEnd()) {
+          return result;
+        }
+        result = this.expression();
+        if (!this.atEnd()) {
+          throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+        }
+        return result;
+      }
+      expression() {
+        this.incrDepth();
+        try {
+          return this.logicalOr();
+        } finally {
+          this.decrDepth();
+        }
+      }
+      logicalOr() {
+        let expr = this.logicalAnd();
+        if (this.check(TokenType.OR)) {
+          this.incrDepth();
+          try {
+            const logical = new Logical(this.peek(), [expr]);
+            expr = logical;
+            while (this.match(TokenType.OR)) {
+              const right = this.logicalAnd();
+              logical.args.push(right);
+            }
+          } finally {
+            this.decrDepth();
+          }
+        }
+        return expr;
+      }
+      logicalAnd() {
+        let expr = this.equality();
+        if (this.check(TokenType.AND)) {
+          this.incrDepth();
+          try {
+            const logical = new Logical(this.peek(), [expr]);
+            expr = logical;
+            while (this.match(TokenType.AND)) {
+              const right = this.equality();
+              logical.args.push(right);
+            }
+          } finally {
+            this.decrDepth();
+          }
+        }
+        return expr;
+      }
+      equality() {
+        let expr = this.comparison();
+        while (this.match(TokenType.BANG_EQUAL, TokenType.EQUAL_EQUAL)) {
+          const operator = this.previous();
+          const right = this.comparison();
+          expr = new Binary(expr, operator, right);
+        }
+        return expr;
+      }
+      comparison() {
+        let expr = this.unary();
+        while (this.match(TokenType.GREATER, TokenType.GREATER_EQUAL, TokenType.LESS, TokenType.LESS_EQUAL)) {
+          const operator = this.previous();
+          const right = this.unary();
+          expr = new Binary(expr, operator, right);
+        }
+        return expr;
+      }
+      unary() {
+        if (this.match(TokenType.BANG)) {
+          this.incrDepth();
+          const operator = this.previous();
+          const unary = this.unary();
+          try {
+            return new Unary(operator, unary);
+          } finally {
+            this.decrDepth();
+          }
+        }
+        return this.index();
+      }
+      index() {
+        let expr = this.call();
+        let depthIncreased = 0;
+        if (expr instanceof Grouping || expr instanceof FunctionCall || expr instanceof ContextAccess) {
+          let cont = true;
+          while (cont) {
+            switch (true) {
+              case this.match(TokenType.LEFT_BRACKET): {
+                let indexExpr;
+                if (this.match(TokenType.STAR)) {
+                  indexExpr = new Star();
+                } else {
+                  indexExpr = this.expression();
+                }
+                this.consume(TokenType.RIGHT_BRACKET, ErrorType.ErrorUnexpectedSymbol);
+                this.incrDepth();
+                depthIncreased++;
+                expr = new IndexAccess(expr, indexExpr);
+                break;
+              }
+              case this.match(TokenType.DOT):
+                this.incrDepth();
+                depthIncreased++;
+                if (this.match(TokenType.IDENTIFIER)) {
+                  const property = this.previous();
+                  expr = new IndexAccess(expr, new Literal(new StringData(property.lexeme), property));
+                } else if (this.match(TokenType.STAR)) {
+                  expr = new IndexAccess(expr, new Star());
+                } else {
+                  throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+                }
+                break;
+              default:
+                cont = false;
+            }
+          }
+        }
+        for (let i = 0; i < depthIncreased; i++) {
+          this.decrDepth();
+        }
+        return expr;
+      }
+      call() {
+        if (!this.check(TokenType.IDENTIFIER)) {
+          return this.primary();
+        }
+        const identifier = this.next();
+        if (!this.match(TokenType.LEFT_PAREN)) {
+          if (!this.extContexts.has(identifier.lexeme.toLowerCase())) {
+            throw this.buildError(ErrorType.ErrorUnrecognizedContext, identifier);
+          }
+          return new ContextAccess(identifier);
+        }
+        const args = [];
+        while (!this.match(TokenType.RIGHT_PAREN)) {
+          const aexp = this.expression();
+          args.push(aexp);
+          if (!this.check(TokenType.RIGHT_PAREN)) {
+            this.consume(TokenType.COMMA, ErrorType.ErrorUnexpectedSymbol);
+          }
+        }
+        validateFunction(this.context, identifier, args.length);
+        return new FunctionCall(identifier, args);
+      }
+      primary() {
+        switch (true) {
+          case this.match(TokenType.FALSE):
+            return new Literal(new BooleanData(false), this.previous());
+          case this.match(TokenType.TRUE):
+            return new Literal(new BooleanData(true), this.previous());
+          case this.match(TokenType.NULL):
+            return new Literal(new Null(), this.previous());
+          case this.match(TokenType.NUMBER):
+            return new Literal(new NumberData(this.previous().value), this.previous());
+          case this.match(TokenType.STRING):
+            return new Literal(new StringData(this.previous().value), this.previous());
+          case this.match(TokenType.LEFT_PAREN): {
+            const expr = this.expression();
+            if (this.atEnd()) {
+              throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous());
+            }
+            this.consume(TokenType.RIGHT_PAREN, ErrorType.ErrorUnexpectedSymbol);
+            return new Grouping(expr);
+          }
+          case this.atEnd():
+            throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous());
+        }
+        throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+      }
+      // match consumes the next token if it matches any of the given types
+      match(...tokenTypes) {
+        for (const tokenType of tokenTypes) {
+          if (this.check(tokenType)) {
+            this.next();
+            return true;
+          }
+        }
+        return false;
+      }
+      // check peeks whether the next token is of the given type
+      check(tokenType) {
+        if (this.atEnd()) {
+          return false;
+        }
+        return this.peek().type == tokenType;
+      }
+      // atEnd peeks whether the next token is EOF
+      atEnd() {
+        return this.peek().type == TokenType.EOF;
+      }
+      next() {
+        if (!this.atEnd()) {
+          this.offset++;
+        }
+        return this.previous();
+      }
+      peek() {
+        return this.tokens[this.offset];
+      }
+      // previous returns the previous token
+      previous() {
+        return this.tokens[this.offset - 1];
+      }
+      // consume attempts to consume the next token if it matches the given type. It returns an error of
+      // the given ParseErrorKind otherwise.
+      consume(tokenType, errorType) {
+        if (this.check(tokenType)) {
+          this.next();
+          return;
+        }
+        throw this.buildError(errorType, this.peek());
+      }
+      incrDepth() {
+        this.depth++;
+        if (this.depth > MAX_PARSER_DEPTH) {
+          throw this.buildError(ErrorType.ErrorExceededMaxDepth, this.peek());
+        }
+      }
+      decrDepth() {
+        this.depth--;
+      }
+      buildError(errType, token) {
+        return new ExpressionError(errType, token);
+      }
+    };
+  }
+});
+
+// node_modules/@actions/expressions/dist/completion.js
+var init_completion = __esm({
+  "node_modules/@actions/expressions/dist/completion.js"() {
+    init_dictionary();
+    init_evaluator();
+    init_features();
+    init_funcs();
+    init_lexer();
+    init_parser();
+  }
+});
+
+// node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
+var init_descriptionDictionary = __esm({
+  "node_modules/@actions/expressions/dist/completion/descriptionDictionary.js"() {
+    init_dictionary();
+    init_expressiondata();
+  }
+});
+
+// node_modules/@actions/expressions/dist/index.js
+var init_dist = __esm({
+  "node_modules/@actions/expressions/dist/index.js"() {
+    init_ast();
+    init_completion();
+    init_descriptionDictionary();
+    init_data();
+    init_errors2();
+    init_evaluator();
+    init_features();
+    init_funcs();
+    init_lexer();
+    init_parser();
+  }
+});
+
+// src/workflows/expressions.ts
+function parseExpression(source) {
+  const hit = cache.get(source);
+  if (hit) return hit;
+  let result;
+  try {
+    const { tokens } = new Lexer(source).lex();
+    const unknown = tokens.find((t2) => t2.type === TokenType.UNKNOWN);
+    if (unknown) {
+      result = { source, ast: null, error: `unexpected symbol '${unknown.lexeme}'` };
+    } else {
+      const ast = new Parser(tokens, CONTEXTS, WORKFLOW_FUNCTIONS).parse();
+      result = { source, ast };
+    }
+  } catch (err) {
+    result = { source, ast: null, error: err instanceof Error ? err.message : String(err) };
+  }
+  if (cache.size > 5e3) cache.clear();
+  cache.set(source, result);
+  return result;
+}
+function splitTemplate(value) {
+  const parts = [];
+  let pos = 0;
+  while (pos < value.length) {
+    const open2 = value.indexOf("${{", pos);
+    if (open2 < 0) break;
+    if (open2 > pos) parts.push({ kind: "literal", text: value.slice(pos, open2), offset: pos, length: open2 - pos });
+    let i = open2 + 3;
+    let close = -1;
+    while (i < value.length) {
+      const c3 = value[i];
+      if (c3 === "'") {
+        i++;
+        while (i < value.length) {
+          if (value[i] === "'") {
+            if (value[i + 1] === "'") i += 2;
+            else break;
+          } else i++;
+        }
+        i++;
+        continue;
+      }
+      if (c3 === "}" && value[i + 1] === "}") {
+        close = i;
+        break;
+      }
+      i++;
+    }
+    if (close < 0) return { parts, unterminated: open2 };
+    parts.push({ kind: "expr", text: value.slice(open2 + 3, close), offset: open2, length: close + 2 - open2 });
+    pos = close + 2;
+  }
+  if (pos < value.length) parts.push({ kind: "literal", text: value.slice(pos), offset: pos, length: value.length - pos });
+  return { parts };
+}
+function accessPath(e) {
+  if (e instanceof ContextAccess) return e.name.lexeme.toLowerCase();
+  if (e instanceof IndexAccess) {
+    const base = accessPath(e.expr);
+    if (base === null) return null;
+    if (e.index instanceof Star) return `${base}.*`;
+    if (e.index instanceof Literal && typeof e.index.token.value === "string") return `${base}.${e.index.token.value.toLowerCase()}`;
+    if (e.index instanceof Literal) return `${base}.${String(e.index.token.lexeme).toLowerCase()}`;
+    return null;
+  }
+  return null;
+}
+function walk(e, visit) {
+  visit(e);
+  if (e instanceof Unary) walk(e.expr, visit);
+  else if (e instanceof Binary) {
+    walk(e.left, visit);
+    walk(e.right, visit);
+  } else if (e instanceof Logical) for (const a of e.args) walk(a, visit);
+  else if (e instanceof Grouping) walk(e.group, visit);
+  else if (e instanceof IndexAccess) {
+    walk(e.expr, visit);
+    walk(e.index, visit);
+  } else if (e instanceof FunctionCall) for (const a of e.args) walk(a, visit);
+}
+function allPaths(e) {
+  const out = [];
+  const visit = (n) => {
+    if (n instanceof ContextAccess || n instanceof IndexAccess) {
+      const p2 = accessPath(n);
+      if (p2 !== null) {
+        out.push({ path: p2, node: n });
+        return;
+      }
+      if (n instanceof IndexAccess) {
+        const base = accessPath(n.expr);
+        if (base !== null) out.push({ path: `${base}[]`, node: n });
+        else visit(n.expr);
+        visit(n.index);
+        return;
+      }
+    }
+    if (n instanceof Unary) visit(n.expr);
+    else if (n instanceof Binary) {
+      visit(n.left);
+      visit(n.right);
+    } else if (n instanceof Logical) n.args.forEach(visit);
+    else if (n instanceof Grouping) visit(n.group);
+    else if (n instanceof FunctionCall) n.args.forEach(visit);
+  };
+  visit(e);
+  return out;
+}
+function flowingPaths(e) {
+  const out = [];
+  const visit = (n) => {
+    if (n instanceof ContextAccess || n instanceof IndexAccess) {
+      const p2 = accessPath(n);
+      if (p2 !== null) {
+        out.push({ path: p2, node: n });
+        return;
+      }
+      if (n instanceof IndexAccess) {
+        const base = accessPath(n.expr);
+        if (base !== null) out.push({ path: `${base}[]`, node: n });
+        else visit(n.expr);
+      }
+      return;
+    }
+    if (n instanceof Logical) n.args.forEach(visit);
+    else if (n instanceof Grouping) visit(n.group);
+    else if (n instanceof FunctionCall && PASS_THROUGH_FUNCTIONS.has(n.functionName.lexeme.toLowerCase())) {
+      const name = n.functionName.lexeme.toLowerCase();
+      if (name === "case") n.args.forEach((a, i) => i % 2 === 1 || i === n.args.length - 1 ? visit(a) : void 0);
+      else n.args.forEach(visit);
+    }
+  };
+  visit(e);
+  return out;
+}
+function functionCalls(e) {
+  const out = [];
+  walk(e, (n) => {
+    if (n instanceof FunctionCall) out.push(n);
+  });
+  return out;
+}
+function isCall(e, name) {
+  return e instanceof FunctionCall && e.functionName.lexeme.toLowerCase() === name.toLowerCase();
+}
+function secretUses(e) {
+  const out = [];
+  for (const ref of allPaths(e)) {
+    if (ref.path === "secrets") out.push({ name: "", kind: "whole", node: ref.node });
+    else if (ref.path === "secrets[]") out.push({ name: "", kind: "computed", node: ref.node });
+    else if (ref.path.startsWith("secrets.")) {
+      const name = ref.path.slice("secrets.".length).split(/[.[]/)[0] ?? "";
+      out.push({ name: name.toUpperCase(), kind: name === "*" ? "whole" : "named", node: ref.node });
+    }
+  }
+  return out;
+}
+function derivedSecretFields(e) {
+  const out = [];
+  walk(e, (n) => {
+    if (n instanceof IndexAccess) {
+      let base = n.expr;
+      while (base instanceof IndexAccess) base = base.expr;
+      if (isCall(base, "fromJSON") && base.args.some((a) => secretUses(a).length > 0)) out.push(n);
+    }
+  });
+  return out.filter((n) => !out.some((o2) => o2 !== n && o2 instanceof IndexAccess && contains2(o2, n)));
+}
+function contains2(outer, inner) {
+  let found = false;
+  walk(outer, (n) => {
+    if (n === inner && n !== outer) found = true;
+  });
+  return found;
+}
+function literalString(e) {
+  if (e instanceof Grouping) return literalString(e.group);
+  if (e instanceof Literal && e.token.type === TokenType.STRING && typeof e.token.value === "string") return e.token.value;
+  return null;
+}
+function literalValue(e) {
+  if (e instanceof Grouping) return literalValue(e.group);
+  if (!(e instanceof Literal)) return void 0;
+  switch (e.token.type) {
+    case TokenType.STRING:
+    case TokenType.NUMBER:
+      return e.token.value;
+    case TokenType.TRUE:
+      return true;
+    case TokenType.FALSE:
+      return false;
+    case TokenType.NULL:
+      return null;
+    default:
+      return void 0;
+  }
+}
+var CONTEXTS, WORKFLOW_FUNCTIONS, cache, PASS_THROUGH_FUNCTIONS;
+var init_expressions = __esm({
+  "src/workflows/expressions.ts"() {
+    "use strict";
+    init_dist();
+    init_ast();
+    init_lexer();
+    CONTEXTS = ["github", "env", "vars", "secrets", "inputs", "matrix", "needs", "steps", "job", "jobs", "runner", "strategy"];
+    WORKFLOW_FUNCTIONS = [
+      { name: "success", minArgs: 0, maxArgs: 0 },
+      { name: "always", minArgs: 0, maxArgs: 0 },
+      { name: "failure", minArgs: 0, maxArgs: 0 },
+      { name: "cancelled", minArgs: 0, maxArgs: 0 },
+      { name: "hashFiles", minArgs: 1, maxArgs: 255 }
+    ];
+    cache = /* @__PURE__ */ new Map();
+    PASS_THROUGH_FUNCTIONS = /* @__PURE__ */ new Set(["format", "join", "tojson", "fromjson", "case"]);
+  }
+});
+
+// src/workflows/analysis.ts
+function isGuarded(g2) {
+  return g2.fork || g2.author || g2.label || g2.merged || g2.actor;
+}
+function describeGuard(g2) {
+  const parts = [];
+  if (g2.fork) parts.push("a same-repository check");
+  if (g2.author) parts.push("an author check");
+  if (g2.label) parts.push("a label gate");
+  if (g2.merged) parts.push("a merged-only check");
+  if (g2.actor) parts.push("an actor check");
+  return parts.join(" and ") || "no guard";
+}
+function union(a, b3) {
+  return { fork: a.fork || b3.fork, author: a.author || b3.author, label: a.label || b3.label, merged: a.merged || b3.merged, actor: a.actor || b3.actor };
+}
+function intersect(a, b3) {
+  return { fork: a.fork && b3.fork, author: a.author && b3.author, label: a.label && b3.label, merged: a.merged && b3.merged, actor: a.actor && b3.actor };
+}
+function pathOf(e) {
+  if (e instanceof Grouping) return pathOf(e.group);
+  return e instanceof ContextAccess || e instanceof IndexAccess ? accessPath(e) : null;
+}
+function lowerLiteral(e) {
+  const s = literalString(e);
+  return s === null ? null : s.toLowerCase();
+}
+function literalList(e) {
+  if (e instanceof Grouping) return literalList(e.group);
+  if (isCall(e, "fromJSON") && e.args[0]) {
+    const s = literalString(e.args[0]);
+    if (s === null) return null;
+    try {
+      const v2 = JSON.parse(s);
+      if (Array.isArray(v2)) return v2.map((x3) => String(x3).toLowerCase());
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+function evaluate(e, event) {
+  if (e instanceof Grouping) return evaluate(e.group, event);
+  const lit = literalValue(e);
+  if (lit !== void 0) return { value: lit === false || lit === null || lit === 0 || lit === "" ? "false" : "true", guard: NO_GUARD };
+  if (e instanceof Logical) {
+    const args = e.args.map((a) => evaluate(a, event));
+    if (e.operator.type === TokenType.AND) {
+      if (args.some((a) => a.value === "false")) return { value: "false", guard: NO_GUARD };
+      const guard = args.reduce((g2, a) => union(g2, a.guard), NO_GUARD);
+      return { value: args.every((a) => a.value === "true") ? "true" : "unknown", guard };
+    }
+    if (args.some((a) => a.value === "true")) return { value: "true", guard: NO_GUARD };
+    const live = args.filter((a) => a.value !== "false");
+    if (live.length === 0) return { value: "false", guard: NO_GUARD };
+    return { value: "unknown", guard: live.slice(1).reduce((g2, a) => intersect(g2, a.guard), live[0].guard) };
+  }
+  if (e instanceof Unary) {
+    const inner = evaluate(e.expr, event);
+    if (inner.value === "true") return { value: "false", guard: NO_GUARD };
+    if (inner.value === "false") return { value: "true", guard: NO_GUARD };
+    const p3 = pathOf(e.expr);
+    if (p3 && FORK_FLAG_PATHS.has(p3)) return guardOnly({ fork: true });
+    return UNKNOWN;
+  }
+  if (e instanceof Binary) return evaluateComparison(e, event);
+  if (e instanceof FunctionCall) return evaluateCall(e, event);
+  const p2 = pathOf(e);
+  if (p2 === "github.event.pull_request.merged") return guardOnly({ merged: true });
+  return UNKNOWN;
+}
+function evaluateComparison(e, event) {
+  const op = e.operator.type;
+  const eq = op === TokenType.EQUAL_EQUAL;
+  const ne3 = op === TokenType.BANG_EQUAL;
+  if (!eq && !ne3) return UNKNOWN;
+  const lp = pathOf(e.left);
+  const rp = pathOf(e.right);
+  const [path8, other, otherPath] = lp !== null ? [lp, e.right, rp] : [rp, e.left, lp];
+  if (path8 === null) return UNKNOWN;
+  const lit = literalValue(other);
+  const litLower = typeof lit === "string" ? lit.toLowerCase() : lit;
+  if (path8 === "github.event_name" && typeof litLower === "string") {
+    const same = litLower === event;
+    return { value: same === eq ? "true" : "false", guard: NO_GUARD };
+  }
+  if (!eq && !(ne3 && FORK_FLAG_PATHS.has(path8) && lit === true)) return UNKNOWN;
+  if (SAME_REPO_PATHS.has(path8) && (otherPath !== null && BASE_REPO_PATHS.has(otherPath) || typeof lit === "string")) {
+    return guardOnly({ fork: true });
+  }
+  if (otherPath !== null && SAME_REPO_PATHS.has(otherPath) && BASE_REPO_PATHS.has(path8)) return guardOnly({ fork: true });
+  if (FORK_FLAG_PATHS.has(path8) && (lit === false || lit === "false" || ne3 && lit === true)) return guardOnly({ fork: true });
+  if (path8 === "github.event.workflow_run.event" && typeof litLower === "string" && litLower !== "pull_request" && litLower !== "pull_request_target") {
+    return guardOnly({ fork: true });
+  }
+  if (path8.endsWith(".author_association") && typeof litLower === "string" && TRUSTED_ASSOCIATIONS.has(litLower)) {
+    return guardOnly({ author: true });
+  }
+  if (AUTHOR_LOGIN_PATHS.has(path8) && typeof lit === "string") return guardOnly({ author: true });
+  if (path8 === "github.event.pull_request.merged" && (lit === true || lit === "true")) return guardOnly({ merged: true });
+  if (path8 === "github.event.label.name" && typeof lit === "string") return guardOnly({ label: true });
+  if (ACTOR_PATHS.has(path8) && typeof lit === "string" && !isBotName(lit)) return guardOnly({ actor: true });
+  return UNKNOWN;
+}
+function evaluateCall(e, event) {
+  const name = e.functionName.lexeme.toLowerCase();
+  if (name === "contains" && e.args.length === 2) {
+    const [hay, needle] = e.args;
+    const hp = pathOf(hay);
+    const np = pathOf(needle);
+    if (np === "github.event_name") {
+      const list2 = literalList(hay);
+      const s = lowerLiteral(hay);
+      if (list2) return { value: list2.includes(event) ? "true" : "false", guard: NO_GUARD };
+      if (s !== null) return { value: s.includes(event) ? "true" : "false", guard: NO_GUARD };
+      return UNKNOWN;
+    }
+    if (hp && /\.labels\.\*\.name$/.test(hp)) return guardOnly({ label: true });
+    if (np && np.endsWith(".author_association")) {
+      const list2 = literalList(hay);
+      const s = lowerLiteral(hay);
+      const items = list2 ?? (s !== null ? s.split(/[^a-z_]+/).filter(Boolean) : null);
+      if (items && items.length > 0 && items.every((i) => TRUSTED_ASSOCIATIONS.has(i))) return guardOnly({ author: true });
+      return UNKNOWN;
+    }
+    if (np && AUTHOR_LOGIN_PATHS.has(np) && (literalList(hay) || lowerLiteral(hay) !== null)) return guardOnly({ author: true });
+    if (np && ACTOR_PATHS.has(np)) {
+      const list2 = literalList(hay);
+      if (list2 && list2.length > 0 && !list2.some(isBotName)) return guardOnly({ actor: true });
+    }
+    return UNKNOWN;
+  }
+  return UNKNOWN;
+}
+function isBotName(s) {
+  return /\[bot\]$/i.test(s) || /^(dependabot|renovate|github-actions|mergify|snyk-bot)/i.test(s);
+}
+function evaluateCond(cond, event) {
+  if (!cond) return { canRun: true, guard: NO_GUARD };
+  if (cond.mixed || !cond.parsed?.ast) return { canRun: true, guard: NO_GUARD };
+  const r2 = evaluate(cond.parsed.ast, event);
+  return { canRun: r2.value !== "false", guard: r2.value === "true" ? NO_GUARD : r2.guard };
+}
+function runsRegardlessOfNeeds(cond) {
+  if (!cond?.parsed?.ast) return false;
+  return functionCalls(cond.parsed.ast).some((c3) => ["always", "failure", "cancelled"].includes(c3.functionName.lexeme.toLowerCase())) || /!\s*cancelled\(\)/.test(cond.str.value);
+}
+function analyse(model) {
+  const byId = new Map(model.jobs.map((j3) => [j3.id, j3]));
+  const memo = /* @__PURE__ */ new Map();
+  const eventNames = model.triggers.map((t2) => t2.name);
+  const reach = (job, stack) => {
+    const hit = memo.get(job.id);
+    if (hit) return hit;
+    const out = /* @__PURE__ */ new Map();
+    const alwaysRuns = runsRegardlessOfNeeds(job.if);
+    for (const ev of eventNames) {
+      const own = evaluateCond(job.if, ev);
+      let canRun = own.canRun;
+      let guard = own.guard;
+      if (!alwaysRuns && !stack.has(job.id)) {
+        stack.add(job.id);
+        for (const need of job.needs) {
+          const dep = byId.get(need);
+          if (!dep) continue;
+          const r2 = reach(dep, stack).get(ev);
+          if (r2 && !r2.canRun) canRun = false;
+          if (r2) guard = union(guard, r2.guard);
+        }
+        stack.delete(job.id);
+      }
+      out.set(ev, { canRun, guard });
+    }
+    memo.set(job.id, out);
+    return out;
+  };
+  const workflowEnvSecrets = [];
+  for (const e of model.env) for (const occ of e.value?.exprs ?? []) for (const s of occ.parsed.ast ? secretUses(occ.parsed.ast) : []) {
+    if (s.kind === "named" && s.name !== "GITHUB_TOKEN") workflowEnvSecrets.push({ name: s.name, occ });
+  }
+  const jobs = /* @__PURE__ */ new Map();
+  for (const job of model.jobs) {
+    const r2 = reach(job, /* @__PURE__ */ new Set());
+    const triggers = model.triggers.filter((t2) => r2.get(t2.name)?.canRun !== false);
+    const guards = /* @__PURE__ */ new Map();
+    for (const t2 of triggers) guards.set(t2.name, r2.get(t2.name)?.guard ?? NO_GUARD);
+    const secrets = [...workflowEnvSecrets];
+    const broad = [];
+    for (const str of job.strings) {
+      for (const occ of str.exprs) {
+        if (!occ.parsed.ast) continue;
+        for (const s of secretUses(occ.parsed.ast)) {
+          if (s.kind === "named" && s.name !== "GITHUB_TOKEN") secrets.push({ name: s.name, occ });
+          else if (s.kind !== "named") broad.push(occ);
+        }
+      }
+    }
+    const environmentName = job.environment?.name?.value;
+    const inheritsSecrets = job.secrets?.inherit ?? false;
+    const perms = job.permissions ?? model.permissions;
+    const source = job.permissions ? "job" : model.permissions ? "workflow" : "default";
+    const writeScopes = [];
+    if (perms?.kind === "write-all") writeScopes.push("*");
+    else if (perms?.kind === "scopes") {
+      for (const [scope, v2] of perms.scopes) if (v2.level === "write") writeScopes.push(scope);
+    }
+    const tokenMayWrite = writeScopes.length > 0 || source === "default" || perms?.kind === "expression";
+    jobs.set(job.id, {
+      job,
+      triggers,
+      guards,
+      secrets,
+      broadSecrets: broad,
+      inheritsSecrets,
+      environmentName,
+      holdsSecrets: secrets.length > 0 || broad.length > 0 || inheritsSecrets || (job.secrets?.entries.length ?? 0) > 0 || environmentName !== void 0,
+      permissions: { source, perms },
+      writeScopes,
+      tokenMayWrite
+    });
+  }
+  return {
+    model,
+    jobs,
+    facts(job) {
+      return jobs.get(job.id);
+    }
+  };
+}
+function triggersIn(facts, set, step) {
+  const out = [];
+  for (const t2 of facts.triggers) {
+    if (!set.has(t2.name)) continue;
+    let guard = facts.guards.get(t2.name) ?? NO_GUARD;
+    if (step?.if) {
+      const r2 = evaluateCond(step.if, t2.name);
+      if (!r2.canRun) continue;
+      guard = union(guard, r2.guard);
+    }
+    out.push({ trigger: t2, guard });
+  }
+  return out;
+}
+function weakest(list2) {
+  const rank = (g2) => (g2.fork ? 5 : 0) + (g2.merged ? 4 : 0) + (g2.author ? 3 : 0) + (g2.label ? 2 : 0) + (g2.actor ? 1 : 0);
+  return [...list2].sort((a, b3) => rank(a.guard) - rank(b3.guard))[0];
+}
+var PRIVILEGED_UNTRUSTED, UNTRUSTED_TEXT, FORK_CODE_TRIGGERS, CHECKOUT_TRIGGERS, NO_GUARD, UNKNOWN, guardOnly, SAME_REPO_PATHS, BASE_REPO_PATHS, FORK_FLAG_PATHS, AUTHOR_LOGIN_PATHS, ACTOR_PATHS, TRUSTED_ASSOCIATIONS;
+var init_analysis = __esm({
+  "src/workflows/analysis.ts"() {
+    "use strict";
+    init_expressions();
+    PRIVILEGED_UNTRUSTED = /* @__PURE__ */ new Set([
+      "pull_request_target",
+      "workflow_run",
+      "issue_comment",
+      "issues",
+      "discussion",
+      "discussion_comment"
+    ]);
+    UNTRUSTED_TEXT = /* @__PURE__ */ new Set([...PRIVILEGED_UNTRUSTED, "pull_request_review", "pull_request_review_comment", "gollum"]);
+    FORK_CODE_TRIGGERS = /* @__PURE__ */ new Set(["pull_request", "pull_request_review", "pull_request_review_comment"]);
+    CHECKOUT_TRIGGERS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run", "issue_comment"]);
+    NO_GUARD = { fork: false, author: false, label: false, merged: false, actor: false };
+    UNKNOWN = { value: "unknown", guard: NO_GUARD };
+    guardOnly = (g2) => ({ value: "unknown", guard: { ...NO_GUARD, ...g2 } });
+    SAME_REPO_PATHS = /* @__PURE__ */ new Set([
+      "github.event.pull_request.head.repo.full_name",
+      "github.event.workflow_run.head_repository.full_name",
+      "github.event.workflow_run.head_repository.id",
+      "github.event.pull_request.head.repo.id",
+      "github.event.pull_request.head.repo.owner.login",
+      "github.event.workflow_run.head_repository.owner.login"
+    ]);
+    BASE_REPO_PATHS = /* @__PURE__ */ new Set([
+      "github.repository",
+      "github.repository_id",
+      "github.repository_owner",
+      "github.event.repository.full_name",
+      "github.event.repository.id",
+      "github.event.repository.owner.login",
+      "github.event.pull_request.base.repo.full_name",
+      "github.event.pull_request.base.repo.id",
+      "github.event.pull_request.base.repo.owner.login",
+      "github.event.workflow_run.repository.full_name",
+      "github.event.workflow_run.repository.id"
+    ]);
+    FORK_FLAG_PATHS = /* @__PURE__ */ new Set(["github.event.pull_request.head.repo.fork", "github.event.workflow_run.head_repository.fork"]);
+    AUTHOR_LOGIN_PATHS = /* @__PURE__ */ new Set([
+      "github.event.pull_request.user.login",
+      "github.event.issue.user.login",
+      "github.event.comment.user.login",
+      "github.event.review.user.login",
+      "github.event.discussion.user.login",
+      "github.event.workflow_run.actor.login"
+    ]);
+    ACTOR_PATHS = /* @__PURE__ */ new Set(["github.actor", "github.triggering_actor", "github.event.sender.login"]);
+    TRUSTED_ASSOCIATIONS = /* @__PURE__ */ new Set(["owner", "member", "collaborator"]);
+  }
+});
+
+// src/workflows/check.ts
+function defaultIsProductionEnvironment(name) {
+  const parts = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return parts.some((p2, i) => (p2 === "prod" || p2 === "production" || p2 === "prd" || p2 === "live") && parts[i - 1] !== "non");
+}
+function triggerRelated(t2) {
+  return { span: t2.node.span, label: "this trigger" };
+}
+function quoteList(items, max = 4) {
+  const shown = items.slice(0, max).map((s) => `\`${s}\``);
+  return items.length > max ? `${shown.join(", ")} and ${items.length - max} more` : shown.join(", ");
+}
+function stepWhere(job, step) {
+  return job.id === COMPOSITE_JOB_ID ? `step \`${step.label}\` of this action` : `step \`${step.label}\` of job \`${job.id}\``;
+}
+var COMPOSITE_JOB_ID;
+var init_check = __esm({
+  "src/workflows/check.ts"() {
+    "use strict";
+    COMPOSITE_JOB_ID = "(composite action)";
+  }
+});
+
+// src/workflows/checks/excessive-permissions.ts
+var SENSITIVE, WHY, excessivePermissions;
+var init_excessive_permissions = __esm({
+  "src/workflows/checks/excessive-permissions.ts"() {
+    "use strict";
+    init_analysis();
+    init_check();
+    SENSITIVE = ["contents", "packages", "actions", "id-token"];
+    WHY = {
+      contents: "push commits and tags, and create releases",
+      packages: "publish packages",
+      actions: "change workflow runs, caches and artifacts",
+      "id-token": "mint OIDC tokens that cloud providers accept as this repository"
+    };
+    excessivePermissions = {
+      id: "excessive-permissions",
+      category: "workflow",
+      description: "A job that outsiders can start holds write-all, or contents, packages, actions or id-token write.",
+      run({ model, analysis, report }) {
+        const reported = /* @__PURE__ */ new Map();
+        const defaultJobs = [];
+        let defaultTrigger;
+        for (const job of model.jobs) {
+          const facts = analysis.facts(job);
+          const w2 = weakest(triggersIn(facts, PRIVILEGED_UNTRUSTED));
+          if (!w2 || w2.guard.fork || w2.guard.merged) continue;
+          const guarded = w2.guard.author || w2.guard.label || w2.guard.actor;
+          const perms = facts.permissions.perms;
+          const level = facts.permissions.source === "job" ? `job \`${job.id}\`` : "the workflow";
+          if (!perms || facts.permissions.source === "default") {
+            if (!job.uses) {
+              defaultJobs.push({ job, trigger: w2.trigger.name });
+              defaultTrigger ??= w2;
+            }
+            continue;
+          }
+          const items = [];
+          if (perms.kind === "write-all") items.push({ span: (perms.node ?? perms.keyNode).span, scope: "write-all" });
+          else if (perms.kind === "scopes") {
+            for (const s of SENSITIVE) {
+              const v2 = perms.scopes.get(s);
+              if (v2?.level === "write") items.push({ span: v2.value.span, scope: s });
+            }
+          }
+          for (const item of items) {
+            const prior = reported.get(item.span.start);
+            if (prior) {
+              prior.jobs.push(job.id);
+              continue;
+            }
+            reported.set(item.span.start, { jobs: [job.id] });
+            const what = item.scope === "write-all" ? "`write-all`" : `\`${item.scope}: write\``;
+            const why = item.scope === "write-all" ? "push code, publish packages, change workflows' runs and mint OIDC tokens" : WHY[item.scope];
+            report({
+              severity: guarded ? "low" : item.scope === "write-all" || item.scope === "id-token" ? "high" : "medium",
+              message: `${what} in ${level} is in reach of \`${w2.trigger.name}\` runs that outsiders start${guarded ? ` (behind ${describeGuard(w2.guard)})` : ""}; any code execution in \`${job.id}\` can ${why}. Grant it only to a job that needs it and is not reachable from untrusted triggers, and set \`permissions: {}\` at the top of the workflow.`,
+              span: item.span,
+              related: [triggerRelated(w2.trigger)],
+              what: `${facts.permissions.source === "job" ? job.id : "(workflow)"}/${item.scope}`
+            });
+          }
+        }
+        if (defaultJobs.length > 0 && defaultTrigger) {
+          const names = defaultJobs.map((d2) => `\`${d2.job.id}\``).join(", ");
+          report({
+            severity: "low",
+            message: `no \`permissions:\` for ${names}, which \`${defaultTrigger.trigger.name}\` runs reach: the token gets the repository default, read-write on older repositories. Declare \`permissions:\` with only the scopes needed (e.g. \`pull-requests: write\` for a labeler).`,
+            span: defaultTrigger.trigger.node.span,
+            related: [triggerRelated(defaultTrigger.trigger)],
+            what: "default-permissions"
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/workflows/checks/production-on-untrusted-trigger.ts
+function isProductionSecret(name) {
+  const parts = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
+  if (parts.some((p2) => p2 === "PROD" || p2 === "PRODUCTION" || p2 === "PRD" || p2 === "LIVE")) return true;
+  return /DEPLOY(_[A-Z0-9]+)*_(KEY|TOKEN|SSH_KEY|PRIVATE_KEY)$/.test(name.toUpperCase()) || name.toUpperCase() === "DEPLOY_KEY";
+}
+var TRIGGERS, productionOnUntrustedTrigger;
+var init_production_on_untrusted_trigger = __esm({
+  "src/workflows/checks/production-on-untrusted-trigger.ts"() {
+    "use strict";
+    init_analysis();
+    init_check();
+    init_expressions();
+    TRIGGERS = /* @__PURE__ */ new Set([...PRIVILEGED_UNTRUSTED, "pull_request_review", "pull_request_review_comment"]);
+    productionOnUntrustedTrigger = {
+      id: "production-on-untrusted-trigger",
+      category: "workflow",
+      description: "A production environment or production secrets are reachable from a trigger outsiders can start, without a fork guard.",
+      run({ model, analysis, isProductionEnvironment, report }) {
+        for (const job of model.jobs) {
+          const facts = analysis.facts(job);
+          const w2 = weakest(triggersIn(facts, TRIGGERS));
+          if (!w2 || w2.guard.fork || w2.guard.merged) continue;
+          const guarded = w2.guard.author || w2.guard.label || w2.guard.actor;
+          let envName;
+          const env = job.environment?.name;
+          if (env) {
+            if (env.exprs.length === 0) {
+              if (isProductionEnvironment(env.value.trim())) envName = env.value.trim();
+            } else {
+              for (const occ of env.exprs) {
+                if (!occ.parsed.ast) continue;
+                walk(occ.parsed.ast, (n) => {
+                  const s = literalString(n);
+                  if (s !== null && !envName && isProductionEnvironment(s)) envName = s;
+                });
+              }
+              const literal = env.parts.filter((p2) => p2.kind === "literal").map((p2) => p2.text).join("");
+              if (!envName && literal && isProductionEnvironment(literal)) envName = env.value.trim();
+            }
+          }
+          const prodSecrets = [...new Set(facts.secrets.filter((s) => isProductionSecret(s.name)).map((s) => s.name))];
+          if (!envName && prodSecrets.length === 0) continue;
+          const change = w2.trigger.name === "pull_request_target" ? " Since December 2025 a pull_request_target run uses the default branch's workflow and environment branch rules are evaluated against the default branch, so a branch-only deployment policy does not stop it; only required reviewers do." : w2.trigger.name.startsWith("pull_request_review") ? " Environment branch rules are evaluated against the merge ref (refs/pull/<n>/merge) for these runs; only required reviewers reliably stop them." : " These runs are on the default branch, so environment branch rules let them in; only required reviewers stop them.";
+          const fix = " Deploy from `push`/`workflow_dispatch`/`release` instead, or require reviewers on the environment and guard the job with `github.event.pull_request.head.repo.full_name == github.repository`.";
+          const span = envName ? job.environment.node.span : facts.secrets.find((s) => prodSecrets.includes(s.name)).occ.span;
+          const what = envName ? `environment \`${envName}\`` : `production secrets ${quoteList(prodSecrets)}`;
+          report({
+            severity: guarded ? "low" : "high",
+            message: `\`${w2.trigger.name}\` job \`${job.id}\` uses ${what}, and outsiders can start it${guarded ? ` (it is behind ${describeGuard(w2.guard)})` : " without a fork guard"}.${change}${fix}`,
+            span,
+            related: [triggerRelated(w2.trigger)],
+            what: `${job.id}/${envName ? `env:${envName}` : `secrets:${prodSecrets.join(",")}`}`
+          });
+        }
+      }
+    };
+  }
+});
+
+// src/workflows/locate.ts
+function locateInString(model, str, lineIdx, needle) {
+  const node = str.node;
+  if (node.style.startsWith("BLOCK")) {
+    const header = model.lineCounter.linePos(node.span.start).line;
+    const line2 = header + 1 + lineIdx;
+    const start = model.lineCounter.lineStarts[line2 - 1];
+    const text = model.lines[line2 - 1];
+    if (start !== void 0 && text !== void 0 && start < node.span.end) {
+      let idx = needle ? text.indexOf(needle) : -1;
+      let len = needle?.length ?? 0;
+      if (idx < 0) {
+        idx = text.length - text.trimStart().length;
+        len = text.trim().length;
+      }
+      return { start: start + idx, end: start + idx + Math.max(len, 1) };
+    }
+    return node.span;
+  }
+  if (needle) {
+    const i = model.text.indexOf(needle, node.span.start);
+    if (i >= 0 && i + needle.length <= node.span.end) return { start: i, end: i + needle.length };
+  }
+  return node.span;
+}
+var init_locate = __esm({
+  "src/workflows/locate.ts"() {
+    "use strict";
+  }
+});
+
+// src/workflows/shell.ts
+function parseShell(script) {
+  const rawLines = script.split(/\r?\n/);
+  const pipelines = [];
+  let i = 0;
+  while (i < rawLines.length) {
+    const startLine = i;
+    let logical = rawLines[i] ?? "";
+    while (/\\$/.test(logical) && i + 1 < rawLines.length) {
+      i++;
+      logical = logical.slice(0, -1) + " " + (rawLines[i] ?? "");
+    }
+    i++;
+    const heredocs = [];
+    const re2 = /<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+    let m2;
+    while ((m2 = re2.exec(logical)) !== null) {
+      const delim = m2[3];
+      const strip = m2[1] === "-";
+      const body = [];
+      while (i < rawLines.length) {
+        const l3 = rawLines[i];
+        i++;
+        if ((strip ? l3.replace(/^\t+/, "") : l3).trim() === delim) break;
+        body.push(l3);
+      }
+      heredocs.push(body.join("\n"));
+    }
+    const tokens = tokenize(logical);
+    let current = [];
+    let words = [];
+    let redirects = [];
+    const flushCommand = () => {
+      if (words.length > 0 || redirects.length > 0) {
+        const cmd = makeCommand(words, redirects, startLine);
+        if (heredocs.length > 0 && redirects.some((r2) => r2.op.startsWith("<<"))) cmd.heredoc = heredocs.shift();
+        current.push(cmd);
+      }
+      words = [];
+      redirects = [];
+    };
+    const flushPipeline = () => {
+      flushCommand();
+      if (current.length > 0) pipelines.push({ commands: current, line: startLine, text: logical });
+      current = [];
+    };
+    for (let t2 = 0; t2 < tokens.length; t2++) {
+      const tok = tokens[t2];
+      if (tok.kind === "word") {
+        words.push(tok.text);
+        continue;
+      }
+      if (tok.text === "|") flushCommand();
+      else if (tok.text === ";" || tok.text === "&&" || tok.text === "||" || tok.text === "&") flushPipeline();
+      else if (/^(\d*|&)(>>?|<<-?|<<<|<|>&|>\|)$/.test(tok.text)) {
+        const next = tokens[t2 + 1];
+        if (next && next.kind === "word") {
+          redirects.push({ op: tok.text, target: next.text });
+          t2++;
+        } else redirects.push({ op: tok.text, target: "" });
+      }
+    }
+    flushPipeline();
+  }
+  return pipelines;
+}
+function makeCommand(rawWords, redirects, line2) {
+  let w2 = [...rawWords];
+  for (; ; ) {
+    const first = w2[0];
+    if (first === void 0) break;
+    if (WRAPPERS.has(first)) w2 = w2.slice(1);
+    else if (first === "env" && w2.length > 1 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w2[1]) || w2[1].startsWith("-"))) w2 = w2.slice(1);
+    else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first) && w2.length > 1) w2 = w2.slice(1);
+    else if ((first === "-E" || first === "-u") && w2.length > 1) w2 = w2.slice(first === "-u" ? 2 : 1);
+    else break;
+  }
+  return { words: w2, args: w2.map(unquote), redirects, line: line2 };
+}
+function unquote(word) {
+  if (word.length >= 2 && (word.startsWith('"') && word.endsWith('"') || word.startsWith("'") && word.endsWith("'"))) return word.slice(1, -1);
+  return word;
+}
+function tokenize(line2) {
+  const out = [];
+  let word = "";
+  let i = 0;
+  let quote = null;
+  let depth = 0;
+  const push = () => {
+    if (word !== "") out.push({ kind: "word", text: word });
+    word = "";
+  };
+  while (i < line2.length) {
+    const c3 = line2[i];
+    if (quote) {
+      word += c3;
+      if (c3 === "\\" && quote === '"' && i + 1 < line2.length) {
+        word += line2[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c3 === quote) quote = null;
+      i++;
+      continue;
+    }
+    if (c3 === "\\" && i + 1 < line2.length) {
+      word += c3 + line2[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c3 === "'" || c3 === '"' || c3 === "`") {
+      quote = c3;
+      word += c3;
+      i++;
+      continue;
+    }
+    if (c3 === "$" && (line2[i + 1] === "(" || line2[i + 1] === "{")) {
+      depth++;
+      word += c3 + line2[i + 1];
+      i += 2;
+      continue;
+    }
+    if (depth > 0) {
+      if (c3 === ")" || c3 === "}") depth--;
+      else if (c3 === "(" || c3 === "{") depth++;
+      word += c3;
+      i++;
+      continue;
+    }
+    if (c3 === "#" && word === "") break;
+    if (c3 === " " || c3 === "	") {
+      push();
+      i++;
+      continue;
+    }
+    const two = line2.slice(i, i + 2);
+    const three = line2.slice(i, i + 3);
+    if (three === "<<<" || three === "<<-") {
+      push();
+      out.push({ kind: "op", text: three });
+      i += 3;
+      continue;
+    }
+    if (two === "&&" || two === "||" || two === ">>" || two === "<<" || two === "&>" || two === ">&" || two === ">|") {
+      if (two === ">>" || two === ">&" || two === ">|") {
+        const fd = /^\d+$/.test(word) ? word : "";
+        if (fd) word = "";
+        push();
+        out.push({ kind: "op", text: fd + two });
+      } else {
+        push();
+        out.push({ kind: "op", text: two });
+      }
+      i += 2;
+      continue;
+    }
+    if (c3 === "|" || c3 === ";" || c3 === "&" || c3 === "<" || c3 === ">" || c3 === "(" || c3 === ")") {
+      if ((c3 === ">" || c3 === "<") && /^\d+$/.test(word)) {
+        const fd = word;
+        word = "";
+        out.push({ kind: "op", text: fd + c3 });
+      } else {
+        push();
+        if (c3 !== "(" && c3 !== ")") out.push({ kind: "op", text: c3 });
+      }
+      i++;
+      continue;
+    }
+    word += c3;
+    i++;
+  }
+  push();
+  return out;
+}
+function referencedVariables(text) {
+  const out = /* @__PURE__ */ new Set();
+  const re2 = /\$env:([A-Za-z_][A-Za-z0-9_]*)|\$\{#?([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
+  let m2;
+  while ((m2 = re2.exec(text)) !== null) out.add(m2[1] ?? m2[2] ?? m2[3] ?? m2[4]);
+  return [...out];
+}
+var WRAPPERS;
+var init_shell = __esm({
+  "src/workflows/shell.ts"() {
+    "use strict";
+    WRAPPERS = /* @__PURE__ */ new Set(["sudo", "time", "exec", "command", "nohup", "xvfb-run", "then", "do", "else", "elif", "if", "while", "until", "!", "{", "(", "eval"]);
+  }
+});
+
+// src/workflows/steps.ts
+function actionName(step) {
+  const u2 = step.uses?.value.trim() ?? "";
+  if (u2.startsWith("./") || u2.startsWith("docker://")) return u2;
+  return (u2.split("@")[0] ?? "").toLowerCase();
+}
+function actionRef(step) {
+  const u2 = step.uses?.value.trim() ?? "";
+  const at3 = u2.lastIndexOf("@");
+  return at3 >= 0 ? u2.slice(at3 + 1) : "";
+}
+function isLocalAction(step) {
+  return (step.uses?.value.trim() ?? "").startsWith("./");
+}
+function withValue(step, key) {
+  return step.with.get(key.toLowerCase())?.value;
+}
+function withText(step, key) {
+  const v2 = withValue(step, key);
+  return v2 ? v2.value.trim() : void 0;
+}
+function isTrue(text) {
+  return text !== void 0 && /^(true|yes|on|1)$/i.test(text.trim());
+}
+function isFalse(text) {
+  return text !== void 0 && /^(false|no|off|0)$/i.test(text.trim());
+}
+function effectiveEnv(model, job, step) {
+  const out = /* @__PURE__ */ new Map();
+  for (const e of [...model.env, ...job.env, ...step.env]) out.set(e.name, e);
+  return out;
+}
+function carriesSecret(str, secretInputs, ignoreToken = false) {
+  if (!str) return false;
+  for (const occ of str.exprs) {
+    const ast = occ.parsed.ast;
+    if (!ast) continue;
+    if (secretUses(ast).some((u2) => !ignoreToken || u2.name !== "GITHUB_TOKEN")) return true;
+    for (const p2 of flowingPaths(ast)) {
+      if (p2.path === "github.token" && !ignoreToken) return true;
+      if (secretInputs && p2.path.startsWith("inputs.") && secretInputs.has(p2.path.slice(7))) return true;
+    }
+  }
+  return false;
+}
+function secretEnvNames(model, job, step, secretInputs, ignoreToken = false) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [name, e] of effectiveEnv(model, job, step)) if (carriesSecret(e.value, secretInputs, ignoreToken)) out.set(name, e);
+  return out;
+}
+function secretLikeInputs(model) {
+  const out = /* @__PURE__ */ new Set();
+  for (const i of model.actionInputs) {
+    if (/token|secret|password|passwd|api[-_]?key|private[-_]?key|credential/i.test(i.name)) out.add(i.name.toLowerCase());
+  }
+  return out;
+}
+function shellCommands(step) {
+  if (!step.run) return [];
+  return parseShell(step.run.value).flatMap((p2) => p2.commands);
+}
+function commandExecutes(cmd) {
+  const [first, ...rest] = cmd.args;
+  if (!first) return null;
+  const base = first.split("/").pop() ?? first;
+  if (/^\.{0,2}\//.test(first) || first.includes("/") && !first.startsWith("/") && !first.startsWith("$")) {
+    if (!SYSTEM_PREFIXES.some((p2) => first.startsWith(p2))) return `runs ${first}`;
+  }
+  if (PACKAGE_MANAGERS_ANY.has(base) || PACKAGE_MANAGERS_ANY.has(first)) {
+    if (rest.length === 1 && /^(-v|--version|-h|--help)$/.test(rest[0])) return null;
+    return `runs ${[first, ...rest.slice(0, 2)].join(" ")}`;
+  }
+  const sub = SUBCOMMANDS[base];
+  if (sub) {
+    const subcommand = rest.find((a) => !a.startsWith("-"));
+    if (subcommand && sub.test(subcommand)) {
+      if ((base === "pip" || base === "pip3") && !rest.some((a) => a === "." || a === "-e" || a === "--editable" || a === "-r" || a.startsWith("--requirement") || a.startsWith("./") || a.includes("requirements") || a.endsWith(".txt"))) return null;
+      return `runs ${[first, ...rest.slice(0, 2)].join(" ")}`;
+    }
+    return null;
+  }
+  if (INTERPRETERS.has(base)) {
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      if (a === "-c" || a === "-e" || a === "--eval" || a === "-Command" || a === "-p") return null;
+      if (a === "-m") return `runs ${first} -m ${rest[i + 1] ?? ""}`.trim();
+      if (a.startsWith("-")) continue;
+      if (SYSTEM_PREFIXES.some((p2) => a.startsWith(p2))) return null;
+      return `runs ${first} ${a}`;
+    }
+    return null;
+  }
+  if ((base === "python" || base === "python3") && rest[0] === "setup.py") return "runs setup.py";
+  return null;
+}
+function actionExecutes(step) {
+  if (isLocalAction(step)) return `uses the local action ${step.uses.value.trim()}`;
+  const name = actionName(step);
+  if (name === "github/codeql-action/autobuild") return "builds the code (codeql autobuild)";
+  if (name === "docker/build-push-action" || name === "docker/bake-action") return `builds the repository's Dockerfile (${name})`;
+  if (name === "pre-commit/action") return "runs pre-commit hooks from the checkout";
+  if (name === "cypress-io/github-action") return "installs and runs the project (cypress-io/github-action)";
+  if (name === "bahmutov/npm-install" || name === "borales/actions-yarn") return `installs the project's dependencies (${name})`;
+  if (name === "ruby/setup-ruby" && isTrue(withText(step, "bundler-cache"))) return "runs bundle install (ruby/setup-ruby bundler-cache)";
+  if (name === "pnpm/action-setup" && withText(step, "run_install") !== void 0 && !isFalse(withText(step, "run_install"))) return "runs pnpm install (pnpm/action-setup run_install)";
+  if (name === "gradle/gradle-build-action" && withText(step, "arguments")) return "runs the Gradle build";
+  if (name === "actions/github-script") {
+    const script = withText(step, "script") ?? "";
+    if (/require\(\s*['"`]\.{0,2}\/|require\(\s*`\$\{process\.env\.GITHUB_WORKSPACE|await\s+import\(\s*['"`]\.{0,2}\//.test(script)) return "loads a script from the workspace (actions/github-script)";
+  }
+  return null;
+}
+function stepExecutes(step, job, dir) {
+  const d2 = dir ? normalizeDir(dir) : "";
+  if (!d2) return actionExecutes(step) ?? runExecutes(step);
+  const within = (p2) => {
+    const n = normalizeDir(p2.replace(/^["']|["']$/g, ""));
+    return n === d2 || n.startsWith(`${d2}/`);
+  };
+  const wd = step.workingDirectory ?? job.defaultWorkingDirectory ?? "";
+  if (wd && within(wd)) return actionExecutes(step) ?? runExecutes(step);
+  const uses = step.uses?.value.trim() ?? "";
+  if (uses.startsWith("./") && within(uses)) return `uses the local action ${uses} from the checkout`;
+  for (const [k2, v2] of step.with) {
+    if (/director|path|context|root|cwd/.test(k2) && v2.value && within(v2.value.value)) {
+      const why = actionExecutes(step);
+      if (why) return why;
+    }
+  }
+  let inDir = false;
+  for (const cmd of shellCommands(step)) {
+    const [c0, ...rest] = cmd.args;
+    if (!c0) continue;
+    if (c0 === "cd" || c0 === "pushd") {
+      inDir = rest[0] !== void 0 && within(rest[0]);
+      continue;
+    }
+    const why = commandExecutes(cmd);
+    if (!why) continue;
+    if (inDir) return why;
+    if (within(c0)) return why;
+    const base = c0.split("/").pop() ?? c0;
+    if (INTERPRETERS.has(base)) {
+      const script = rest.find((a) => !a.startsWith("-"));
+      if (script && within(script)) return why;
+      continue;
+    }
+    if (rest.some((a) => within(a) || within(a.replace(/^--?[A-Za-z-]+=/, "")))) return why;
+  }
+  return null;
+}
+function runExecutes(step) {
+  for (const cmd of shellCommands(step)) {
+    const why = commandExecutes(cmd);
+    if (why) return why;
+  }
+  return null;
+}
+function normalizeDir(p2) {
+  return p2.trim().replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, "").replace(/^\$GITHUB_WORKSPACE\/?/, "").replace(/^\.\//, "").replace(/\/+$/, "");
+}
+var PACKAGE_MANAGERS_ANY, SUBCOMMANDS, INTERPRETERS, SYSTEM_PREFIXES;
+var init_steps = __esm({
+  "src/workflows/steps.ts"() {
+    "use strict";
+    init_expressions();
+    init_shell();
+    PACKAGE_MANAGERS_ANY = /* @__PURE__ */ new Set([
+      "yarn",
+      "pnpm",
+      "bun",
+      "npx",
+      "pnpx",
+      "bunx",
+      "make",
+      "gmake",
+      "cmake",
+      "ctest",
+      "ninja",
+      "meson",
+      "pytest",
+      "tox",
+      "nox",
+      "mvn",
+      "mvnw",
+      "gradle",
+      "gradlew",
+      "sbt",
+      "ant",
+      "bazel",
+      "bazelisk",
+      "rake",
+      "rspec",
+      "rails",
+      "just",
+      "task",
+      "mix",
+      "rebar3",
+      "lerna",
+      "nx",
+      "turbo",
+      "jest",
+      "vitest",
+      "mocha",
+      "ava",
+      "eslint",
+      "prettier",
+      "webpack",
+      "vite",
+      "rollup",
+      "tsc",
+      "next",
+      "nuxt",
+      "hatch",
+      "pdm",
+      "rye",
+      "xcodebuild",
+      "flutter",
+      "melos",
+      "phpunit",
+      "behat",
+      "cypress",
+      "playwright",
+      "source",
+      ".",
+      "docker-compose",
+      "tsx",
+      "ts-node",
+      "jbang",
+      "bundle",
+      "ruff",
+      "mypy",
+      "pylint",
+      "sphinx-build",
+      "mkdocs",
+      "hugo",
+      "jekyll",
+      "terraform",
+      "tflint",
+      "golangci-lint",
+      "stack",
+      "cabal",
+      "dune",
+      "opam",
+      "zig",
+      "scons",
+      "waf"
+    ]);
+    SUBCOMMANDS = {
+      npm: /^(install|i|ci|test|t|tst|run|run-script|start|build|exec|x|rebuild|pack|publish|restart|stop|prepare|install-test|it|install-ci-test|cit)$/,
+      cargo: /^(build|b|test|t|run|r|check|c|clippy|bench|install|doc|publish|package|fuzz|nextest|make|xtask)$/,
+      go: /^(build|test|run|generate|install|vet|tool)$/,
+      dotnet: /^(build|test|run|restore|pack|publish|msbuild|tool)$/,
+      composer: /^(install|update|run|run-script|test|exec|dump-autoload)$/,
+      poetry: /^(install|run|build|publish)$/,
+      uv: /^(sync|run|build|pip|tool)$/,
+      "pre-commit": /^(run|install|try-repo)$/,
+      docker: /^(build|buildx|compose|run)$/,
+      swift: /^(build|test|run)$/,
+      deno: /^(run|test|task|compile|bench)$/,
+      dart: /^(run|test|pub|compile)$/,
+      pip: /^(install|wheel|download)$/,
+      pip3: /^(install|wheel|download)$/,
+      gem: /^(build|install)$/,
+      git: /^(submodule)$/
+    };
+    INTERPRETERS = /* @__PURE__ */ new Set(["node", "python", "python3", "python2", "ruby", "perl", "php", "bash", "sh", "zsh", "dash", "ksh", "pwsh", "powershell", "lua", "Rscript", "java", "groovy", "osascript"]);
+    SYSTEM_PREFIXES = ["/usr/", "/bin/", "/sbin/", "/opt/hostedtoolcache/", "/etc/", "$RUNNER_TEMP", "${RUNNER_TEMP}", "/tmp/"];
+  }
+});
+
+// src/workflows/checks/secret-to-log.ts
+function destination(cmds) {
+  const last = cmds[cmds.length - 1];
+  const out = [];
+  const name = (last.args[0] ?? "").toLowerCase();
+  if (!PASS_THROUGH.has(name)) return [{ kind: "none" }];
+  if (cmds.some((c3) => HASHES.has((c3.args[0] ?? "").toLowerCase()))) return [{ kind: "none" }];
+  let redirected = false;
+  for (const r2 of last.redirects) {
+    if (!/^(\d*|&)>>?$|^>\|$/.test(r2.op) || r2.op.startsWith("2")) continue;
+    redirected = true;
+    const t2 = r2.target.replace(/["'{}]/g, "");
+    if (t2 === "/dev/null") out.push({ kind: "none" });
+    else if (/GITHUB_OUTPUT|GITHUB_STEP_SUMMARY/.test(t2)) out.push({ kind: "output", name: t2.replace(/^\$/, "").replace(/^env\./, "") });
+    else if (/GITHUB_ENV|GITHUB_PATH|GITHUB_STATE/.test(t2)) out.push({ kind: "none" });
+    else out.push({ kind: "file", name: t2 });
+  }
+  if (name === "tee") {
+    for (const a of last.args.slice(1)) if (!a.startsWith("-")) out.push(/GITHUB_OUTPUT|GITHUB_STEP_SUMMARY/.test(a) ? { kind: "output", name: a.replace(/^\$\{?/, "").replace(/\}$/, "") } : { kind: "file", name: a });
+    if (!redirected) out.push({ kind: "log" });
+    return out;
+  }
+  if (!redirected) out.push({ kind: "log" });
+  return out;
+}
+function wordCarriesSecret(word, str, scan2) {
+  for (const occ of str.exprs) {
+    if (!word.includes(`\${{${occ.part.text}}}`)) continue;
+    const fake = { ...str, exprs: [occ] };
+    if (carriesSecret(fake, scan2.secretInputs)) return `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
+  }
+  for (const v2 of referencedVariables(word)) if (scan2.secretVars.has(v2)) return `$${v2}`;
+  return null;
+}
+function commandSecret(cmd, str, scan2, fromArg = 1) {
+  for (const w2 of cmd.words.slice(fromArg)) {
+    const s = wordCarriesSecret(w2, str, scan2);
+    if (s) return s;
+  }
+  for (const r2 of cmd.redirects) if (r2.op === "<<<") {
+    const s = wordCarriesSecret(r2.target, str, scan2);
+    if (s) return s;
+  }
+  if (cmd.heredoc !== void 0) {
+    const s = wordCarriesSecret(cmd.heredoc, str, scan2);
+    if (s) return s;
+  }
+  return null;
+}
+function isXtrace(cmd) {
+  const [c0, ...rest] = cmd.args;
+  if (c0 === "set") return rest.some((a) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(a)) || rest[0] === "-o" && rest[1] === "xtrace";
+  if ((c0 === "bash" || c0 === "sh" || c0 === "zsh") && rest.some((a) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(a))) return true;
+  if (c0?.toLowerCase() === "set-psdebug" && rest.some((a) => /^-trace$/i.test(a))) return true;
+  return false;
+}
+function isDump(cmd, scan2) {
+  const [c0, ...rest] = cmd.args;
+  const c3 = (c0 ?? "").toLowerCase();
+  const args = rest.filter((a) => !a.startsWith("-"));
+  if (c3 === "printenv") return args.length === 0 || args.some((a) => scan2.secretVars.has(a));
+  if (c3 === "env") return rest.length === 0;
+  if (c3 === "export" || c3 === "declare" || c3 === "typeset") return args.length === 0;
+  if (c3 === "set") return rest.length === 0;
+  if ((c3 === "get-childitem" || c3 === "gci" || c3 === "dir" || c3 === "ls") && rest.some((a) => /^env:\\?$/i.test(a))) return true;
+  return false;
+}
+function scanJob(ctx, job, secretInputs, report) {
+  const { model, analysis } = ctx;
+  const facts = model.kind === "workflow" ? analysis.facts(job) : void 0;
+  const secretFiles = [];
+  let persistedToken;
+  for (const step of job.steps) {
+    const where3 = stepWhere(job, step);
+    const envSecrets = secretEnvNames(model, job, step, secretInputs);
+    const scan2 = { secretVars: new Set(envSecrets.keys()), secretInputs };
+    const strongEnv = secretEnvNames(model, job, step, secretInputs, true);
+    const strongInline = carriesSecret(step.run, secretInputs, true);
+    const name = actionName(step);
+    if (name === "actions/checkout" && !isFalse(withText(step, "persist-credentials"))) persistedToken = step;
+    const shell = step.shell ?? job.defaultShell;
+    if (step.run && shell && /(^|\s)(bash|sh|zsh)\s+(-\w*x\w*\s+)*-\w*x\w*(\s|$)/.test(shell) && (strongEnv.size > 0 || strongInline)) {
+      const shellNode = step.node.pairs.find((p2) => p2.key.text === "shell")?.value ?? step.runKey;
+      report(shellNode.span, "medium", `\`shell: ${shell}\` traces every command of ${where3}, which has secrets in its environment or script; values derived from them are printed unmasked. Drop \`-x\`.`, `${job.id}/${step.key}/shell-xtrace`);
+    }
+    if (actionName(step) === "actions/upload-artifact") {
+      const paths = (withText(step, "path") ?? "").split(/\r?\n/).map((p2) => p2.trim().replace(/^\.\//, "")).filter(Boolean);
+      const broad = paths.some((p2) => p2 === "." || p2 === "" || p2 === "*" || p2 === "**" || p2 === "**/*" || /^\$\{\{\s*github\.workspace\s*\}\}\/?$/.test(p2));
+      for (const f3 of secretFiles) {
+        const fname = f3.name.replace(/^\.\//, "");
+        if (broad || paths.some((p2) => p2 === fname || fname.startsWith(`${p2.replace(/\/$/, "")}/`) || p2.includes("*") && globish(p2, fname))) {
+          report(step.uses.node.span, "high", `${where3} uploads \`${fname}\`, which step \`${f3.step.label}\` wrote a secret into; anyone who can read the run's artifacts gets it. Delete the file before uploading, or narrow \`path:\`.`, `${job.id}/${step.key}/upload/${fname}`);
+          break;
+        }
+      }
+      if (persistedToken && broad && isTrue(withText(step, "include-hidden-files"))) {
+        report(step.uses.node.span, "high", `${where3} uploads the whole workspace including hidden files, and step \`${persistedToken.label}\` left the token in .git/config (actions/checkout persists credentials by default); set \`persist-credentials: false\` on the checkout or narrow \`path:\`.`, `${job.id}/${step.key}/upload-git-config`);
+      }
+    }
+    if (actionName(step) === "actions/github-script") {
+      const script = step.with.get("script")?.value;
+      if (script) {
+        const lines = script.value.split(/\r?\n/);
+        lines.forEach((line2, idx) => {
+          if (!/console\.(log|info|warn|error|debug)\s*\(|core\.(info|debug|notice|warning|error|setOutput|summary)/.test(line2)) return;
+          const fake = { ...script, exprs: script.exprs.filter((o2) => line2.includes(`\${{${o2.part.text}}}`)) };
+          const viaEnv = [...line2.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)|process\.env\[['"]([^'"]+)['"]\]/g)].some((m2) => scan2.secretVars.has(m2[1] ?? m2[2]));
+          if (carriesSecret(fake, secretInputs) || viaEnv) {
+            report(locateInString(model, script, idx, line2.trim()), "medium", `${where3} logs a secret from its github-script; GitHub masks only the exact value, and any transformation is printed in clear. Do not log secrets.`, `${job.id}/${step.key}/script-log/${line2.trim()}`);
+          }
+        });
+      }
+    }
+    if (!step.run) continue;
+    const run2 = step.run;
+    const pipelines = parseShell(run2.value);
+    for (const p2 of pipelines) {
+      const cmds = p2.commands;
+      for (const c3 of cmds) {
+        const assign = /^(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(c3.words.join(" "));
+        if (assign && wordCarriesSecret(assign[2], run2, scan2)) scan2.secretVars.add(assign[1]);
+      }
+      const first = cmds[0];
+      const c0 = (first.args[0] ?? "").toLowerCase();
+      const line2 = p2.text.trim();
+      const cmdText = line2.length > 60 ? `${line2.slice(0, 57)}...` : line2;
+      const loc = (needle) => locateInString(model, run2, p2.line, needle ?? first.words[0]);
+      if (cmds.some(isXtrace)) {
+        if (strongEnv.size > 0 || strongInline) {
+          const c3 = cmds.find(isXtrace);
+          report(loc(c3.words.join(" ")), "medium", `\`${c3.words.join(" ")}\` traces every command of ${where3}, which has secrets in its environment or script; values derived from them are printed unmasked. Remove the tracing or turn it off (\`set +x\`) around secret use.`, `${job.id}/${step.key}/xtrace`);
+        }
+      }
+      if (cmds.some((c3) => (c3.args[0] === "cat" || c3.args[0] === "more" || c3.args[0] === "less" || c3.args[0] === "tail" || c3.args[0] === "head") && c3.args.some((a) => /\$\{?GITHUB_ENV\}?/.test(a))) && destination(cmds).some((d2) => d2.kind === "log")) {
+        if (facts?.holdsSecrets || envSecrets.size > 0) {
+          report(loc("GITHUB_ENV"), "medium", `\`${cmdText}\` in ${where3} prints $GITHUB_ENV, which holds every value earlier steps exported, secrets included. Do not print it.`, `${job.id}/${step.key}/cat-github-env`);
+        }
+      }
+      const dump = cmds.find((c3) => isDump(c3, scan2));
+      if (dump && cmds.indexOf(dump) === 0 && strongEnv.size > 0 && destination(cmds).some((d2) => d2.kind === "log")) {
+        report(loc(dump.words[0]), "medium", `\`${cmdText}\` in ${where3} prints the environment, which holds ${[...strongEnv.keys()].slice(0, 3).map((n) => `\`${n}\``).join(", ")} from secrets. Print only the variables you need.`, `${job.id}/${step.key}/dump/${dump.words.join(" ")}`);
+      }
+      let secret = null;
+      if (PRINTERS.has(c0) || STRICT_ENCODERS.has(c0) || c0 === "cat") {
+        const text = first.words.slice(1).join(" ");
+        if (/::add-mask::/.test(text)) continue;
+        secret = commandSecret(first, run2, scan2);
+      }
+      if (!secret) continue;
+      const transformed = cmds.some((c3, i) => (i > 0 || !PRINTERS.has(c0)) && ENCODERS.has((c3.args[0] ?? "").toLowerCase()));
+      for (const d2 of destination(cmds)) {
+        if (d2.kind === "log") {
+          const setOutput2 = /::set-output\s/.test(first.words.join(" "));
+          const encoders = cmds.map((c3) => (c3.args[0] ?? "").toLowerCase()).filter((x3, i) => ENCODERS.has(x3) && (i > 0 || !PRINTERS.has(c0)));
+          report(
+            loc(),
+            transformed ? "high" : "medium",
+            transformed ? `\`${cmdText}\` in ${where3} prints ${secret} through \`${encoders.join(" | ")}\`: the encoded value is not the registered secret, so the log shows it in clear. Do not print secrets in any form.` : setOutput2 ? `\`${cmdText}\` in ${where3} sets a step output to ${secret} with the deprecated \`::set-output\` command, which also writes it to the log. Use $GITHUB_OUTPUT, and only for values that are not secret.` : `\`${cmdText}\` in ${where3} prints ${secret} to the log; GitHub masks only the exact registered value, so multi-line, JSON or partially printed secrets leak. Do not echo secrets (\`echo "::add-mask::\u2026"\` is fine).`,
+            `${job.id}/${step.key}/print/${line2}`
+          );
+        } else if (d2.kind === "output") {
+          report(loc(), "medium", `\`${cmdText}\` in ${where3} writes ${secret} to $${d2.name}: ${/SUMMARY/.test(d2.name) ? "the job summary is shown on the run page" : "step outputs are passed on and printed by the steps and jobs that read them"}. Keep secrets in \`secrets.*\` and pass them by name.`, `${job.id}/${step.key}/output/${line2}`);
+        } else if (d2.kind === "file") {
+          secretFiles.push({ name: d2.name, step });
+        }
+      }
+    }
+  }
+}
+function globish(pattern, file) {
+  const re2 = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\0").replace(/\*/g, "[^/]*").replace(/\u0000/g, ".*")}$`);
+  return re2.test(file);
+}
+var PRINTERS, STRICT_ENCODERS, ENCODERS, PASS_THROUGH, HASHES, secretToLog;
+var init_secret_to_log = __esm({
+  "src/workflows/checks/secret-to-log.ts"() {
+    "use strict";
+    init_check();
+    init_expressions();
+    init_locate();
+    init_shell();
+    init_steps();
+    PRINTERS = /* @__PURE__ */ new Set(["echo", "printf", "write-host", "write-output", "write-information", "print", "puts"]);
+    STRICT_ENCODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "xxd", "od", "hexdump", "hd", "rev", "uuencode"]);
+    ENCODERS = /* @__PURE__ */ new Set([...STRICT_ENCODERS, "tr", "sed", "awk", "gawk", "cut", "fold", "iconv", "openssl"]);
+    PASS_THROUGH = /* @__PURE__ */ new Set([...PRINTERS, ...ENCODERS, "cat", "tee", "jq", "yq", "sort", "uniq", "head", "tail", "grep", "less", "more", "column", "nl", "paste", "fmt", "sha256sum", "md5sum", "printenv", "env", "export", "declare", "typeset", "set", "get-childitem", "gci", "dir", "ls"]);
+    HASHES = /* @__PURE__ */ new Set(["sha256sum", "sha1sum", "md5sum", "sha512sum", "shasum"]);
+    secretToLog = {
+      id: "secret-to-log",
+      category: "echo-leak",
+      description: "A secret is printed to the job log (echo, tracing, env dumps, masking-defeating encodings) or written to outputs, summaries or artifacts.",
+      run(ctx) {
+        const { model } = ctx;
+        const secretInputs = model.kind === "action" ? secretLikeInputs(model) : void 0;
+        const reported = /* @__PURE__ */ new Set();
+        const report = (span, severity, message2, what) => {
+          const k2 = `${span.start}:${what}`;
+          if (reported.has(k2)) return;
+          reported.add(k2);
+          ctx.report({ severity, message: message2, span, what });
+        };
+        const debugEnvs = [...model.env.map((e) => ({ e, where: "the workflow" })), ...model.jobs.flatMap((j3) => [
+          ...j3.env.map((e) => ({ e, where: `job \`${j3.id}\`` })),
+          ...j3.steps.flatMap((s) => s.env.map((e) => ({ e, where: `step \`${s.label}\` of job \`${j3.id}\`` })))
+        ])];
+        for (const { e, where: where3 } of debugEnvs) {
+          if ((e.name === "ACTIONS_STEP_DEBUG" || e.name === "ACTIONS_RUNNER_DEBUG") && isTrue(e.value?.value)) {
+            report(e.key.span, "medium", `\`${e.name}: true\` in ${where3} turns on debug logging, which prints expression values, inputs and environment that the log masker may not know as secrets; enable debug logging for a single re-run from the UI instead.`, `debug-env/${where3}/${e.name}`);
+          }
+        }
+        const allStrings = /* @__PURE__ */ new Set([...model.jobs.flatMap((j3) => j3.strings), ...model.env.flatMap((e) => e.value ? [e.value] : [])]);
+        for (const str of allStrings) {
+          for (const occ of str.exprs) {
+            if (!occ.parsed.ast) continue;
+            if (derivedSecretFields(occ.parsed.ast).length === 0) continue;
+            const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
+            report(occ.span, "high", `\`${expr}\` takes a field out of a JSON secret: the log masker only knows the whole secret, so the field is shown in clear wherever the log echoes this value (the step's script, env and with: are printed). Store the field as its own secret, or mask it with \`::add-mask::\` in an earlier step.`, `fromjson/${occ.part.text.trim()}`);
+          }
+        }
+        for (const job of model.jobs) scanJob(ctx, job, secretInputs, report);
+      }
+    };
+  }
+});
+
+// src/workflows/checks/secrets-handed-on.ts
+var secretsHandedOn;
+var init_secrets_handed_on = __esm({
+  "src/workflows/checks/secrets-handed-on.ts"() {
+    "use strict";
+    init_analysis();
+    init_check();
+    init_expressions();
+    secretsHandedOn = {
+      id: "secrets-handed-on",
+      category: "workflow",
+      description: "Secrets passed to a reusable workflow from an untrusted trigger, or all secrets exposed via toJSON(secrets) or secrets[...].",
+      run({ model, analysis, report }) {
+        const anyOpen = model.jobs.some((j3) => {
+          const w2 = weakest(triggersIn(analysis.facts(j3), PRIVILEGED_UNTRUSTED));
+          return w2 && !w2.guard.fork && !w2.guard.merged;
+        });
+        for (const e of model.env) {
+          for (const occ of e.value?.exprs ?? []) {
+            if (!occ.parsed.ast || !secretUses(occ.parsed.ast).some((u2) => u2.kind !== "named")) continue;
+            const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
+            report({
+              severity: anyOpen ? "high" : "medium",
+              message: `\`${expr}\` in the workflow's \`env:\` puts every secret of the repository in the environment of every step of every job; name the secrets each step needs instead.`,
+              span: occ.span,
+              what: `(workflow)/env/${e.name}`
+            });
+          }
+        }
+        for (const job of model.jobs) {
+          const facts = analysis.facts(job);
+          const untrusted = weakest(triggersIn(facts, PRIVILEGED_UNTRUSTED));
+          const open2 = untrusted && !untrusted.guard.fork && !untrusted.guard.merged ? untrusted : void 0;
+          if (job.uses && job.secrets && open2) {
+            const guarded = open2.guard.author || open2.guard.label || open2.guard.actor;
+            const names = job.secrets.entries.map((e) => e.name);
+            const what = job.secrets.inherit ? "every secret of the repository (`secrets: inherit`)" : `secrets ${quoteList(names)}`;
+            if (job.secrets.inherit || names.length > 0) {
+              report({
+                severity: guarded ? "low" : "high",
+                message: `\`${open2.trigger.name}\` job \`${job.id}\` hands ${what} to the reusable workflow \`${job.uses.value.trim()}\`, which an outsider can start${guarded ? ` (behind ${describeGuard(open2.guard)})` : ""}. Pass only the secrets it needs, and only from a trusted trigger or behind \`github.event.pull_request.head.repo.full_name == github.repository\`.`,
+                span: job.secrets.keyNode.span,
+                related: [triggerRelated(open2.trigger)],
+                what: `${job.id}/secrets/${job.secrets.inherit ? "inherit" : names.join(",")}`
+              });
+            }
+          }
+          const seen = /* @__PURE__ */ new Set();
+          for (const occ of facts.broadSecrets) {
+            if (!occ.parsed.ast) continue;
+            if (!job.strings.includes(occ.str)) continue;
+            const uses = secretUses(occ.parsed.ast).filter((u2) => u2.kind !== "named");
+            for (const u2 of uses) {
+              const key = `${occ.span.start}:${u2.kind}`;
+              if (seen.has(key)) continue;
+              seen.add(key);
+              const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
+              const whole = u2.kind === "whole";
+              report({
+                severity: open2 && !(open2.guard.author || open2.guard.label || open2.guard.actor) ? "high" : "medium",
+                message: whole ? `\`${expr}\` in job \`${job.id}\` exposes every secret of the repository to this step${open2 ? `, in a job \`${open2.trigger.name}\` lets outsiders start` : ""}; name the secrets the step needs instead.` : `\`${expr}\` in job \`${job.id}\` reads a secret by a computed name, so the runner receives every secret of the repository${open2 ? `, in a job \`${open2.trigger.name}\` lets outsiders start` : ""}; name the secrets explicitly (e.g. one step per environment).`,
+                span: occ.span,
+                related: open2 ? [triggerRelated(open2.trigger)] : void 0,
+                what: `${job.id}/${whole ? "all-secrets" : "computed-secret"}/${occ.part.text.trim()}`
+              });
+            }
+          }
+        }
+      }
+    };
   }
 });
 
@@ -20541,7 +27416,7 @@ ${indent}`);
 });
 
 // node_modules/yaml/dist/stringify/stringify.js
-var require_stringify = __commonJS({
+var require_stringify2 = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
@@ -20670,7 +27545,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var stringify = require_stringify2();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -20885,7 +27760,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify = require_stringify2();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -20988,7 +27863,7 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify = require_stringify2();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
@@ -22446,7 +29321,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify();
+    var stringify = require_stringify2();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -26372,7 +33247,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26398,7 +33273,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver2 && typeof reviver2 === "object") {
         options = reviver2;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26434,7 +33309,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26491,7071 +33366,13 @@ var require_dist = __commonJS({
   }
 });
 
-// src/findings/finding.ts
-function severityRank(s) {
-  return SEVERITIES.length - SEVERITIES.indexOf(s);
-}
-var SEVERITIES, CATEGORIES, ENVIRONMENTS;
-var init_finding = __esm({
-  "src/findings/finding.ts"() {
-    "use strict";
-    SEVERITIES = ["critical", "high", "medium", "low"];
-    CATEGORIES = [
-      "live-key",
-      "generic-secret",
-      "prod-host",
-      "env-crossover",
-      "fixture",
-      "echo-leak",
-      "workflow",
-      "github-settings"
-    ];
-    ENVIRONMENTS = ["development", "test", "staging", "production", "ci", "unknown"];
-  }
-});
-
-// src/engine/validators/crc32.ts
-function crc32(text) {
-  let crc = 4294967295;
-  for (let i = 0; i < text.length; i++) crc = TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
-  return (crc ^ 4294967295) >>> 0;
-}
-function base62(value, width) {
-  let out = "";
-  let v2 = value;
-  while (v2 > 0) {
-    out = BASE62[v2 % 62] + out;
-    v2 = Math.floor(v2 / 62);
-  }
-  return out.padStart(width, "0");
-}
-var TABLE, BASE62;
-var init_crc32 = __esm({
-  "src/engine/validators/crc32.ts"() {
-    "use strict";
-    TABLE = (() => {
-      const t2 = new Uint32Array(256);
-      for (let n = 0; n < 256; n++) {
-        let c3 = n;
-        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
-        t2[n] = c3 >>> 0;
-      }
-      return t2;
-    })();
-    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  }
-});
-
-// src/engine/validators/checksumToken.ts
-function checksumMatches(body) {
-  if (body.length < 7) return false;
-  return base62(crc32(body.slice(0, -6)), 6) === body.slice(-6);
-}
-function checksumTokenValid(token) {
-  if (token.startsWith("github_pat_")) return FINE_GRAINED_PAT.test(token);
-  const first = token.indexOf("_");
-  if (first < 0) return false;
-  if (checksumMatches(token.slice(first + 1))) return true;
-  const last = token.lastIndexOf("_");
-  return last !== first && checksumMatches(token.slice(last + 1));
-}
-function crc32Hex(text) {
-  return crc32(text).toString(16).padStart(8, "0");
-}
-function atlassianChecksumValid(token) {
-  if (token.length < 9) return false;
-  return crc32Hex(token.slice(0, -8)).toUpperCase() === token.slice(-8);
-}
-function cloudflareChecksumValid(token) {
-  const underscore = token.indexOf("_");
-  if (underscore < 0) return false;
-  const body = token.slice(underscore + 1);
-  if (body.length < 9) return false;
-  return crc32Hex(body.slice(0, -8)) === body.slice(-8);
-}
-var FINE_GRAINED_PAT;
-var init_checksumToken = __esm({
-  "src/engine/validators/checksumToken.ts"() {
-    "use strict";
-    init_crc32();
-    FINE_GRAINED_PAT = /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/;
-  }
-});
-
-// src/engine/validators/jwt.ts
-function decodeSegment(segment) {
-  if (!SEGMENT.test(segment)) return void 0;
-  const body = segment.replace(/=+$/, "");
-  if (body.length % 4 === 1) return void 0;
-  return Buffer.from(body, "base64url");
-}
-function decodeJsonObject(segment) {
-  const bytes = decodeSegment(segment);
-  if (!bytes) return void 0;
-  try {
-    const value = JSON.parse(bytes.toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function jwtValid(secret) {
-  if (DOUBLE_ENCODED.test(secret)) {
-    const inner = Buffer.from(secret, "base64").toString("utf8").trim();
-    return inner.startsWith("eyJ") && jwtValid(inner);
-  }
-  const parts = secret.split(".");
-  if (parts.length !== 3) return false;
-  const [header, payload, signature] = parts;
-  const head = decodeJsonObject(header);
-  if (!head || typeof head.alg !== "string" || head.alg.length === 0) return false;
-  if (head.alg.toLowerCase() === "none") return false;
-  const claims = decodeJsonObject(payload);
-  if (!claims) return false;
-  if (claims.role === "anon") return false;
-  const sig = decodeSegment(signature);
-  return sig !== void 0 && sig.length >= 16;
-}
-var SEGMENT, DOUBLE_ENCODED;
-var init_jwt = __esm({
-  "src/engine/validators/jwt.ts"() {
-    "use strict";
-    SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
-    DOUBLE_ENCODED = /^ZXlK[A-Za-z0-9+/]+={0,2}$/;
-  }
-});
-
-// src/engine/validators/index.ts
-var VALIDATORS;
-var init_validators = __esm({
-  "src/engine/validators/index.ts"() {
-    "use strict";
-    init_checksumToken();
-    init_jwt();
-    VALIDATORS = {
-      "github-checksum": checksumTokenValid,
-      "npm-checksum": checksumTokenValid,
-      "vercel-checksum": checksumTokenValid,
-      "atlassian-checksum": atlassianChecksumValid,
-      "cloudflare-checksum": cloudflareChecksumValid,
-      jwt: jwtValid
-    };
-  }
-});
-
-// src/engine/compiledRule.ts
-function buildRegex(source, flags, where3, field) {
-  try {
-    return new RegExp(source, flags);
-  } catch (error2) {
-    throw new RuleError(where3, `${field} is not a valid regular expression: ${error2.message}`);
-  }
-}
-function compileRule(spec, origin) {
-  const where3 = `${origin} (rule ${spec?.id ?? "?"})`;
-  if (!spec || typeof spec !== "object") throw new RuleError(origin, "a rule must be a mapping");
-  if (typeof spec.id !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(spec.id))
-    throw new RuleError(where3, "`id` must be kebab-case (a-z, 0-9, -)");
-  if (typeof spec.description !== "string" || !spec.description) throw new RuleError(where3, "`description` is required");
-  if (!CATEGORIES.includes(spec.category)) throw new RuleError(where3, `\`category\` must be one of ${CATEGORIES.join(", ")}`);
-  if (!SEVERITIES.includes(spec.severity)) throw new RuleError(where3, `\`severity\` must be one of ${SEVERITIES.join(", ")}`);
-  if (typeof spec.regex !== "string" || !spec.regex) throw new RuleError(where3, "`regex` is required");
-  if (!Array.isArray(spec.keywords) || spec.keywords.some((k2) => typeof k2 !== "string" || !k2))
-    throw new RuleError(where3, "`keywords` must be a list of non-empty strings");
-  const flags = spec.flags ?? "";
-  if (!ALLOWED_FLAGS.test(flags)) throw new RuleError(where3, "`flags` may only hold i, m, s and u");
-  const regex2 = buildRegex(spec.regex, `gd${flags}`, where3, "`regex`");
-  const groups2 = new RegExp(`${spec.regex}|`, flags.replace("g", "")).exec("").length - 1;
-  const secretGroup = spec.secretGroup ?? (groups2 > 0 ? 1 : 0);
-  if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups2)
-    throw new RuleError(where3, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups2} group(s)`);
-  if (spec.validator !== void 0 && !VALIDATORS[spec.validator])
-    throw new RuleError(where3, `unknown \`validator\` "${spec.validator}"; known: ${Object.keys(VALIDATORS).join(", ")}`);
-  if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
-    throw new RuleError(where3, `\`environments\` may only hold ${ENVIRONMENTS.join(", ")}`);
-  return {
-    spec,
-    id: spec.id,
-    regex: regex2,
-    secretGroup,
-    keywords: spec.keywords.map((k2) => k2.toLowerCase()),
-    allow: (spec.allow ?? []).map((a) => buildRegex(a, flags.includes("i") ? "i" : "", where3, "`allow`")),
-    allowLine: (spec.allowLine ?? []).map((a) => buildRegex(a, "i", where3, "`allowLine`")),
-    validator: spec.validator ? VALIDATORS[spec.validator] : void 0,
-    environments: spec.environments ? new Set(spec.environments) : void 0
-  };
-}
-var RuleError, ALLOWED_FLAGS;
-var init_compiledRule = __esm({
-  "src/engine/compiledRule.ts"() {
-    "use strict";
-    init_finding();
-    init_validators();
-    RuleError = class extends Error {
-      constructor(where3, message2) {
-        super(`${where3}: ${message2}`);
-        this.where = where3;
-      }
-      where;
-    };
-    ALLOWED_FLAGS = /^[imsu]*$/;
-  }
-});
-
-// src/engine/builtinRules.ts
-var import_yaml;
-var init_builtinRules = __esm({
-  "src/engine/builtinRules.ts"() {
-    "use strict";
-    import_yaml = __toESM(require_dist(), 1);
-    init_compiledRule();
-  }
-});
-
-// keyfence-rule-pack:builtinRules
-function loadBuiltinRules() {
-  return structuredClone(RULES);
-}
-var RULES;
-var init_builtinRules2 = __esm({
-  "keyfence-rule-pack:builtinRules"() {
-    init_builtinRules();
-    RULES = [{ "spec": { "id": "1password-service-account-token", "description": "1Password service account token", "category": "live-key", "severity": "critical", "keywords": ["ops_ey"], "regex": "\\b(ops_eyJ[A-Za-z0-9+/]{250,5000}={0,3})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-secret-key", "description": "1Password account Secret Key", "category": "live-key", "severity": "high", "keywords": ["a3-"], "regex": "\\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b", "entropy": 3.5 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-connect-token", "description": "1Password Connect server access token", "category": "live-key", "severity": "critical", "keywords": ["op_connect_token", "op-connect-token", "opconnecttoken", "connect_token", "connecttoken"], "regex": "(?:op[_.-]?)?connect[_.-]?token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,3000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "adobe-client-secret", "description": "Adobe OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["p8e-"], "regex": "\\b(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "adobe-client-id", "description": "Adobe OAuth client id (API key)", "category": "live-key", "severity": "low", "keywords": ["adobe"], "regex": "adobe[\\w.-]{0,30}(?:client[_.-]?id|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "age-secret-key", "description": "age encryption secret key", "category": "live-key", "severity": "critical", "keywords": ["age-secret-key-1"], "regex": "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", "entropy": 3.5 }, "origin": "rules/age.yml" }, { "spec": { "id": "openai-api-key", "description": "OpenAI API key", "category": "live-key", "severity": "critical", "keywords": ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-none-", "t3blbkfj"], "regex": "\\b(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-api-key", "description": "Anthropic API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-api", "sk-ant-oat", "sk-ant-ort"], "regex": "\\b(sk-ant-(?:api|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-admin-api-key", "description": "Anthropic Admin API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-admin"], "regex": "\\b(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "claude-code-session-url", "description": "Claude Code remote session URL", "category": "live-key", "severity": "medium", "keywords": ["claude.ai/code/session_"], "regex": "(https?://claude\\.ai/code/session_[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "cohere-api-key", "description": "Cohere API key", "category": "live-key", "severity": "high", "keywords": ["cohere", "co_api_key"], "regex": `(?:cohere|Cohere|COHERE|co_api_key|CO_API_KEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 4 }, "origin": "rules/ai.yml" }, { "spec": { "id": "mistral-api-key", "description": "Mistral AI API key", "category": "live-key", "severity": "high", "keywords": ["mistral"], "regex": `(?:mistral|Mistral|MISTRAL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "groq-api-key", "description": "Groq API key", "category": "live-key", "severity": "high", "keywords": ["gsk_"], "regex": "\\b(gsk_[A-Za-z0-9]{48,52})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "perplexity-api-key", "description": "Perplexity API key", "category": "live-key", "severity": "high", "keywords": ["pplx-"], "regex": "\\b(pplx-[A-Za-z0-9]{40,56})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "replicate-api-token", "description": "Replicate API token", "category": "live-key", "severity": "high", "keywords": ["r8_"], "regex": "\\b(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "together-api-key", "description": "Together AI API key", "category": "live-key", "severity": "high", "keywords": ["together", "tgp_v1_"], "regex": `(?:(?:together|Together|TOGETHER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=tgp_v1_))(tgp_v1_[A-Za-z0-9_-]{40,50}|[a-f0-9]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "xai-api-key", "description": "xAI (Grok) API key", "category": "live-key", "severity": "high", "keywords": ["xai-"], "regex": "\\b(xai-[A-Za-z0-9]{70,90})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "deepseek-api-key", "description": "DeepSeek API key", "category": "live-key", "severity": "high", "keywords": ["deepseek"], "regex": `(?:deepseek|DeepSeek|Deepseek|DEEPSEEK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(sk-[a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "openrouter-api-key", "description": "OpenRouter API key", "category": "live-key", "severity": "high", "keywords": ["sk-or-v1-"], "regex": "\\b(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "langsmith-api-key", "description": "LangSmith API key", "category": "live-key", "severity": "high", "keywords": ["lsv2_pt_", "lsv2_sk_"], "regex": "\\b(lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "privateai-api-token", "description": "Private AI API key", "category": "live-key", "severity": "medium", "keywords": ["privateai", "private_ai", "private-ai"], "regex": `(?:[Pp]rivate[_-]?[Aa][Ii]|PRIVATE[_-]?AI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "airtable-personal-access-token", "description": "Airtable personal access token", "category": "live-key", "severity": "high", "keywords": ["airtable"], "regex": "\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "airtable-api-key", "description": "Airtable API key (retired format)", "category": "live-key", "severity": "medium", "keywords": ["airtable"], "regex": "airtable[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(key[A-Za-z0-9]{14})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "algolia-api-key", "description": "Algolia admin or write API key", "category": "live-key", "severity": "high", "keywords": ["algolia"], "regex": "algolia[\\w.-]{0,30}(?:key|secret|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8, "allowLine": ["search[_.-]?(?:only[_.-]?)?(?:api[_.-]?)?key"] }, "origin": "rules/algolia.yml" }, { "spec": { "id": "alibaba-access-key-id", "description": "Alibaba Cloud AccessKey id", "category": "live-key", "severity": "high", "keywords": ["ltai"], "regex": "\\b(LTAI[A-Za-z0-9]{12,20})\\b", "entropy": 3 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "alibaba-access-key-secret", "description": "Alibaba Cloud AccessKey secret", "category": "live-key", "severity": "critical", "keywords": ["alibaba", "aliyun", "alicloud", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret"], "regex": "(?:(?:alibaba|aliyun|alicloud)[\\w.-]{0,30}secret|access[_.-]?key[_.-]?secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{30})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "asana-personal-access-token", "description": "Asana personal access token", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "(?:asana[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}|[Bb]earer\\s{1,3})([012]/(?:\\d{10,19}/)?(?:\\d{10,19}:)?[a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-secret", "description": "Asana OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-id", "description": "Asana OAuth client id", "category": "live-key", "severity": "low", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}client[_.-]?id[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(\\d{16})(?![A-Za-z0-9])", "flags": "i", "entropy": 2 }, "origin": "rules/asana.yml" }, { "spec": { "id": "atlassian-api-token", "description": "Atlassian API token (Jira, Confluence, Bitbucket)", "category": "live-key", "severity": "critical", "keywords": ["atatt3"], "regex": "\\b(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-access-token", "description": "Atlassian access token or organization admin API key (Bitbucket access tokens)", "category": "live-key", "severity": "critical", "keywords": ["atctt3"], "regex": "\\b(ATCTT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-api-token-legacy", "description": "Atlassian API token (24-character format)", "category": "live-key", "severity": "high", "keywords": ["atlassian", "confluence", "jira"], "regex": "(?:atlassian|confluence|jira)[\\w.-]{0,30}(?:token|api[_.-]?key|password|passwd|pwd|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "aws-access-key-id", "description": "AWS access key id", "category": "live-key", "severity": "critical", "keywords": ["akia", "abia", "acca"], "regex": "(?<![A-Za-z0-9])((?:AKIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-temporary-access-key-id", "description": "AWS temporary (STS) access key id", "category": "live-key", "severity": "high", "keywords": ["asia"], "regex": "(?<![A-Za-z0-9])(ASIA[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-secret-access-key", "description": "AWS secret access key", "category": "live-key", "severity": "critical", "keywords": ["aws_secret", "aws-secret", "aws.secret", "awssecret", "secret_access", "secret-access", "secret.access", "secretaccess", "akia", "asia", "abia", "acca"], "regex": `(?:(?:aws[_.-]?secret|secret[_.-]?access)[\\w.-]{0,20}[\\s"'\`:=>,]{1,8}|(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}[\\s"',:;|]{1,6})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, "flags": "i", "entropy": 4, "allow": ["EXAMPLEKEY$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-session-token", "description": "AWS session token (temporary credentials)", "category": "live-key", "severity": "high", "keywords": ["session_token", "session-token", "session.token", "sessiontoken", "security_token", "security-token", "security.token", "securitytoken"], "regex": "(?:[Ss]ession|SESSION|[Ss]ecurity|SECURITY)[_.-]?(?:[Tt]oken|TOKEN)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}((?:[A-Za-z0-9/+]{4}(?:b3JpZ2lu|ZXIvYXdz)|AQoDYXdz)[A-Za-z0-9/+]{80,4000}={0,2})(?![A-Za-z0-9/+=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-api-key", "description": "Amazon Bedrock long-term API key", "category": "live-key", "severity": "critical", "keywords": ["abskqmvkcm9ja0fqsutles"], "regex": "(?<![A-Za-z0-9+/])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-short-term-api-key", "description": "Amazon Bedrock short-term API key", "category": "live-key", "severity": "high", "keywords": ["bedrock-api-key-"], "regex": "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%]{100,6000}(?:={1,2}|%3[Dd]){0,2})(?![A-Za-z0-9+/=%])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "azure-storage-account-key", "description": "Azure storage or Cosmos DB account key", "category": "live-key", "severity": "critical", "keywords": ["accountkey", "account_key", "account-key", "account.key", "account_access_key", "accountaccesskey", "storagekey", "storage_key", "storage-key", "storage.key", "storage_access_key", "storageaccesskey"], "regex": "(?:storage|account)[_.-]?(?:access[_.-]?)?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", "flags": "i", "entropy": 4.5, "allow": ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-shared-access-key", "description": "Azure Service Bus, Event Hubs or IoT Hub shared access key", "category": "live-key", "severity": "high", "keywords": ["sharedaccesskey"], "regex": "\\bSharedAccessKey\\s{0,3}=\\s{0,3}([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-sas-token", "description": "Azure shared access signature (SAS) token", "category": "live-key", "severity": "high", "keywords": ["sig="], "regex": `\\bsv=\\d{4}-\\d{2}-\\d{2}&[^\\s"'<>]{0,400}?[?&;]sig=([A-Za-z0-9%+/]{40,120}={0,2})(?![A-Za-z0-9%+/=])`, "entropy": 4, "allowLine": ["githubusercontent\\.com/"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-ad-client-secret", "description": "Microsoft Entra ID (Azure AD) application client secret", "category": "live-key", "severity": "critical", "keywords": ["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"], "regex": "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token", "description": "Azure DevOps personal access token", "category": "live-key", "severity": "critical", "keywords": ["azdo"], "regex": "\\b([A-Za-z0-9]{75}(?:AZDO[A-Za-z0-9]{5}|[A-Za-z0-9]AZDO[A-Za-z0-9]{4}))\\b", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token-legacy", "description": "Azure DevOps personal access token (52-character format)", "category": "live-key", "severity": "high", "keywords": ["ado_", "ado-", "ado.", "azure_devops", "azure-devops", "azuredevops", "azure.devops", "vsts", "system_accesstoken", "devops_pat", "devops-pat", "devops_token", "devops-token"], "regex": "(?:(?<![a-z])ado[_.-]|azure[_.-]?devops|vsts|system_accesstoken|devops[_.-](?:pat|token))[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}([a-z2-7]{52})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "bitbucket-app-password", "description": "Bitbucket app password", "category": "live-key", "severity": "high", "keywords": ["atbb"], "regex": "\\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-secret", "description": "Bitbucket OAuth consumer secret", "category": "live-key", "severity": "high", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client|consumer|oauth)[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_=-]{32,64})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-id", "description": "Bitbucket OAuth consumer key", "category": "live-key", "severity": "low", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client[_.-]?id|consumer[_.-]?key|oauth[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{18,32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "clojars-deploy-token", "description": "Clojars deploy token", "category": "live-key", "severity": "critical", "keywords": ["clojars_"], "regex": "\\b(CLOJARS_[A-Za-z0-9]{60})\\b", "entropy": 3.5 }, "origin": "rules/clojars.yml" }, { "spec": { "id": "cloudflare-api-token", "description": "Cloudflare API token", "category": "live-key", "severity": "critical", "keywords": ["cfut_", "cfat_"], "regex": "\\b(cf(?:ut|at)_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key", "description": "Cloudflare global API key", "category": "live-key", "severity": "critical", "keywords": ["cfk_"], "regex": "\\b(cfk_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key-legacy", "description": "Cloudflare global API key (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-", "x-auth-key"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:global[_.-]?)?(?:api[_.-]?)?|x-auth-)key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{37,45})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-api-token-legacy", "description": "Cloudflare API token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:api[_.-]?)?)token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-origin-ca-key", "description": "Cloudflare Origin CA key", "category": "live-key", "severity": "high", "keywords": ["v1.0-"], "regex": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "database-connection-string", "description": "Database connection URL with a password", "category": "generic-secret", "severity": "high", "keywords": ["postgres", "mysql", "mariadb", "mongodb", "redis", "valkey", "amqp", "mssql", "sqlserver", "cockroachdb", "clickhouse", "couchdb", "neo4j", "oracle", "db2", "snowflake", "cassandra", "memcached", "nats", "mqtt", "influxdb"], "regex": `\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|oracle|db2|snowflake|cassandra|memcached|nats|mqtts?|influxdb)(?:\\+[a-z0-9]{1,20})?://[^\\s:@/'"\\x60<>{}]{0,64}:([^\\s@/'"\\x60<>{}\\\\]{1,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "jdbc-connection-password", "description": "JDBC URL with a password", "category": "generic-secret", "severity": "high", "keywords": ["jdbc:"], "regex": `\\bjdbc:(?:oracle:thin:[^\\s/@:'"]{1,64}/|[a-z0-9]{2,20}:[^\\s'"]{0,300}?[?&;](?:password|pwd)=)([^\\s&;@'"]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "dotnet-connection-string-password", "description": "ADO.NET / ODBC connection string with a password", "category": "generic-secret", "severity": "high", "keywords": ["password", "pwd"], "regex": `(?:server|data source|host|addr|address|network address)[ \\t]{0,3}=[^;'"\\n]{1,200};[^'"\\n]{0,300}?\\b(?:password|pwd)[ \\t]{0,3}=[ \\t]{0,3}([^;'"\\s]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "url-credentials", "description": "Password in a URL (user:password@host)", "category": "generic-secret", "severity": "high", "keywords": ["://"], "regex": `\\b(?:https?|ftps?|sftp|smtps?|ssh|git|svn|ldaps?|imaps?|pop3s?|wss?|socks5h?|rsync|webdavs?)://[^\\s:@/'"\\x60<>{}]{1,64}:([^\\s@/'"\\x60<>{}\\\\]{3,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "contentful-personal-access-token", "description": "Contentful personal access token (Content Management API)", "category": "live-key", "severity": "critical", "keywords": ["cfpat-"], "regex": "\\b(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "contentful-delivery-token", "description": "Contentful delivery or preview API token", "category": "live-key", "severity": "medium", "keywords": ["contentful"], "regex": "contentful[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!CFPAT-)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "coinbase-access-token", "description": "Coinbase OAuth access token", "category": "live-key", "severity": "critical", "keywords": ["coinbase"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "coinbase-api-secret", "description": "Coinbase API secret", "category": "live-key", "severity": "critical", "keywords": ["coinbase", "cdp_"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase|cdp|CDP)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32}|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "bittrex-api-key", "description": "Bittrex API key or secret", "category": "live-key", "severity": "high", "keywords": ["bittrex"], "regex": `(?:bittrex|Bittrex|BITTREX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kraken-private-key", "description": "Kraken API private key", "category": "live-key", "severity": "critical", "keywords": ["kraken"], "regex": `(?:kraken|Kraken|KRAKEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/_-]{78,90}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 4 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-key", "description": "KuCoin API key", "category": "live-key", "severity": "medium", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-secret", "description": "KuCoin API secret", "category": "live-key", "severity": "critical", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "databricks-personal-access-token", "description": "Databricks personal access token", "category": "live-key", "severity": "critical", "keywords": ["dapi"], "regex": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "databricks-oauth-secret", "description": "Databricks service principal OAuth secret", "category": "live-key", "severity": "critical", "keywords": ["dose"], "regex": "\\b(dose[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "datadog-api-key", "description": "Datadog API key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_api", "dd-api", "dd.api", "ddapi"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)api[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "datadog-application-key", "description": "Datadog application key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_app", "dd-app", "dd.app", "ddapp", "dd_access", "dd-access", "dd.access", "ddaccess"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)(?:app(?:lication)?[_.-]?key|access[_.-]?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "debug-in-production", "description": "Debug mode or a verbose log level in production config", "message": "Debug mode or debug/trace logging in production config - it prints internals, and often secrets, to pages and logs", "category": "echo-leak", "severity": "low", "environments": ["production"], "keywords": ["debug=", "debug:", "debug =", 'debug"', "debug'", "level=", "level:", 'level"', "level'", "log_level", "log-level", "loglevel =", "logging.level", "rust_log"], "regex": `^[ \\t]*(?:export[ \\t]+)?["']?((?:[A-Za-z0-9_]{0,30}[_.-])?debug(?:[_-]?mode)?["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:true|1|yes|on)\\b|(?:[A-Za-z0-9_]{0,30}[_.-])?(?:log[_-]?level|loglevel|level|rust_log)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?:?(?:debug|trace|verbose|silly|all)\\b|logging\\.level\\.[A-Za-z0-9_.]{1,120}[ \\t]{0,3}[:=][ \\t]{0,3}(?:debug|trace|all)\\b)`, "flags": "im", "placeholders": false }, "origin": "rules/debug-in-production.yml" }, { "spec": { "id": "codecov-access-token", "description": "Codecov upload or API token", "category": "live-key", "severity": "medium", "keywords": ["codecov"], "regex": `(?:codecov|Codecov|CODECOV)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "travisci-access-token", "description": "Travis CI API token", "category": "live-key", "severity": "medium", "keywords": ["travis"], "regex": `(?:travis|Travis|TRAVIS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5, "allow": ["^[a-z]+(?:[_-][a-z]+)+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "droneci-access-token", "description": "Drone CI access token", "category": "live-key", "severity": "high", "keywords": ["drone"], "regex": `(?:drone|Drone|DRONE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-secret", "description": "Confluent Cloud API secret", "category": "live-key", "severity": "high", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=])`, "entropy": 4 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-key", "description": "Confluent Cloud API key", "message": "Confluent Cloud API key - the user name half of a key pair; check that its secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Z0-9]{16})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Z]+$", "^[0-9]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "openshift-user-token", "description": "OpenShift user (OAuth) token", "category": "live-key", "severity": "high", "keywords": ["sha256~"], "regex": "\\b(sha256~[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-api-token", "description": "PlanetScale service token", "category": "live-key", "severity": "high", "keywords": ["pscale_tkn_"], "regex": "\\b(pscale_tkn_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-password", "description": "PlanetScale database password", "category": "live-key", "severity": "critical", "keywords": ["pscale_pw_"], "regex": "\\b(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-oauth-token", "description": "PlanetScale OAuth token", "category": "live-key", "severity": "high", "keywords": ["pscale_oauth_"], "regex": "\\b(pscale_oauth_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "prefect-api-token", "description": "Prefect Cloud API key", "category": "live-key", "severity": "high", "keywords": ["pnu_"], "regex": "\\b(pnu_[A-Za-z0-9]{36})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "readme-api-token", "description": "ReadMe API key", "category": "live-key", "severity": "high", "keywords": ["rdme_"], "regex": "\\b(rdme_[a-z0-9]{70})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "scalingo-api-token", "description": "Scalingo API token", "category": "live-key", "severity": "high", "keywords": ["tk-us-"], "regex": "\\b(tk-us-[A-Za-z0-9_-]{48})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-secret", "description": "Sidekiq Pro / Enterprise gem server credentials", "category": "live-key", "severity": "high", "keywords": ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com", "contribsys.com"], "regex": `(?:(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)["']?[ \\t]{0,5}[:=][ \\t]{0,5}["']?|(?:gems|enterprise)\\.contribsys\\.com[ \\t]{1,5}["']?)([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])`, "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-sensitive-url", "description": "Sidekiq Pro / Enterprise gem server URL with credentials", "category": "live-key", "severity": "high", "keywords": ["gems.contribsys.com", "enterprise.contribsys.com"], "regex": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com(?![\\w.-])", "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-id", "description": "Sumo Logic access ID", "message": "Sumo Logic access ID - the user name half of an access key pair; check that its access key is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(su[A-Za-z0-9]{12})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Za-z]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-token", "description": "Sumo Logic access key", "category": "live-key", "severity": "high", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "digitalocean-personal-access-token", "description": "DigitalOcean personal access token", "category": "live-key", "severity": "critical", "keywords": ["dop_v1_"], "regex": "\\b(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-access-token", "description": "DigitalOcean OAuth access token", "category": "live-key", "severity": "high", "keywords": ["doo_v1_"], "regex": "\\b(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-refresh-token", "description": "DigitalOcean OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["dor_v1_"], "regex": "\\b(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "docker-hub-access-token", "description": "Docker Hub personal or organization access token", "category": "live-key", "severity": "critical", "keywords": ["dckr_pat_", "dckr_oat_"], "regex": "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/docker.yml" }, { "spec": { "id": "doppler-api-token", "description": "Doppler personal, CLI, service account, SCIM or audit token", "category": "live-key", "severity": "critical", "keywords": ["dp.pt.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], "regex": "\\b(dp\\.(?:pt|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "doppler-service-token", "description": "Doppler service token", "category": "live-key", "severity": "high", "keywords": ["dp.st."], "regex": "\\b(dp\\.st\\.(?:[a-z0-9_-]{2,35}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "dropbox-short-lived-access-token", "description": "Dropbox short-lived access token", "category": "live-key", "severity": "high", "keywords": ["sl."], "regex": "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-long-lived-access-token", "description": "Dropbox long-lived access token", "category": "live-key", "severity": "critical", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}[\\s\"'`:=>,(]{1,8}([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-app-secret", "description": "Dropbox app secret", "category": "live-key", "severity": "medium", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}(?:app[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-z0-9]{15})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dynatrace-api-token", "description": "Dynatrace API or platform token", "category": "live-key", "severity": "critical", "keywords": ["dt0c", "dt0s", "dt0a"], "regex": "\\b(dt0[a-z]\\d{2}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/dynatrace.yml" }, { "spec": { "id": "echo-leak", "description": "A secret-named variable printed by echo or printf", "message": "Secret variable printed to the log - anyone who can read the build log can read the secret", "category": "echo-leak", "severity": "high", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["echo", "printf", "write-host", "write-output"], "regex": "\\b(?:echo|printf|Write-Host|Write-Output)\\b[^\\n|;&>#]{0,200}?(\\$\\{[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?:\\}|:?[-=][^}\\n]{0,80}\\})|\\$\\$?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_{])|\\$\\([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)\\)|\\$env:[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])|%[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)%)", "flags": "i", "placeholders": false, "allowLine": ["^\\s*(?:#|//|REM\\b|::)", "::add-mask::", "^(?:[^|>]|>[ \\t]*&)*(?:\\||>(?![ \\t]*&))"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-xtrace", "description": "Shell tracing (set -x, bash -x) in a script that uses a secret variable", "message": "Shell tracing prints every command with its variables expanded - the secret used after it lands in the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["set -", "xtrace", "sh -"], "regex": "^[ \\t]*(?:RUN[ \\t]+|-[ \\t]+)?((?:set[ \\t]+-[a-wyzA-Z]*x[a-zA-Z]*|set[ \\t]+-o[ \\t]+xtrace)|#![^\\s]{1,60}[ \\t]+(?:[a-z]{1,10}[ \\t]+)?-[a-wyz]*x[a-z]*|(?:ba|z|k|da)?sh[ \\t]+-[a-wyz]*x[a-z]*)(?![a-zA-Z])", "flags": "m", "placeholders": false, "requires": { "after": "\\$[{(]?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])", "until": "^[ \\t]*set[ \\t]+\\+x" } }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-env-dump", "description": "The whole environment (printenv, env, cat .env) printed to the log", "message": "Dumping the environment or an env file prints every secret in it to the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["printenv", "env\n", "env\r", "env |", "env|", "env;", "env &&", 'env"', "env'", "cat .env", "cat ./.env", "export -p"], "regex": `(?:^|[;&|(]|\\bthen\\b|\\bdo\\b|:[ \\t]*"|\\bRUN\\b|\\bsh\\b[ \\t]*\\(?[ \\t]*["']?)[ \\t]*(?:[@-][ \\t]*)?(?:sudo[ \\t]+)?((?:printenv|env|export[ \\t]+-p)|printenv[ \\t]+[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)|cat[ \\t]+(?:\\.\\/)?(?:[\\w.-]{1,60}\\/){0,6}\\.env(?:\\.(?!example|sample|template|dist|defaults)[\\w.-]{1,40})?)(?=[ \\t]*(?:$|[;&)"']|\\|[ \\t]*(?:sort|tee|cat|less|more|column|nl)\\b))`, "flags": "m", "placeholders": false, "allowLine": ["^\\s*(?:#|//)"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-docker-build-arg", "description": "A secret passed to a Docker build as ARG or baked in with ENV", "message": "Build arguments and ENV values are stored in the image and its history (docker history) - use a BuildKit secret mount", "category": "echo-leak", "severity": "medium", "files": ["**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*"], "keywords": ["\narg ", "arg	", "env ", "env	", "password", "passwd", "secret", "api_key", "apikey", "private_key", "access_key", "credential", "auth_token", "npm_token", "github_token", "gh_token", "gitlab_token", "pypi_token"], "regex": `^[ \\t]*(?:ARG|ENV)[ \\t]+([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN))(?![A-Za-z0-9_])(?![ \\t]{0,20}=[ \\t]{0,20}(?:(?:""|'')[ \\t]{0,20})?$)`, "flags": "im", "placeholders": false }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "sendgrid-api-key", "description": "SendGrid API key", "category": "live-key", "severity": "high", "keywords": ["sg."], "regex": "\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-api-key", "description": "Mailgun private API key (key- format)", "category": "live-key", "severity": "high", "keywords": ["key-"], "regex": "\\b(key-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-private-api-key", "description": "Mailgun private API key", "category": "live-key", "severity": "high", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)(?![\\w.-]{0,30}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK))[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-webhook-signing-key", "description": "Mailgun webhook signing key", "category": "live-key", "severity": "medium", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)[\\w.-]{0,20}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}|key-[a-f0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-public-validation-key", "description": "Mailgun public validation key", "message": "Mailgun public validation key (pubkey-) - meant for client-side address validation; low risk on its own", "category": "live-key", "severity": "low", "keywords": ["pubkey-"], "regex": "\\b(pubkey-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailchimp-api-key", "description": "Mailchimp API key", "category": "live-key", "severity": "high", "keywords": ["-us"], "regex": "\\b([a-f0-9]{32}-us[0-9]{1,2})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mandrill-api-key", "description": "Mailchimp Transactional (Mandrill) API key", "category": "live-key", "severity": "high", "keywords": ["mandrill"], "regex": `(?:mandrill|Mandrill|MANDRILL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:md-)?[A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "postmark-server-token", "description": "Postmark server or account API token", "category": "live-key", "severity": "high", "keywords": ["postmark"], "regex": `(?:postmark|Postmark|POSTMARK|PostMark)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "sendinblue-api-key", "description": "Brevo (Sendinblue) API or SMTP key", "category": "live-key", "severity": "high", "keywords": ["xkeysib-", "xsmtpsib-"], "regex": "\\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "figma-personal-access-token", "description": "Figma personal access token", "category": "live-key", "severity": "high", "keywords": ["figd_", "figp_"], "regex": "\\b(fig[dp]_[A-Za-z0-9_-]{40,54})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/figma.yml" }, { "spec": { "id": "firebase-cloud-messaging-server-key", "description": "Firebase Cloud Messaging legacy server key", "category": "live-key", "severity": "high", "keywords": ["apa91b"], "regex": "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "firebase-database-secret", "description": "Firebase Realtime Database legacy secret", "category": "live-key", "severity": "high", "keywords": ["firebase"], "regex": "firebase[\\w.-]{0,30}(?:secret|auth[_.-]?token|database[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.8 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "fixture-recorded-credential", "description": "A credential recorded in a test fixture, HTTP cassette or snapshot", "message": "Authorization header recorded in test data - a real token in a cassette or snapshot is a leaked token; filter it when recording", "category": "fixture", "severity": "medium", "environments": ["test"], "keywords": ["authorization", "x-api-key", "x-auth-token"], "multiline": true, "regex": `(?:\\b(?:proxy-)?authorization|\\bx-api-key|\\bx-auth-token)(?:["']?[ \\t]{0,3}(?:[:=]|=>)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,40}-[ \\t]{1,3})?|"[ \\t]{0,3},[ \\t]{0,3}"value"[ \\t]{0,3}:[ \\t]{0,3})[\\["']{0,2}(?:(?:Bearer|Basic|Token|token|bearer)[ \\t]{1,3})?([A-Za-z0-9._~+\\/-]{20,2048}={0,2})(?![A-Za-z0-9._~+\\/=-])`, "flags": "i", "entropy": 3.5, "allow": ["(?:^|[_.-])(?:test|testing|fake|dummy|mock|fixture|stub|sample)(?:[_.-]|$)"] }, "origin": "rules/fixture.yml" }, { "spec": { "id": "flyio-macaroon-token", "description": "Fly.io deploy or organization token", "category": "live-key", "severity": "critical", "keywords": ["fm2_", "fm1a_", "fm1r_"], "regex": "\\b((?:fm2|fm1[ar])_[A-Za-z0-9+/]{100,3000}={0,2}(?:,(?:fm2|fm1[ar])_[A-Za-z0-9+/]{40,3000}={0,2}){0,4})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "flyio-access-token", "description": "Fly.io user access token", "category": "live-key", "severity": "critical", "keywords": ["fo1_"], "regex": "\\b(fo1_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "frameio-api-token", "description": "Frame.io developer token", "category": "live-key", "severity": "high", "keywords": ["fio-u-"], "regex": "\\b(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/frameio.yml" }, { "spec": { "id": "generic-password", "description": "Hard-coded password", "category": "generic-secret", "severity": "high", "keywords": ["pass", "pwd"], "regex": `(?<![;&?])(?:[Pp]ass(?:word|wd|phrase|code)|PASS(?:WORD|WD|PHRASE|CODE)|(?<![A-Za-z])(?:[Pp]ass|PASS|[Pp]wd|PWD)(?![a-z]))(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{8,128}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "generic-api-secret", "description": "Hard-coded secret, token or API key", "category": "generic-secret", "severity": "medium", "keywords": ["secret", "token", "apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key", "appkey", "app_key", "sessionkey", "session_key", "consumerkey", "consumer_key", "auth", "credential"], "regex": `(?:[Ss]ecret|SECRET|[Tt]oken|TOKEN|(?:[Aa]pi|API)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]ccess|ACCESS)[_.-]?(?:[Kk]ey|KEY)|(?:[Pp]rivate|PRIVATE)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]igning|SIGNING)[_.-]?(?:[Kk]ey|KEY)|(?:[Ee]ncryption|ENCRYPTION)[_.-]?(?:[Kk]ey|KEY)|(?:[Mm]aster|MASTER)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]pp|APP)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]ession|SESSION)[_.-]?(?:[Kk]ey|KEY)|(?:[Cc]onsumer|CONSUMER)[_.-]?(?:[Kk]ey|KEY)|(?<![A-Za-z.])(?:[Aa]uth|AUTH)(?![a-z])|[Cc]redentials?|CREDENTIALS?)(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{12,256}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3.5, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "django-secret-key", "description": "Django SECRET_KEY", "message": "Django SECRET_KEY - signs sessions, password-reset links and CSRF tokens; a django-insecure- key is a development key that must not reach production", "category": "generic-secret", "severity": "high", "keywords": ["django-insecure-", "secret_key"], "regex": `(?:\\bSECRET_KEY[ \\t]{0,3}=[ \\t]{0,3}[rbu]?["'](?=[a-z0-9!@#$%^&*(\\-_=+)]{40,60}["'])|["'](?=django-insecure-))((?:django-insecure-)?[a-z0-9!@#$%^&*(\\-_=+)]{40,60})["']`, "entropy": 4 }, "origin": "rules/generic.yml" }, { "spec": { "id": "github-personal-access-token", "description": "GitHub personal access token (classic)", "category": "live-key", "severity": "critical", "keywords": ["ghp_"], "regex": "\\b(ghp_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-fine-grained-personal-access-token", "description": "GitHub fine-grained personal access token", "category": "live-key", "severity": "critical", "keywords": ["github_pat_"], "regex": "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", "entropy": 3.5 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-access-token", "description": "GitHub OAuth app access token", "category": "live-key", "severity": "critical", "keywords": ["gho_"], "regex": "\\b(gho_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-user-to-server-token", "description": "GitHub App user-to-server token", "category": "live-key", "severity": "high", "keywords": ["ghu_"], "regex": "\\b(ghu_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token", "description": "GitHub App installation (server-to-server) token", "category": "live-key", "severity": "high", "keywords": ["ghs_"], "regex": "\\b(ghs_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token-jwt", "description": "GitHub App installation token (stateless JWT format)", "category": "live-key", "severity": "high", "keywords": ["ghs_", "ghu_"], "regex": "\\b(gh[su]_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,400}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-refresh-token", "description": "GitHub App refresh token", "category": "live-key", "severity": "high", "keywords": ["ghr_"], "regex": "\\b(ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36}))\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-client-secret", "description": "GitHub OAuth app client secret", "category": "live-key", "severity": "high", "keywords": ["github", "gh_client", "gh-client", "gh.client", "ghclient"], "regex": "(?:github[\\w.-]{0,30}|(?<![a-z])gh[_.-]?)client[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/github.yml" }, { "spec": { "id": "gitlab-personal-access-token", "description": "GitLab personal, project or group access token", "category": "live-key", "severity": "critical", "keywords": ["glpat-"], "regex": "\\b(glpat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-deploy-token", "description": "GitLab deploy token", "category": "live-key", "severity": "high", "keywords": ["gldt-"], "regex": "\\b(gldt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-authentication-token", "description": "GitLab runner authentication token", "category": "live-key", "severity": "high", "keywords": ["glrt-", "glrtr-"], "regex": "\\b(glrtr?-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-registration-token", "description": "GitLab runner registration token (deprecated format)", "category": "live-key", "severity": "high", "keywords": ["gr1348941"], "regex": "\\b(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-pipeline-trigger-token", "description": "GitLab pipeline trigger token", "category": "live-key", "severity": "high", "keywords": ["glptt-"], "regex": "\\b(glptt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-f]{40}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-ci-job-token", "description": "GitLab CI/CD job token", "category": "live-key", "severity": "medium", "keywords": ["glcbt-"], "regex": "\\b(glcbt-(?:[A-Za-z0-9_-]{27,1500}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-zA-Z]{1,5}_[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feed-token", "description": "GitLab feed token", "category": "live-key", "severity": "medium", "keywords": ["glft-"], "regex": "\\b(glft-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-incoming-mail-token", "description": "GitLab incoming email token", "category": "live-key", "severity": "medium", "keywords": ["glimt-"], "regex": "\\b(glimt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{25}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-kubernetes-agent-token", "description": "GitLab agent for Kubernetes token", "category": "live-key", "severity": "high", "keywords": ["glagent-"], "regex": "\\b(glagent-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{50}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-oauth-application-secret", "description": "GitLab OAuth application secret", "category": "live-key", "severity": "high", "keywords": ["gloas-"], "regex": "\\b(gloas-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{64}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-scim-token", "description": "GitLab SCIM OAuth access token", "category": "live-key", "severity": "high", "keywords": ["glsoat-"], "regex": "\\b(glsoat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feature-flag-client-token", "description": "GitLab feature flags client token", "category": "live-key", "severity": "low", "keywords": ["glffct-"], "regex": "\\b(glffct-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-session-cookie", "description": "GitLab session cookie", "category": "live-key", "severity": "high", "keywords": ["_gitlab_session"], "regex": "\\b_gitlab_session=([0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 2.8 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gcp-api-key", "description": "Google API key", "category": "live-key", "severity": "high", "keywords": ["aiza"], "regex": "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-client-secret", "description": "Google OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["gocspx-"], "regex": "\\b(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "gcp-service-account-key", "description": "Google Cloud service account key file", "category": "live-key", "severity": "critical", "keywords": ["service_account", "private_key"], "multiline": true, "regex": '(?:"type"\\s{0,5}:\\s{0,5}"service_account"[^{}]{0,3000}?"private_key"\\s{0,5}:\\s{0,5}"|"private_key"\\s{0,5}:\\s{0,5}"(?=-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?"[^{}]{0,3000}?"type"\\s{0,5}:\\s{0,5}"service_account"))(-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', "entropy": 4.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-refresh-token", "description": "Google OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["1//0"], "regex": "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-access-token", "description": "Google OAuth access token", "category": "live-key", "severity": "medium", "keywords": ["ya29."], "regex": "\\b(ya29\\.[A-Za-z0-9_.-]{49,2000}[A-Za-z0-9_-])(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/google.yml" }, { "spec": { "id": "grafana-cloud-access-token", "description": "Grafana Cloud access policy token", "category": "live-key", "severity": "critical", "keywords": ["glc_"], "regex": "\\b(glc_[A-Za-z0-9+/]{32,600}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-service-account-token", "description": "Grafana service account token", "category": "live-key", "severity": "critical", "keywords": ["glsa_"], "regex": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-api-key", "description": "Grafana API key (legacy)", "category": "live-key", "severity": "high", "keywords": ["eyjrijoi"], "regex": "\\b(eyJrIjoi[A-Za-z0-9]{50,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "vault-service-token", "description": "HashiCorp Vault service token", "category": "live-key", "severity": "critical", "keywords": ["hvs."], "regex": "\\b(hvs\\.[A-Za-z0-9_-]{90,500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-batch-token", "description": "HashiCorp Vault batch token", "category": "live-key", "severity": "high", "keywords": ["hvb."], "regex": "\\b(hvb\\.[A-Za-z0-9_-]{90,600})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-recovery-token", "description": "HashiCorp Vault recovery token", "category": "live-key", "severity": "high", "keywords": ["hvr."], "regex": "\\b(hvr\\.[A-Za-z0-9_-]{24,500})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-legacy-service-token", "description": "HashiCorp Vault service token (pre-1.10 format)", "category": "live-key", "severity": "critical", "keywords": ["vault"], "regex": "vault[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5, "allow": ["^s\\.[A-Za-z]{24}$"] }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "terraform-cloud-api-token", "description": "HCP Terraform (Terraform Cloud) API token", "category": "live-key", "severity": "critical", "keywords": [".atlasv1."], "regex": "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "heroku-api-key", "description": "Heroku platform API key", "category": "live-key", "severity": "critical", "keywords": ["hrku-"], "regex": "\\b(HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "heroku-api-key-legacy", "description": "Heroku platform API key (UUID format)", "category": "live-key", "severity": "critical", "keywords": ["heroku"], "regex": "heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "curl-basic-auth", "description": "Password in a curl -u / --user option", "category": "generic-secret", "severity": "high", "keywords": ["curl"], "regex": `\\bcurl\\b[^\\n]{0,300}?\\s(?:-u|--user)(?:[ \\t]{1,3}|=)["']?[^\\s:'"$]{1,64}:([^\\s'"]{3,128})`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-header", "description": "HTTP Basic Authorization header with credentials", "category": "generic-secret", "severity": "high", "keywords": ["authorization"], "regex": `\\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:[Bb]asic|BASIC)[ \\t]{1,3}([A-Za-z0-9+/]{12,400}={0,2})(?![A-Za-z0-9+/=])`, "entropy": 3, "allow": ["^(?:QWxhZGRpbjpvcGVuIHNlc2FtZQ==|czZCaGRSa3F0MzpnWDFmQmF0M2JW|YWRtaW46YWRtaW4=)$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "^(?:dXNlcjpwYXNz|dXNlcm5hbWU6)"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-bearer-token", "description": "Literal bearer token in an Authorization header", "category": "generic-secret", "severity": "medium", "keywords": ["authorization"], "regex": `\\bauthorization["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:bearer|token)[ \\t]{1,3}((?!eyJ)[A-Za-z0-9._~+/-]{20,2000}={0,2})(?![A-Za-z0-9._~+/=-])`, "flags": "i", "entropy": 3.5, "allow": ["^[A-Za-z_.-]+$", "^(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*$"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-credentials", "description": "Password passed to an HTTP client's basic authentication", "category": "generic-secret", "severity": "high", "keywords": ["auth", "credentials"], "regex": `(?:\\bauth[ \\t]{0,3}=[ \\t]{0,3}\\(|(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|UsernamePasswordCredentials|setBasicAuth|basicAuth|withBasicAuth)\\()[ \\t]{0,3}["'][^"'\\s]{1,64}["'][ \\t]{0,3},[ \\t]{0,3}["']([^"'\\s]{4,128})["']`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "huggingface-access-token", "description": "Hugging Face user access token", "category": "live-key", "severity": "high", "keywords": ["hf_"], "regex": "\\b(hf_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "huggingface-organization-token", "description": "Hugging Face organization API token", "category": "live-key", "severity": "high", "keywords": ["api_org_"], "regex": "\\b(api_org_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "ibm-cloud-api-key", "description": "IBM Cloud API key", "category": "live-key", "severity": "critical", "keywords": ["ibm", "bluemix"], "regex": "(?<![a-z])(?:ibm|bluemix)[\\w.-]{0,30}(?:api[_.-]?key|apikey|key|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 4 }, "origin": "rules/ibm.yml" }, { "spec": { "id": "infracost-api-key", "description": "Infracost API key", "category": "live-key", "severity": "medium", "keywords": ["ico-"], "regex": "\\b(ico-[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/infracost.yml" }, { "spec": { "id": "jwt", "description": "JSON Web Token", "message": "JSON Web Token - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "severity": "medium", "keywords": ["eyj"], "regex": "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}\\.e[wy][A-Za-z0-9_-]{10,8000}\\.[A-Za-z0-9_-]{22,1400})(?![A-Za-z0-9_.-])", "entropy": 4, "validator": "jwt", "allow": ["\\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$", "\\.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lI"] }, "origin": "rules/jwt.yml" }, { "spec": { "id": "jwt-base64", "description": "Base64-encoded JSON Web Token", "message": "Base64-encoded JSON Web Token (as in a Kubernetes Secret) - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "severity": "medium", "keywords": ["zxlk"], "regex": "(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{80,6000}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4, "validator": "jwt" }, "origin": "rules/jwt.yml" }, { "spec": { "id": "linear-api-key", "description": "Linear personal API key", "category": "live-key", "severity": "high", "keywords": ["lin_api_"], "regex": "\\b(lin_api_[A-Za-z0-9]{40})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-oauth-access-token", "description": "Linear OAuth access token", "category": "live-key", "severity": "high", "keywords": ["lin_oauth_"], "regex": "\\b(lin_oauth_[a-f0-9]{64})\\b", "entropy": 3 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-webhook-secret", "description": "Linear webhook signing secret", "category": "live-key", "severity": "medium", "keywords": ["lin_wh_"], "regex": "\\b(lin_wh_[A-Za-z0-9]{32,64})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-client-secret", "description": "Linear OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linear"], "regex": "(?<![a-z])linear[\\w.-]{0,30}(?:client[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/linear.yml" }, { "spec": { "id": "telegram-bot-token", "description": "Telegram bot token", "category": "live-key", "severity": "high", "keywords": [":aa"], "regex": "(?<![0-9])([0-9]{6,12}:AA[A-Za-z0-9_-]{33})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-bot-token", "description": "Discord bot token", "category": "live-key", "severity": "high", "keywords": ["discord", ".run(", ".login(", "bot_token", "bot-token", "bottoken", 'token = "', "token = '", 'token: "', "token: '", 'token": "', 'token":"', "token=", "token: m", "token: n", "token: o", "token = m"], "regex": "(?<![\\w.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![\\w.-])", "entropy": 4 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-webhook-url", "description": "Discord webhook URL", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": "(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,72})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-client-secret", "description": "Discord application client secret", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": `(?:discord|Discord|DISCORD)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-webhook", "description": "Microsoft Teams incoming webhook URL", "category": "live-key", "severity": "medium", "keywords": ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], "allow": ["0{8}-0{4}-0{4}-0{4}-0{12}"], "regex": "(https://(?:[a-zA-Z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?:/[A-Za-z0-9_-]{20,80})?)" }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-workflow-url", "description": "Microsoft Teams / Power Automate workflow trigger URL with its signature", "category": "live-key", "severity": "medium", "keywords": ["logic.azure.com", "powerplatform.com"], "regex": `(https://[a-zA-Z0-9.-]{1,100}(?:\\.logic\\.azure\\.com(?::443)?|\\.api\\.powerplatform\\.com(?::443)?/powerautomate/automations/direct)/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]{1,40}/paths/invoke\\?[^\\s"'<>]{0,200}?sig=[A-Za-z0-9_%-]{40,90})`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "gitter-access-token", "description": "Gitter access token", "category": "live-key", "severity": "medium", "keywords": ["gitter"], "regex": `(?:gitter|Gitter|GITTER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{40})(?![\\w-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "mattermost-access-token", "description": "Mattermost personal access or bot token", "category": "live-key", "severity": "medium", "keywords": ["mattermost"], "regex": `(?:mattermost|Mattermost|MATTERMOST|MatterMost)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{26})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-access-token", "description": "Sendbird API token", "category": "live-key", "severity": "high", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{40})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-app-id", "description": "Sendbird application ID", "message": "Sendbird application ID - an identifier rather than a secret; check that no API token sits beside it", "category": "live-key", "severity": "low", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-api-key", "description": "MessageBird (Bird) API access key", "category": "live-key", "severity": "high", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-client-id", "description": "MessageBird (Bird) client ID", "message": "MessageBird client ID - an identifier rather than a secret; check that no access key sits beside it", "category": "live-key", "severity": "low", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "netlify-personal-access-token", "description": "Netlify personal access token", "category": "live-key", "severity": "critical", "keywords": ["nfp_"], "regex": "\\b(nfp_[A-Za-z0-9_]{36})(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "netlify-access-token-legacy", "description": "Netlify access token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["netlify"], "regex": "netlify[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!nfp_)([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "newrelic-user-api-key", "description": "New Relic user API key", "category": "live-key", "severity": "critical", "keywords": ["nrak-"], "regex": "\\b(NRAK-[A-Z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-admin-api-key", "description": "New Relic admin API key", "category": "live-key", "severity": "critical", "keywords": ["nraa-"], "regex": "\\b(NRAA-[A-Za-z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-insert-key", "description": "New Relic Insights insert key", "category": "live-key", "severity": "high", "keywords": ["nrii-"], "regex": "\\b(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-query-key", "description": "New Relic Insights query key", "category": "live-key", "severity": "medium", "keywords": ["nriq-"], "regex": "\\b(NRIQ-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-browser-key", "description": "New Relic browser application key", "category": "live-key", "severity": "low", "keywords": ["nrjs-"], "regex": "\\b(NRJS-[a-f0-9]{19})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-license-key", "description": "New Relic ingest license key", "category": "live-key", "severity": "high", "keywords": ["nral"], "regex": "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "notion-integration-token", "description": "Notion integration token", "category": "live-key", "severity": "high", "keywords": ["ntn_"], "regex": "\\b(ntn_\\d{11}[A-Za-z0-9]{35})\\b", "entropy": 3.5 }, "origin": "rules/notion.yml" }, { "spec": { "id": "notion-integration-token-legacy", "description": "Notion integration token (secret_ format)", "category": "live-key", "severity": "high", "keywords": ["secret_"], "regex": "\\b(secret_(?=[A-Za-z0-9]{0,42}[0-9])(?=[A-Za-z0-9]{0,42}[A-Z])[A-Za-z0-9]{43})\\b", "entropy": 4 }, "origin": "rules/notion.yml" }, { "spec": { "id": "npm-access-token", "description": "npm access token", "category": "live-key", "severity": "critical", "keywords": ["npm_"], "regex": "\\b(npm_[A-Za-z0-9]{36})\\b", "validator": "npm-checksum", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "npm-legacy-access-token", "description": "npm access token (UUID format)", "category": "live-key", "severity": "high", "keywords": ["_authtoken", "npm_token", "npm-token", "npmtoken", "npm_auth_token", "npm-auth-token", "npmauthtoken"], "regex": "(?:_authToken|npm[_.-]?(?:auth[_.-]?)?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "okta-api-token", "description": "Okta API token", "category": "live-key", "severity": "critical", "keywords": ["okta", "ssws"], "regex": "(?:okta|ssws)[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/okta.yml" }, { "spec": { "id": "square-access-token", "description": "Square personal access token (sq0atp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0atp-"], "regex": "\\b(sq0atp-[0-9A-Za-z_-]{22,43})(?![\\w-])", "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-oauth-secret", "description": "Square OAuth application secret (sq0csp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0csp-"], "regex": "\\b(sq0csp-[0-9A-Za-z_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-access-token-eaaa", "description": "Square access token (EAAA format)", "category": "live-key", "severity": "critical", "keywords": ["square"], "regex": `(?:square|Square|SQUARE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(EAAA[A-Za-z0-9_-]{56,72})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-access-token", "description": "Braintree production access token", "category": "live-key", "severity": "critical", "keywords": ["access_token$production$"], "regex": "\\b(access_token\\$production\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3, "allow": ["\\$(?:0+|x+|X+)(?:\\$|$)"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-sandbox-access-token", "description": "Braintree sandbox access token (test key, not a live key)", "message": "Braintree sandbox token - reaches the sandbox only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["access_token$sandbox$"], "regex": "\\b(access_token\\$sandbox\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-tokenization-key", "description": "Braintree production tokenization key", "message": "Braintree production tokenization key - meant for client code, but it can create payment methods for the merchant; check that no private key sits beside it", "category": "live-key", "severity": "low", "keywords": ["production_"], "regex": "\\b(production_(?=[a-z]{0,7}[0-9])[0-9a-z]{8}_(?=[a-z]{0,15}[0-9])[0-9a-z]{16})(?![0-9a-z])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-private-key", "description": "Braintree API private key", "category": "live-key", "severity": "critical", "keywords": ["braintree"], "regex": `(?:braintree|Braintree|BRAINTREE)[^\\n]{0,200}?(?:private|Private|PRIVATE)[_.-]?(?:key|Key|KEY)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-client-secret", "description": "PayPal REST API client secret", "category": "live-key", "severity": "high", "keywords": ["paypal"], "regex": `(?:paypal|PayPal|Paypal|PAYPAL)[^\\n]{0,160}?(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{80})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-access-token", "description": "PayPal OAuth access token", "category": "live-key", "severity": "high", "keywords": ["a21aa"], "regex": "\\b(A21AA[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-access-token", "description": "Plaid production access token", "category": "live-key", "severity": "high", "keywords": ["access-production-", "access-development-"], "regex": "\\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-sandbox-access-token", "description": "Plaid sandbox access token (test key, not a live key)", "message": "Plaid sandbox access token - reaches sandbox data only, not live bank accounts", "category": "live-key", "severity": "low", "keywords": ["access-sandbox-"], "regex": "\\b(access-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-secret-key", "description": "Plaid API secret", "category": "live-key", "severity": "high", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{30})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-client-id", "description": "Plaid client ID", "message": "Plaid client ID - an identifier rather than a secret, but it pairs with the Plaid secret; check that no secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-live-secret-key", "description": "Flutterwave live secret key", "category": "live-key", "severity": "critical", "keywords": ["flwseck-"], "regex": "\\b(FLWSECK-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-test-secret-key", "description": "Flutterwave test secret key (test key, not a live key)", "message": "Flutterwave test key (FLWSECK_TEST) - reaches test mode only, not live payments", "category": "live-key", "severity": "low", "keywords": ["flwseck_test-"], "regex": "\\b(FLWSECK_TEST-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-encryption-key", "description": "Flutterwave encryption key", "category": "live-key", "severity": "medium", "keywords": ["flwseck"], "regex": "\\b(FLWSECK(?:_TEST)?-?[a-hA-H0-9]{12})(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-public-key", "description": "Flutterwave public key", "message": "Flutterwave public key - meant for client code; check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["flwpubk"], "regex": "\\b(FLWPUBK(?:_TEST)?-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-live-access-token", "description": "GoCardless live access token", "category": "live-key", "severity": "critical", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(live_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-sandbox-access-token", "description": "GoCardless sandbox access token (test key, not a live key)", "message": "GoCardless sandbox token - reaches the sandbox only, not live payments", "category": "live-key", "severity": "low", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(sandbox_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-key-secret", "description": "Razorpay API key secret", "category": "live-key", "severity": "high", "keywords": ["razorpay", "rzp_"], "regex": `(?:(?:razorpay|Razorpay|RAZORPAY|RazorPay)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\brzp_(?:live|test)_[A-Za-z0-9]{14}["'][ \\t]{0,3},[ \\t]{0,3}["'])([A-Za-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-live-key-id", "description": "Razorpay live key ID", "message": "Razorpay live key ID - an identifier used in checkout code; check that its key secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["rzp_live_"], "regex": "\\b(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-api-key", "description": "Adyen API key", "category": "live-key", "severity": "critical", "keywords": ["aqe"], "regex": "\\b(AQE[A-Za-z0-9]{5,20}\\.[A-Za-z0-9_=-]{50,80}(?![\\w=-])|AQE[A-Za-z0-9+/]{40,200}={0,2}-[A-Za-z0-9+/]{30,60}={0,2}-[\\x21-\\x7e]{16})", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-hmac-key", "description": "Adyen webhook HMAC key", "category": "live-key", "severity": "high", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,20}(?:hmac|Hmac|HMAC)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Fa-f0-9]{64})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-client-key", "description": "Adyen client key", "message": "Adyen client key - meant for client code (it only works from allowed origins); check that no API key sits beside it", "category": "live-key", "severity": "low", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-api-token", "description": "Finicity (Mastercard Open Banking) app key", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-client-secret", "description": "Finicity (Mastercard Open Banking) partner secret", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{20})(?![0-9a-zA-Z])`, "entropy": 3.5, "allow": ["^[0-9]+$"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-api-key", "description": "Chargebee live API key", "category": "live-key", "severity": "high", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(live_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-test-api-key", "description": "Chargebee test-site API key (test key, not a live key)", "message": "Chargebee test-site API key - reaches the test site only, not live billing", "category": "live-key", "severity": "low", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(test_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "freemius-secret-key", "description": "Freemius secret key", "category": "live-key", "severity": "high", "keywords": ["secret_key"], "regex": `["']secret_key["'][ \\t]{0,5}=>[ \\t]{0,5}["'](sk_[^\\s"']{29})["']`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "postman-api-key", "description": "Postman API key", "category": "live-key", "severity": "high", "keywords": ["pmak-"], "regex": "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", "entropy": 3 }, "origin": "rules/postman.yml" }, { "spec": { "id": "private-key", "description": "Private key (PEM)", "category": "generic-secret", "severity": "critical", "keywords": ["private key"], "multiline": true, "regex": `-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z-]{2,20}: ?[^\\r\\n\\\\]{1,120}){0,4}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["']){0,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z0-9+/]{1,100}={0,2}){0,250}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])?-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----`, "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "pgp-private-key-block", "description": "PGP private key block", "category": "generic-secret", "severity": "critical", "keywords": ["pgp private key block"], "multiline": true, "regex": "-----BEGIN PGP PRIVATE KEY BLOCK-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z-]{2,30}: ?[^\\r\\n\\\\]{0,200}){0,8}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| ){1,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z0-9+/]{1,100}={0,2}){0,1000}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )=[A-Za-z0-9+/]{4})?(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )?-----END PGP PRIVATE KEY BLOCK-----", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "putty-private-key", "description": "PuTTY private key file", "category": "generic-secret", "severity": "critical", "keywords": ["putty-user-key-file"], "multiline": true, "regex": "PuTTY-User-Key-File-[23]: [a-z0-9@.-]{3,40}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[^\\r\\n\\\\]{0,200}){1,40}?(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-Lines: [0-9]{1,3}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[A-Za-z0-9+/]{1,100}={0,2}){1,100}(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-(?:MAC|Hash): [0-9a-fA-F]{40,64}", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "prod-host", "description": "Production hostname in a development, test or staging file", "message": "Production hostname in a non-production file - this environment would talk to production", "category": "prod-host", "severity": "high", "environments": ["development", "test", "staging"], "keywords": ["prod.", ".prod", "-prod", "prod-", "//prod", "@prod", "=prod", '"prod', "'prod", "prod0", "prod1", "prod2", "prod3", "production", "prd", "live.", "-live", ".live"], "regex": `(?:\\/\\/(?:[^\\s\\/@'"\`<>]{1,256}@)?|(?:host|hostname|server|endpoint|address|addr|data source)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:tcp:)?)([a-z0-9][a-z0-9-]{0,62}(?:\\.[a-z0-9][a-z0-9-]{0,62}){0,20})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["^(?!.*(?:(?:^|[.-])(?:prod|production|prd)\\d{0,2}(?:[.-]|$)|(?:^|[.-])live\\d{0,2}\\.))", "(?:^|[.-])(?:dev|development|develop|local|test|testing|qa|uat|stage|staging|stg|preprod|sandbox|preview|nonprod)\\d{0,2}[.-]", "(?:^|[.-])(?:non|pre)-(?:prod|production)(?:[.-]|$)", "(?:^|\\.)(?:localhost|example|invalid|test|local|internal\\.example)$", "(?:^|\\.)live\\.(?:com|net)$"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "prod-host-managed-db", "description": "Cloud-managed database endpoint in a development or test file", "message": "Cloud-managed database (RDS, Cloud SQL, Azure SQL, Atlas, ...) in a development or test file - local and test runs should not reach a shared database", "category": "prod-host", "severity": "medium", "environments": ["development", "test"], "keywords": ["rds.amazonaws", "cache.amazonaws", "docdb.amazonaws", "redshift.amazonaws", "neptune.amazonaws", "memorydb.", "database.windows.net", "database.azure.com", "cache.windows.net", "documents.azure.com", "cosmos.azure.com", "mongodb.net", "db.ondigitalocean.com", "neon.tech", "psdb.cloud", "pooler.supabase.com", "supabase.co", "aivencloud.com", "cockroachlabs.cloud", "redislabs.com", "redis-cloud.com", "/cloudsql/", "instance_connection_name"], "regex": `(?<![a-z0-9.-])((?:[a-z0-9][a-z0-9-]{0,62}\\.){1,12}(?:rds\\.amazonaws\\.com(?:\\.cn)?|(?:cache|docdb|redshift|neptune)\\.amazonaws\\.com|memorydb\\.[a-z0-9-]{1,30}\\.amazonaws\\.com|database\\.windows\\.net|(?:postgres|mysql|mariadb)\\.database\\.azure\\.com|redis\\.cache\\.windows\\.net|documents\\.azure\\.com|mongo\\.cosmos\\.azure\\.com|mongodb\\.net|db\\.ondigitalocean\\.com|neon\\.tech|psdb\\.cloud|pooler\\.supabase\\.com|aivencloud\\.com|cockroachlabs\\.cloud|redislabs\\.com|redis-cloud\\.com)|db\\.[a-z]{20}\\.supabase\\.co|(?<=\\/cloudsql\\/|instance_connection_name["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?)(?:[a-z][a-z0-9.-]{0,60}:)?[a-z][a-z0-9-]{4,61}[a-z0-9]:[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}:[a-z][a-z0-9-]{0,95})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["(?:^|[.:-])(?:dev|development|develop|local|test|testing|qa|uat|ci|sandbox|preview)\\d{0,2}(?:[.:-]|$)"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "pulumi-access-token", "description": "Pulumi access token", "category": "live-key", "severity": "critical", "keywords": ["pul-"], "regex": "\\b(pul-[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/pulumi.yml" }, { "spec": { "id": "pypi-upload-token", "description": "PyPI API token", "category": "live-key", "severity": "critical", "keywords": ["pypi-ageichlwas5vcmc"], "regex": "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "pypi-test-upload-token", "description": "TestPyPI API token", "category": "live-key", "severity": "medium", "keywords": ["pypi-agendgvzdc5wexbplm9yzw"], "regex": "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "railway-token", "description": "Railway API or project token", "category": "live-key", "severity": "critical", "keywords": ["railway"], "regex": "railway[\\w.-]{0,30}(?:token|api[_.-]?key|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/railway.yml" }, { "spec": { "id": "render-api-key", "description": "Render API key", "category": "live-key", "severity": "critical", "keywords": ["rnd_"], "regex": "\\b(rnd_[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/render.yml" }, { "spec": { "id": "rubygems-api-key", "description": "RubyGems.org API key", "category": "live-key", "severity": "critical", "keywords": ["rubygems_"], "regex": "\\b(rubygems_[a-f0-9]{48})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/rubygems.yml" }, { "spec": { "id": "intercom-access-token", "description": "Intercom access token", "category": "live-key", "severity": "high", "keywords": ["intercom"], "regex": `(?:intercom|Intercom|INTERCOM)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9+/_-]{58,60}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "zendesk-api-token", "description": "Zendesk API token", "category": "live-key", "severity": "high", "keywords": ["zendesk"], "regex": `(?:zendesk|Zendesk|ZenDesk|ZENDESK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-api-key", "description": "HubSpot legacy API key (hapikey)", "category": "live-key", "severity": "high", "keywords": ["hubspot", "hapikey"], "regex": `(?:hubspot|HubSpot|Hubspot|HUBSPOT|hapikey|HAPIKEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-private-app-token", "description": "HubSpot private app access token", "category": "live-key", "severity": "high", "keywords": ["pat-na", "pat-eu", "pat-ap"], "regex": "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "launchdarkly-access-token", "description": "LaunchDarkly SDK key or API access token", "category": "live-key", "severity": "high", "keywords": ["launchdarkly", "launch_darkly", "launch-darkly"], "regex": `(?:[Ll]aunch[_-]?[Dd]arkly|LAUNCH[_-]?DARKLY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:api|sdk|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9=_-]{40})(?![\\w=-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "typeform-api-token", "description": "Typeform personal access token", "category": "live-key", "severity": "high", "keywords": ["tfp_"], "regex": "\\b(tfp_[A-Za-z0-9_.=-]{40,70})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "beamer-api-token", "description": "Beamer API key", "category": "live-key", "severity": "medium", "keywords": ["beamer"], "regex": `(?:beamer|Beamer|BEAMER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(b_[A-Za-z0-9=_-]{44})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "adafruit-io-key", "description": "Adafruit IO key", "category": "live-key", "severity": "medium", "keywords": ["adafruit", "aio_"], "regex": `(?:(?:adafruit|Adafruit|ADAFRUIT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=aio_))([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "squarespace-access-token", "description": "Squarespace API key", "category": "live-key", "severity": "medium", "keywords": ["squarespace"], "regex": `(?:squarespace|Squarespace|SquareSpace|SQUARESPACE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "etsy-api-key", "description": "Etsy API keystring", "category": "live-key", "severity": "medium", "keywords": ["etsy_", "etsy-", "etsy.", "etsyapi", "etsykey", "etsytoken", "etsysecret", "etsyaccess", "etsyclient", "etsyshared"], "allow": ["^[a-z]+$"], "regex": `(?:etsy|Etsy|ETSY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "freshbooks-access-token", "description": "FreshBooks access token", "category": "live-key", "severity": "high", "keywords": ["freshbooks"], "regex": `(?:freshbooks|FreshBooks|Freshbooks|FRESHBOOKS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "finnhub-access-token", "description": "Finnhub API key", "category": "live-key", "severity": "medium", "keywords": ["finnhub"], "regex": `(?:finnhub|Finnhub|FINNHUB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{20})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "rapidapi-access-token", "description": "RapidAPI key", "category": "live-key", "severity": "high", "keywords": ["rapidapi"], "regex": `(?:rapidapi|RapidAPI|RapidApi|Rapidapi|RAPIDAPI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{50})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "maxmind-license-key", "description": "MaxMind license key", "category": "live-key", "severity": "medium", "keywords": ["_mmk"], "regex": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-api-key", "description": "Yandex Cloud API key", "category": "live-key", "severity": "high", "keywords": ["aqvn"], "regex": "\\b(AQVN[A-Za-z0-9_-]{35,38})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-access-token", "description": "Yandex Cloud IAM token", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(t1\\.[A-Za-z0-9_-]{8,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-aws-access-token", "description": "Yandex Cloud static access key secret", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(YC[A-Za-z0-9_-]{38})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "settlemint-access-token", "description": "SettleMint access token", "category": "live-key", "severity": "medium", "keywords": ["sm_aat_", "sm_pat_", "sm_sat_"], "regex": "\\b(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "intra42-client-secret", "description": "42 (Intra) API client secret", "category": "live-key", "severity": "medium", "keywords": ["s-s4t2ud-", "s-s4t2af-"], "regex": "\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-live-api-token", "description": "Duffel live API token", "category": "live-key", "severity": "high", "keywords": ["duffel_live_"], "regex": "\\b(duffel_live_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-test-api-token", "description": "Duffel test-mode API token (test key, not a live key)", "message": "Duffel test token - reaches test mode only, not live bookings", "category": "live-key", "severity": "low", "keywords": ["duffel_test_"], "regex": "\\b(duffel_test_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-api-token", "description": "EasyPost production API key", "category": "live-key", "severity": "high", "keywords": ["ezak"], "regex": "\\b(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-test-api-token", "description": "EasyPost test API key (test key, not a live key)", "message": "EasyPost test key (EZTK) - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["eztk"], "regex": "\\b(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-live-api-token", "description": "Shippo live API token", "category": "live-key", "severity": "high", "keywords": ["shippo_live_"], "regex": "\\b(shippo_live_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-test-api-token", "description": "Shippo test API token (test key, not a live key)", "message": "Shippo test token - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["shippo_test_"], "regex": "\\b(shippo_test_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-api-key", "description": "Lob live secret API key", "category": "live-key", "severity": "high", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(live_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-test-api-key", "description": "Lob test secret API key (test key, not a live key)", "message": "Lob test key - reaches test mode only, no mail is sent", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(test_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-publishable-key", "description": "Lob publishable API key", "message": "Lob publishable key - meant for client code (address verification); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "sentry-user-auth-token", "description": "Sentry user auth token", "category": "live-key", "severity": "high", "keywords": ["sntryu_"], "regex": "\\b(sntryu_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-org-auth-token", "description": "Sentry organization auth token", "category": "live-key", "severity": "high", "keywords": ["sntrys_"], "regex": "\\b(sntrys_eyJ[A-Za-z0-9+/]{40,1000}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])", "entropy": 4 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-auth-token-legacy", "description": "Sentry auth token (64-hex format)", "category": "live-key", "severity": "high", "keywords": ["sentry"], "regex": "sentry[\\w.-]{0,30}(?:auth[_.-]?)?(?:token|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-dsn-secret", "description": "Sentry DSN with a secret key", "category": "live-key", "severity": "medium", "keywords": ["://"], "regex": "\\bhttps?://[a-f0-9]{32}:([a-f0-9]{32})@[A-Za-z0-9.-]{1,100}(?::\\d{1,5})?/(?:[\\w.-]{1,50}/)?\\d{1,20}(?![\\w/])", "entropy": 2.8 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "shopify-access-token", "description": "Shopify Admin API access token (shpat_)", "category": "live-key", "severity": "critical", "keywords": ["shpat_"], "regex": "\\b(shpat_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-custom-app-access-token", "description": "Shopify custom app access token (shpca_)", "category": "live-key", "severity": "critical", "keywords": ["shpca_"], "regex": "\\b(shpca_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-private-app-access-token", "description": "Shopify private app access token (shppa_)", "category": "live-key", "severity": "critical", "keywords": ["shppa_"], "regex": "\\b(shppa_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-shared-secret", "description": "Shopify app shared secret (shpss_)", "category": "live-key", "severity": "high", "keywords": ["shpss_"], "regex": "\\b(shpss_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "slack-bot-token", "description": "Slack bot token", "category": "live-key", "severity": "high", "keywords": ["xoxb-"], "regex": "\\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-user-token", "description": "Slack user token", "category": "live-key", "severity": "critical", "keywords": ["xoxp-"], "regex": "\\b(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-token", "description": "Slack app-level token (xapp-)", "category": "live-key", "severity": "high", "keywords": ["xapp-"], "regex": "\\b(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-fA-F0-9]{32,80})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-access-token", "description": "Slack app configuration access token (xoxe.xoxp-/xoxe.xoxb-)", "category": "live-key", "severity": "high", "keywords": ["xoxe.xoxp-", "xoxe.xoxb-"], "regex": "\\b(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-refresh-token", "description": "Slack app configuration refresh token (xoxe-)", "category": "live-key", "severity": "high", "keywords": ["xoxe-"], "regex": "\\b(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workspace-token", "description": "Slack workspace app access or refresh token (xoxa-/xoxr-)", "category": "live-key", "severity": "high", "keywords": ["xoxa-", "xoxr-"], "regex": "\\b(xox[ar]-(?:[0-9]{1,2}-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{8,64}){0,4})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-legacy-token", "description": "Slack legacy, session or browser-client token (xoxo-/xoxs-/xoxc-)", "category": "live-key", "severity": "high", "keywords": ["xoxo-", "xoxs-", "xoxc-"], "regex": "\\b(xox[ocs]-[0-9]{1,14}-[0-9]{1,14}-[0-9]{1,14}-[a-fA-F0-9]{16,64})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-webhook-url", "description": "Slack incoming webhook URL", "category": "live-key", "severity": "high", "keywords": ["hooks.slack.com/services/"], "regex": "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workflow-webhook-url", "description": "Slack workflow webhook (trigger) URL", "category": "live-key", "severity": "medium", "keywords": ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], "regex": "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/(?:A[A-Z0-9]{6,12}/)?[0-9]{6,20}/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-secret", "description": "Slack app signing secret or client secret", "category": "live-key", "severity": "high", "keywords": ["slack"], "regex": `(?:slack|Slack|SLACK)[\\w.-]{0,20}(?:signing|Signing|SIGNING|client|Client|CLIENT)[_.-]?(?:secret|Secret|SECRET)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "snyk-api-token", "description": "Snyk API token", "category": "live-key", "severity": "high", "keywords": ["snyk"], "regex": "snyk(?:[\\w.-]{0,30}(?:token|api[_.-]?key|key|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}|\\s{1,3}auth\\s{1,3})([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/snyk.yml" }, { "spec": { "id": "twitter-bearer-token", "description": "X (Twitter) app-only bearer token", "category": "live-key", "severity": "high", "keywords": ["aaaaaaaaaaaaaaaaaaaa"], "regex": "(?<![A-Za-z0-9+/%])(A{20}[A-Za-z0-9%]{74,134})(?![A-Za-z0-9%+/=])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-key", "description": "X (Twitter) API key (consumer key)", "category": "live-key", "severity": "medium", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-secret", "description": "X (Twitter) API key secret (consumer secret)", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{50})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-token", "description": "X (Twitter) user access token", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9]{10,25}-[A-Za-z0-9]{20,40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-secret", "description": "X (Twitter) user access token secret", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{45})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-access-token", "description": "Facebook / Meta Graph API access token", "category": "live-key", "severity": "high", "keywords": ["eaa"], "regex": "(?<![A-Za-z0-9+/])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-secret", "description": "Facebook / Meta app secret", "category": "live-key", "severity": "high", "keywords": ["facebook", "fb_", "fb.", "fb-", "fbapp", "fbsecret", "fbtoken", "fbkey", "fbclient", "meta_app", "metaapp", "meta-app"], "regex": `(?:facebook|Facebook|FACEBOOK|fb|FB|Fb|meta|Meta|META)[\\w.-]{0,20}(?:secret|Secret|SECRET|token|Token|TOKEN|key|Key|KEY)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-access-token", "description": "Facebook app access token (app ID and secret)", "category": "live-key", "severity": "high", "keywords": ["facebook", "access_token", "app_token", "%7c", "fb_"], "regex": "(?<![\\w|])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-secret", "description": "LinkedIn OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(WPL_AP[0-9]\\.[A-Za-z0-9]{8,32}\\.[A-Za-z0-9+/]{4,32}={0,2}|[A-Za-z0-9]{16})(?![A-Za-z0-9+/=.])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-id", "description": "LinkedIn OAuth client ID", "message": "LinkedIn client ID - an identifier rather than a secret; check that no client secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{12,14})(?![A-Za-z0-9])`, "entropy": 2.5, "allow": ["^[a-z]+$", "^[0-9]+$"] }, "origin": "rules/social.yml" }, { "spec": { "id": "twitch-api-token", "description": "Twitch API client secret or OAuth token", "category": "live-key", "severity": "medium", "keywords": ["twitch"], "regex": `(?:twitch|Twitch|TWITCH)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:oauth:)?([a-z0-9]{30})(?![A-Za-z0-9])`, "entropy": 3.3, "allowLine": ["twitch[\\w.-]{0,20}client[_.-]?id"] }, "origin": "rules/social.yml" }, { "spec": { "id": "flickr-api-key", "description": "Flickr API key", "category": "live-key", "severity": "medium", "keywords": ["flickr"], "regex": `(?:flickr|Flickr|FLICKR)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "nytimes-api-key", "description": "New York Times API key", "category": "live-key", "severity": "medium", "keywords": ["nytimes", "new-york-times", "newyorktimes", "new_york_times"], "allow": ["^[a-z]+(?:_[a-z]+)+$"], "regex": `(?:[Nn][Yy][Tt]imes|NYTIMES|[Nn]ew[_-]?[Yy]ork[_-]?[Tt]imes|NEW[_-]?YORK[_-]?TIMES)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_=-]{32})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "sonarqube-token", "description": "SonarQube user or analysis token", "category": "live-key", "severity": "high", "keywords": ["squ_", "sqp_", "sqa_"], "regex": "\\b(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "sonar-token-legacy", "description": "SonarQube / SonarQube Cloud token (unprefixed format)", "category": "live-key", "severity": "high", "keywords": ["sonar"], "regex": "sonar[\\w.-]{0,30}(?:token|login|key|password)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "stripe-live-secret-key", "description": "Stripe live secret key", "category": "live-key", "severity": "critical", "keywords": ["sk_live_"], "regex": "\\b(sk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-restricted-key", "description": "Stripe live restricted key", "category": "live-key", "severity": "critical", "keywords": ["rk_live_"], "regex": "\\b(rk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-secret-key", "description": "Stripe test-mode secret key (test key, not a live key)", "message": "Stripe test key (sk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["sk_test_"], "regex": "\\b(sk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5, "allow": ["^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2|26PHem9AhJZvU623DfE1x4sd)$"] }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-restricted-key", "description": "Stripe test-mode restricted key (test key, not a live key)", "message": "Stripe test key (rk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["rk_test_"], "regex": "\\b(rk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-webhook-secret", "description": "Stripe webhook signing secret", "category": "live-key", "severity": "high", "keywords": ["whsec_"], "regex": "\\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?![A-Za-z0-9+/=])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-publishable-key", "description": "Stripe live publishable key", "message": "Stripe live publishable key - public by design (it ships to browsers); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["pk_live_"], "regex": "\\b(pk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "supabase-personal-access-token", "description": "Supabase personal access token (management API)", "category": "live-key", "severity": "critical", "keywords": ["sbp_"], "regex": "\\b(sbp_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-secret-key", "description": "Supabase secret API key", "category": "live-key", "severity": "critical", "keywords": ["sb_secret_"], "regex": "\\b(sb_secret_[A-Za-z0-9_-]{24,64})(?![A-Za-z0-9_-])", "entropy": 3.5, "allow": ["^sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz$"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-service-role-key", "description": "Supabase service_role key", "category": "live-key", "severity": "critical", "keywords": ["service_role", "service-role", "service.role", "servicerole"], "regex": "service[_.-]?role[\\w.-]{0,20}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,500})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4, "allow": ["\\.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIi"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "tencent-cloud-secret-id", "description": "Tencent Cloud SecretId", "category": "live-key", "severity": "high", "keywords": ["akid"], "regex": "\\b(AKID[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "tencent-cloud-secret-key", "description": "Tencent Cloud SecretKey", "category": "live-key", "severity": "critical", "keywords": ["tencent", "qcloud"], "regex": "(?:tencent|qcloud)[\\w.-]{0,30}secret[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "twilio-auth-token", "description": "Twilio auth token or API key secret", "category": "live-key", "severity": "critical", "keywords": ["twilio"], "regex": `(?:twilio|Twilio|TWILIO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3, "allowLine": ["(?:twilio)[\\w.-]{0,30}(?:sid|phone|number|from|to|service)\\b"] }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-account-credentials", "description": "Twilio account SID with its auth token", "category": "live-key", "severity": "critical", "keywords": ["twilio", 'client("', "client('", "-u 'ac", '-u "ac', "-u ac", "--user ac"], "regex": `\\bAC[a-f0-9]{32}(?:["'][ \\t]{0,3},[ \\t]{0,3}["']|:)([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-api-key", "description": "Twilio API key SID", "message": "Twilio API key SID - identifies an API key; its 32-character secret is usually committed beside it", "category": "live-key", "severity": "medium", "keywords": ["twilio", "api_key", "apikey", "api-key", "api_sid", "apisid", "key_sid", "keysid", 'client("', "client('"], "regex": "\\b(SK[0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "vercel-token", "description": "Vercel access token or API key", "category": "live-key", "severity": "critical", "keywords": ["vcp_", "vci_", "vca_", "vcr_", "vck_"], "regex": "\\b(vc[pciark]_[A-Za-z0-9_-]{50}[A-Za-z0-9]{6})(?![A-Za-z0-9_-])", "validator": "vercel-checksum", "entropy": 3.5 }, "origin": "rules/vercel.yml" }, { "spec": { "id": "vercel-token-legacy", "description": "Vercel access token (24-character format)", "category": "live-key", "severity": "critical", "keywords": ["vercel"], "regex": "vercel[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/vercel.yml" }];
-  }
-});
-
-// src/findings/redact.ts
-function redactSecret(secret) {
-  if (secret === "") return "";
-  const prefix = PREFIX.exec(secret)?.[0] ?? "";
-  const rest = secret.length - prefix.length;
-  if (rest < 12) return `${prefix}\u2026`;
-  const tail = rest >= 24 ? secret.slice(-4) : "";
-  return `${prefix}\u2026${tail}`;
-}
-function compareFindings(a, b3) {
-  return (a.file < b3.file ? -1 : a.file > b3.file ? 1 : 0) || a.line - b3.line || a.column - b3.column || (a.ruleId < b3.ruleId ? -1 : a.ruleId > b3.ruleId ? 1 : 0) || (a.commit?.date ?? "").localeCompare(b3.commit?.date ?? "") || (a.commit?.sha ?? "").localeCompare(b3.commit?.sha ?? "");
-}
-function toReport(findings, stats, notes, showSecrets) {
-  const sorted = [...findings].sort(compareFindings);
-  return {
-    findings: sorted.map((f3) => {
-      const { secret, lineText: _line, previousLineText: _previous, commit, related, ...rest } = f3;
-      return {
-        ...rest,
-        secret: showSecrets ? secret : redactSecret(secret),
-        ...related ? { related: related.map(({ commit: c3, ...loc }) => ({ ...loc, ...c3 ? { commit: c3 } : {} })) } : {},
-        ...commit ? { commit: commit.sha, author: commit.author, date: commit.date } : {}
-      };
-    }),
-    stats,
-    notes
-  };
-}
-var PREFIX;
-var init_redact = __esm({
-  "src/findings/redact.ts"() {
-    "use strict";
-    PREFIX = /^[A-Za-z][A-Za-z0-9]{1,9}[_-](?:[A-Za-z]{2,8}[_-])?/;
-  }
-});
-
-// src/reporters/text.ts
-var text_exports = {};
-__export(text_exports, {
-  renderText: () => renderText
-});
-function line(f3, color) {
-  const where3 = `${f3.file}:${f3.line}:${f3.column}`;
-  const severity = f3.severity.padEnd(8);
-  const paint = (c3, s) => color ? `${c3}${s}${RESET}` : s;
-  const parts = [where3, paint(COLOURS[f3.severity], severity), f3.ruleId, f3.message];
-  if (f3.secret) parts.push(paint(DIM, f3.secret));
-  let out = parts.join("  ");
-  if (f3.commit) out += `
-    ${paint(DIM, `in ${f3.commit.slice(0, 12)} by ${f3.author ?? "?"} on ${f3.date ?? "?"}`)}`;
-  for (const r2 of f3.related ?? []) out += `
-    ${paint(DIM, `${r2.label ?? "also"}: ${r2.file}:${r2.line}:${r2.column}`)}`;
-  return out;
-}
-var COLOURS, DIM, RESET, renderText;
-var init_text = __esm({
-  "src/reporters/text.ts"() {
-    "use strict";
-    COLOURS = { critical: "\x1B[1;31m", high: "\x1B[31m", medium: "\x1B[33m", low: "\x1B[36m" };
-    DIM = "\x1B[2m";
-    RESET = "\x1B[0m";
-    renderText = (report, { color }) => {
-      const out = report.findings.map((f3) => line(f3, color));
-      for (const note of report.notes) out.push(`note: ${note}`);
-      const counts = /* @__PURE__ */ new Map();
-      for (const f3 of report.findings) counts.set(f3.severity, (counts.get(f3.severity) ?? 0) + 1);
-      const bySeverity = ["critical", "high", "medium", "low"].filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(", ");
-      const { files, commits, durationMs } = report.stats;
-      const scanned = commits > 0 ? `${commits} commit${commits === 1 ? "" : "s"}` : `${files} file${files === 1 ? "" : "s"}`;
-      const n = report.findings.length;
-      out.push(`${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"} (${bySeverity})`} in ${scanned}, ${durationMs} ms`);
-      return `${out.join("\n")}
-`;
-    };
-  }
-});
-
-// src/version.ts
-var VERSION;
-var init_version = __esm({
-  "src/version.ts"() {
-    "use strict";
-    VERSION = true ? "0.1.0" : process.env.npm_package_version ?? "0.0.0-dev";
-  }
-});
-
-// src/reporters/json.ts
-var json_exports = {};
-__export(json_exports, {
-  renderJson: () => renderJson
-});
-var renderJson;
-var init_json = __esm({
-  "src/reporters/json.ts"() {
-    "use strict";
-    init_version();
-    renderJson = (report) => {
-      const findings = report.findings.map((f3) => ({
-        ruleId: f3.ruleId,
-        category: f3.category,
-        severity: f3.severity,
-        message: f3.message,
-        file: f3.file,
-        line: f3.line,
-        column: f3.column,
-        endLine: f3.endLine,
-        endColumn: f3.endColumn,
-        environment: f3.environment,
-        secret: f3.secret,
-        fingerprint: f3.fingerprint,
-        ...f3.commit ? { commit: f3.commit, author: f3.author, date: f3.date } : {},
-        ...f3.related?.length ? { related: f3.related } : {}
-      }));
-      const out = {
-        version: 1,
-        tool: { name: "keyfence", version: VERSION },
-        findings,
-        stats: report.stats,
-        ...report.notes.length ? { notes: report.notes } : {}
-      };
-      return `${JSON.stringify(out, null, 2)}
-`;
-    };
-  }
-});
-
-// src/reporters/ruleDocs.ts
-function secretRuleDocUrl(origin, ruleId) {
-  const m2 = /^rules\/([^/]+)\.ya?ml$/.exec(origin);
-  return m2 ? `${DOCS_BASE_URL}docs/rules/${m2[1]}.md#${ruleId}` : void 0;
-}
-function workflowCheckDocUrl(checkId) {
-  return `${DOCS_BASE_URL}docs/workflows/${checkId}.md`;
-}
-function suppressionHelp(ruleId, workflow) {
-  return workflow ? `To accept a finding, add \`# keyfence: ignore[${ruleId}] why this is safe\` on its line or the comment line above it (the reason is required), or record it in a baseline: \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`.` : `To silence a false alarm, add \`keyfence:allow[${ruleId}] reason\` in a comment on its line (or \`keyfence-ignore-next-line[${ruleId}]\` on the line above), add an \`allow:\` entry to keyfence.yml, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real secret must be rotated first: removing it from the file does not remove it from history.`;
-}
-var DOCS_BASE_URL, HOMEPAGE_URL;
-var init_ruleDocs = __esm({
-  "src/reporters/ruleDocs.ts"() {
-    "use strict";
-    DOCS_BASE_URL = "https://github.com/keyfence/keyfence/blob/main/";
-    HOMEPAGE_URL = "https://github.com/keyfence/keyfence";
-  }
-});
-
-// src/reporters/sarif.ts
-var sarif_exports = {};
-__export(sarif_exports, {
-  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
-  fileUri: () => fileUri,
-  renderSarif: () => renderSarif
-});
-function pascalCase(id) {
-  return id.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((p2) => p2[0].toUpperCase() + p2.slice(1)).join("");
-}
-function fileUri(file) {
-  return file.split("/").map((s) => encodeURIComponent(s)).join("/");
-}
-function descriptor(rule) {
-  const severity = rule.severity in LEVEL ? rule.severity : "medium";
-  const about = CATEGORY_TEXT[rule.category] ?? "";
-  const workflow = rule.category === "workflow";
-  const how = suppressionHelp(rule.id, workflow);
-  const doc = rule.helpUri ? `Documentation: ${rule.helpUri}` : "";
-  const docMd = rule.helpUri ? `[Documentation](${rule.helpUri})` : "";
-  const tags = ["security", workflow ? "ci" : "secret", rule.category, ...CWE[rule.category] ? [CWE[rule.category]] : []];
-  return {
-    id: rule.id,
-    name: pascalCase(rule.id),
-    shortDescription: { text: rule.description },
-    fullDescription: { text: [rule.description.replace(/\.?$/, "."), about].filter(Boolean).join(" ") },
-    help: {
-      text: [rule.description.replace(/\.?$/, "."), about, how, doc].filter(Boolean).join("\n\n"),
-      markdown: [`**${rule.description}**`, about, how, docMd].filter(Boolean).join("\n\n")
-    },
-    ...rule.helpUri ? { helpUri: rule.helpUri } : {},
-    defaultConfiguration: { level: LEVEL[severity] },
-    properties: { tags, "security-severity": SECURITY_SEVERITY[severity], category: rule.category }
-  };
-}
-function region(l3) {
-  const startLine = Math.max(1, l3.line);
-  const endLine = Math.max(startLine, l3.endLine);
-  const startColumn = Math.max(1, l3.column);
-  const endColumn = endLine === startLine ? Math.max(startColumn, l3.endColumn) : Math.max(1, l3.endColumn);
-  return { startLine, startColumn, endLine, endColumn };
-}
-function physical(l3) {
-  return { artifactLocation: { uri: fileUri(l3.file) }, region: region(l3) };
-}
-function messageOf(f3) {
-  let text = f3.message;
-  if (f3.secret) text += `: ${f3.secret}`;
-  if (f3.environment !== "unknown" && f3.category !== "workflow") text += ` (${f3.environment} file)`;
-  if (f3.commit) text += `, added in commit ${f3.commit.slice(0, 12)}${f3.author ? ` by ${f3.author}` : ""}${f3.date ? ` on ${f3.date}` : ""}`;
-  return text;
-}
-var SCHEMA, FINGERPRINT_KEY, LEVEL, SECURITY_SEVERITY, CATEGORY_TEXT, CWE_798_HARD_CODED, CWE_532_LOGGED, CWE, renderSarif;
-var init_sarif = __esm({
-  "src/reporters/sarif.ts"() {
-    "use strict";
-    init_version();
-    init_ruleDocs();
-    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    FINGERPRINT_KEY = "keyfenceFingerprint/v1";
-    LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
-    SECURITY_SEVERITY = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
-    CATEGORY_TEXT = {
-      "live-key": "A provider credential that grants access to a live account.",
-      "generic-secret": "A password, token, private key or connection string with a password.",
-      "prod-host": "A production hostname or endpoint in a development, test or staging file.",
-      "env-crossover": "A secret that crosses environments: shared by two of them, a live key in development or test, or a test key in production.",
-      fixture: "A live-looking credential in a test fixture.",
-      "echo-leak": "A secret printed to a log.",
-      workflow: "A CI workflow that lets untrusted code reach secrets.",
-      "github-settings": "A repository setting that weakens the protection of secrets."
-    };
-    CWE_798_HARD_CODED = "external/cwe/cwe-798";
-    CWE_532_LOGGED = "external/cwe/cwe-532";
-    CWE = {
-      "live-key": CWE_798_HARD_CODED,
-      "generic-secret": CWE_798_HARD_CODED,
-      "env-crossover": CWE_798_HARD_CODED,
-      fixture: CWE_798_HARD_CODED,
-      "echo-leak": CWE_532_LOGGED
-    };
-    renderSarif = (report, { rules }) => {
-      const known = /* @__PURE__ */ new Map();
-      for (const r2 of rules) if (!known.has(r2.id)) known.set(r2.id, r2);
-      for (const f3 of report.findings)
-        if (!known.has(f3.ruleId)) known.set(f3.ruleId, { id: f3.ruleId, description: f3.message, category: f3.category, severity: f3.severity });
-      const ids = [...known.keys()];
-      const index = new Map(ids.map((id, i) => [id, i]));
-      const results = report.findings.map((f3) => ({
-        ruleId: f3.ruleId,
-        ruleIndex: index.get(f3.ruleId),
-        level: LEVEL[f3.severity],
-        message: { text: messageOf(f3) },
-        locations: [{ physicalLocation: physical(f3) }],
-        ...f3.related?.length ? { relatedLocations: f3.related.map((r2, i) => ({ id: i + 1, physicalLocation: physical(r2), message: { text: r2.label ?? "related" } })) } : {},
-        partialFingerprints: { [FINGERPRINT_KEY]: f3.fingerprint },
-        properties: {
-          severity: f3.severity,
-          category: f3.category,
-          environment: f3.environment,
-          ...f3.commit ? { commit: f3.commit, ...f3.author ? { author: f3.author } : {}, ...f3.date ? { date: f3.date } : {} } : {}
-        }
-      }));
-      const log = {
-        $schema: SCHEMA,
-        version: "2.1.0",
-        runs: [
-          {
-            tool: {
-              driver: {
-                name: "keyfence",
-                version: VERSION,
-                semanticVersion: VERSION,
-                informationUri: HOMEPAGE_URL,
-                rules: ids.map((id) => descriptor(known.get(id)))
-              }
-            },
-            invocations: [
-              {
-                executionSuccessful: true,
-                ...report.notes.length ? { toolExecutionNotifications: report.notes.map((n) => ({ level: "note", message: { text: n } })) } : {}
-              }
-            ],
-            columnKind: "utf16CodeUnits",
-            results,
-            properties: { stats: report.stats }
-          }
-        ]
-      };
-      return `${JSON.stringify(log, null, 2)}
-`;
-    };
-  }
-});
-
-// src/reporters/github.ts
-var github_exports = {};
-__export(github_exports, {
-  annotation: () => annotation,
-  escapeData: () => escapeData2,
-  escapeProperty: () => escapeProperty2,
-  renderGithub: () => renderGithub,
-  workflowCommand: () => workflowCommand
-});
-function escapeData2(value) {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty2(value) {
-  return escapeData2(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function workflowCommand(name, properties, message2) {
-  const props = properties.filter((p2) => p2[1] !== void 0 && p2[1] !== "" && p2[1] !== 0).map(([k2, v2]) => `${k2}=${escapeProperty2(String(v2))}`).join(",");
-  return `::${name}${props ? ` ${props}` : ""}::${escapeData2(message2)}`;
-}
-function messageOf2(f3) {
-  let text = f3.message;
-  if (f3.secret) text += `: ${f3.secret}`;
-  if (f3.environment !== "unknown" && f3.category !== "workflow") text += ` (${f3.environment} file)`;
-  if (f3.commit) text += `
-added in commit ${f3.commit.slice(0, 12)}${f3.author ? ` by ${f3.author}` : ""}${f3.date ? ` on ${f3.date}` : ""}`;
-  for (const r2 of f3.related ?? []) text += `
-${r2.label ?? "also"}: ${r2.file}:${r2.line}:${r2.column}`;
-  return text;
-}
-function annotation(f3) {
-  const oneLine = f3.endLine === f3.line;
-  return workflowCommand(
-    COMMAND[f3.severity],
-    [
-      ["title", `${f3.ruleId} (${f3.severity})`],
-      ["file", f3.file],
-      ["line", f3.line],
-      ["endLine", f3.endLine],
-      // GitHub takes columns only for an annotation on one line.
-      ["col", oneLine ? f3.column : void 0],
-      ["endColumn", oneLine ? f3.endColumn : void 0]
-    ],
-    messageOf2(f3)
-  );
-}
-var COMMAND, renderGithub;
-var init_github = __esm({
-  "src/reporters/github.ts"() {
-    "use strict";
-    COMMAND = { critical: "error", high: "error", medium: "warning", low: "notice" };
-    renderGithub = (report) => {
-      const out = report.findings.map(annotation);
-      for (const note of report.notes) out.push(workflowCommand("notice", [["title", "keyfence"]], note));
-      const n = report.findings.length;
-      out.push(`keyfence: ${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"}`}`);
-      return `${out.join("\n")}
-`;
-    };
-  }
-});
-
-// src/reporters/markdown.ts
-var markdown_exports = {};
-__export(markdown_exports, {
-  MAX_ROWS: () => MAX_ROWS,
-  codeCell: () => codeCell,
-  escapeCell: () => escapeCell,
-  messageCell: () => messageCell,
-  renderMarkdown: () => renderMarkdown
-});
-function escapeCell(value) {
-  return value.replace(/[\\`*_{}[\]()#+!|~>-]/g, (c3) => `\\${c3}`).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/\r\n|\r|\n/g, " ");
-}
-function codeCell(value) {
-  const flat = value.replace(/\r\n|\r|\n/g, " ");
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r2) => r2.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") || flat.startsWith(" ") ? " " : "";
-  return `${fence}${pad}${flat.replace(/\|/g, "\\|")}${pad}${fence}`;
-}
-function messageCell(value) {
-  const parts = value.split(/(`[^`\r\n]+`)/);
-  return parts.map((p2, i) => i % 2 === 1 ? codeCell(p2.slice(1, -1)) : escapeCell(p2)).join("");
-}
-function safeUrl(url) {
-  return url.replace(/[\s()<>|]/g, (c3) => `%${c3.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-function count(findings, key) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const f3 of findings) counts.set(key(f3), (counts.get(key(f3)) ?? 0) + 1);
-  return counts;
-}
-function where(f3, linkTo) {
-  const text = escapeCell(`${f3.file}:${f3.line}`);
-  const url = linkTo?.(f3.file, f3.line, f3.commit);
-  return url ? `[${text}](${safeUrl(url)})` : text;
-}
-function ruleCell(f3, docs) {
-  const url = docs.get(f3.ruleId);
-  return url ? `[${codeCell(f3.ruleId)}](${safeUrl(url)})` : codeCell(f3.ruleId);
-}
-function row(f3, context, docs) {
-  let message2 = messageCell(f3.message);
-  if (f3.commit) message2 += ` (commit ${codeCell(f3.commit.slice(0, 12))})`;
-  const cells = [f3.severity, ruleCell(f3, docs), where(f3, context.linkTo), f3.environment, f3.secret ? codeCell(f3.secret) : "", message2];
-  return `| ${cells.join(" | ")} |`;
-}
-var MAX_ROWS, renderMarkdown;
-var init_markdown = __esm({
-  "src/reporters/markdown.ts"() {
-    "use strict";
-    init_finding();
-    MAX_ROWS = 100;
-    renderMarkdown = (report, context) => {
-      const { findings, notes, stats } = report;
-      const out = [];
-      const n = findings.length;
-      const scanned = stats.commits > 0 ? `${stats.commits} commit${stats.commits === 1 ? "" : "s"}` : `${stats.files} file${stats.files === 1 ? "" : "s"}`;
-      out.push(`## keyfence: ${n === 0 ? "no findings" : `${n} finding${n === 1 ? "" : "s"}`}`, "");
-      if (n === 0) {
-        out.push(`No secrets or workflow problems found in ${scanned}.`);
-      } else {
-        const bySeverity = count(findings, (f3) => f3.severity);
-        const byEnvironment = count(findings, (f3) => f3.environment);
-        out.push(`Scanned ${scanned}.`, "");
-        out.push("| severity | findings |", "|---|---:|");
-        for (const s of SEVERITIES) if (bySeverity.get(s)) out.push(`| ${s} | ${bySeverity.get(s)} |`);
-        out.push("", "| environment | findings |", "|---|---:|");
-        for (const e of ENVIRONMENTS) if (byEnvironment.get(e)) out.push(`| ${e} | ${byEnvironment.get(e)} |`);
-        const docs = new Map(context.rules.filter((r2) => r2.helpUri).map((r2) => [r2.id, r2.helpUri]));
-        const ordered = [...findings].sort((a, b3) => severityRank(b3.severity) - severityRank(a.severity));
-        out.push("", "| severity | rule | where | environment | value | message |", "|---|---|---|---|---|---|");
-        for (const f3 of ordered.slice(0, MAX_ROWS)) out.push(row(f3, context, docs));
-        if (ordered.length > MAX_ROWS) out.push("", `\u2026and ${ordered.length - MAX_ROWS} more: see the full report (\`--format sarif\` or \`--format json\`).`);
-        out.push(
-          "",
-          "<details><summary>How to fix or suppress</summary>",
-          "",
-          "- A real secret: rotate it at the provider first, then remove it. Deleting it from the file does not remove it from history.",
-          "- A false alarm: add `keyfence:allow[rule-id] reason` in a comment on the line, or `keyfence-ignore-next-line[rule-id]` on the line above.",
-          "- A workflow finding: `# keyfence: ignore[check-id] reason` on the line or the comment line above; the reason is required.",
-          "- Known findings of an old repository: `keyfence baseline --output .keyfence-baseline.json`, then scan with `--baseline .keyfence-baseline.json`.",
-          "- Whole paths or patterns: an `allow:` entry in `keyfence.yml`.",
-          "",
-          "</details>"
-        );
-      }
-      if (notes.length) {
-        out.push("", "**Notes**", "");
-        for (const note of notes) out.push(`- ${escapeCell(note)}`);
-      }
-      return `${out.join("\n")}
-`;
-    };
-  }
-});
-
-// src/reporters/reporter.ts
-async function loadReporter(format2) {
-  switch (format2) {
-    case "text":
-      return (await Promise.resolve().then(() => (init_text(), text_exports))).renderText;
-    case "json":
-      return (await Promise.resolve().then(() => (init_json(), json_exports))).renderJson;
-    case "sarif":
-      return (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).renderSarif;
-    case "github":
-      return (await Promise.resolve().then(() => (init_github(), github_exports))).renderGithub;
-    case "markdown":
-      return (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).renderMarkdown;
-  }
-}
-var FORMATS;
-var init_reporter = __esm({
-  "src/reporters/reporter.ts"() {
-    "use strict";
-    FORMATS = ["text", "json", "sarif", "github", "markdown"];
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += stringify(child2);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b3 = Math.max(min, max);
-      if (Math.abs(a - b3) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b: b3 };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b3 < 0 ? Math.abs(b3) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b3 >= 0) {
-        positives = splitToPatterns(a, b3, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count2 = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count2++;
-        }
-      }
-      if (count2) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count2], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains3(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains3(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b3) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
-      return arr;
-    }
-    function compare(a, b3) {
-      return a > b3 ? 1 : b3 > a ? -1 : 0;
-    }
-    function contains3(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b3, options) {
-      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v2) => toMaxLen(String(v2), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v2) => toMaxLen(String(v2), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange = (a, b3, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b3, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b3) return start;
-      let stop = String.fromCharCode(b3);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b3 = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b3 === 0) b3 = 0;
-      let descending = a > b3;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format2 = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format2(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format2 = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b3 = `${end}`.charCodeAt(0);
-      let descending = a > b3;
-      let min = Math.min(a, b3);
-      let max = Math.max(a, b3);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        range.push(format2(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile2 = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += walk2(child2, node);
-          }
-        }
-        return output;
-      };
-      return walk2(ast);
-    };
-    module.exports = compile2;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify = require_stringify2();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand2 = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
-        node.queue = [];
-        let p2 = parent;
-        let q3 = parent.queue;
-        while (p2.type !== "brace" && p2.type !== "root" && p2.parent) {
-          p2 = p2.parent;
-          q3 = p2.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q3.push(append(q3.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q3.push(append(q3.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q3.push(append(q3.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child2 = node.nodes[i];
-          if (child2.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child2.type === "close") {
-            q3.push(append(q3.pop(), queue, enclose));
-            continue;
-          }
-          if (child2.value && child2.type !== "open") {
-            queue.push(append(queue.pop(), child2.value));
-            continue;
-          }
-          if (child2.nodes) {
-            walk2(child2, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk2(ast));
-    };
-    module.exports = expand2;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify2();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants6();
-    var parse3 = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open2) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse3;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify2();
-    var compile2 = require_compile();
-    var expand2 = require_expand();
-    var parse3 = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse3(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile2(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand2(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants7 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var path8 = __require("path");
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      SEP: path8.sep,
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var path8 = __require("path");
-    var win32 = process.platform === "win32";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants7();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.supportsLookbehinds = () => {
-      const segs = process.version.slice(1).split(".").map(Number);
-      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
-        return true;
-      }
-      return false;
-    };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
-      }
-      return win32 === true || path8.sep === "\\";
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants7();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  code = advance();
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES) {
-                  isGlob = token.isGlob = true;
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
-                backslashes = token.backslashes = true;
-                code = advance();
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n = prevIndex ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value = input.slice(n, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
-          }
-          prevIndex = i;
-        }
-        if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
-          if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
-            depth(tokens[tokens.length - 1]);
-            state.maxDepth += tokens[tokens.length - 1].depth;
-          }
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants3 = require_constants7();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
-          const a = values[i];
-          const b3 = values[j3];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
-            continue;
-          }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var getStarExtglobSequenceOutput = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      for (const branch of branches) {
-        const safeOutput = getStarExtglobSequenceOutput(branch);
-        if (safeOutput) {
-          return { risky: true, safeOutput };
-        }
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      return { risky: false };
-    };
-    var parse3 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants3.globChars(win32);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count2 = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count2++;
-        }
-        if (count2 % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.value += tok.value;
-          prev.output = (prev.output || "") + tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m2;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m2 : `\\${m2}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (next === "<" && !utils.supportsLookbehinds()) {
-              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
-            }
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse3.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const win32 = utils.isWindows(options);
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants3.globChars(win32);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse3;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var path8 = __require("path");
-    var scan2 = require_scan();
-    var parse3 = require_parse3();
-    var utils = require_utils3();
-    var constants3 = require_constants7();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = utils.isWindows(options);
-      const regex2 = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
-      const state = regex2.state;
-      delete regex2.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch.test(input, regex2, options, { glob, posix });
-        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch.test = (input, regex2, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
-      if (match === false) {
-        output = format2 ? format2(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input, regex2, options, posix);
-        } else {
-          match = regex2.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex2.test(path8.basename(input));
-    };
-    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch.parse(p2, options));
-      return parse3(pattern, { ...options, fastpaths: false });
-    };
-    picomatch.scan = (input, options) => scan2(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex2 = picomatch.toRegex(source, options);
-      if (returnState === true) {
-        regex2.state = state;
-      }
-      return regex2;
-    };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse3(input, options);
-      }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch.constants = constants3;
-    module.exports = picomatch;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    module.exports = require_picomatch();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch = require_picomatch2();
-    var utils = require_utils3();
-    var isEmptyString = (v2) => v2 === "" || v2 === "./";
-    var hasBraces = (v2) => {
-      const index = v2.indexOf("{");
-      return index > -1 && v2.indexOf("}", index) > -1;
-    };
-    var micromatch3 = (list2, patterns, options) => {
-      patterns = [].concat(patterns);
-      list2 = [].concat(list2);
-      let omit2 = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list2) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit2.add(matched.output);
-          } else {
-            omit2.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit2.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p2) => p2.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch3.match = micromatch3;
-    micromatch3.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch3.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    micromatch3.any = micromatch3.isMatch;
-    micromatch3.not = (list2, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch3(list2, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch3.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p2) => micromatch3.contains(str, p2, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch3.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch3.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch3(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch3.some = (list2, patterns, options) => {
-      let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch3.every = (list2, patterns, options) => {
-      let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch3.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
-    };
-    micromatch3.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex2 = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex2.exec(posix ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
-      }
-    };
-    micromatch3.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch3.scan = (...args) => picomatch.scan(...args);
-    micromatch3.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch3.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch3.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch3.braces(pattern, { ...options, expand: true });
-    };
-    micromatch3.hasBraces = hasBraces;
-    module.exports = micromatch3;
-  }
-});
-
-// src/cli/errors.ts
-var UserError;
-var init_errors = __esm({
-  "src/cli/errors.ts"() {
-    "use strict";
-    UserError = class extends Error {
-      constructor(message2, hint) {
-        super(message2);
-        this.hint = hint;
-        this.name = "UserError";
-      }
-      hint;
-    };
-  }
-});
-
-// src/suppressions/allowlist.ts
-function where2(entry, index) {
-  return `${entry.origin ?? "config"}: allow[${index}]`;
-}
-function list(entry, index, field) {
-  const value = entry[field];
-  if (value === void 0 || value === null) return void 0;
-  const items = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(items) || items.some((s) => typeof s !== "string" || s === ""))
-    throw new UserError(`${where2(entry, index)}.${field} must be a list of non-empty strings`);
-  return items;
-}
-function compile(source, entry, index, field) {
-  try {
-    return new RegExp(source);
-  } catch (error2) {
-    throw new UserError(`${where2(entry, index)}.${field} "${source}" is not a valid regular expression: ${error2.message}`);
-  }
-}
-function compileAllowlist(entries, requireReason = false) {
-  return entries.map((entry, index) => {
-    if (!entry || typeof entry !== "object") throw new UserError(`${where2(entry ?? {}, index)} must be a mapping (rules, paths, secrets, lines, stopwords, reason)`);
-    const [rules, paths, secrets, lines, stopwords] = FIELDS.map((f3) => list(entry, index, f3));
-    if (![rules, paths, secrets, lines, stopwords].some((l3) => l3 && l3.length > 0))
-      throw new UserError(`${where2(entry, index)} sets nothing to match`, "give it rules, paths, secrets, lines or stopwords");
-    if (entry.reason !== void 0 && typeof entry.reason !== "string") throw new UserError(`${where2(entry, index)}.reason must be a string`);
-    if (requireReason && !entry.reason?.trim())
-      throw new UserError(`${where2(entry, index)} has no reason, and the config sets requireReason`, "add `reason: why these findings are safe` to the entry");
-    return {
-      entry,
-      ...rules ? { rules: rules.map((r2) => r2.toLowerCase()) } : {},
-      ...paths ? { paths } : {},
-      secrets: (secrets ?? []).map((s) => compile(s, entry, index, "secrets")),
-      lines: (lines ?? []).map((s) => compile(s, entry, index, "lines")),
-      ...stopwords ? { stopwords: stopwords.map((w2) => w2.toLowerCase()) } : {}
-    };
-  });
-}
-function allowEntryFor(finding, allowlist) {
-  return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
-    if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
-    if (paths && !import_micromatch.default.isMatch(finding.file, paths, { dot: true })) return false;
-    if (secrets.length && !(finding.secret !== "" && secrets.some((re2) => re2.test(finding.secret)))) return false;
-    if (lines.length && !(finding.lineText !== void 0 && lines.some((re2) => re2.test(finding.lineText)))) return false;
-    if (stopwords && !(finding.secret !== "" && stopwords.some((w2) => finding.secret.toLowerCase().includes(w2)))) return false;
-    return true;
-  });
-}
-var import_micromatch, FIELDS;
-var init_allowlist = __esm({
-  "src/suppressions/allowlist.ts"() {
-    "use strict";
-    import_micromatch = __toESM(require_micromatch(), 1);
-    init_errors();
-    FIELDS = ["rules", "paths", "secrets", "lines", "stopwords"];
-  }
-});
-
-// src/suppressions/baseline.ts
-import { createHmac, randomBytes, scrypt } from "node:crypto";
-import { readFile } from "node:fs/promises";
-function isIsoDate(value) {
-  const m2 = DATE.exec(value);
-  if (!m2) return false;
-  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-function parseBaseline(text, shown) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch (error2) {
-    throw new UserError(`${shown}: not a keyfence baseline: ${error2.message}`, "recreate it with `keyfence baseline --output FILE`");
-  }
-  const doc = data;
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
-  if (doc.version !== BASELINE_VERSION)
-    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
-  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
-  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
-  const entries = doc.entries.map((raw, i) => {
-    const at3 = `${shown}: entries[${i}]`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
-    const e = raw;
-    for (const field of ["ruleId", "file", "hash"])
-      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
-    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
-    for (const field of ["reason", "owner", "expires"])
-      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
-    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
-    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
-    return {
-      ruleId: e.ruleId,
-      file: e.file,
-      hash: e.hash,
-      ...typeof e.reason === "string" ? { reason: e.reason } : {},
-      ...typeof e.owner === "string" ? { owner: e.owner } : {},
-      ...typeof e.expires === "string" ? { expires: e.expires } : {},
-      ...Object.keys(extra).length ? { extra } : {}
-    };
-  });
-  return { salt: doc.salt, entries };
-}
-async function readBaseline(path8, shown) {
-  let text;
-  try {
-    text = await readFile(path8, "utf8");
-  } catch (error2) {
-    if (error2.code === "ENOENT")
-      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
-    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
-  }
-  return parseBaseline(text, shown);
-}
-function cmp(a, b3) {
-  return a < b3 ? -1 : a > b3 ? 1 : 0;
-}
-function sortEntries(entries) {
-  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
-}
-function scryptHex(secret, salt) {
-  return new Promise(
-    (resolve7, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve7(derived.toString("hex")))
-  );
-}
-function findingHash(salt, finding) {
-  if (finding.secret === "")
-    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
-  const id = `${salt}\0${finding.secret}`;
-  let hash = hashes.get(id);
-  if (!hash) {
-    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
-    hashes.set(id, hash);
-  }
-  return hash;
-}
-function today(now = /* @__PURE__ */ new Date()) {
-  return now.toISOString().slice(0, 10);
-}
-function isExpired(entry, now = /* @__PURE__ */ new Date()) {
-  return entry.expires !== void 0 && entry.expires < today(now);
-}
-async function matchBaseline(findings, baseline, options = {}) {
-  const byPlace = /* @__PURE__ */ new Map();
-  for (const e of baseline.entries) {
-    const place = `${e.ruleId}\0${e.file}`;
-    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
-  }
-  const matched = /* @__PURE__ */ new Set();
-  const entryOf = await Promise.all(
-    findings.map(async (f3) => {
-      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
-      if (!candidates) return void 0;
-      const hash = await findingHash(baseline.salt, f3);
-      return candidates.find((e) => e.hash === hash);
-    })
-  );
-  const kept = [];
-  const expired = /* @__PURE__ */ new Set();
-  findings.forEach((f3, i) => {
-    const entry = entryOf[i];
-    if (entry) matched.add(entry);
-    if (entry && isExpired(entry, options.now)) expired.add(entry);
-    if (!entry || isExpired(entry, options.now)) kept.push(f3);
-  });
-  const covers = options.covers ?? (() => true);
-  return {
-    kept,
-    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
-    expired: [...expired],
-    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
-  };
-}
-function describe(e) {
-  return `${e.ruleId} in ${e.file}`;
-}
-function listSome(items, max = 5) {
-  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
-}
-function baselineNotes(shown, match) {
-  const notes = match.expired.map((e) => {
-    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
-    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
-  });
-  const n = match.stale.length;
-  if (n > 0)
-    notes.push(
-      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
-    );
-  return notes;
-}
-var BASELINE_VERSION, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
-var init_baseline = __esm({
-  "src/suppressions/baseline.ts"() {
-    "use strict";
-    init_errors();
-    BASELINE_VERSION = 1;
-    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
-    HASH_BYTES = 16;
-    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
-    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-    hashes = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/suppressions/inlineComment.ts
-function reasonAfter(rest) {
-  let text = rest;
-  const next = ANY_MARKER.exec(text);
-  if (next) text = text.slice(0, next.index);
-  const close = text.search(/\*\/|-->/);
-  if (close !== -1) text = text.slice(0, close);
-  text = text.replace(/^[\s:,;—–-]+/, "").trim();
-  return /[\p{L}\p{N}]/u.test(text) ? text : "";
-}
-function parseMarkers(line2, pattern) {
-  const out = [];
-  pattern.lastIndex = 0;
-  for (let m2 = pattern.exec(line2); m2; m2 = pattern.exec(line2)) {
-    const rules = m2[1]?.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
-    out.push({ rules: rules && rules.length > 0 ? rules : void 0, reason: reasonAfter(line2.slice(m2.index + m2[0].length)), text: m2[0] });
-  }
-  return out;
-}
-function withoutSecret(finding, line2) {
-  const { secret } = finding;
-  if (!secret) return line2;
-  if (!secret.includes("\n") && line2.includes(secret)) return line2.split(secret).join(" ".repeat(secret.length));
-  const start = Math.max(0, finding.column - 1);
-  const end = finding.endLine === finding.line ? Math.max(start, finding.endColumn - 1) : line2.length;
-  return line2.slice(0, start) + " ".repeat(Math.max(0, Math.min(end, line2.length) - start)) + line2.slice(end);
-}
-function judge(marker2, finding, strict, requireReason) {
-  const ruleId = finding.ruleId.toLowerCase();
-  if (marker2.rules && !marker2.rules.includes(ruleId)) return void 0;
-  const where3 = `${finding.file}:${finding.line}`;
-  if (strict && !marker2.rules)
-    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` must name the check, as \`keyfence: ignore[${finding.ruleId}] reason\`; the finding is still reported` };
-  if ((strict || requireReason) && !marker2.reason)
-    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` needs a reason after it (\`keyfence: ignore[${finding.ruleId}] why this is safe\`); the finding is still reported` };
-  return { suppressed: true };
-}
-function inlineSuppression(finding, options) {
-  const strict = finding.category === "workflow";
-  const requireReason = options.requireReason === true;
-  let problem;
-  const consider = (markers) => {
-    for (const marker2 of markers) {
-      const verdict = judge(marker2, finding, strict, requireReason);
-      if (!verdict) continue;
-      if (verdict.suppressed) return true;
-      problem ??= verdict.problem;
-    }
-    return false;
-  };
-  const line2 = finding.lineText;
-  if (line2 !== void 0) {
-    const visible = withoutSecret(finding, line2);
-    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
-    const foreign = strict ? void 0 : options.markers.find((m2) => m2 && visible.includes(m2));
-    if (foreign !== void 0) {
-      if (!requireReason) return { suppressed: true };
-      problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
-    }
-  }
-  const previous = finding.previousLineText;
-  if (previous !== void 0) {
-    const markers = parseMarkers(previous, NEXT_LINE);
-    if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m2) => m2.rules));
-    if (consider(markers)) return { suppressed: true };
-    if (!strict && !requireReason) {
-      const nextForms = options.markers.map((m2) => NEXT_LINE_FORMS[m2]).filter((m2) => m2 !== void 0);
-      if (nextForms.some((m2) => previous.includes(m2))) return { suppressed: true };
-    }
-  }
-  return problem ? { suppressed: false, problem } : { suppressed: false };
-}
-var SAME_LINE, NEXT_LINE, ANY_MARKER, COMMENT_ONLY, NEXT_LINE_FORMS;
-var init_inlineComment = __esm({
-  "src/suppressions/inlineComment.ts"() {
-    "use strict";
-    SAME_LINE = /keyfence:\s*(?:allow|ignore)\b(?:\[([^\]\n]*)\])?/gi;
-    NEXT_LINE = /keyfence-ignore-next-line\b(?:\[([^\]\n]*)\])?/gi;
-    ANY_MARKER = /keyfence(?::\s*(?:allow|ignore)|-ignore-next-line)\b/i;
-    COMMENT_ONLY = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|'|rem\s)/i;
-    NEXT_LINE_FORMS = {
-      "pragma: allowlist secret": "pragma: allowlist nextline secret",
-      "secretlint-disable-line": "secretlint-disable-next-line"
-    };
-  }
-});
-
-// src/suppressions/suppress.ts
-function applySuppressions(findings, options) {
-  if (options.disabled) return { kept: findings, notes: [] };
-  const { config } = options;
-  const allowlist = compileAllowlist(config.allow, config.requireReason === true);
-  const problems = /* @__PURE__ */ new Set();
-  const kept = findings.filter((f3) => {
-    const inline = inlineSuppression(f3, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
-    if (inline.suppressed) return false;
-    if (inline.problem) problems.add(inline.problem);
-    return allowEntryFor(f3, allowlist) === void 0;
-  });
-  const notes = [...problems].slice(0, MAX_INLINE_NOTES);
-  if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
-  return { kept, notes };
-}
-async function suppressFindings(findings, options) {
-  const first = applySuppressions(findings, options);
-  if (options.disabled || !options.baseline) return first;
-  const { path: path8, shown, covers, now } = options.baseline;
-  const baseline = await readBaseline(path8, shown);
-  const match = await matchBaseline(first.kept, baseline, { covers, now });
-  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
-}
-var MAX_INLINE_NOTES;
-var init_suppress = __esm({
-  "src/suppressions/suppress.ts"() {
-    "use strict";
-    init_allowlist();
-    init_baseline();
-    init_inlineComment();
-    MAX_INLINE_NOTES = 20;
-  }
-});
-
-// src/cli/reportLinks.ts
-function githubLinker(env) {
-  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  const repository = env.GITHUB_REPOSITORY;
-  const sha = env.GITHUB_SHA;
-  if (!repository || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^https?:\/\//.test(server)) return void 0;
-  return (file, line2, commit) => {
-    const ref = commit ?? sha;
-    if (!ref || !/^[0-9a-f]{7,64}$/i.test(ref)) return void 0;
-    const path8 = file.split("/").map((s) => encodeURIComponent(s)).join("/");
-    return `${server}/${repository}/blob/${ref}/${path8}#L${line2}`;
-  };
-}
-var init_reportLinks = __esm({
-  "src/cli/reportLinks.ts"() {
-    "use strict";
-  }
-});
-
-// src/cli/writeAtomic.ts
-import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
-async function writeAtomic(path8, content) {
-  const folder = dirname3(path8);
-  await mkdir2(folder, { recursive: true });
-  const temp = join3(folder, `.${basename3(path8)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile2(temp, content, { mode: 420 });
-    await rename2(temp, path8);
-  } catch (error2) {
-    await rm2(temp, { force: true });
-    throw error2;
-  }
-}
-var init_writeAtomic = __esm({
-  "src/cli/writeAtomic.ts"() {
-    "use strict";
-  }
-});
-
-// node_modules/@actions/expressions/dist/ast.js
-var Expr, Literal, Unary, FunctionCall, Binary, Logical, Grouping, ContextAccess, IndexAccess, Star;
-var init_ast = __esm({
-  "node_modules/@actions/expressions/dist/ast.js"() {
-    Expr = class {
-    };
-    Literal = class extends Expr {
-      constructor(literal, token) {
-        super();
-        this.literal = literal;
-        this.token = token;
-      }
-      accept(v2) {
-        return v2.visitLiteral(this);
-      }
-    };
-    Unary = class extends Expr {
-      constructor(operator, expr) {
-        super();
-        this.operator = operator;
-        this.expr = expr;
-      }
-      accept(v2) {
-        return v2.visitUnary(this);
-      }
-    };
-    FunctionCall = class extends Expr {
-      constructor(functionName, args) {
-        super();
-        this.functionName = functionName;
-        this.args = args;
-      }
-      accept(v2) {
-        return v2.visitFunctionCall(this);
-      }
-    };
-    Binary = class extends Expr {
-      constructor(left, operator, right) {
-        super();
-        this.left = left;
-        this.operator = operator;
-        this.right = right;
-      }
-      accept(v2) {
-        return v2.visitBinary(this);
-      }
-    };
-    Logical = class extends Expr {
-      constructor(operator, args) {
-        super();
-        this.operator = operator;
-        this.args = args;
-      }
-      accept(v2) {
-        return v2.visitLogical(this);
-      }
-    };
-    Grouping = class extends Expr {
-      constructor(group2) {
-        super();
-        this.group = group2;
-      }
-      accept(v2) {
-        return v2.visitGrouping(this);
-      }
-    };
-    ContextAccess = class extends Expr {
-      constructor(name) {
-        super();
-        this.name = name;
-      }
-      accept(v2) {
-        return v2.visitContextAccess(this);
-      }
-    };
-    IndexAccess = class extends Expr {
-      constructor(expr, index) {
-        super();
-        this.expr = expr;
-        this.index = index;
-      }
-      accept(v2) {
-        return v2.visitIndexAccess(this);
-      }
-    };
-    Star = class extends Expr {
-      accept() {
-        throw new Error("Method not implemented.");
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/expressiondata.js
-function kindStr(k2) {
-  switch (k2) {
-    case Kind.Array:
-      return "Array";
-    case Kind.Boolean:
-      return "Boolean";
-    case Kind.Null:
-      return "Null";
-    case Kind.Number:
-      return "Number";
-    case Kind.Dictionary:
-      return "Object";
-    case Kind.String:
-      return "String";
-  }
-  return "unknown";
-}
-var Kind;
-var init_expressiondata = __esm({
-  "node_modules/@actions/expressions/dist/data/expressiondata.js"() {
-    (function(Kind2) {
-      Kind2[Kind2["String"] = 0] = "String";
-      Kind2[Kind2["Array"] = 1] = "Array";
-      Kind2[Kind2["Dictionary"] = 2] = "Dictionary";
-      Kind2[Kind2["Boolean"] = 3] = "Boolean";
-      Kind2[Kind2["Number"] = 4] = "Number";
-      Kind2[Kind2["CaseSensitiveDictionary"] = 5] = "CaseSensitiveDictionary";
-      Kind2[Kind2["Null"] = 6] = "Null";
-    })(Kind || (Kind = {}));
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/dictionary.js
-var Dictionary;
-var init_dictionary = __esm({
-  "node_modules/@actions/expressions/dist/data/dictionary.js"() {
-    init_expressiondata();
-    Dictionary = class {
-      constructor(...pairs) {
-        this.keys = [];
-        this.v = [];
-        this.indexMap = {};
-        this.kind = Kind.Dictionary;
-        this.primitive = false;
-        for (const p2 of pairs) {
-          this.add(p2.key, p2.value);
-        }
-      }
-      coerceString() {
-        return kindStr(this.kind);
-      }
-      number() {
-        return NaN;
-      }
-      add(key, value) {
-        if (key.toLowerCase() in this.indexMap) {
-          return;
-        }
-        this.keys.push(key);
-        this.v.push(value);
-        this.indexMap[key.toLowerCase()] = this.v.length - 1;
-      }
-      get(key) {
-        const index = this.indexMap[key.toLowerCase()];
-        if (index === void 0) {
-          return void 0;
-        }
-        return this.v[index];
-      }
-      values() {
-        return this.v;
-      }
-      pairs() {
-        const result = [];
-        for (const key of this.keys) {
-          result.push({ key, value: this.v[this.indexMap[key.toLowerCase()]] });
-        }
-        return result;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/array.js
-var Array2;
-var init_array = __esm({
-  "node_modules/@actions/expressions/dist/data/array.js"() {
-    init_expressiondata();
-    Array2 = class {
-      constructor(...data) {
-        this.v = [];
-        this.kind = Kind.Array;
-        this.primitive = false;
-        for (const d2 of data) {
-          this.add(d2);
-        }
-      }
-      coerceString() {
-        return kindStr(this.kind);
-      }
-      number() {
-        return NaN;
-      }
-      add(value) {
-        this.v.push(value);
-      }
-      get(index) {
-        return this.v[index];
-      }
-      values() {
-        return this.v;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/boolean.js
-var BooleanData;
-var init_boolean = __esm({
-  "node_modules/@actions/expressions/dist/data/boolean.js"() {
-    init_expressiondata();
-    BooleanData = class {
-      constructor(value) {
-        this.value = value;
-        this.kind = Kind.Boolean;
-        this.primitive = true;
-      }
-      coerceString() {
-        if (this.value) {
-          return "true";
-        }
-        return "false";
-      }
-      number() {
-        if (this.value) {
-          return 1;
-        }
-        return 0;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/null.js
-var Null;
-var init_null = __esm({
-  "node_modules/@actions/expressions/dist/data/null.js"() {
-    init_expressiondata();
-    Null = class {
-      constructor() {
-        this.kind = Kind.Null;
-        this.primitive = true;
-      }
-      coerceString() {
-        return "";
-      }
-      number() {
-        return 0;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/number.js
-var NumberData;
-var init_number = __esm({
-  "node_modules/@actions/expressions/dist/data/number.js"() {
-    init_expressiondata();
-    NumberData = class {
-      constructor(value) {
-        this.value = value;
-        this.kind = Kind.Number;
-        this.primitive = true;
-      }
-      coerceString() {
-        if (this.value === 0) {
-          return "0";
-        }
-        return (+this.value.toFixed(15)).toString();
-      }
-      number() {
-        return this.value;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/string.js
-var StringData;
-var init_string = __esm({
-  "node_modules/@actions/expressions/dist/data/string.js"() {
-    init_expressiondata();
-    StringData = class {
-      constructor(value) {
-        this.value = value;
-        this.kind = Kind.String;
-        this.primitive = true;
-      }
-      coerceString() {
-        return this.value;
-      }
-      number() {
-        return Number(this.value);
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/replacer.js
-function replacer(_key, value) {
-  if (value instanceof Null) {
-    return null;
-  }
-  if (value instanceof BooleanData) {
-    return value.value;
-  }
-  if (value instanceof NumberData) {
-    return value.number();
-  }
-  if (value instanceof StringData) {
-    return value.coerceString();
-  }
-  if (value instanceof Array2) {
-    return value.values();
-  }
-  if (value instanceof Dictionary) {
-    const pairs = value.pairs();
-    const r2 = {};
-    for (const p2 of pairs) {
-      r2[p2.key] = p2.value;
-    }
-    return r2;
-  }
-  return value;
-}
-var init_replacer = __esm({
-  "node_modules/@actions/expressions/dist/data/replacer.js"() {
-    init_array();
-    init_boolean();
-    init_dictionary();
-    init_null();
-    init_number();
-    init_string();
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/reviver.js
-function reviver(_key, val) {
-  if (val === null) {
-    return new Null();
-  }
-  if (typeof val === "string") {
-    return new StringData(val);
-  }
-  if (typeof val === "number") {
-    return new NumberData(val);
-  }
-  if (typeof val === "boolean") {
-    return new BooleanData(val);
-  }
-  if (Array.isArray(val)) {
-    return new Array2(...val);
-  }
-  if (typeof val === "object") {
-    return new Dictionary(...Object.keys(val).map((k2) => ({
-      key: k2,
-      value: val[k2]
-    })));
-  }
-  return val;
-}
-var init_reviver = __esm({
-  "node_modules/@actions/expressions/dist/data/reviver.js"() {
-    init_array();
-    init_boolean();
-    init_dictionary();
-    init_null();
-    init_number();
-    init_string();
-  }
-});
-
-// node_modules/@actions/expressions/dist/data/index.js
-var init_data = __esm({
-  "node_modules/@actions/expressions/dist/data/index.js"() {
-    init_array();
-    init_boolean();
-    init_dictionary();
-    init_expressiondata();
-    init_null();
-    init_number();
-    init_replacer();
-    init_reviver();
-    init_string();
-  }
-});
-
-// node_modules/@actions/expressions/dist/filtered_array.js
-var init_filtered_array = __esm({
-  "node_modules/@actions/expressions/dist/filtered_array.js"() {
-    init_data();
-  }
-});
-
-// node_modules/@actions/expressions/dist/lexer.js
-function tokenString(tok) {
-  switch (tok.type) {
-    case TokenType.EOF:
-      return "EOF";
-    case TokenType.NUMBER:
-      return tok.lexeme;
-    case TokenType.STRING:
-      return tok.value.toString();
-    default:
-      return tok.lexeme;
-  }
-}
-function isDigit(c3) {
-  return c3 >= "0" && c3 <= "9";
-}
-function isBoundary(c3) {
-  switch (c3) {
-    case "(":
-    case "[":
-    case ")":
-    case "]":
-    case ",":
-    case ".":
-    case "!":
-    case ">":
-    case "<":
-    case "=":
-    case "&":
-    case "|":
-      return true;
-  }
-  return /\s/.test(c3);
-}
-function isLegalIdentifier(str) {
-  if (str == "") {
-    return false;
-  }
-  const first = str[0];
-  if (first >= "a" && first <= "z" || first >= "A" && first <= "Z" || first == "_") {
-    for (const c3 of str.substring(1).split("")) {
-      if (c3 >= "a" && c3 <= "z" || c3 >= "A" && c3 <= "Z" || c3 >= "0" && c3 <= "9" || c3 == "_" || c3 == "-") {
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-  return false;
-}
-var TokenType, Lexer;
-var init_lexer = __esm({
-  "node_modules/@actions/expressions/dist/lexer.js"() {
-    init_data();
-    init_errors2();
-    (function(TokenType2) {
-      TokenType2[TokenType2["UNKNOWN"] = 0] = "UNKNOWN";
-      TokenType2[TokenType2["LEFT_PAREN"] = 1] = "LEFT_PAREN";
-      TokenType2[TokenType2["RIGHT_PAREN"] = 2] = "RIGHT_PAREN";
-      TokenType2[TokenType2["LEFT_BRACKET"] = 3] = "LEFT_BRACKET";
-      TokenType2[TokenType2["RIGHT_BRACKET"] = 4] = "RIGHT_BRACKET";
-      TokenType2[TokenType2["COMMA"] = 5] = "COMMA";
-      TokenType2[TokenType2["DOT"] = 6] = "DOT";
-      TokenType2[TokenType2["BANG"] = 7] = "BANG";
-      TokenType2[TokenType2["BANG_EQUAL"] = 8] = "BANG_EQUAL";
-      TokenType2[TokenType2["EQUAL_EQUAL"] = 9] = "EQUAL_EQUAL";
-      TokenType2[TokenType2["GREATER"] = 10] = "GREATER";
-      TokenType2[TokenType2["GREATER_EQUAL"] = 11] = "GREATER_EQUAL";
-      TokenType2[TokenType2["LESS"] = 12] = "LESS";
-      TokenType2[TokenType2["LESS_EQUAL"] = 13] = "LESS_EQUAL";
-      TokenType2[TokenType2["AND"] = 14] = "AND";
-      TokenType2[TokenType2["OR"] = 15] = "OR";
-      TokenType2[TokenType2["STAR"] = 16] = "STAR";
-      TokenType2[TokenType2["NUMBER"] = 17] = "NUMBER";
-      TokenType2[TokenType2["STRING"] = 18] = "STRING";
-      TokenType2[TokenType2["IDENTIFIER"] = 19] = "IDENTIFIER";
-      TokenType2[TokenType2["TRUE"] = 20] = "TRUE";
-      TokenType2[TokenType2["FALSE"] = 21] = "FALSE";
-      TokenType2[TokenType2["NULL"] = 22] = "NULL";
-      TokenType2[TokenType2["EOF"] = 23] = "EOF";
-    })(TokenType || (TokenType = {}));
-    Lexer = class {
-      constructor(input) {
-        this.input = input;
-        this.start = 0;
-        this.offset = 0;
-        this.line = 0;
-        this.lastLineOffset = 0;
-        this.tokens = [];
-      }
-      lex() {
-        if (this.input.length > MAX_EXPRESSION_LENGTH) {
-          throw new Error("ErrorExceededMaxLength");
-        }
-        while (!this.atEnd()) {
-          this.start = this.offset;
-          const c3 = this.next();
-          switch (c3) {
-            case "(":
-              this.addToken(TokenType.LEFT_PAREN);
-              break;
-            case ")":
-              this.addToken(TokenType.RIGHT_PAREN);
-              break;
-            case "[":
-              this.addToken(TokenType.LEFT_BRACKET);
-              break;
-            case "]":
-              this.addToken(TokenType.RIGHT_BRACKET);
-              break;
-            case ",":
-              this.addToken(TokenType.COMMA);
-              break;
-            case ".":
-              if (this.previous() != TokenType.IDENTIFIER && this.previous() != TokenType.RIGHT_BRACKET && this.previous() != TokenType.RIGHT_PAREN && this.previous() != TokenType.STAR) {
-                this.consumeNumber();
-              } else {
-                this.addToken(TokenType.DOT);
-              }
-              break;
-            case "-":
-            case "+":
-              this.consumeNumber();
-              break;
-            case "!":
-              this.addToken(this.match("=") ? TokenType.BANG_EQUAL : TokenType.BANG);
-              break;
-            case "=":
-              if (!this.match("=")) {
-                this.consumeIdentifier();
-                break;
-              }
-              this.addToken(TokenType.EQUAL_EQUAL);
-              break;
-            case "<":
-              this.addToken(this.match("=") ? TokenType.LESS_EQUAL : TokenType.LESS);
-              break;
-            case ">":
-              this.addToken(this.match("=") ? TokenType.GREATER_EQUAL : TokenType.GREATER);
-              break;
-            case "&":
-              if (!this.match("&")) {
-                this.consumeIdentifier();
-                break;
-              }
-              this.addToken(TokenType.AND);
-              break;
-            case "|":
-              if (!this.match("|")) {
-                this.consumeIdentifier();
-                break;
-              }
-              this.addToken(TokenType.OR);
-              break;
-            case "*":
-              this.addToken(TokenType.STAR);
-              break;
-            // Ignore whitespace.
-            case " ":
-            case "\r":
-            case "	":
-              break;
-            case "\n":
-              ++this.line;
-              this.lastLineOffset = this.offset;
-              break;
-            case "'":
-              this.consumeString();
-              break;
-            default:
-              switch (true) {
-                case isDigit(c3):
-                  this.consumeNumber();
-                  break;
-                default:
-                  this.consumeIdentifier();
-                  break;
-              }
-          }
-        }
-        this.tokens.push({
-          type: TokenType.EOF,
-          lexeme: "",
-          range: this.range()
-        });
-        return {
-          tokens: this.tokens
-        };
-      }
-      pos() {
-        return {
-          line: this.line,
-          column: this.start - this.lastLineOffset
-        };
-      }
-      endPos() {
-        return {
-          line: this.line,
-          column: this.offset - this.lastLineOffset
-        };
-      }
-      range() {
-        return {
-          start: this.pos(),
-          end: this.endPos()
-        };
-      }
-      atEnd() {
-        return this.offset >= this.input.length;
-      }
-      peek() {
-        if (this.atEnd()) {
-          return "\0";
-        }
-        return this.input[this.offset];
-      }
-      peekNext() {
-        if (this.offset + 1 >= this.input.length) {
-          return "\0";
-        }
-        return this.input[this.offset + 1];
-      }
-      previous() {
-        const l3 = this.tokens.length;
-        if (l3 == 0) {
-          return TokenType.EOF;
-        }
-        return this.tokens[l3 - 1].type;
-      }
-      next() {
-        return this.input[this.offset++];
-      }
-      match(expected) {
-        if (this.atEnd()) {
-          return false;
-        }
-        if (this.input[this.offset] !== expected) {
-          return false;
-        }
-        this.offset++;
-        return true;
-      }
-      addToken(type, value) {
-        this.tokens.push({
-          type,
-          lexeme: this.input.substring(this.start, this.offset),
-          range: this.range(),
-          value
-        });
-      }
-      consumeNumber() {
-        while (!this.atEnd() && (!isBoundary(this.peek()) || this.peek() == ".")) {
-          this.next();
-        }
-        const lexeme = this.input.substring(this.start, this.offset);
-        const value = new StringData(lexeme).number();
-        if (isNaN(value)) {
-          throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
-        }
-        this.addToken(TokenType.NUMBER, value);
-      }
-      consumeString() {
-        while ((this.peek() !== "'" || this.peekNext() === "'") && !this.atEnd()) {
-          if (this.peek() === "\n")
-            this.line++;
-          if (this.peek() === "'" && this.peekNext() === "'") {
-            this.next();
-          }
-          this.next();
-        }
-        if (this.atEnd()) {
-          throw new Error(`Unexpected symbol: '${this.input.substring(this.start)}'. Located at position ${this.start + 1} within expression: ${this.input}`);
-        }
-        this.next();
-        let value = this.input.substring(this.start + 1, this.offset - 1);
-        value = value.replace("''", "'");
-        this.addToken(TokenType.STRING, value);
-      }
-      consumeIdentifier() {
-        while (!this.atEnd() && !isBoundary(this.peek())) {
-          this.next();
-        }
-        let tokenType = TokenType.IDENTIFIER;
-        let tokenValue = void 0;
-        const lexeme = this.input.substring(this.start, this.offset);
-        if (this.previous() != TokenType.DOT) {
-          switch (lexeme) {
-            case "true":
-              tokenType = TokenType.TRUE;
-              break;
-            case "false":
-              tokenType = TokenType.FALSE;
-              break;
-            case "null":
-              tokenType = TokenType.NULL;
-              break;
-            case "NaN":
-              tokenType = TokenType.NUMBER;
-              tokenValue = NaN;
-              break;
-            case "Infinity":
-              tokenType = TokenType.NUMBER;
-              tokenValue = Infinity;
-              break;
-          }
-        }
-        if (!isLegalIdentifier(lexeme)) {
-          throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
-        }
-        this.addToken(tokenType, tokenValue);
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/errors.js
-function errorDescription(typ) {
-  switch (typ) {
-    case ErrorType.ErrorUnexpectedEndOfExpression:
-      return "Unexpected end of expression";
-    case ErrorType.ErrorUnexpectedSymbol:
-      return "Unexpected symbol";
-    case ErrorType.ErrorUnrecognizedNamedValue:
-      return "Unrecognized named-value";
-    case ErrorType.ErrorExceededMaxDepth:
-      return `Exceeded max expression depth ${MAX_PARSER_DEPTH}`;
-    case ErrorType.ErrorExceededMaxLength:
-      return `Exceeded max expression length ${MAX_EXPRESSION_LENGTH}`;
-    case ErrorType.ErrorTooFewParameters:
-      return "Too few parameters supplied";
-    case ErrorType.ErrorTooManyParameters:
-      return "Too many parameters supplied";
-    case ErrorType.ErrorEvenParameters:
-      return "Even number of parameters supplied, requires an odd number of parameters";
-    case ErrorType.ErrorUnrecognizedContext:
-      return "Unrecognized named-value";
-    case ErrorType.ErrorUnrecognizedFunction:
-      return "Unrecognized function";
-    default:
-      return "Unknown error";
-  }
-}
-var MAX_PARSER_DEPTH, MAX_EXPRESSION_LENGTH, ErrorType, ExpressionError, ExpressionEvaluationError;
-var init_errors2 = __esm({
-  "node_modules/@actions/expressions/dist/errors.js"() {
-    init_lexer();
-    MAX_PARSER_DEPTH = 50;
-    MAX_EXPRESSION_LENGTH = 21e3;
-    (function(ErrorType2) {
-      ErrorType2[ErrorType2["ErrorUnexpectedSymbol"] = 0] = "ErrorUnexpectedSymbol";
-      ErrorType2[ErrorType2["ErrorUnrecognizedNamedValue"] = 1] = "ErrorUnrecognizedNamedValue";
-      ErrorType2[ErrorType2["ErrorUnexpectedEndOfExpression"] = 2] = "ErrorUnexpectedEndOfExpression";
-      ErrorType2[ErrorType2["ErrorExceededMaxDepth"] = 3] = "ErrorExceededMaxDepth";
-      ErrorType2[ErrorType2["ErrorExceededMaxLength"] = 4] = "ErrorExceededMaxLength";
-      ErrorType2[ErrorType2["ErrorTooFewParameters"] = 5] = "ErrorTooFewParameters";
-      ErrorType2[ErrorType2["ErrorTooManyParameters"] = 6] = "ErrorTooManyParameters";
-      ErrorType2[ErrorType2["ErrorEvenParameters"] = 7] = "ErrorEvenParameters";
-      ErrorType2[ErrorType2["ErrorUnrecognizedContext"] = 8] = "ErrorUnrecognizedContext";
-      ErrorType2[ErrorType2["ErrorUnrecognizedFunction"] = 9] = "ErrorUnrecognizedFunction";
-    })(ErrorType || (ErrorType = {}));
-    ExpressionError = class extends Error {
-      constructor(typ, tok) {
-        super(`${errorDescription(typ)}: '${tokenString(tok)}'`);
-        this.typ = typ;
-        this.tok = tok;
-        this.pos = this.tok.range.start;
-      }
-    };
-    ExpressionEvaluationError = class extends Error {
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/case.js
-var caseFunc;
-var init_case = __esm({
-  "node_modules/@actions/expressions/dist/funcs/case.js"() {
-    init_data();
-    caseFunc = {
-      name: "case",
-      description: "`case( pred1, val1, pred2, val2, ..., default )`\n\nEvaluates predicates in order and returns the value corresponding to the first predicate that evaluates to `true`. If no predicate matches, it returns the last argument as the default value.",
-      minArgs: 3,
-      maxArgs: Number.MAX_SAFE_INTEGER,
-      call: (...args) => {
-        for (let i = 0; i < args.length - 1; i += 2) {
-          const predicate = args[i];
-          if (predicate.kind !== Kind.Boolean) {
-            throw new Error("case predicate must evaluate to a boolean value");
-          }
-          if (predicate.value) {
-            return args[i + 1];
-          }
-        }
-        return args[args.length - 1];
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/result.js
-function coerceTypes(li, ri) {
-  let lv = li;
-  let rv = ri;
-  if (li.kind === ri.kind) {
-    return [lv, rv];
-  }
-  switch (li.kind) {
-    // Number, String
-    case Kind.Number:
-      if (ri.kind === Kind.String) {
-        rv = new NumberData(ri.number());
-        return [lv, rv];
-      }
-      break;
-    // String, Number
-    case Kind.String:
-      if (ri.kind === Kind.Number) {
-        lv = new NumberData(li.number());
-        return [lv, rv];
-      }
-      break;
-    // Boolean|Null, Any
-    case Kind.Null:
-    case Kind.Boolean:
-      lv = new NumberData(li.number());
-      return coerceTypes(lv, rv);
-  }
-  switch (ri.kind) {
-    case Kind.Null:
-    case Kind.Boolean:
-      rv = new NumberData(ri.number());
-      return coerceTypes(lv, rv);
-  }
-  return [lv, rv];
-}
-function equals(lhs, rhs) {
-  const [lv, rv] = coerceTypes(lhs, rhs);
-  if (lv.kind != rv.kind) {
-    return false;
-  }
-  switch (lv.kind) {
-    // Null, Null
-    case Kind.Null:
-      return true;
-    // Number, Number
-    case Kind.Number: {
-      const ld = lv.value;
-      const rd = rv.value;
-      if (isNaN(ld) || isNaN(rd)) {
-        return false;
-      }
-      return ld == rd;
-    }
-    // String, String
-    case Kind.String: {
-      const ls2 = lv.value;
-      const rs2 = rv.value;
-      return toUpperSpecial(ls2) === toUpperSpecial(rs2);
-    }
-    // Boolean, Boolean
-    case Kind.Boolean: {
-      const lb = lv.value;
-      const rb = rv.value;
-      return lb == rb;
-    }
-    // Object, Object
-    case Kind.Dictionary:
-    case Kind.Array:
-      return lv === rv;
-  }
-  return false;
-}
-function toUpperSpecial(s) {
-  const sb = [];
-  let i = 0;
-  const len = s.length;
-  let found = s.indexOf("\u0131");
-  while (i < len) {
-    if (i < found) {
-      sb.push(s.substring(i, found).toUpperCase());
-      i = found;
-    } else if (i == found) {
-      sb.push(s.substring(i, i + 1));
-      i += 1;
-      found = s.indexOf("\u0131", i);
-    } else {
-      sb.push(s.substring(i).toUpperCase());
-      break;
-    }
-  }
-  return sb.join("");
-}
-var init_result = __esm({
-  "node_modules/@actions/expressions/dist/result.js"() {
-    init_data();
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/contains.js
-var contains;
-var init_contains = __esm({
-  "node_modules/@actions/expressions/dist/funcs/contains.js"() {
-    init_data();
-    init_result();
-    contains = {
-      name: "contains",
-      description: "`contains( search, item )`\n\nReturns `true` if `search` contains `item`. If `search` is an array, this function returns `true` if the `item` is an element in the array. If `search` is a string, this function returns `true` if the `item` is a substring of `search`. This function is not case sensitive. Casts values to a string.",
-      minArgs: 2,
-      maxArgs: 2,
-      call: (...args) => {
-        const left = args[0];
-        const right = args[1];
-        if (left.primitive) {
-          const ls2 = left.coerceString();
-          if (right.primitive) {
-            const rs2 = right.coerceString();
-            return new BooleanData(ls2.toLowerCase().includes(rs2.toLowerCase()));
-          }
-        } else if (left.kind === Kind.Array) {
-          const la = left;
-          if (la.values().length === 0) {
-            return new BooleanData(false);
-          }
-          for (const v2 of la.values()) {
-            if (equals(right, v2)) {
-              return new BooleanData(true);
-            }
-          }
-        }
-        return new BooleanData(false);
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/endswith.js
-var endswith;
-var init_endswith = __esm({
-  "node_modules/@actions/expressions/dist/funcs/endswith.js"() {
-    init_data();
-    init_result();
-    endswith = {
-      name: "endsWith",
-      description: "`endsWith( searchString, searchValue )`\n\nReturns `true` if `searchString` ends with `searchValue`. This function is not case sensitive. Casts values to a string.",
-      minArgs: 2,
-      maxArgs: 2,
-      call: (...args) => {
-        const left = args[0];
-        if (!left.primitive) {
-          return new BooleanData(false);
-        }
-        const right = args[1];
-        if (!right.primitive) {
-          return new BooleanData(false);
-        }
-        const ls2 = toUpperSpecial(left.coerceString());
-        const rs2 = toUpperSpecial(right.coerceString());
-        return new BooleanData(ls2.endsWith(rs2));
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/format.js
-function safeCharAt(string, index) {
-  if (string.length > index) {
-    return string[index];
-  }
-  return "\0";
-}
-function readArgIndex(string, startIndex) {
-  let length = 0;
-  for (; ; ) {
-    const nextChar = safeCharAt(string, startIndex + length);
-    if (nextChar >= "0" && nextChar <= "9") {
-      length++;
-    } else {
-      break;
-    }
-  }
-  if (length < 1) {
-    return {
-      success: false
-    };
-  }
-  const endIndex = startIndex + length - 1;
-  const result = parseInt(string.substr(startIndex, length));
-  return {
-    success: !isNaN(result),
-    result,
-    endIndex
-  };
-}
-var format;
-var init_format = __esm({
-  "node_modules/@actions/expressions/dist/funcs/format.js"() {
-    init_data();
-    format = {
-      name: "format",
-      description: "`format( string, replaceValue0, replaceValue1, ..., replaceValueN)`\n\nReplaces values in the `string`, with the variable `replaceValueN`. Variables in the `string` are specified using the `{N}` syntax, where `N` is an integer. You must specify at least one `replaceValue` and `string`. There is no maximum for the number of variables (`replaceValueN`) you can use. Escape curly braces using double braces.",
-      minArgs: 1,
-      maxArgs: 255,
-      call: (...args) => {
-        const fs4 = args[0].coerceString();
-        const result = [];
-        let index = 0;
-        while (index < fs4.length) {
-          const lbrace = fs4.indexOf("{", index);
-          const rbrace = fs4.indexOf("}", index);
-          if (lbrace >= 0 && (rbrace < 0 || rbrace > lbrace)) {
-            if (safeCharAt(fs4, lbrace + 1) === "{") {
-              result.push(fs4.substr(index, lbrace - index + 1));
-              index = lbrace + 2;
-              continue;
-            }
-            if (rbrace > lbrace + 1) {
-              const argIndex = readArgIndex(fs4, lbrace + 1);
-              if (argIndex.success) {
-                if (1 + argIndex.result > args.length - 1) {
-                  throw new Error(`The following format string references more arguments than were supplied: ${fs4}`);
-                }
-                if (lbrace > index) {
-                  result.push(fs4.substr(index, lbrace - index));
-                }
-                result.push(`${args[1 + argIndex.result].coerceString()}`);
-                index = rbrace + 1;
-                continue;
-              }
-            }
-            throw new Error(`The following format string is invalid: ${fs4}`);
-          } else if (rbrace >= 0) {
-            if (safeCharAt(fs4, rbrace + 1) === "}") {
-              result.push(fs4.substr(index, rbrace - index + 1));
-              index = rbrace + 2;
-            } else {
-              throw new Error(`The following format string is invalid: ${fs4}`);
-            }
-          } else {
-            result.push(fs4.substr(index));
-            break;
-          }
-        }
-        return new StringData(result.join(""));
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/fromjson.js
-var fromjson;
-var init_fromjson = __esm({
-  "node_modules/@actions/expressions/dist/funcs/fromjson.js"() {
-    init_reviver();
-    init_errors2();
-    fromjson = {
-      name: "fromJson",
-      description: "`fromJSON(value)`\n\nReturns a JSON object or JSON data type for `value`. You can use this function to provide a JSON object as an evaluated expression or to convert environment variables from a string.",
-      minArgs: 1,
-      maxArgs: 1,
-      call: (...args) => {
-        const input = args[0];
-        const is2 = input.coerceString();
-        if (is2.trim() === "") {
-          throw new Error("empty input");
-        }
-        try {
-          return JSON.parse(is2, reviver);
-        } catch (e) {
-          throw new ExpressionEvaluationError("Error parsing JSON when evaluating fromJson", { cause: e });
-        }
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/join.js
-var join4;
-var init_join = __esm({
-  "node_modules/@actions/expressions/dist/funcs/join.js"() {
-    init_data();
-    join4 = {
-      name: "join",
-      description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
-      minArgs: 1,
-      maxArgs: 2,
-      call: (...args) => {
-        if (args[0].primitive) {
-          return new StringData(args[0].coerceString());
-        }
-        if (args[0].kind === Kind.Array) {
-          let separator = ",";
-          if (args.length > 1 && args[1].primitive) {
-            separator = args[1].coerceString();
-          }
-          return new StringData(args[0].values().map((item) => item.coerceString()).join(separator));
-        }
-        return new StringData("");
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/startswith.js
-var startswith;
-var init_startswith = __esm({
-  "node_modules/@actions/expressions/dist/funcs/startswith.js"() {
-    init_data();
-    init_result();
-    startswith = {
-      name: "startsWith",
-      description: "`startsWith( searchString, searchValue )`\n\nReturns `true` when `searchString` starts with `searchValue`. This function is not case sensitive. Casts values to a string.",
-      minArgs: 2,
-      maxArgs: 2,
-      call: (...args) => {
-        const left = args[0];
-        if (!left.primitive) {
-          return new BooleanData(false);
-        }
-        const right = args[1];
-        if (!right.primitive) {
-          return new BooleanData(false);
-        }
-        const ls2 = toUpperSpecial(left.coerceString());
-        const rs2 = toUpperSpecial(right.coerceString());
-        return new BooleanData(ls2.startsWith(rs2));
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs/tojson.js
-var tojson;
-var init_tojson = __esm({
-  "node_modules/@actions/expressions/dist/funcs/tojson.js"() {
-    init_data();
-    init_replacer();
-    tojson = {
-      name: "toJson",
-      description: "`toJSON(value)`\n\nReturns a pretty-print JSON representation of `value`. You can use this function to debug the information provided in contexts.",
-      minArgs: 1,
-      maxArgs: 1,
-      call: (...args) => {
-        return new StringData(JSON.stringify(args[0], replacer, "  "));
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/funcs.js
-function validateFunction(context, identifier, argCount) {
-  const name = identifier.lexeme.toLowerCase();
-  let f3;
-  f3 = wellKnownFunctions[name];
-  if (!f3) {
-    f3 = context.extensionFunctions.get(name);
-    if (!f3) {
-      if (!context.allowUnknownKeywords) {
-        throw new ExpressionError(ErrorType.ErrorUnrecognizedFunction, identifier);
-      }
-      return;
-    }
-  }
-  if (argCount < f3.minArgs) {
-    throw new ExpressionError(ErrorType.ErrorTooFewParameters, identifier);
-  }
-  if (argCount > f3.maxArgs) {
-    throw new ExpressionError(ErrorType.ErrorTooManyParameters, identifier);
-  }
-  if (name === "case" && argCount % 2 === 0) {
-    throw new ExpressionError(ErrorType.ErrorEvenParameters, identifier);
-  }
-}
-var wellKnownFunctions;
-var init_funcs = __esm({
-  "node_modules/@actions/expressions/dist/funcs.js"() {
-    init_errors2();
-    init_case();
-    init_contains();
-    init_endswith();
-    init_format();
-    init_fromjson();
-    init_join();
-    init_startswith();
-    init_tojson();
-    wellKnownFunctions = {
-      case: caseFunc,
-      contains,
-      endswith,
-      format,
-      fromjson,
-      join: join4,
-      startswith,
-      tojson
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/idxHelper.js
-var init_idxHelper = __esm({
-  "node_modules/@actions/expressions/dist/idxHelper.js"() {
-  }
-});
-
-// node_modules/@actions/expressions/dist/evaluator.js
-var init_evaluator = __esm({
-  "node_modules/@actions/expressions/dist/evaluator.js"() {
-    init_ast();
-    init_data();
-    init_filtered_array();
-    init_funcs();
-    init_idxHelper();
-    init_lexer();
-    init_result();
-  }
-});
-
-// node_modules/@actions/expressions/dist/features.js
-var init_features = __esm({
-  "node_modules/@actions/expressions/dist/features.js"() {
-  }
-});
-
-// node_modules/@actions/expressions/dist/parser.js
-var Parser;
-var init_parser = __esm({
-  "node_modules/@actions/expressions/dist/parser.js"() {
-    init_ast();
-    init_data();
-    init_errors2();
-    init_funcs();
-    init_lexer();
-    Parser = class {
-      /**
-       * Constructs a new parser for the given tokens
-       *
-       * @param tokens Tokens to build a parse tree from
-       * @param extensionContexts Available context names
-       * @param extensionFunctions Available functions (beyond the built-in ones)
-       */
-      constructor(tokens, extensionContexts, extensionFunctions) {
-        this.tokens = tokens;
-        this.offset = 0;
-        this.depth = 0;
-        this.extContexts = /* @__PURE__ */ new Map();
-        this.extFuncs = /* @__PURE__ */ new Map();
-        for (const contextName of extensionContexts) {
-          this.extContexts.set(contextName.toLowerCase(), true);
-        }
-        for (const { name, func } of extensionFunctions.map((x3) => ({
-          name: x3.name,
-          func: x3
-        }))) {
-          this.extFuncs.set(name.toLowerCase(), func);
-        }
-        this.context = {
-          allowUnknownKeywords: false,
-          extensionContexts: this.extContexts,
-          extensionFunctions: this.extFuncs
-        };
-      }
-      parse() {
-        let result;
-        if (this.atEnd()) {
-          return result;
-        }
-        result = this.expression();
-        if (!this.atEnd()) {
-          throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
-        }
-        return result;
-      }
-      expression() {
-        this.incrDepth();
-        try {
-          return this.logicalOr();
-        } finally {
-          this.decrDepth();
-        }
-      }
-      logicalOr() {
-        let expr = this.logicalAnd();
-        if (this.check(TokenType.OR)) {
-          this.incrDepth();
-          try {
-            const logical = new Logical(this.peek(), [expr]);
-            expr = logical;
-            while (this.match(TokenType.OR)) {
-              const right = this.logicalAnd();
-              logical.args.push(right);
-            }
-          } finally {
-            this.decrDepth();
-          }
-        }
-        return expr;
-      }
-      logicalAnd() {
-        let expr = this.equality();
-        if (this.check(TokenType.AND)) {
-          this.incrDepth();
-          try {
-            const logical = new Logical(this.peek(), [expr]);
-            expr = logical;
-            while (this.match(TokenType.AND)) {
-              const right = this.equality();
-              logical.args.push(right);
-            }
-          } finally {
-            this.decrDepth();
-          }
-        }
-        return expr;
-      }
-      equality() {
-        let expr = this.comparison();
-        while (this.match(TokenType.BANG_EQUAL, TokenType.EQUAL_EQUAL)) {
-          const operator = this.previous();
-          const right = this.comparison();
-          expr = new Binary(expr, operator, right);
-        }
-        return expr;
-      }
-      comparison() {
-        let expr = this.unary();
-        while (this.match(TokenType.GREATER, TokenType.GREATER_EQUAL, TokenType.LESS, TokenType.LESS_EQUAL)) {
-          const operator = this.previous();
-          const right = this.unary();
-          expr = new Binary(expr, operator, right);
-        }
-        return expr;
-      }
-      unary() {
-        if (this.match(TokenType.BANG)) {
-          this.incrDepth();
-          const operator = this.previous();
-          const unary = this.unary();
-          try {
-            return new Unary(operator, unary);
-          } finally {
-            this.decrDepth();
-          }
-        }
-        return this.index();
-      }
-      index() {
-        let expr = this.call();
-        let depthIncreased = 0;
-        if (expr instanceof Grouping || expr instanceof FunctionCall || expr instanceof ContextAccess) {
-          let cont = true;
-          while (cont) {
-            switch (true) {
-              case this.match(TokenType.LEFT_BRACKET): {
-                let indexExpr;
-                if (this.match(TokenType.STAR)) {
-                  indexExpr = new Star();
-                } else {
-                  indexExpr = this.expression();
-                }
-                this.consume(TokenType.RIGHT_BRACKET, ErrorType.ErrorUnexpectedSymbol);
-                this.incrDepth();
-                depthIncreased++;
-                expr = new IndexAccess(expr, indexExpr);
-                break;
-              }
-              case this.match(TokenType.DOT):
-                this.incrDepth();
-                depthIncreased++;
-                if (this.match(TokenType.IDENTIFIER)) {
-                  const property = this.previous();
-                  expr = new IndexAccess(expr, new Literal(new StringData(property.lexeme), property));
-                } else if (this.match(TokenType.STAR)) {
-                  expr = new IndexAccess(expr, new Star());
-                } else {
-                  throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
-                }
-                break;
-              default:
-                cont = false;
-            }
-          }
-        }
-        for (let i = 0; i < depthIncreased; i++) {
-          this.decrDepth();
-        }
-        return expr;
-      }
-      call() {
-        if (!this.check(TokenType.IDENTIFIER)) {
-          return this.primary();
-        }
-        const identifier = this.next();
-        if (!this.match(TokenType.LEFT_PAREN)) {
-          if (!this.extContexts.has(identifier.lexeme.toLowerCase())) {
-            throw this.buildError(ErrorType.ErrorUnrecognizedContext, identifier);
-          }
-          return new ContextAccess(identifier);
-        }
-        const args = [];
-        while (!this.match(TokenType.RIGHT_PAREN)) {
-          const aexp = this.expression();
-          args.push(aexp);
-          if (!this.check(TokenType.RIGHT_PAREN)) {
-            this.consume(TokenType.COMMA, ErrorType.ErrorUnexpectedSymbol);
-          }
-        }
-        validateFunction(this.context, identifier, args.length);
-        return new FunctionCall(identifier, args);
-      }
-      primary() {
-        switch (true) {
-          case this.match(TokenType.FALSE):
-            return new Literal(new BooleanData(false), this.previous());
-          case this.match(TokenType.TRUE):
-            return new Literal(new BooleanData(true), this.previous());
-          case this.match(TokenType.NULL):
-            return new Literal(new Null(), this.previous());
-          case this.match(TokenType.NUMBER):
-            return new Literal(new NumberData(this.previous().value), this.previous());
-          case this.match(TokenType.STRING):
-            return new Literal(new StringData(this.previous().value), this.previous());
-          case this.match(TokenType.LEFT_PAREN): {
-            const expr = this.expression();
-            if (this.atEnd()) {
-              throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous());
-            }
-            this.consume(TokenType.RIGHT_PAREN, ErrorType.ErrorUnexpectedSymbol);
-            return new Grouping(expr);
-          }
-          case this.atEnd():
-            throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous());
-        }
-        throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
-      }
-      // match consumes the next token if it matches any of the given types
-      match(...tokenTypes) {
-        for (const tokenType of tokenTypes) {
-          if (this.check(tokenType)) {
-            this.next();
-            return true;
-          }
-        }
-        return false;
-      }
-      // check peeks whether the next token is of the given type
-      check(tokenType) {
-        if (this.atEnd()) {
-          return false;
-        }
-        return this.peek().type == tokenType;
-      }
-      // atEnd peeks whether the next token is EOF
-      atEnd() {
-        return this.peek().type == TokenType.EOF;
-      }
-      next() {
-        if (!this.atEnd()) {
-          this.offset++;
-        }
-        return this.previous();
-      }
-      peek() {
-        return this.tokens[this.offset];
-      }
-      // previous returns the previous token
-      previous() {
-        return this.tokens[this.offset - 1];
-      }
-      // consume attempts to consume the next token if it matches the given type. It returns an error of
-      // the given ParseErrorKind otherwise.
-      consume(tokenType, errorType) {
-        if (this.check(tokenType)) {
-          this.next();
-          return;
-        }
-        throw this.buildError(errorType, this.peek());
-      }
-      incrDepth() {
-        this.depth++;
-        if (this.depth > MAX_PARSER_DEPTH) {
-          throw this.buildError(ErrorType.ErrorExceededMaxDepth, this.peek());
-        }
-      }
-      decrDepth() {
-        this.depth--;
-      }
-      buildError(errType, token) {
-        return new ExpressionError(errType, token);
-      }
-    };
-  }
-});
-
-// node_modules/@actions/expressions/dist/completion.js
-var init_completion = __esm({
-  "node_modules/@actions/expressions/dist/completion.js"() {
-    init_dictionary();
-    init_evaluator();
-    init_features();
-    init_funcs();
-    init_lexer();
-    init_parser();
-  }
-});
-
-// node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
-var init_descriptionDictionary = __esm({
-  "node_modules/@actions/expressions/dist/completion/descriptionDictionary.js"() {
-    init_dictionary();
-    init_expressiondata();
-  }
-});
-
-// node_modules/@actions/expressions/dist/index.js
-var init_dist = __esm({
-  "node_modules/@actions/expressions/dist/index.js"() {
-    init_ast();
-    init_completion();
-    init_descriptionDictionary();
-    init_data();
-    init_errors2();
-    init_evaluator();
-    init_features();
-    init_funcs();
-    init_lexer();
-    init_parser();
-  }
-});
-
-// src/workflows/expressions.ts
-function parseExpression(source) {
-  const hit = cache.get(source);
-  if (hit) return hit;
-  let result;
-  try {
-    const { tokens } = new Lexer(source).lex();
-    const unknown = tokens.find((t2) => t2.type === TokenType.UNKNOWN);
-    if (unknown) {
-      result = { source, ast: null, error: `unexpected symbol '${unknown.lexeme}'` };
-    } else {
-      const ast = new Parser(tokens, CONTEXTS, WORKFLOW_FUNCTIONS).parse();
-      result = { source, ast };
-    }
-  } catch (err) {
-    result = { source, ast: null, error: err instanceof Error ? err.message : String(err) };
-  }
-  if (cache.size > 5e3) cache.clear();
-  cache.set(source, result);
-  return result;
-}
-function splitTemplate(value) {
-  const parts = [];
-  let pos = 0;
-  while (pos < value.length) {
-    const open2 = value.indexOf("${{", pos);
-    if (open2 < 0) break;
-    if (open2 > pos) parts.push({ kind: "literal", text: value.slice(pos, open2), offset: pos, length: open2 - pos });
-    let i = open2 + 3;
-    let close = -1;
-    while (i < value.length) {
-      const c3 = value[i];
-      if (c3 === "'") {
-        i++;
-        while (i < value.length) {
-          if (value[i] === "'") {
-            if (value[i + 1] === "'") i += 2;
-            else break;
-          } else i++;
-        }
-        i++;
-        continue;
-      }
-      if (c3 === "}" && value[i + 1] === "}") {
-        close = i;
-        break;
-      }
-      i++;
-    }
-    if (close < 0) return { parts, unterminated: open2 };
-    parts.push({ kind: "expr", text: value.slice(open2 + 3, close), offset: open2, length: close + 2 - open2 });
-    pos = close + 2;
-  }
-  if (pos < value.length) parts.push({ kind: "literal", text: value.slice(pos), offset: pos, length: value.length - pos });
-  return { parts };
-}
-function accessPath(e) {
-  if (e instanceof ContextAccess) return e.name.lexeme.toLowerCase();
-  if (e instanceof IndexAccess) {
-    const base = accessPath(e.expr);
-    if (base === null) return null;
-    if (e.index instanceof Star) return `${base}.*`;
-    if (e.index instanceof Literal && typeof e.index.token.value === "string") return `${base}.${e.index.token.value.toLowerCase()}`;
-    if (e.index instanceof Literal) return `${base}.${String(e.index.token.lexeme).toLowerCase()}`;
-    return null;
-  }
-  return null;
-}
-function walk(e, visit) {
-  visit(e);
-  if (e instanceof Unary) walk(e.expr, visit);
-  else if (e instanceof Binary) {
-    walk(e.left, visit);
-    walk(e.right, visit);
-  } else if (e instanceof Logical) for (const a of e.args) walk(a, visit);
-  else if (e instanceof Grouping) walk(e.group, visit);
-  else if (e instanceof IndexAccess) {
-    walk(e.expr, visit);
-    walk(e.index, visit);
-  } else if (e instanceof FunctionCall) for (const a of e.args) walk(a, visit);
-}
-function allPaths(e) {
-  const out = [];
-  const visit = (n) => {
-    if (n instanceof ContextAccess || n instanceof IndexAccess) {
-      const p2 = accessPath(n);
-      if (p2 !== null) {
-        out.push({ path: p2, node: n });
-        return;
-      }
-      if (n instanceof IndexAccess) {
-        const base = accessPath(n.expr);
-        if (base !== null) out.push({ path: `${base}[]`, node: n });
-        else visit(n.expr);
-        visit(n.index);
-        return;
-      }
-    }
-    if (n instanceof Unary) visit(n.expr);
-    else if (n instanceof Binary) {
-      visit(n.left);
-      visit(n.right);
-    } else if (n instanceof Logical) n.args.forEach(visit);
-    else if (n instanceof Grouping) visit(n.group);
-    else if (n instanceof FunctionCall) n.args.forEach(visit);
-  };
-  visit(e);
-  return out;
-}
-function flowingPaths(e) {
-  const out = [];
-  const visit = (n) => {
-    if (n instanceof ContextAccess || n instanceof IndexAccess) {
-      const p2 = accessPath(n);
-      if (p2 !== null) {
-        out.push({ path: p2, node: n });
-        return;
-      }
-      if (n instanceof IndexAccess) {
-        const base = accessPath(n.expr);
-        if (base !== null) out.push({ path: `${base}[]`, node: n });
-        else visit(n.expr);
-      }
-      return;
-    }
-    if (n instanceof Logical) n.args.forEach(visit);
-    else if (n instanceof Grouping) visit(n.group);
-    else if (n instanceof FunctionCall && PASS_THROUGH_FUNCTIONS.has(n.functionName.lexeme.toLowerCase())) {
-      const name = n.functionName.lexeme.toLowerCase();
-      if (name === "case") n.args.forEach((a, i) => i % 2 === 1 || i === n.args.length - 1 ? visit(a) : void 0);
-      else n.args.forEach(visit);
-    }
-  };
-  visit(e);
-  return out;
-}
-function functionCalls(e) {
-  const out = [];
-  walk(e, (n) => {
-    if (n instanceof FunctionCall) out.push(n);
-  });
-  return out;
-}
-function isCall(e, name) {
-  return e instanceof FunctionCall && e.functionName.lexeme.toLowerCase() === name.toLowerCase();
-}
-function secretUses(e) {
-  const out = [];
-  for (const ref of allPaths(e)) {
-    if (ref.path === "secrets") out.push({ name: "", kind: "whole", node: ref.node });
-    else if (ref.path === "secrets[]") out.push({ name: "", kind: "computed", node: ref.node });
-    else if (ref.path.startsWith("secrets.")) {
-      const name = ref.path.slice("secrets.".length).split(/[.[]/)[0] ?? "";
-      out.push({ name: name.toUpperCase(), kind: name === "*" ? "whole" : "named", node: ref.node });
-    }
-  }
-  return out;
-}
-function derivedSecretFields(e) {
-  const out = [];
-  walk(e, (n) => {
-    if (n instanceof IndexAccess) {
-      let base = n.expr;
-      while (base instanceof IndexAccess) base = base.expr;
-      if (isCall(base, "fromJSON") && base.args.some((a) => secretUses(a).length > 0)) out.push(n);
-    }
-  });
-  return out.filter((n) => !out.some((o2) => o2 !== n && o2 instanceof IndexAccess && contains2(o2, n)));
-}
-function contains2(outer, inner) {
-  let found = false;
-  walk(outer, (n) => {
-    if (n === inner && n !== outer) found = true;
-  });
-  return found;
-}
-function literalString(e) {
-  if (e instanceof Grouping) return literalString(e.group);
-  if (e instanceof Literal && e.token.type === TokenType.STRING && typeof e.token.value === "string") return e.token.value;
-  return null;
-}
-function literalValue(e) {
-  if (e instanceof Grouping) return literalValue(e.group);
-  if (!(e instanceof Literal)) return void 0;
-  switch (e.token.type) {
-    case TokenType.STRING:
-    case TokenType.NUMBER:
-      return e.token.value;
-    case TokenType.TRUE:
-      return true;
-    case TokenType.FALSE:
-      return false;
-    case TokenType.NULL:
-      return null;
-    default:
-      return void 0;
-  }
-}
-var CONTEXTS, WORKFLOW_FUNCTIONS, cache, PASS_THROUGH_FUNCTIONS;
-var init_expressions = __esm({
-  "src/workflows/expressions.ts"() {
-    "use strict";
-    init_dist();
-    init_ast();
-    init_lexer();
-    CONTEXTS = ["github", "env", "vars", "secrets", "inputs", "matrix", "needs", "steps", "job", "jobs", "runner", "strategy"];
-    WORKFLOW_FUNCTIONS = [
-      { name: "success", minArgs: 0, maxArgs: 0 },
-      { name: "always", minArgs: 0, maxArgs: 0 },
-      { name: "failure", minArgs: 0, maxArgs: 0 },
-      { name: "cancelled", minArgs: 0, maxArgs: 0 },
-      { name: "hashFiles", minArgs: 1, maxArgs: 255 }
-    ];
-    cache = /* @__PURE__ */ new Map();
-    PASS_THROUGH_FUNCTIONS = /* @__PURE__ */ new Set(["format", "join", "tojson", "fromjson", "case"]);
-  }
-});
-
-// src/workflows/analysis.ts
-function isGuarded(g2) {
-  return g2.fork || g2.author || g2.label || g2.merged || g2.actor;
-}
-function describeGuard(g2) {
-  const parts = [];
-  if (g2.fork) parts.push("a same-repository check");
-  if (g2.author) parts.push("an author check");
-  if (g2.label) parts.push("a label gate");
-  if (g2.merged) parts.push("a merged-only check");
-  if (g2.actor) parts.push("an actor check");
-  return parts.join(" and ") || "no guard";
-}
-function union(a, b3) {
-  return { fork: a.fork || b3.fork, author: a.author || b3.author, label: a.label || b3.label, merged: a.merged || b3.merged, actor: a.actor || b3.actor };
-}
-function intersect(a, b3) {
-  return { fork: a.fork && b3.fork, author: a.author && b3.author, label: a.label && b3.label, merged: a.merged && b3.merged, actor: a.actor && b3.actor };
-}
-function pathOf(e) {
-  if (e instanceof Grouping) return pathOf(e.group);
-  return e instanceof ContextAccess || e instanceof IndexAccess ? accessPath(e) : null;
-}
-function lowerLiteral(e) {
-  const s = literalString(e);
-  return s === null ? null : s.toLowerCase();
-}
-function literalList(e) {
-  if (e instanceof Grouping) return literalList(e.group);
-  if (isCall(e, "fromJSON") && e.args[0]) {
-    const s = literalString(e.args[0]);
-    if (s === null) return null;
-    try {
-      const v2 = JSON.parse(s);
-      if (Array.isArray(v2)) return v2.map((x3) => String(x3).toLowerCase());
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-function evaluate(e, event) {
-  if (e instanceof Grouping) return evaluate(e.group, event);
-  const lit = literalValue(e);
-  if (lit !== void 0) return { value: lit === false || lit === null || lit === 0 || lit === "" ? "false" : "true", guard: NO_GUARD };
-  if (e instanceof Logical) {
-    const args = e.args.map((a) => evaluate(a, event));
-    if (e.operator.type === TokenType.AND) {
-      if (args.some((a) => a.value === "false")) return { value: "false", guard: NO_GUARD };
-      const guard = args.reduce((g2, a) => union(g2, a.guard), NO_GUARD);
-      return { value: args.every((a) => a.value === "true") ? "true" : "unknown", guard };
-    }
-    if (args.some((a) => a.value === "true")) return { value: "true", guard: NO_GUARD };
-    const live = args.filter((a) => a.value !== "false");
-    if (live.length === 0) return { value: "false", guard: NO_GUARD };
-    return { value: "unknown", guard: live.slice(1).reduce((g2, a) => intersect(g2, a.guard), live[0].guard) };
-  }
-  if (e instanceof Unary) {
-    const inner = evaluate(e.expr, event);
-    if (inner.value === "true") return { value: "false", guard: NO_GUARD };
-    if (inner.value === "false") return { value: "true", guard: NO_GUARD };
-    const p3 = pathOf(e.expr);
-    if (p3 && FORK_FLAG_PATHS.has(p3)) return guardOnly({ fork: true });
-    return UNKNOWN;
-  }
-  if (e instanceof Binary) return evaluateComparison(e, event);
-  if (e instanceof FunctionCall) return evaluateCall(e, event);
-  const p2 = pathOf(e);
-  if (p2 === "github.event.pull_request.merged") return guardOnly({ merged: true });
-  return UNKNOWN;
-}
-function evaluateComparison(e, event) {
-  const op = e.operator.type;
-  const eq = op === TokenType.EQUAL_EQUAL;
-  const ne3 = op === TokenType.BANG_EQUAL;
-  if (!eq && !ne3) return UNKNOWN;
-  const lp = pathOf(e.left);
-  const rp = pathOf(e.right);
-  const [path8, other, otherPath] = lp !== null ? [lp, e.right, rp] : [rp, e.left, lp];
-  if (path8 === null) return UNKNOWN;
-  const lit = literalValue(other);
-  const litLower = typeof lit === "string" ? lit.toLowerCase() : lit;
-  if (path8 === "github.event_name" && typeof litLower === "string") {
-    const same = litLower === event;
-    return { value: same === eq ? "true" : "false", guard: NO_GUARD };
-  }
-  if (!eq && !(ne3 && FORK_FLAG_PATHS.has(path8) && lit === true)) return UNKNOWN;
-  if (SAME_REPO_PATHS.has(path8) && (otherPath !== null && BASE_REPO_PATHS.has(otherPath) || typeof lit === "string")) {
-    return guardOnly({ fork: true });
-  }
-  if (otherPath !== null && SAME_REPO_PATHS.has(otherPath) && BASE_REPO_PATHS.has(path8)) return guardOnly({ fork: true });
-  if (FORK_FLAG_PATHS.has(path8) && (lit === false || lit === "false" || ne3 && lit === true)) return guardOnly({ fork: true });
-  if (path8 === "github.event.workflow_run.event" && typeof litLower === "string" && litLower !== "pull_request" && litLower !== "pull_request_target") {
-    return guardOnly({ fork: true });
-  }
-  if (path8.endsWith(".author_association") && typeof litLower === "string" && TRUSTED_ASSOCIATIONS.has(litLower)) {
-    return guardOnly({ author: true });
-  }
-  if (AUTHOR_LOGIN_PATHS.has(path8) && typeof lit === "string") return guardOnly({ author: true });
-  if (path8 === "github.event.pull_request.merged" && (lit === true || lit === "true")) return guardOnly({ merged: true });
-  if (path8 === "github.event.label.name" && typeof lit === "string") return guardOnly({ label: true });
-  if (ACTOR_PATHS.has(path8) && typeof lit === "string" && !isBotName(lit)) return guardOnly({ actor: true });
-  return UNKNOWN;
-}
-function evaluateCall(e, event) {
-  const name = e.functionName.lexeme.toLowerCase();
-  if (name === "contains" && e.args.length === 2) {
-    const [hay, needle] = e.args;
-    const hp = pathOf(hay);
-    const np = pathOf(needle);
-    if (np === "github.event_name") {
-      const list2 = literalList(hay);
-      const s = lowerLiteral(hay);
-      if (list2) return { value: list2.includes(event) ? "true" : "false", guard: NO_GUARD };
-      if (s !== null) return { value: s.includes(event) ? "true" : "false", guard: NO_GUARD };
-      return UNKNOWN;
-    }
-    if (hp && /\.labels\.\*\.name$/.test(hp)) return guardOnly({ label: true });
-    if (np && np.endsWith(".author_association")) {
-      const list2 = literalList(hay);
-      const s = lowerLiteral(hay);
-      const items = list2 ?? (s !== null ? s.split(/[^a-z_]+/).filter(Boolean) : null);
-      if (items && items.length > 0 && items.every((i) => TRUSTED_ASSOCIATIONS.has(i))) return guardOnly({ author: true });
-      return UNKNOWN;
-    }
-    if (np && AUTHOR_LOGIN_PATHS.has(np) && (literalList(hay) || lowerLiteral(hay) !== null)) return guardOnly({ author: true });
-    if (np && ACTOR_PATHS.has(np)) {
-      const list2 = literalList(hay);
-      if (list2 && list2.length > 0 && !list2.some(isBotName)) return guardOnly({ actor: true });
-    }
-    return UNKNOWN;
-  }
-  return UNKNOWN;
-}
-function isBotName(s) {
-  return /\[bot\]$/i.test(s) || /^(dependabot|renovate|github-actions|mergify|snyk-bot)/i.test(s);
-}
-function evaluateCond(cond, event) {
-  if (!cond) return { canRun: true, guard: NO_GUARD };
-  if (cond.mixed || !cond.parsed?.ast) return { canRun: true, guard: NO_GUARD };
-  const r2 = evaluate(cond.parsed.ast, event);
-  return { canRun: r2.value !== "false", guard: r2.value === "true" ? NO_GUARD : r2.guard };
-}
-function runsRegardlessOfNeeds(cond) {
-  if (!cond?.parsed?.ast) return false;
-  return functionCalls(cond.parsed.ast).some((c3) => ["always", "failure", "cancelled"].includes(c3.functionName.lexeme.toLowerCase())) || /!\s*cancelled\(\)/.test(cond.str.value);
-}
-function analyse(model) {
-  const byId = new Map(model.jobs.map((j3) => [j3.id, j3]));
-  const memo = /* @__PURE__ */ new Map();
-  const eventNames = model.triggers.map((t2) => t2.name);
-  const reach = (job, stack) => {
-    const hit = memo.get(job.id);
-    if (hit) return hit;
-    const out = /* @__PURE__ */ new Map();
-    const alwaysRuns = runsRegardlessOfNeeds(job.if);
-    for (const ev of eventNames) {
-      const own = evaluateCond(job.if, ev);
-      let canRun = own.canRun;
-      let guard = own.guard;
-      if (!alwaysRuns && !stack.has(job.id)) {
-        stack.add(job.id);
-        for (const need of job.needs) {
-          const dep = byId.get(need);
-          if (!dep) continue;
-          const r2 = reach(dep, stack).get(ev);
-          if (r2 && !r2.canRun) canRun = false;
-          if (r2) guard = union(guard, r2.guard);
-        }
-        stack.delete(job.id);
-      }
-      out.set(ev, { canRun, guard });
-    }
-    memo.set(job.id, out);
-    return out;
-  };
-  const workflowEnvSecrets = [];
-  for (const e of model.env) for (const occ of e.value?.exprs ?? []) for (const s of occ.parsed.ast ? secretUses(occ.parsed.ast) : []) {
-    if (s.kind === "named" && s.name !== "GITHUB_TOKEN") workflowEnvSecrets.push({ name: s.name, occ });
-  }
-  const jobs = /* @__PURE__ */ new Map();
-  for (const job of model.jobs) {
-    const r2 = reach(job, /* @__PURE__ */ new Set());
-    const triggers = model.triggers.filter((t2) => r2.get(t2.name)?.canRun !== false);
-    const guards = /* @__PURE__ */ new Map();
-    for (const t2 of triggers) guards.set(t2.name, r2.get(t2.name)?.guard ?? NO_GUARD);
-    const secrets = [...workflowEnvSecrets];
-    const broad = [];
-    for (const str of job.strings) {
-      for (const occ of str.exprs) {
-        if (!occ.parsed.ast) continue;
-        for (const s of secretUses(occ.parsed.ast)) {
-          if (s.kind === "named" && s.name !== "GITHUB_TOKEN") secrets.push({ name: s.name, occ });
-          else if (s.kind !== "named") broad.push(occ);
-        }
-      }
-    }
-    const environmentName = job.environment?.name?.value;
-    const inheritsSecrets = job.secrets?.inherit ?? false;
-    const perms = job.permissions ?? model.permissions;
-    const source = job.permissions ? "job" : model.permissions ? "workflow" : "default";
-    const writeScopes = [];
-    if (perms?.kind === "write-all") writeScopes.push("*");
-    else if (perms?.kind === "scopes") {
-      for (const [scope, v2] of perms.scopes) if (v2.level === "write") writeScopes.push(scope);
-    }
-    const tokenMayWrite = writeScopes.length > 0 || source === "default" || perms?.kind === "expression";
-    jobs.set(job.id, {
-      job,
-      triggers,
-      guards,
-      secrets,
-      broadSecrets: broad,
-      inheritsSecrets,
-      environmentName,
-      holdsSecrets: secrets.length > 0 || broad.length > 0 || inheritsSecrets || (job.secrets?.entries.length ?? 0) > 0 || environmentName !== void 0,
-      permissions: { source, perms },
-      writeScopes,
-      tokenMayWrite
-    });
-  }
-  return {
-    model,
-    jobs,
-    facts(job) {
-      return jobs.get(job.id);
-    }
-  };
-}
-function triggersIn(facts, set, step) {
-  const out = [];
-  for (const t2 of facts.triggers) {
-    if (!set.has(t2.name)) continue;
-    let guard = facts.guards.get(t2.name) ?? NO_GUARD;
-    if (step?.if) {
-      const r2 = evaluateCond(step.if, t2.name);
-      if (!r2.canRun) continue;
-      guard = union(guard, r2.guard);
-    }
-    out.push({ trigger: t2, guard });
-  }
-  return out;
-}
-function weakest(list2) {
-  const rank = (g2) => (g2.fork ? 5 : 0) + (g2.merged ? 4 : 0) + (g2.author ? 3 : 0) + (g2.label ? 2 : 0) + (g2.actor ? 1 : 0);
-  return [...list2].sort((a, b3) => rank(a.guard) - rank(b3.guard))[0];
-}
-var PRIVILEGED_UNTRUSTED, UNTRUSTED_TEXT, FORK_CODE_TRIGGERS, CHECKOUT_TRIGGERS, NO_GUARD, UNKNOWN, guardOnly, SAME_REPO_PATHS, BASE_REPO_PATHS, FORK_FLAG_PATHS, AUTHOR_LOGIN_PATHS, ACTOR_PATHS, TRUSTED_ASSOCIATIONS;
-var init_analysis = __esm({
-  "src/workflows/analysis.ts"() {
-    "use strict";
-    init_expressions();
-    PRIVILEGED_UNTRUSTED = /* @__PURE__ */ new Set([
-      "pull_request_target",
-      "workflow_run",
-      "issue_comment",
-      "issues",
-      "discussion",
-      "discussion_comment"
-    ]);
-    UNTRUSTED_TEXT = /* @__PURE__ */ new Set([...PRIVILEGED_UNTRUSTED, "pull_request_review", "pull_request_review_comment", "gollum"]);
-    FORK_CODE_TRIGGERS = /* @__PURE__ */ new Set(["pull_request", "pull_request_review", "pull_request_review_comment"]);
-    CHECKOUT_TRIGGERS = /* @__PURE__ */ new Set(["pull_request_target", "workflow_run", "issue_comment"]);
-    NO_GUARD = { fork: false, author: false, label: false, merged: false, actor: false };
-    UNKNOWN = { value: "unknown", guard: NO_GUARD };
-    guardOnly = (g2) => ({ value: "unknown", guard: { ...NO_GUARD, ...g2 } });
-    SAME_REPO_PATHS = /* @__PURE__ */ new Set([
-      "github.event.pull_request.head.repo.full_name",
-      "github.event.workflow_run.head_repository.full_name",
-      "github.event.workflow_run.head_repository.id",
-      "github.event.pull_request.head.repo.id",
-      "github.event.pull_request.head.repo.owner.login",
-      "github.event.workflow_run.head_repository.owner.login"
-    ]);
-    BASE_REPO_PATHS = /* @__PURE__ */ new Set([
-      "github.repository",
-      "github.repository_id",
-      "github.repository_owner",
-      "github.event.repository.full_name",
-      "github.event.repository.id",
-      "github.event.repository.owner.login",
-      "github.event.pull_request.base.repo.full_name",
-      "github.event.pull_request.base.repo.id",
-      "github.event.pull_request.base.repo.owner.login",
-      "github.event.workflow_run.repository.full_name",
-      "github.event.workflow_run.repository.id"
-    ]);
-    FORK_FLAG_PATHS = /* @__PURE__ */ new Set(["github.event.pull_request.head.repo.fork", "github.event.workflow_run.head_repository.fork"]);
-    AUTHOR_LOGIN_PATHS = /* @__PURE__ */ new Set([
-      "github.event.pull_request.user.login",
-      "github.event.issue.user.login",
-      "github.event.comment.user.login",
-      "github.event.review.user.login",
-      "github.event.discussion.user.login",
-      "github.event.workflow_run.actor.login"
-    ]);
-    ACTOR_PATHS = /* @__PURE__ */ new Set(["github.actor", "github.triggering_actor", "github.event.sender.login"]);
-    TRUSTED_ASSOCIATIONS = /* @__PURE__ */ new Set(["owner", "member", "collaborator"]);
-  }
-});
-
-// src/workflows/check.ts
-function defaultIsProductionEnvironment(name) {
-  const parts = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  return parts.some((p2, i) => (p2 === "prod" || p2 === "production" || p2 === "prd" || p2 === "live") && parts[i - 1] !== "non");
-}
-function triggerRelated(t2) {
-  return { span: t2.node.span, label: "this trigger" };
-}
-function quoteList(items, max = 4) {
-  const shown = items.slice(0, max).map((s) => `\`${s}\``);
-  return items.length > max ? `${shown.join(", ")} and ${items.length - max} more` : shown.join(", ");
-}
-function stepWhere(job, step) {
-  return job.id === COMPOSITE_JOB_ID ? `step \`${step.label}\` of this action` : `step \`${step.label}\` of job \`${job.id}\``;
-}
-var COMPOSITE_JOB_ID;
-var init_check = __esm({
-  "src/workflows/check.ts"() {
-    "use strict";
-    COMPOSITE_JOB_ID = "(composite action)";
-  }
-});
-
-// src/workflows/checks/excessive-permissions.ts
-var SENSITIVE, WHY, excessivePermissions;
-var init_excessive_permissions = __esm({
-  "src/workflows/checks/excessive-permissions.ts"() {
-    "use strict";
-    init_analysis();
-    init_check();
-    SENSITIVE = ["contents", "packages", "actions", "id-token"];
-    WHY = {
-      contents: "push commits and tags, and create releases",
-      packages: "publish packages",
-      actions: "change workflow runs, caches and artifacts",
-      "id-token": "mint OIDC tokens that cloud providers accept as this repository"
-    };
-    excessivePermissions = {
-      id: "excessive-permissions",
-      category: "workflow",
-      description: "A job that outsiders can start holds write-all, or contents, packages, actions or id-token write.",
-      run({ model, analysis, report }) {
-        const reported = /* @__PURE__ */ new Map();
-        const defaultJobs = [];
-        let defaultTrigger;
-        for (const job of model.jobs) {
-          const facts = analysis.facts(job);
-          const w2 = weakest(triggersIn(facts, PRIVILEGED_UNTRUSTED));
-          if (!w2 || w2.guard.fork || w2.guard.merged) continue;
-          const guarded = w2.guard.author || w2.guard.label || w2.guard.actor;
-          const perms = facts.permissions.perms;
-          const level = facts.permissions.source === "job" ? `job \`${job.id}\`` : "the workflow";
-          if (!perms || facts.permissions.source === "default") {
-            if (!job.uses) {
-              defaultJobs.push({ job, trigger: w2.trigger.name });
-              defaultTrigger ??= w2;
-            }
-            continue;
-          }
-          const items = [];
-          if (perms.kind === "write-all") items.push({ span: (perms.node ?? perms.keyNode).span, scope: "write-all" });
-          else if (perms.kind === "scopes") {
-            for (const s of SENSITIVE) {
-              const v2 = perms.scopes.get(s);
-              if (v2?.level === "write") items.push({ span: v2.value.span, scope: s });
-            }
-          }
-          for (const item of items) {
-            const prior = reported.get(item.span.start);
-            if (prior) {
-              prior.jobs.push(job.id);
-              continue;
-            }
-            reported.set(item.span.start, { jobs: [job.id] });
-            const what = item.scope === "write-all" ? "`write-all`" : `\`${item.scope}: write\``;
-            const why = item.scope === "write-all" ? "push code, publish packages, change workflows' runs and mint OIDC tokens" : WHY[item.scope];
-            report({
-              severity: guarded ? "low" : item.scope === "write-all" || item.scope === "id-token" ? "high" : "medium",
-              message: `${what} in ${level} is in reach of \`${w2.trigger.name}\` runs that outsiders start${guarded ? ` (behind ${describeGuard(w2.guard)})` : ""}; any code execution in \`${job.id}\` can ${why}. Grant it only to a job that needs it and is not reachable from untrusted triggers, and set \`permissions: {}\` at the top of the workflow.`,
-              span: item.span,
-              related: [triggerRelated(w2.trigger)],
-              what: `${facts.permissions.source === "job" ? job.id : "(workflow)"}/${item.scope}`
-            });
-          }
-        }
-        if (defaultJobs.length > 0 && defaultTrigger) {
-          const names = defaultJobs.map((d2) => `\`${d2.job.id}\``).join(", ");
-          report({
-            severity: "low",
-            message: `no \`permissions:\` for ${names}, which \`${defaultTrigger.trigger.name}\` runs reach: the token gets the repository default, read-write on older repositories. Declare \`permissions:\` with only the scopes needed (e.g. \`pull-requests: write\` for a labeler).`,
-            span: defaultTrigger.trigger.node.span,
-            related: [triggerRelated(defaultTrigger.trigger)],
-            what: "default-permissions"
-          });
-        }
-      }
-    };
-  }
-});
-
-// src/workflows/checks/production-on-untrusted-trigger.ts
-function isProductionSecret(name) {
-  const parts = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
-  if (parts.some((p2) => p2 === "PROD" || p2 === "PRODUCTION" || p2 === "PRD" || p2 === "LIVE")) return true;
-  return /DEPLOY(_[A-Z0-9]+)*_(KEY|TOKEN|SSH_KEY|PRIVATE_KEY)$/.test(name.toUpperCase()) || name.toUpperCase() === "DEPLOY_KEY";
-}
-var TRIGGERS, productionOnUntrustedTrigger;
-var init_production_on_untrusted_trigger = __esm({
-  "src/workflows/checks/production-on-untrusted-trigger.ts"() {
-    "use strict";
-    init_analysis();
-    init_check();
-    init_expressions();
-    TRIGGERS = /* @__PURE__ */ new Set([...PRIVILEGED_UNTRUSTED, "pull_request_review", "pull_request_review_comment"]);
-    productionOnUntrustedTrigger = {
-      id: "production-on-untrusted-trigger",
-      category: "workflow",
-      description: "A production environment or production secrets are reachable from a trigger outsiders can start, without a fork guard.",
-      run({ model, analysis, isProductionEnvironment, report }) {
-        for (const job of model.jobs) {
-          const facts = analysis.facts(job);
-          const w2 = weakest(triggersIn(facts, TRIGGERS));
-          if (!w2 || w2.guard.fork || w2.guard.merged) continue;
-          const guarded = w2.guard.author || w2.guard.label || w2.guard.actor;
-          let envName;
-          const env = job.environment?.name;
-          if (env) {
-            if (env.exprs.length === 0) {
-              if (isProductionEnvironment(env.value.trim())) envName = env.value.trim();
-            } else {
-              for (const occ of env.exprs) {
-                if (!occ.parsed.ast) continue;
-                walk(occ.parsed.ast, (n) => {
-                  const s = literalString(n);
-                  if (s !== null && !envName && isProductionEnvironment(s)) envName = s;
-                });
-              }
-              const literal = env.parts.filter((p2) => p2.kind === "literal").map((p2) => p2.text).join("");
-              if (!envName && literal && isProductionEnvironment(literal)) envName = env.value.trim();
-            }
-          }
-          const prodSecrets = [...new Set(facts.secrets.filter((s) => isProductionSecret(s.name)).map((s) => s.name))];
-          if (!envName && prodSecrets.length === 0) continue;
-          const change = w2.trigger.name === "pull_request_target" ? " Since December 2025 a pull_request_target run uses the default branch's workflow and environment branch rules are evaluated against the default branch, so a branch-only deployment policy does not stop it; only required reviewers do." : w2.trigger.name.startsWith("pull_request_review") ? " Environment branch rules are evaluated against the merge ref (refs/pull/<n>/merge) for these runs; only required reviewers reliably stop them." : " These runs are on the default branch, so environment branch rules let them in; only required reviewers stop them.";
-          const fix = " Deploy from `push`/`workflow_dispatch`/`release` instead, or require reviewers on the environment and guard the job with `github.event.pull_request.head.repo.full_name == github.repository`.";
-          const span = envName ? job.environment.node.span : facts.secrets.find((s) => prodSecrets.includes(s.name)).occ.span;
-          const what = envName ? `environment \`${envName}\`` : `production secrets ${quoteList(prodSecrets)}`;
-          report({
-            severity: guarded ? "low" : "high",
-            message: `\`${w2.trigger.name}\` job \`${job.id}\` uses ${what}, and outsiders can start it${guarded ? ` (it is behind ${describeGuard(w2.guard)})` : " without a fork guard"}.${change}${fix}`,
-            span,
-            related: [triggerRelated(w2.trigger)],
-            what: `${job.id}/${envName ? `env:${envName}` : `secrets:${prodSecrets.join(",")}`}`
-          });
-        }
-      }
-    };
-  }
-});
-
-// src/workflows/locate.ts
-function locateInString(model, str, lineIdx, needle) {
-  const node = str.node;
-  if (node.style.startsWith("BLOCK")) {
-    const header = model.lineCounter.linePos(node.span.start).line;
-    const line2 = header + 1 + lineIdx;
-    const start = model.lineCounter.lineStarts[line2 - 1];
-    const text = model.lines[line2 - 1];
-    if (start !== void 0 && text !== void 0 && start < node.span.end) {
-      let idx = needle ? text.indexOf(needle) : -1;
-      let len = needle?.length ?? 0;
-      if (idx < 0) {
-        idx = text.length - text.trimStart().length;
-        len = text.trim().length;
-      }
-      return { start: start + idx, end: start + idx + Math.max(len, 1) };
-    }
-    return node.span;
-  }
-  if (needle) {
-    const i = model.text.indexOf(needle, node.span.start);
-    if (i >= 0 && i + needle.length <= node.span.end) return { start: i, end: i + needle.length };
-  }
-  return node.span;
-}
-var init_locate = __esm({
-  "src/workflows/locate.ts"() {
-    "use strict";
-  }
-});
-
-// src/workflows/shell.ts
-function parseShell(script) {
-  const rawLines = script.split(/\r?\n/);
-  const pipelines = [];
-  let i = 0;
-  while (i < rawLines.length) {
-    const startLine = i;
-    let logical = rawLines[i] ?? "";
-    while (/\\$/.test(logical) && i + 1 < rawLines.length) {
-      i++;
-      logical = logical.slice(0, -1) + " " + (rawLines[i] ?? "");
-    }
-    i++;
-    const heredocs = [];
-    const re2 = /<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
-    let m2;
-    while ((m2 = re2.exec(logical)) !== null) {
-      const delim = m2[3];
-      const strip = m2[1] === "-";
-      const body = [];
-      while (i < rawLines.length) {
-        const l3 = rawLines[i];
-        i++;
-        if ((strip ? l3.replace(/^\t+/, "") : l3).trim() === delim) break;
-        body.push(l3);
-      }
-      heredocs.push(body.join("\n"));
-    }
-    const tokens = tokenize(logical);
-    let current = [];
-    let words = [];
-    let redirects = [];
-    const flushCommand = () => {
-      if (words.length > 0 || redirects.length > 0) {
-        const cmd = makeCommand(words, redirects, startLine);
-        if (heredocs.length > 0 && redirects.some((r2) => r2.op.startsWith("<<"))) cmd.heredoc = heredocs.shift();
-        current.push(cmd);
-      }
-      words = [];
-      redirects = [];
-    };
-    const flushPipeline = () => {
-      flushCommand();
-      if (current.length > 0) pipelines.push({ commands: current, line: startLine, text: logical });
-      current = [];
-    };
-    for (let t2 = 0; t2 < tokens.length; t2++) {
-      const tok = tokens[t2];
-      if (tok.kind === "word") {
-        words.push(tok.text);
-        continue;
-      }
-      if (tok.text === "|") flushCommand();
-      else if (tok.text === ";" || tok.text === "&&" || tok.text === "||" || tok.text === "&") flushPipeline();
-      else if (/^(\d*|&)(>>?|<<-?|<<<|<|>&|>\|)$/.test(tok.text)) {
-        const next = tokens[t2 + 1];
-        if (next && next.kind === "word") {
-          redirects.push({ op: tok.text, target: next.text });
-          t2++;
-        } else redirects.push({ op: tok.text, target: "" });
-      }
-    }
-    flushPipeline();
-  }
-  return pipelines;
-}
-function makeCommand(rawWords, redirects, line2) {
-  let w2 = [...rawWords];
-  for (; ; ) {
-    const first = w2[0];
-    if (first === void 0) break;
-    if (WRAPPERS.has(first)) w2 = w2.slice(1);
-    else if (first === "env" && w2.length > 1 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w2[1]) || w2[1].startsWith("-"))) w2 = w2.slice(1);
-    else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(first) && w2.length > 1) w2 = w2.slice(1);
-    else if ((first === "-E" || first === "-u") && w2.length > 1) w2 = w2.slice(first === "-u" ? 2 : 1);
-    else break;
-  }
-  return { words: w2, args: w2.map(unquote), redirects, line: line2 };
-}
-function unquote(word) {
-  if (word.length >= 2 && (word.startsWith('"') && word.endsWith('"') || word.startsWith("'") && word.endsWith("'"))) return word.slice(1, -1);
-  return word;
-}
-function tokenize(line2) {
-  const out = [];
-  let word = "";
-  let i = 0;
-  let quote = null;
-  let depth = 0;
-  const push = () => {
-    if (word !== "") out.push({ kind: "word", text: word });
-    word = "";
-  };
-  while (i < line2.length) {
-    const c3 = line2[i];
-    if (quote) {
-      word += c3;
-      if (c3 === "\\" && quote === '"' && i + 1 < line2.length) {
-        word += line2[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c3 === quote) quote = null;
-      i++;
-      continue;
-    }
-    if (c3 === "\\" && i + 1 < line2.length) {
-      word += c3 + line2[i + 1];
-      i += 2;
-      continue;
-    }
-    if (c3 === "'" || c3 === '"' || c3 === "`") {
-      quote = c3;
-      word += c3;
-      i++;
-      continue;
-    }
-    if (c3 === "$" && (line2[i + 1] === "(" || line2[i + 1] === "{")) {
-      depth++;
-      word += c3 + line2[i + 1];
-      i += 2;
-      continue;
-    }
-    if (depth > 0) {
-      if (c3 === ")" || c3 === "}") depth--;
-      else if (c3 === "(" || c3 === "{") depth++;
-      word += c3;
-      i++;
-      continue;
-    }
-    if (c3 === "#" && word === "") break;
-    if (c3 === " " || c3 === "	") {
-      push();
-      i++;
-      continue;
-    }
-    const two = line2.slice(i, i + 2);
-    const three = line2.slice(i, i + 3);
-    if (three === "<<<" || three === "<<-") {
-      push();
-      out.push({ kind: "op", text: three });
-      i += 3;
-      continue;
-    }
-    if (two === "&&" || two === "||" || two === ">>" || two === "<<" || two === "&>" || two === ">&" || two === ">|") {
-      if (two === ">>" || two === ">&" || two === ">|") {
-        const fd = /^\d+$/.test(word) ? word : "";
-        if (fd) word = "";
-        push();
-        out.push({ kind: "op", text: fd + two });
-      } else {
-        push();
-        out.push({ kind: "op", text: two });
-      }
-      i += 2;
-      continue;
-    }
-    if (c3 === "|" || c3 === ";" || c3 === "&" || c3 === "<" || c3 === ">" || c3 === "(" || c3 === ")") {
-      if ((c3 === ">" || c3 === "<") && /^\d+$/.test(word)) {
-        const fd = word;
-        word = "";
-        out.push({ kind: "op", text: fd + c3 });
-      } else {
-        push();
-        if (c3 !== "(" && c3 !== ")") out.push({ kind: "op", text: c3 });
-      }
-      i++;
-      continue;
-    }
-    word += c3;
-    i++;
-  }
-  push();
-  return out;
-}
-function referencedVariables(text) {
-  const out = /* @__PURE__ */ new Set();
-  const re2 = /\$env:([A-Za-z_][A-Za-z0-9_]*)|\$\{#?([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|\$([A-Za-z_][A-Za-z0-9_]*)|%([A-Za-z_][A-Za-z0-9_]*)%/g;
-  let m2;
-  while ((m2 = re2.exec(text)) !== null) out.add(m2[1] ?? m2[2] ?? m2[3] ?? m2[4]);
-  return [...out];
-}
-var WRAPPERS;
-var init_shell = __esm({
-  "src/workflows/shell.ts"() {
-    "use strict";
-    WRAPPERS = /* @__PURE__ */ new Set(["sudo", "time", "exec", "command", "nohup", "xvfb-run", "then", "do", "else", "elif", "if", "while", "until", "!", "{", "(", "eval"]);
-  }
-});
-
-// src/workflows/steps.ts
-function actionName(step) {
-  const u2 = step.uses?.value.trim() ?? "";
-  if (u2.startsWith("./") || u2.startsWith("docker://")) return u2;
-  return (u2.split("@")[0] ?? "").toLowerCase();
-}
-function actionRef(step) {
-  const u2 = step.uses?.value.trim() ?? "";
-  const at3 = u2.lastIndexOf("@");
-  return at3 >= 0 ? u2.slice(at3 + 1) : "";
-}
-function isLocalAction(step) {
-  return (step.uses?.value.trim() ?? "").startsWith("./");
-}
-function withValue(step, key) {
-  return step.with.get(key.toLowerCase())?.value;
-}
-function withText(step, key) {
-  const v2 = withValue(step, key);
-  return v2 ? v2.value.trim() : void 0;
-}
-function isTrue(text) {
-  return text !== void 0 && /^(true|yes|on|1)$/i.test(text.trim());
-}
-function isFalse(text) {
-  return text !== void 0 && /^(false|no|off|0)$/i.test(text.trim());
-}
-function effectiveEnv(model, job, step) {
-  const out = /* @__PURE__ */ new Map();
-  for (const e of [...model.env, ...job.env, ...step.env]) out.set(e.name, e);
-  return out;
-}
-function carriesSecret(str, secretInputs, ignoreToken = false) {
-  if (!str) return false;
-  for (const occ of str.exprs) {
-    const ast = occ.parsed.ast;
-    if (!ast) continue;
-    if (secretUses(ast).some((u2) => !ignoreToken || u2.name !== "GITHUB_TOKEN")) return true;
-    for (const p2 of flowingPaths(ast)) {
-      if (p2.path === "github.token" && !ignoreToken) return true;
-      if (secretInputs && p2.path.startsWith("inputs.") && secretInputs.has(p2.path.slice(7))) return true;
-    }
-  }
-  return false;
-}
-function secretEnvNames(model, job, step, secretInputs, ignoreToken = false) {
-  const out = /* @__PURE__ */ new Map();
-  for (const [name, e] of effectiveEnv(model, job, step)) if (carriesSecret(e.value, secretInputs, ignoreToken)) out.set(name, e);
-  return out;
-}
-function secretLikeInputs(model) {
-  const out = /* @__PURE__ */ new Set();
-  for (const i of model.actionInputs) {
-    if (/token|secret|password|passwd|api[-_]?key|private[-_]?key|credential/i.test(i.name)) out.add(i.name.toLowerCase());
-  }
-  return out;
-}
-function shellCommands(step) {
-  if (!step.run) return [];
-  return parseShell(step.run.value).flatMap((p2) => p2.commands);
-}
-function commandExecutes(cmd) {
-  const [first, ...rest] = cmd.args;
-  if (!first) return null;
-  const base = first.split("/").pop() ?? first;
-  if (/^\.{0,2}\//.test(first) || first.includes("/") && !first.startsWith("/") && !first.startsWith("$")) {
-    if (!SYSTEM_PREFIXES.some((p2) => first.startsWith(p2))) return `runs ${first}`;
-  }
-  if (PACKAGE_MANAGERS_ANY.has(base) || PACKAGE_MANAGERS_ANY.has(first)) {
-    if (rest.length === 1 && /^(-v|--version|-h|--help)$/.test(rest[0])) return null;
-    return `runs ${[first, ...rest.slice(0, 2)].join(" ")}`;
-  }
-  const sub = SUBCOMMANDS[base];
-  if (sub) {
-    const subcommand = rest.find((a) => !a.startsWith("-"));
-    if (subcommand && sub.test(subcommand)) {
-      if ((base === "pip" || base === "pip3") && !rest.some((a) => a === "." || a === "-e" || a === "--editable" || a === "-r" || a.startsWith("--requirement") || a.startsWith("./") || a.includes("requirements") || a.endsWith(".txt"))) return null;
-      return `runs ${[first, ...rest.slice(0, 2)].join(" ")}`;
-    }
-    return null;
-  }
-  if (INTERPRETERS.has(base)) {
-    for (let i = 0; i < rest.length; i++) {
-      const a = rest[i];
-      if (a === "-c" || a === "-e" || a === "--eval" || a === "-Command" || a === "-p") return null;
-      if (a === "-m") return `runs ${first} -m ${rest[i + 1] ?? ""}`.trim();
-      if (a.startsWith("-")) continue;
-      if (SYSTEM_PREFIXES.some((p2) => a.startsWith(p2))) return null;
-      return `runs ${first} ${a}`;
-    }
-    return null;
-  }
-  if ((base === "python" || base === "python3") && rest[0] === "setup.py") return "runs setup.py";
-  return null;
-}
-function actionExecutes(step) {
-  if (isLocalAction(step)) return `uses the local action ${step.uses.value.trim()}`;
-  const name = actionName(step);
-  if (name === "github/codeql-action/autobuild") return "builds the code (codeql autobuild)";
-  if (name === "docker/build-push-action" || name === "docker/bake-action") return `builds the repository's Dockerfile (${name})`;
-  if (name === "pre-commit/action") return "runs pre-commit hooks from the checkout";
-  if (name === "cypress-io/github-action") return "installs and runs the project (cypress-io/github-action)";
-  if (name === "bahmutov/npm-install" || name === "borales/actions-yarn") return `installs the project's dependencies (${name})`;
-  if (name === "ruby/setup-ruby" && isTrue(withText(step, "bundler-cache"))) return "runs bundle install (ruby/setup-ruby bundler-cache)";
-  if (name === "pnpm/action-setup" && withText(step, "run_install") !== void 0 && !isFalse(withText(step, "run_install"))) return "runs pnpm install (pnpm/action-setup run_install)";
-  if (name === "gradle/gradle-build-action" && withText(step, "arguments")) return "runs the Gradle build";
-  if (name === "actions/github-script") {
-    const script = withText(step, "script") ?? "";
-    if (/require\(\s*['"`]\.{0,2}\/|require\(\s*`\$\{process\.env\.GITHUB_WORKSPACE|await\s+import\(\s*['"`]\.{0,2}\//.test(script)) return "loads a script from the workspace (actions/github-script)";
-  }
-  return null;
-}
-function stepExecutes(step, job, dir) {
-  const d2 = dir ? normalizeDir(dir) : "";
-  if (!d2) return actionExecutes(step) ?? runExecutes(step);
-  const within = (p2) => {
-    const n = normalizeDir(p2.replace(/^["']|["']$/g, ""));
-    return n === d2 || n.startsWith(`${d2}/`);
-  };
-  const wd = step.workingDirectory ?? job.defaultWorkingDirectory ?? "";
-  if (wd && within(wd)) return actionExecutes(step) ?? runExecutes(step);
-  const uses = step.uses?.value.trim() ?? "";
-  if (uses.startsWith("./") && within(uses)) return `uses the local action ${uses} from the checkout`;
-  for (const [k2, v2] of step.with) {
-    if (/director|path|context|root|cwd/.test(k2) && v2.value && within(v2.value.value)) {
-      const why = actionExecutes(step);
-      if (why) return why;
-    }
-  }
-  let inDir = false;
-  for (const cmd of shellCommands(step)) {
-    const [c0, ...rest] = cmd.args;
-    if (!c0) continue;
-    if (c0 === "cd" || c0 === "pushd") {
-      inDir = rest[0] !== void 0 && within(rest[0]);
-      continue;
-    }
-    const why = commandExecutes(cmd);
-    if (!why) continue;
-    if (inDir) return why;
-    if (within(c0)) return why;
-    const base = c0.split("/").pop() ?? c0;
-    if (INTERPRETERS.has(base)) {
-      const script = rest.find((a) => !a.startsWith("-"));
-      if (script && within(script)) return why;
-      continue;
-    }
-    if (rest.some((a) => within(a) || within(a.replace(/^--?[A-Za-z-]+=/, "")))) return why;
-  }
-  return null;
-}
-function runExecutes(step) {
-  for (const cmd of shellCommands(step)) {
-    const why = commandExecutes(cmd);
-    if (why) return why;
-  }
-  return null;
-}
-function normalizeDir(p2) {
-  return p2.trim().replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, "").replace(/^\$GITHUB_WORKSPACE\/?/, "").replace(/^\.\//, "").replace(/\/+$/, "");
-}
-var PACKAGE_MANAGERS_ANY, SUBCOMMANDS, INTERPRETERS, SYSTEM_PREFIXES;
-var init_steps = __esm({
-  "src/workflows/steps.ts"() {
-    "use strict";
-    init_expressions();
-    init_shell();
-    PACKAGE_MANAGERS_ANY = /* @__PURE__ */ new Set([
-      "yarn",
-      "pnpm",
-      "bun",
-      "npx",
-      "pnpx",
-      "bunx",
-      "make",
-      "gmake",
-      "cmake",
-      "ctest",
-      "ninja",
-      "meson",
-      "pytest",
-      "tox",
-      "nox",
-      "mvn",
-      "mvnw",
-      "gradle",
-      "gradlew",
-      "sbt",
-      "ant",
-      "bazel",
-      "bazelisk",
-      "rake",
-      "rspec",
-      "rails",
-      "just",
-      "task",
-      "mix",
-      "rebar3",
-      "lerna",
-      "nx",
-      "turbo",
-      "jest",
-      "vitest",
-      "mocha",
-      "ava",
-      "eslint",
-      "prettier",
-      "webpack",
-      "vite",
-      "rollup",
-      "tsc",
-      "next",
-      "nuxt",
-      "hatch",
-      "pdm",
-      "rye",
-      "xcodebuild",
-      "flutter",
-      "melos",
-      "phpunit",
-      "behat",
-      "cypress",
-      "playwright",
-      "source",
-      ".",
-      "docker-compose",
-      "tsx",
-      "ts-node",
-      "jbang",
-      "bundle",
-      "ruff",
-      "mypy",
-      "pylint",
-      "sphinx-build",
-      "mkdocs",
-      "hugo",
-      "jekyll",
-      "terraform",
-      "tflint",
-      "golangci-lint",
-      "stack",
-      "cabal",
-      "dune",
-      "opam",
-      "zig",
-      "scons",
-      "waf"
-    ]);
-    SUBCOMMANDS = {
-      npm: /^(install|i|ci|test|t|tst|run|run-script|start|build|exec|x|rebuild|pack|publish|restart|stop|prepare|install-test|it|install-ci-test|cit)$/,
-      cargo: /^(build|b|test|t|run|r|check|c|clippy|bench|install|doc|publish|package|fuzz|nextest|make|xtask)$/,
-      go: /^(build|test|run|generate|install|vet|tool)$/,
-      dotnet: /^(build|test|run|restore|pack|publish|msbuild|tool)$/,
-      composer: /^(install|update|run|run-script|test|exec|dump-autoload)$/,
-      poetry: /^(install|run|build|publish)$/,
-      uv: /^(sync|run|build|pip|tool)$/,
-      "pre-commit": /^(run|install|try-repo)$/,
-      docker: /^(build|buildx|compose|run)$/,
-      swift: /^(build|test|run)$/,
-      deno: /^(run|test|task|compile|bench)$/,
-      dart: /^(run|test|pub|compile)$/,
-      pip: /^(install|wheel|download)$/,
-      pip3: /^(install|wheel|download)$/,
-      gem: /^(build|install)$/,
-      git: /^(submodule)$/
-    };
-    INTERPRETERS = /* @__PURE__ */ new Set(["node", "python", "python3", "python2", "ruby", "perl", "php", "bash", "sh", "zsh", "dash", "ksh", "pwsh", "powershell", "lua", "Rscript", "java", "groovy", "osascript"]);
-    SYSTEM_PREFIXES = ["/usr/", "/bin/", "/sbin/", "/opt/hostedtoolcache/", "/etc/", "$RUNNER_TEMP", "${RUNNER_TEMP}", "/tmp/"];
-  }
-});
-
-// src/workflows/checks/secret-to-log.ts
-function destination(cmds) {
-  const last = cmds[cmds.length - 1];
-  const out = [];
-  const name = (last.args[0] ?? "").toLowerCase();
-  if (!PASS_THROUGH.has(name)) return [{ kind: "none" }];
-  if (cmds.some((c3) => HASHES.has((c3.args[0] ?? "").toLowerCase()))) return [{ kind: "none" }];
-  let redirected = false;
-  for (const r2 of last.redirects) {
-    if (!/^(\d*|&)>>?$|^>\|$/.test(r2.op) || r2.op.startsWith("2")) continue;
-    redirected = true;
-    const t2 = r2.target.replace(/["'{}]/g, "");
-    if (t2 === "/dev/null") out.push({ kind: "none" });
-    else if (/GITHUB_OUTPUT|GITHUB_STEP_SUMMARY/.test(t2)) out.push({ kind: "output", name: t2.replace(/^\$/, "").replace(/^env\./, "") });
-    else if (/GITHUB_ENV|GITHUB_PATH|GITHUB_STATE/.test(t2)) out.push({ kind: "none" });
-    else out.push({ kind: "file", name: t2 });
-  }
-  if (name === "tee") {
-    for (const a of last.args.slice(1)) if (!a.startsWith("-")) out.push(/GITHUB_OUTPUT|GITHUB_STEP_SUMMARY/.test(a) ? { kind: "output", name: a.replace(/^\$\{?/, "").replace(/\}$/, "") } : { kind: "file", name: a });
-    if (!redirected) out.push({ kind: "log" });
-    return out;
-  }
-  if (!redirected) out.push({ kind: "log" });
-  return out;
-}
-function wordCarriesSecret(word, str, scan2) {
-  for (const occ of str.exprs) {
-    if (!word.includes(`\${{${occ.part.text}}}`)) continue;
-    const fake = { ...str, exprs: [occ] };
-    if (carriesSecret(fake, scan2.secretInputs)) return `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
-  }
-  for (const v2 of referencedVariables(word)) if (scan2.secretVars.has(v2)) return `$${v2}`;
-  return null;
-}
-function commandSecret(cmd, str, scan2, fromArg = 1) {
-  for (const w2 of cmd.words.slice(fromArg)) {
-    const s = wordCarriesSecret(w2, str, scan2);
-    if (s) return s;
-  }
-  for (const r2 of cmd.redirects) if (r2.op === "<<<") {
-    const s = wordCarriesSecret(r2.target, str, scan2);
-    if (s) return s;
-  }
-  if (cmd.heredoc !== void 0) {
-    const s = wordCarriesSecret(cmd.heredoc, str, scan2);
-    if (s) return s;
-  }
-  return null;
-}
-function isXtrace(cmd) {
-  const [c0, ...rest] = cmd.args;
-  if (c0 === "set") return rest.some((a) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(a)) || rest[0] === "-o" && rest[1] === "xtrace";
-  if ((c0 === "bash" || c0 === "sh" || c0 === "zsh") && rest.some((a) => /^-[a-zA-Z]*x[a-zA-Z]*$/.test(a))) return true;
-  if (c0?.toLowerCase() === "set-psdebug" && rest.some((a) => /^-trace$/i.test(a))) return true;
-  return false;
-}
-function isDump(cmd, scan2) {
-  const [c0, ...rest] = cmd.args;
-  const c3 = (c0 ?? "").toLowerCase();
-  const args = rest.filter((a) => !a.startsWith("-"));
-  if (c3 === "printenv") return args.length === 0 || args.some((a) => scan2.secretVars.has(a));
-  if (c3 === "env") return rest.length === 0;
-  if (c3 === "export" || c3 === "declare" || c3 === "typeset") return args.length === 0;
-  if (c3 === "set") return rest.length === 0;
-  if ((c3 === "get-childitem" || c3 === "gci" || c3 === "dir" || c3 === "ls") && rest.some((a) => /^env:\\?$/i.test(a))) return true;
-  return false;
-}
-function scanJob(ctx, job, secretInputs, report) {
-  const { model, analysis } = ctx;
-  const facts = model.kind === "workflow" ? analysis.facts(job) : void 0;
-  const secretFiles = [];
-  let persistedToken;
-  for (const step of job.steps) {
-    const where3 = stepWhere(job, step);
-    const envSecrets = secretEnvNames(model, job, step, secretInputs);
-    const scan2 = { secretVars: new Set(envSecrets.keys()), secretInputs };
-    const strongEnv = secretEnvNames(model, job, step, secretInputs, true);
-    const strongInline = carriesSecret(step.run, secretInputs, true);
-    const name = actionName(step);
-    if (name === "actions/checkout" && !isFalse(withText(step, "persist-credentials"))) persistedToken = step;
-    const shell = step.shell ?? job.defaultShell;
-    if (step.run && shell && /(^|\s)(bash|sh|zsh)\s+(-\w*x\w*\s+)*-\w*x\w*(\s|$)/.test(shell) && (strongEnv.size > 0 || strongInline)) {
-      const shellNode = step.node.pairs.find((p2) => p2.key.text === "shell")?.value ?? step.runKey;
-      report(shellNode.span, "medium", `\`shell: ${shell}\` traces every command of ${where3}, which has secrets in its environment or script; values derived from them are printed unmasked. Drop \`-x\`.`, `${job.id}/${step.key}/shell-xtrace`);
-    }
-    if (actionName(step) === "actions/upload-artifact") {
-      const paths = (withText(step, "path") ?? "").split(/\r?\n/).map((p2) => p2.trim().replace(/^\.\//, "")).filter(Boolean);
-      const broad = paths.some((p2) => p2 === "." || p2 === "" || p2 === "*" || p2 === "**" || p2 === "**/*" || /^\$\{\{\s*github\.workspace\s*\}\}\/?$/.test(p2));
-      for (const f3 of secretFiles) {
-        const fname = f3.name.replace(/^\.\//, "");
-        if (broad || paths.some((p2) => p2 === fname || fname.startsWith(`${p2.replace(/\/$/, "")}/`) || p2.includes("*") && globish(p2, fname))) {
-          report(step.uses.node.span, "high", `${where3} uploads \`${fname}\`, which step \`${f3.step.label}\` wrote a secret into; anyone who can read the run's artifacts gets it. Delete the file before uploading, or narrow \`path:\`.`, `${job.id}/${step.key}/upload/${fname}`);
-          break;
-        }
-      }
-      if (persistedToken && broad && isTrue(withText(step, "include-hidden-files"))) {
-        report(step.uses.node.span, "high", `${where3} uploads the whole workspace including hidden files, and step \`${persistedToken.label}\` left the token in .git/config (actions/checkout persists credentials by default); set \`persist-credentials: false\` on the checkout or narrow \`path:\`.`, `${job.id}/${step.key}/upload-git-config`);
-      }
-    }
-    if (actionName(step) === "actions/github-script") {
-      const script = step.with.get("script")?.value;
-      if (script) {
-        const lines = script.value.split(/\r?\n/);
-        lines.forEach((line2, idx) => {
-          if (!/console\.(log|info|warn|error|debug)\s*\(|core\.(info|debug|notice|warning|error|setOutput|summary)/.test(line2)) return;
-          const fake = { ...script, exprs: script.exprs.filter((o2) => line2.includes(`\${{${o2.part.text}}}`)) };
-          const viaEnv = [...line2.matchAll(/process\.env\.([A-Za-z_][A-Za-z0-9_]*)|process\.env\[['"]([^'"]+)['"]\]/g)].some((m2) => scan2.secretVars.has(m2[1] ?? m2[2]));
-          if (carriesSecret(fake, secretInputs) || viaEnv) {
-            report(locateInString(model, script, idx, line2.trim()), "medium", `${where3} logs a secret from its github-script; GitHub masks only the exact value, and any transformation is printed in clear. Do not log secrets.`, `${job.id}/${step.key}/script-log/${line2.trim()}`);
-          }
-        });
-      }
-    }
-    if (!step.run) continue;
-    const run2 = step.run;
-    const pipelines = parseShell(run2.value);
-    for (const p2 of pipelines) {
-      const cmds = p2.commands;
-      for (const c3 of cmds) {
-        const assign = /^(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(c3.words.join(" "));
-        if (assign && wordCarriesSecret(assign[2], run2, scan2)) scan2.secretVars.add(assign[1]);
-      }
-      const first = cmds[0];
-      const c0 = (first.args[0] ?? "").toLowerCase();
-      const line2 = p2.text.trim();
-      const cmdText = line2.length > 60 ? `${line2.slice(0, 57)}...` : line2;
-      const loc = (needle) => locateInString(model, run2, p2.line, needle ?? first.words[0]);
-      if (cmds.some(isXtrace)) {
-        if (strongEnv.size > 0 || strongInline) {
-          const c3 = cmds.find(isXtrace);
-          report(loc(c3.words.join(" ")), "medium", `\`${c3.words.join(" ")}\` traces every command of ${where3}, which has secrets in its environment or script; values derived from them are printed unmasked. Remove the tracing or turn it off (\`set +x\`) around secret use.`, `${job.id}/${step.key}/xtrace`);
-        }
-      }
-      if (cmds.some((c3) => (c3.args[0] === "cat" || c3.args[0] === "more" || c3.args[0] === "less" || c3.args[0] === "tail" || c3.args[0] === "head") && c3.args.some((a) => /\$\{?GITHUB_ENV\}?/.test(a))) && destination(cmds).some((d2) => d2.kind === "log")) {
-        if (facts?.holdsSecrets || envSecrets.size > 0) {
-          report(loc("GITHUB_ENV"), "medium", `\`${cmdText}\` in ${where3} prints $GITHUB_ENV, which holds every value earlier steps exported, secrets included. Do not print it.`, `${job.id}/${step.key}/cat-github-env`);
-        }
-      }
-      const dump = cmds.find((c3) => isDump(c3, scan2));
-      if (dump && cmds.indexOf(dump) === 0 && strongEnv.size > 0 && destination(cmds).some((d2) => d2.kind === "log")) {
-        report(loc(dump.words[0]), "medium", `\`${cmdText}\` in ${where3} prints the environment, which holds ${[...strongEnv.keys()].slice(0, 3).map((n) => `\`${n}\``).join(", ")} from secrets. Print only the variables you need.`, `${job.id}/${step.key}/dump/${dump.words.join(" ")}`);
-      }
-      let secret = null;
-      if (PRINTERS.has(c0) || STRICT_ENCODERS.has(c0) || c0 === "cat") {
-        const text = first.words.slice(1).join(" ");
-        if (/::add-mask::/.test(text)) continue;
-        secret = commandSecret(first, run2, scan2);
-      }
-      if (!secret) continue;
-      const transformed = cmds.some((c3, i) => (i > 0 || !PRINTERS.has(c0)) && ENCODERS.has((c3.args[0] ?? "").toLowerCase()));
-      for (const d2 of destination(cmds)) {
-        if (d2.kind === "log") {
-          const setOutput2 = /::set-output\s/.test(first.words.join(" "));
-          const encoders = cmds.map((c3) => (c3.args[0] ?? "").toLowerCase()).filter((x3, i) => ENCODERS.has(x3) && (i > 0 || !PRINTERS.has(c0)));
-          report(
-            loc(),
-            transformed ? "high" : "medium",
-            transformed ? `\`${cmdText}\` in ${where3} prints ${secret} through \`${encoders.join(" | ")}\`: the encoded value is not the registered secret, so the log shows it in clear. Do not print secrets in any form.` : setOutput2 ? `\`${cmdText}\` in ${where3} sets a step output to ${secret} with the deprecated \`::set-output\` command, which also writes it to the log. Use $GITHUB_OUTPUT, and only for values that are not secret.` : `\`${cmdText}\` in ${where3} prints ${secret} to the log; GitHub masks only the exact registered value, so multi-line, JSON or partially printed secrets leak. Do not echo secrets (\`echo "::add-mask::\u2026"\` is fine).`,
-            `${job.id}/${step.key}/print/${line2}`
-          );
-        } else if (d2.kind === "output") {
-          report(loc(), "medium", `\`${cmdText}\` in ${where3} writes ${secret} to $${d2.name}: ${/SUMMARY/.test(d2.name) ? "the job summary is shown on the run page" : "step outputs are passed on and printed by the steps and jobs that read them"}. Keep secrets in \`secrets.*\` and pass them by name.`, `${job.id}/${step.key}/output/${line2}`);
-        } else if (d2.kind === "file") {
-          secretFiles.push({ name: d2.name, step });
-        }
-      }
-    }
-  }
-}
-function globish(pattern, file) {
-  const re2 = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\0").replace(/\*/g, "[^/]*").replace(/\u0000/g, ".*")}$`);
-  return re2.test(file);
-}
-var PRINTERS, STRICT_ENCODERS, ENCODERS, PASS_THROUGH, HASHES, secretToLog;
-var init_secret_to_log = __esm({
-  "src/workflows/checks/secret-to-log.ts"() {
-    "use strict";
-    init_check();
-    init_expressions();
-    init_locate();
-    init_shell();
-    init_steps();
-    PRINTERS = /* @__PURE__ */ new Set(["echo", "printf", "write-host", "write-output", "write-information", "print", "puts"]);
-    STRICT_ENCODERS = /* @__PURE__ */ new Set(["base64", "base32", "basenc", "xxd", "od", "hexdump", "hd", "rev", "uuencode"]);
-    ENCODERS = /* @__PURE__ */ new Set([...STRICT_ENCODERS, "tr", "sed", "awk", "gawk", "cut", "fold", "iconv", "openssl"]);
-    PASS_THROUGH = /* @__PURE__ */ new Set([...PRINTERS, ...ENCODERS, "cat", "tee", "jq", "yq", "sort", "uniq", "head", "tail", "grep", "less", "more", "column", "nl", "paste", "fmt", "sha256sum", "md5sum", "printenv", "env", "export", "declare", "typeset", "set", "get-childitem", "gci", "dir", "ls"]);
-    HASHES = /* @__PURE__ */ new Set(["sha256sum", "sha1sum", "md5sum", "sha512sum", "shasum"]);
-    secretToLog = {
-      id: "secret-to-log",
-      category: "echo-leak",
-      description: "A secret is printed to the job log (echo, tracing, env dumps, masking-defeating encodings) or written to outputs, summaries or artifacts.",
-      run(ctx) {
-        const { model } = ctx;
-        const secretInputs = model.kind === "action" ? secretLikeInputs(model) : void 0;
-        const reported = /* @__PURE__ */ new Set();
-        const report = (span, severity, message2, what) => {
-          const k2 = `${span.start}:${what}`;
-          if (reported.has(k2)) return;
-          reported.add(k2);
-          ctx.report({ severity, message: message2, span, what });
-        };
-        const debugEnvs = [...model.env.map((e) => ({ e, where: "the workflow" })), ...model.jobs.flatMap((j3) => [
-          ...j3.env.map((e) => ({ e, where: `job \`${j3.id}\`` })),
-          ...j3.steps.flatMap((s) => s.env.map((e) => ({ e, where: `step \`${s.label}\` of job \`${j3.id}\`` })))
-        ])];
-        for (const { e, where: where3 } of debugEnvs) {
-          if ((e.name === "ACTIONS_STEP_DEBUG" || e.name === "ACTIONS_RUNNER_DEBUG") && isTrue(e.value?.value)) {
-            report(e.key.span, "medium", `\`${e.name}: true\` in ${where3} turns on debug logging, which prints expression values, inputs and environment that the log masker may not know as secrets; enable debug logging for a single re-run from the UI instead.`, `debug-env/${where3}/${e.name}`);
-          }
-        }
-        const allStrings = /* @__PURE__ */ new Set([...model.jobs.flatMap((j3) => j3.strings), ...model.env.flatMap((e) => e.value ? [e.value] : [])]);
-        for (const str of allStrings) {
-          for (const occ of str.exprs) {
-            if (!occ.parsed.ast) continue;
-            if (derivedSecretFields(occ.parsed.ast).length === 0) continue;
-            const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
-            report(occ.span, "high", `\`${expr}\` takes a field out of a JSON secret: the log masker only knows the whole secret, so the field is shown in clear wherever the log echoes this value (the step's script, env and with: are printed). Store the field as its own secret, or mask it with \`::add-mask::\` in an earlier step.`, `fromjson/${occ.part.text.trim()}`);
-          }
-        }
-        for (const job of model.jobs) scanJob(ctx, job, secretInputs, report);
-      }
-    };
-  }
-});
-
-// src/workflows/checks/secrets-handed-on.ts
-var secretsHandedOn;
-var init_secrets_handed_on = __esm({
-  "src/workflows/checks/secrets-handed-on.ts"() {
-    "use strict";
-    init_analysis();
-    init_check();
-    init_expressions();
-    secretsHandedOn = {
-      id: "secrets-handed-on",
-      category: "workflow",
-      description: "Secrets passed to a reusable workflow from an untrusted trigger, or all secrets exposed via toJSON(secrets) or secrets[...].",
-      run({ model, analysis, report }) {
-        const anyOpen = model.jobs.some((j3) => {
-          const w2 = weakest(triggersIn(analysis.facts(j3), PRIVILEGED_UNTRUSTED));
-          return w2 && !w2.guard.fork && !w2.guard.merged;
-        });
-        for (const e of model.env) {
-          for (const occ of e.value?.exprs ?? []) {
-            if (!occ.parsed.ast || !secretUses(occ.parsed.ast).some((u2) => u2.kind !== "named")) continue;
-            const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
-            report({
-              severity: anyOpen ? "high" : "medium",
-              message: `\`${expr}\` in the workflow's \`env:\` puts every secret of the repository in the environment of every step of every job; name the secrets each step needs instead.`,
-              span: occ.span,
-              what: `(workflow)/env/${e.name}`
-            });
-          }
-        }
-        for (const job of model.jobs) {
-          const facts = analysis.facts(job);
-          const untrusted = weakest(triggersIn(facts, PRIVILEGED_UNTRUSTED));
-          const open2 = untrusted && !untrusted.guard.fork && !untrusted.guard.merged ? untrusted : void 0;
-          if (job.uses && job.secrets && open2) {
-            const guarded = open2.guard.author || open2.guard.label || open2.guard.actor;
-            const names = job.secrets.entries.map((e) => e.name);
-            const what = job.secrets.inherit ? "every secret of the repository (`secrets: inherit`)" : `secrets ${quoteList(names)}`;
-            if (job.secrets.inherit || names.length > 0) {
-              report({
-                severity: guarded ? "low" : "high",
-                message: `\`${open2.trigger.name}\` job \`${job.id}\` hands ${what} to the reusable workflow \`${job.uses.value.trim()}\`, which an outsider can start${guarded ? ` (behind ${describeGuard(open2.guard)})` : ""}. Pass only the secrets it needs, and only from a trusted trigger or behind \`github.event.pull_request.head.repo.full_name == github.repository\`.`,
-                span: job.secrets.keyNode.span,
-                related: [triggerRelated(open2.trigger)],
-                what: `${job.id}/secrets/${job.secrets.inherit ? "inherit" : names.join(",")}`
-              });
-            }
-          }
-          const seen = /* @__PURE__ */ new Set();
-          for (const occ of facts.broadSecrets) {
-            if (!occ.parsed.ast) continue;
-            if (!job.strings.includes(occ.str)) continue;
-            const uses = secretUses(occ.parsed.ast).filter((u2) => u2.kind !== "named");
-            for (const u2 of uses) {
-              const key = `${occ.span.start}:${u2.kind}`;
-              if (seen.has(key)) continue;
-              seen.add(key);
-              const expr = `\${{${occ.part.text}}}`.replace(/\s+/g, " ");
-              const whole = u2.kind === "whole";
-              report({
-                severity: open2 && !(open2.guard.author || open2.guard.label || open2.guard.actor) ? "high" : "medium",
-                message: whole ? `\`${expr}\` in job \`${job.id}\` exposes every secret of the repository to this step${open2 ? `, in a job \`${open2.trigger.name}\` lets outsiders start` : ""}; name the secrets the step needs instead.` : `\`${expr}\` in job \`${job.id}\` reads a secret by a computed name, so the runner receives every secret of the repository${open2 ? `, in a job \`${open2.trigger.name}\` lets outsiders start` : ""}; name the secrets explicitly (e.g. one step per environment).`,
-                span: occ.span,
-                related: open2 ? [triggerRelated(open2.trigger)] : void 0,
-                what: `${job.id}/${whole ? "all-secrets" : "computed-secret"}/${occ.part.text.trim()}`
-              });
-            }
-          }
-        }
-      }
-    };
-  }
-});
-
 // src/workflows/yamlNodes.ts
 function parseYaml(text) {
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml.LineCounter();
   const problems = [];
   let doc;
   try {
-    doc = (0, import_yaml2.parseDocument)(text, {
+    doc = (0, import_yaml.parseDocument)(text, {
       lineCounter,
       prettyErrors: false,
       uniqueKeys: true,
@@ -33602,7 +33419,7 @@ function scalarText(value, source) {
 function convert(node, doc, budget, depth, eof) {
   if (node === null || node === void 0) return null;
   if (--budget.nodes < 0 || depth > MAX_DEPTH) throw new BudgetExceeded();
-  if ((0, import_yaml2.isAlias)(node)) {
+  if ((0, import_yaml.isAlias)(node)) {
     if (--budget.aliases < 0) throw new BudgetExceeded();
     let target = budget.resolved.get(node);
     if (target === void 0) {
@@ -33612,7 +33429,7 @@ function convert(node, doc, budget, depth, eof) {
     if (!target) return null;
     return convert(target, doc, budget, depth + 1, eof);
   }
-  if ((0, import_yaml2.isScalar)(node)) {
+  if ((0, import_yaml.isScalar)(node)) {
     const value = node.value;
     const v2 = value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : typeof value === "bigint" ? String(value) : value === void 0 ? null : String(value);
     return {
@@ -33623,10 +33440,10 @@ function convert(node, doc, budget, depth, eof) {
       span: spanOf(node, eof)
     };
   }
-  if ((0, import_yaml2.isMap)(node)) {
+  if ((0, import_yaml.isMap)(node)) {
     const map = { kind: "map", pairs: [], span: spanOf(node, eof) };
     for (const item of node.items) {
-      if (!(0, import_yaml2.isPair)(item)) continue;
+      if (!(0, import_yaml.isPair)(item)) continue;
       const keyNode = convert(item.key, doc, budget, depth + 1, eof);
       const key = keyNode && keyNode.kind === "scalar" ? keyNode : { kind: "scalar", value: null, text: "", style: "PLAIN", span: keyNode?.span ?? map.span };
       const value = convert(item.value, doc, budget, depth + 1, eof);
@@ -33642,7 +33459,7 @@ function convert(node, doc, budget, depth, eof) {
     }
     return map;
   }
-  if ((0, import_yaml2.isSeq)(node)) {
+  if ((0, import_yaml.isSeq)(node)) {
     const seq = { kind: "seq", items: [], span: spanOf(node, eof) };
     for (const item of node.items) {
       const v2 = convert(item, doc, budget, depth + 1, eof);
@@ -33678,11 +33495,11 @@ function scalarsUnder(n, out = []) {
   else for (const p2 of n.pairs) scalarsUnder(p2.value, out);
   return out;
 }
-var import_yaml2, NODE_BUDGET, ALIAS_BUDGET, MAX_DEPTH, BudgetExceeded;
+var import_yaml, NODE_BUDGET, ALIAS_BUDGET, MAX_DEPTH, BudgetExceeded;
 var init_yamlNodes = __esm({
   "src/workflows/yamlNodes.ts"() {
     "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
+    import_yaml = __toESM(require_dist(), 1);
     NODE_BUDGET = 1e5;
     ALIAS_BUDGET = 2e3;
     MAX_DEPTH = 256;
@@ -34298,6 +34115,14 @@ var init_checks = __esm({
 
 // src/cli/emitReport.ts
 import { resolve as resolve2 } from "node:path";
+function effectiveFailOn(flag, config) {
+  const configured = config.failOn ?? DEFAULT_FAIL_ON;
+  if (flag === void 0) return configured;
+  const lockedAt = config.guardrails["failOn"];
+  if (lockedAt !== void 0 && severityRank(flag) > severityRank(configured))
+    throw new UserError(`--fail-on ${flag} would loosen the locked guardrail failOn: ${configured} set at ${lockedAt}`, `use --fail-on ${configured} or a lower severity`);
+  return flag;
+}
 function exitCodeFor(findings, failOn) {
   return findings.some((f3) => severityRank(f3.severity) >= severityRank(failOn)) ? 1 : 0;
 }
@@ -34334,7 +34159,7 @@ async function emitReport(context, options, engine, outcome) {
   const text = render(report, { color, rules, ...linkTo ? { linkTo } : {} });
   if (options.output) await writeAtomic(resolve2(context.cwd, options.output), text);
   else context.stdout.write(text);
-  const failOn = options.failOn ?? engine.config.failOn ?? DEFAULT_FAIL_ON;
+  const failOn = effectiveFailOn(options.failOn, engine.config);
   return exitCodeFor(report.findings, failOn);
 }
 var DEFAULT_FAIL_ON;
@@ -34347,9 +34172,242 @@ var init_emitReport = __esm({
     init_reporter();
     init_ruleDocs();
     init_suppress();
+    init_errors();
     init_reportLinks();
     init_writeAtomic();
     DEFAULT_FAIL_ON = "medium";
+  }
+});
+
+// src/config/config.ts
+function defaultConfig() {
+  return {
+    sources: [],
+    rules: [],
+    overrides: {},
+    allow: [],
+    environments: {},
+    policy: {},
+    productionDomains: [],
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    suppressionMarkers: ["gitleaks:allow", "pragma: allowlist secret", "secretlint-disable-line"],
+    origins: {},
+    guardrails: {}
+  };
+}
+var DEFAULT_MAX_FILE_SIZE;
+var init_config = __esm({
+  "src/config/config.ts"() {
+    "use strict";
+    DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+  }
+});
+
+// src/engine/validators/crc32.ts
+function crc32(text) {
+  let crc = 4294967295;
+  for (let i = 0; i < text.length; i++) crc = TABLE[(crc ^ text.charCodeAt(i)) & 255] ^ crc >>> 8;
+  return (crc ^ 4294967295) >>> 0;
+}
+function base62(value, width) {
+  let out = "";
+  let v2 = value;
+  while (v2 > 0) {
+    out = BASE62[v2 % 62] + out;
+    v2 = Math.floor(v2 / 62);
+  }
+  return out.padStart(width, "0");
+}
+var TABLE, BASE62;
+var init_crc32 = __esm({
+  "src/engine/validators/crc32.ts"() {
+    "use strict";
+    TABLE = (() => {
+      const t2 = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) {
+        let c3 = n;
+        for (let k2 = 0; k2 < 8; k2++) c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
+        t2[n] = c3 >>> 0;
+      }
+      return t2;
+    })();
+    BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  }
+});
+
+// src/engine/validators/checksumToken.ts
+function checksumMatches(body) {
+  if (body.length < 7) return false;
+  return base62(crc32(body.slice(0, -6)), 6) === body.slice(-6);
+}
+function checksumTokenValid(token) {
+  if (token.startsWith("github_pat_")) return FINE_GRAINED_PAT.test(token);
+  const first = token.indexOf("_");
+  if (first < 0) return false;
+  if (checksumMatches(token.slice(first + 1))) return true;
+  const last = token.lastIndexOf("_");
+  return last !== first && checksumMatches(token.slice(last + 1));
+}
+function crc32Hex(text) {
+  return crc32(text).toString(16).padStart(8, "0");
+}
+function atlassianChecksumValid(token) {
+  if (token.length < 9) return false;
+  return crc32Hex(token.slice(0, -8)).toUpperCase() === token.slice(-8);
+}
+function cloudflareChecksumValid(token) {
+  const underscore = token.indexOf("_");
+  if (underscore < 0) return false;
+  const body = token.slice(underscore + 1);
+  if (body.length < 9) return false;
+  return crc32Hex(body.slice(0, -8)) === body.slice(-8);
+}
+var FINE_GRAINED_PAT;
+var init_checksumToken = __esm({
+  "src/engine/validators/checksumToken.ts"() {
+    "use strict";
+    init_crc32();
+    FINE_GRAINED_PAT = /^github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}$/;
+  }
+});
+
+// src/engine/validators/jwt.ts
+function decodeSegment(segment) {
+  if (!SEGMENT.test(segment)) return void 0;
+  const body = segment.replace(/=+$/, "");
+  if (body.length % 4 === 1) return void 0;
+  return Buffer.from(body, "base64url");
+}
+function decodeJsonObject(segment) {
+  const bytes = decodeSegment(segment);
+  if (!bytes) return void 0;
+  try {
+    const value = JSON.parse(bytes.toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function jwtValid(secret) {
+  if (DOUBLE_ENCODED.test(secret)) {
+    const inner = Buffer.from(secret, "base64").toString("utf8").trim();
+    return inner.startsWith("eyJ") && jwtValid(inner);
+  }
+  const parts = secret.split(".");
+  if (parts.length !== 3) return false;
+  const [header, payload, signature] = parts;
+  const head = decodeJsonObject(header);
+  if (!head || typeof head.alg !== "string" || head.alg.length === 0) return false;
+  if (head.alg.toLowerCase() === "none") return false;
+  const claims = decodeJsonObject(payload);
+  if (!claims) return false;
+  if (claims.role === "anon") return false;
+  const sig = decodeSegment(signature);
+  return sig !== void 0 && sig.length >= 16;
+}
+var SEGMENT, DOUBLE_ENCODED;
+var init_jwt = __esm({
+  "src/engine/validators/jwt.ts"() {
+    "use strict";
+    SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
+    DOUBLE_ENCODED = /^ZXlK[A-Za-z0-9+/]+={0,2}$/;
+  }
+});
+
+// src/engine/validators/index.ts
+var VALIDATORS;
+var init_validators = __esm({
+  "src/engine/validators/index.ts"() {
+    "use strict";
+    init_checksumToken();
+    init_jwt();
+    VALIDATORS = {
+      "github-checksum": checksumTokenValid,
+      "npm-checksum": checksumTokenValid,
+      "vercel-checksum": checksumTokenValid,
+      "atlassian-checksum": atlassianChecksumValid,
+      "cloudflare-checksum": cloudflareChecksumValid,
+      jwt: jwtValid
+    };
+  }
+});
+
+// src/engine/compiledRule.ts
+function buildRegex(source, flags, where3, field) {
+  try {
+    return new RegExp(source, flags);
+  } catch (error2) {
+    throw new RuleError(where3, `${field} is not a valid regular expression: ${error2.message}`);
+  }
+}
+function compileRule(spec, origin, options = {}) {
+  const where3 = `${origin} (rule ${spec?.id ?? "?"})`;
+  if (!spec || typeof spec !== "object") throw new RuleError(origin, "a rule must be a mapping");
+  if (typeof spec.id !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(spec.id))
+    throw new RuleError(where3, "`id` must be kebab-case (a-z, 0-9, -)");
+  if (typeof spec.description !== "string" || !spec.description) throw new RuleError(where3, "`description` is required");
+  if (!CATEGORIES.includes(spec.category)) throw new RuleError(where3, `\`category\` must be one of ${CATEGORIES.join(", ")}`);
+  if (!SEVERITIES.includes(spec.severity)) throw new RuleError(where3, `\`severity\` must be one of ${SEVERITIES.join(", ")}`);
+  if (typeof spec.regex !== "string" || !spec.regex) throw new RuleError(where3, "`regex` is required");
+  if (!Array.isArray(spec.keywords) || spec.keywords.some((k2) => typeof k2 !== "string" || !k2))
+    throw new RuleError(where3, "`keywords` must be a list of non-empty strings");
+  const flags = spec.flags ?? "";
+  if (!ALLOWED_FLAGS.test(flags)) throw new RuleError(where3, "`flags` may only hold i, m, s and u");
+  if (spec.validator !== void 0 && !VALIDATORS[spec.validator])
+    throw new RuleError(where3, `unknown \`validator\` "${spec.validator}"; known: ${Object.keys(VALIDATORS).join(", ")}`);
+  if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
+    throw new RuleError(where3, `\`environments\` may only hold ${ENVIRONMENTS.join(", ")}`);
+  let regexes;
+  const build = () => {
+    if (regexes) return regexes;
+    const regex2 = buildRegex(spec.regex, `gd${flags}`, where3, "`regex`");
+    const groups2 = new RegExp(`${spec.regex}|`, flags).exec("").length - 1;
+    const secretGroup = spec.secretGroup ?? (groups2 > 0 ? 1 : 0);
+    if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups2)
+      throw new RuleError(where3, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups2} group(s)`);
+    regexes = {
+      regex: regex2,
+      secretGroup,
+      allow: (spec.allow ?? []).map((a) => buildRegex(a, flags.includes("i") ? "i" : "", where3, "`allow`")),
+      allowLine: (spec.allowLine ?? []).map((a) => buildRegex(a, "i", where3, "`allowLine`"))
+    };
+    return regexes;
+  };
+  if (!options.lazy) build();
+  return {
+    spec,
+    id: spec.id,
+    get regex() {
+      return build().regex;
+    },
+    get secretGroup() {
+      return build().secretGroup;
+    },
+    get allow() {
+      return build().allow;
+    },
+    get allowLine() {
+      return build().allowLine;
+    },
+    keywords: spec.keywords.map((k2) => k2.toLowerCase()),
+    validator: spec.validator ? VALIDATORS[spec.validator] : void 0,
+    environments: spec.environments ? new Set(spec.environments) : void 0
+  };
+}
+var RuleError, ALLOWED_FLAGS;
+var init_compiledRule = __esm({
+  "src/engine/compiledRule.ts"() {
+    "use strict";
+    init_finding();
+    init_validators();
+    RuleError = class extends Error {
+      constructor(where3, message2) {
+        super(`${where3}: ${message2}`);
+        this.where = where3;
+      }
+      where;
+    };
+    ALLOWED_FLAGS = /^[imsu]*$/;
   }
 });
 
@@ -34398,40 +34456,15 @@ var init_policyRules = __esm({
   }
 });
 
-// src/config/config.ts
-function defaultConfig() {
-  return {
-    sources: [],
-    rules: [],
-    overrides: {},
-    allow: [],
-    environments: {},
-    policy: {},
-    productionDomains: [],
-    maxFileSize: DEFAULT_MAX_FILE_SIZE,
-    suppressionMarkers: ["gitleaks:allow", "pragma: allowlist secret", "secretlint-disable-line"],
-    origins: {},
-    guardrails: {}
-  };
-}
-var DEFAULT_MAX_FILE_SIZE;
-var init_config = __esm({
-  "src/config/config.ts"() {
-    "use strict";
-    DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
-  }
-});
-
 // src/config/loadConfig.ts
+var loadConfig_exports = {};
+__export(loadConfig_exports, {
+  loadConfigFile: () => loadConfigFile,
+  positionOf: () => positionOf,
+  readConfig: () => readConfig
+});
 import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { dirname as dirname4, isAbsolute, join as join5, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
-function findConfigFile(root, explicit) {
-  if (explicit) {
-    if (!existsSync2(explicit)) throw new UserError(`config file ${explicit} does not exist`, "check the --config path");
-    return explicit;
-  }
-  return CONFIG_NAMES.map((n) => join5(root, n)).find((p2) => existsSync2(p2));
-}
 function positionOf(_doc, node, file, text) {
   const offset = node?.range?.[0];
   if (offset === void 0) return file;
@@ -34440,7 +34473,7 @@ function positionOf(_doc, node, file, text) {
   const col = offset - before.lastIndexOf("\n");
   return `${file}:${line2}:${col}`;
 }
-function loadConfig(root, explicit) {
+function readConfig(root, explicit) {
   const path8 = findConfigFile(root, explicit);
   if (!path8) return defaultConfig();
   return loadConfigFile(resolve3(path8), root);
@@ -34457,22 +34490,23 @@ function readLayer(abs, shown) {
   } catch (error2) {
     throw new UserError(`cannot read config ${shown}: ${error2.message}`);
   }
-  const doc = (0, import_yaml3.parseDocument)(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text, { prettyErrors: false, uniqueKeys: true });
   const problem = doc.errors[0];
   if (problem) {
-    const pos = problem.linePos?.[0];
-    throw new UserError(`${shown}${pos ? `:${pos.line}:${pos.col}` : ""}: ${problem.message.split("\n")[0]}`, "fix the YAML syntax");
+    const offset = problem.pos?.[0];
+    const where3 = offset === void 0 ? shown : positionOf(doc, { range: [offset, offset, offset] }, shown, text);
+    throw new UserError(`${where3}: ${problem.message.split("\n")[0]}`, "fix the YAML syntax");
   }
   const r2 = new Reader(shown, doc, text);
   const layer = { file: shown, extends: [], productionDomains: [], environments: { globs: [] }, policy: {}, overrides: {}, allow: [], rules: [] };
-  if (doc.contents === null || (0, import_yaml3.isScalar)(doc.contents) && doc.contents.value === null) return { layer, reader: r2 };
+  if (doc.contents === null || (0, import_yaml2.isScalar)(doc.contents) && doc.contents.value === null) return { layer, reader: r2 };
   for (const { key, value } of r2.pairs(doc.contents, "the config", TOP_KEYS)) {
     switch (key) {
       case "extends":
-        layer.extends = (0, import_yaml3.isSeq)(value) ? r2.strings(value, "extends") : [{ value: r2.string(value, "extends (a path or an npm package)"), at: r2.at(value) }];
+        layer.extends = (0, import_yaml2.isSeq)(value) ? r2.strings(value, "extends") : [{ value: r2.string(value, "extends (a path or an npm package)"), at: r2.at(value) }];
         break;
       case "failOn":
-        if ((0, import_yaml3.isMap)(value)) {
+        if ((0, import_yaml2.isMap)(value)) {
           let severity;
           let locked;
           for (const p2 of r2.pairs(value, "failOn", ["severity", "locked"])) {
@@ -34484,7 +34518,7 @@ function readLayer(abs, shown) {
         } else layer.failOn = { value: r2.severity(value, "failOn"), at: r2.at(value) };
         break;
       case "requireReason":
-        if ((0, import_yaml3.isMap)(value)) {
+        if ((0, import_yaml2.isMap)(value)) {
           let setting;
           let locked;
           for (const p2 of r2.pairs(value, "requireReason", ["value", "locked"])) {
@@ -34496,7 +34530,7 @@ function readLayer(abs, shown) {
         } else layer.requireReason = { value: r2.boolean(value, "requireReason"), at: r2.at(value) };
         break;
       case "maxFileSize": {
-        const n = (0, import_yaml3.isScalar)(value) ? value.value : void 0;
+        const n = (0, import_yaml2.isScalar)(value) ? value.value : void 0;
         if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) return r2.fail(value, "maxFileSize must be a positive whole number of bytes");
         layer.maxFileSize = { value: n, at: r2.at(value) };
         break;
@@ -34520,7 +34554,7 @@ function readLayer(abs, shown) {
             continue;
           }
           const env = r2.environment(p2.keyNode, p2.key, "environments");
-          const globs = (0, import_yaml3.isScalar)(p2.value) ? [{ value: r2.string(p2.value, `environments.${env}`), at: r2.at(p2.value) }] : r2.strings(p2.value, `environments.${env}`);
+          const globs = (0, import_yaml2.isScalar)(p2.value) ? [{ value: r2.string(p2.value, `environments.${env}`), at: r2.at(p2.value) }] : r2.strings(p2.value, `environments.${env}`);
           for (const g2 of globs) layer.environments.globs.push({ env, glob: g2.value, at: g2.at });
         }
         break;
@@ -34532,20 +34566,20 @@ function readLayer(abs, shown) {
           for (const q3 of r2.pairs(p2.value, what, ["minSeverity", "rules", "locked"])) {
             if (q3.key === "minSeverity") out.minSeverity = { value: r2.severity(q3.value, `${what}.minSeverity`), at: r2.at(q3.value) };
             else if (q3.key === "locked") out.locked = r2.lock(q3.value, what);
-            else for (const rule of r2.pairs(q3.value, `${what}.rules`)) out.rules[rule.key] = r2.override(rule.value, `${what}.rules.${rule.key}`, false);
+            else for (const rule of r2.pairs(q3.value, `${what}.rules`)) out.rules[rule.key] = { ...r2.override(rule.value, `${what}.rules.${rule.key}`, false), at: r2.at(rule.keyNode) };
           }
           layer.policy[env] = out;
         }
         break;
       case "overrides":
-        for (const p2 of r2.pairs(value, "overrides")) layer.overrides[p2.key] = r2.override(p2.value, `overrides.${p2.key}`, true);
+        for (const p2 of r2.pairs(value, "overrides")) layer.overrides[p2.key] = { ...r2.override(p2.value, `overrides.${p2.key}`, true), at: r2.at(p2.keyNode) };
         break;
       case "allow":
-        if (!(0, import_yaml3.isSeq)(value)) return r2.fail(value, "`allow` must be a list of entries");
+        if (!(0, import_yaml2.isSeq)(value)) return r2.fail(value, "`allow` must be a list of entries");
         for (const item of value.items) layer.allow.push(readAllowEntry(r2, item));
         break;
       case "rules":
-        if (!(0, import_yaml3.isSeq)(value)) return r2.fail(value, "`rules` must be a list of rules");
+        if (!(0, import_yaml2.isSeq)(value)) return r2.fail(value, "`rules` must be a list of rules");
         for (const item of value.items) {
           r2.pairs(item, "a rule", RULE_KEYS);
           const spec = r2.js(item);
@@ -34574,7 +34608,7 @@ function readAllowEntry(r2, node) {
       entry.reason = r2.string(value, "allow.reason");
       continue;
     }
-    const list2 = ((0, import_yaml3.isScalar)(value) ? [{ value: r2.string(value, `allow.${key}`), at: r2.at(value) }] : r2.strings(value, `allow.${key}`)).map((s) => s.value);
+    const list2 = ((0, import_yaml2.isScalar)(value) ? [{ value: r2.string(value, `allow.${key}`), at: r2.at(value) }] : r2.strings(value, `allow.${key}`)).map((s) => s.value);
     if (key === "secrets" || key === "lines") list2.forEach((source) => r2.regex(value, source, `allow.${key}`));
     if (key === "rules") rulesAt = r2.at(value);
     entry[key] = list2;
@@ -34584,18 +34618,18 @@ function readAllowEntry(r2, node) {
   const at3 = r2.at(node);
   return { value: { ...entry, origin: at3 }, at: at3, rulesAt };
 }
-var import_yaml3, CONFIG_NAMES, TOP_KEYS, HOSTNAME, Reader, RULE_KEYS, ALLOW_LISTS, Merger;
+var import_yaml2, TOP_KEYS, HOSTNAME, Reader, RULE_KEYS, ALLOW_LISTS, Merger;
 var init_loadConfig = __esm({
   "src/config/loadConfig.ts"() {
     "use strict";
-    import_yaml3 = __toESM(require_dist(), 1);
+    import_yaml2 = __toESM(require_dist(), 1);
     init_errors();
     init_finding();
     init_builtinRules2();
     init_compiledRule();
     init_policyRules();
     init_config();
-    CONFIG_NAMES = ["keyfence.yml", ".keyfence.yml", "keyfence.yaml", ".keyfence.yaml"];
+    init_configFile();
     TOP_KEYS = ["extends", "failOn", "requireReason", "environments", "policy", "overrides", "allow", "rules", "productionDomains", "maxFileSize", "suppressionMarkers"];
     HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
     Reader = class {
@@ -34614,34 +34648,34 @@ var init_loadConfig = __esm({
         throw new UserError(`${this.at(node)}: ${message2}`, hint);
       }
       js(node) {
-        return node?.toJS?.(this.doc) ?? ((0, import_yaml3.isScalar)(node) ? node.value : node);
+        return node?.toJS?.(this.doc) ?? ((0, import_yaml2.isScalar)(node) ? node.value : node);
       }
       map(node, what) {
-        if (!(0, import_yaml3.isMap)(node)) this.fail(node, `${what} must be a mapping`);
+        if (!(0, import_yaml2.isMap)(node)) this.fail(node, `${what} must be a mapping`);
         return node;
       }
       /** The pairs of a mapping, with string keys; unknown keys are errors when `known` is given. */
       pairs(node, what, known) {
         return this.map(node, what).items.map((pair) => {
-          const key = String((0, import_yaml3.isScalar)(pair.key) ? pair.key.value : pair.key);
+          const key = String((0, import_yaml2.isScalar)(pair.key) ? pair.key.value : pair.key);
           if (known && !known.includes(key)) this.fail(pair.key, `unknown setting "${key}" in ${what}`, `known here: ${known.join(", ")}`);
           return { key, keyNode: pair.key, value: pair.value };
         });
       }
       string(node, what) {
-        if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "string" || node.value === "") this.fail(node, `${what} must be a non-empty string`);
+        if (!(0, import_yaml2.isScalar)(node) || typeof node.value !== "string" || node.value === "") this.fail(node, `${what} must be a non-empty string`);
         return node.value;
       }
       strings(node, what) {
-        if (!(0, import_yaml3.isSeq)(node)) this.fail(node, `${what} must be a list of strings`);
+        if (!(0, import_yaml2.isSeq)(node)) this.fail(node, `${what} must be a list of strings`);
         return node.items.map((item) => ({ value: this.string(item, `every entry of ${what}`), at: this.at(item) }));
       }
       boolean(node, what) {
-        if (!(0, import_yaml3.isScalar)(node) || typeof node.value !== "boolean") this.fail(node, `${what} must be true or false`);
+        if (!(0, import_yaml2.isScalar)(node) || typeof node.value !== "boolean") this.fail(node, `${what} must be true or false`);
         return node.value;
       }
       severity(node, what) {
-        if (!(0, import_yaml3.isScalar)(node) || !SEVERITIES.includes(node.value)) this.fail(node, `${what} must be one of ${SEVERITIES.join(", ")}`);
+        if (!(0, import_yaml2.isScalar)(node) || !SEVERITIES.includes(node.value)) this.fail(node, `${what} must be one of ${SEVERITIES.join(", ")}`);
         return node.value;
       }
       environment(keyNode, key, what) {
@@ -34669,7 +34703,7 @@ var init_loadConfig = __esm({
         }
       }
     };
-    RULE_KEYS = ["id", "description", "message", "category", "severity", "keywords", "regex", "flags", "secretGroup", "entropy", "validator", "allow", "allowLine", "environments", "files", "requires", "mode", "multiline", "placeholders", "examples"];
+    RULE_KEYS = ["id", "description", "message", "category", "severity", "keywords", "regex", "flags", "secretGroup", "entropy", "validator", "allow", "allowLine", "environments", "files", "requires", "mode", "multiline", "generatedFiles", "placeholders", "examples"];
     ALLOW_LISTS = ["rules", "paths", "secrets", "lines", "stopwords"];
     Merger = class {
       constructor(root) {
@@ -34688,7 +34722,8 @@ var init_loadConfig = __esm({
       references = [];
       shown(abs) {
         const rel = relative2(this.root, abs);
-        return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep3).join("/") : abs;
+        if (rel === "") return ".";
+        return !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep3).join("/") : abs;
       }
       applyFile(abs, stack) {
         if (this.applied.has(abs)) return;
@@ -34894,6 +34929,45 @@ var init_loadConfig = __esm({
   }
 });
 
+// src/config/configFile.ts
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { join as join6, relative as relative3, resolve as resolve4 } from "node:path";
+function findConfigFile(root, explicit) {
+  if (explicit) {
+    if (!existsSync3(explicit)) throw new UserError(`config file ${explicit} does not exist`, "check the --config path");
+    return explicit;
+  }
+  return CONFIG_NAMES.map((n) => join6(root, n)).find((p2) => existsSync3(p2));
+}
+function hasSettings(text) {
+  return text.split("\n").some((line2) => {
+    const t2 = line2.trim();
+    return t2 !== "" && !t2.startsWith("#");
+  });
+}
+async function loadConfig(root, explicit) {
+  const path8 = findConfigFile(root, explicit);
+  if (!path8) return defaultConfig();
+  let text;
+  try {
+    text = readFileSync2(path8, "utf8");
+  } catch (error2) {
+    throw new UserError(`cannot read config ${relative3(root, path8) || path8}: ${error2.message}`);
+  }
+  if (!hasSettings(text)) return { ...defaultConfig(), sources: [relative3(root, resolve4(path8)) || path8] };
+  const { loadConfigFile: loadConfigFile2 } = await Promise.resolve().then(() => (init_loadConfig(), loadConfig_exports));
+  return loadConfigFile2(resolve4(path8), root);
+}
+var CONFIG_NAMES;
+var init_configFile = __esm({
+  "src/config/configFile.ts"() {
+    "use strict";
+    init_errors();
+    init_config();
+    CONFIG_NAMES = ["keyfence.yml", ".keyfence.yml", "keyfence.yaml", ".keyfence.yaml"];
+  }
+});
+
 // src/environment/classify.ts
 function wordEnv(word, position3) {
   const w2 = word.toLowerCase();
@@ -34993,8 +35067,9 @@ function classify(file) {
   return { environment: nameEnvironment(base) ?? folderEnvironment(dirs) ?? "unknown", role: "config" };
 }
 function declaredEnvironment(file, text) {
-  const base = file.slice(file.lastIndexOf("/") + 1);
-  if (!isEnvFile(base)) return void 0;
+  const parts = file.split("/");
+  const base = parts[parts.length - 1];
+  if (!isEnvFile(base) || inTestTree(parts.slice(0, -1), base).test) return void 0;
   let deployment;
   let buildMode;
   DECLARATION.lastIndex = 0;
@@ -35096,7 +35171,7 @@ var SCRYPT2, SALT, stretched;
 var init_fingerprint = __esm({
   "src/findings/fingerprint.ts"() {
     "use strict";
-    SCRYPT2 = { N: 1 << 12, r: 8, p: 1 };
+    SCRYPT2 = { N: 1 << 10, r: 8, p: 1 };
     SALT = "keyfence/fingerprint/v1";
     stretched = /* @__PURE__ */ new Map();
   }
@@ -35218,7 +35293,7 @@ var init_placeholder = __esm({
       // @VAR@ (autoconf, Maven resources)
       /^(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|ENV|System\.getenv|Environment\.GetEnvironmentVariable|getenv)\b/
     ];
-    PLACEHOLDER_WORDS = /(?:example|sample|dummy|placeholder|redacted|changeme|change_me|replace[_-]?me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|secret|token|password|pass)|insert[_-]?(?:your|key|token|here)|put[_-]?your|enter[_-]?your|fill[_-]?me|todo|fixme|xxxxx|\*\*\*\*|<[a-z_ -]+>|\.{3}|…|notarealkey|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password))/i;
+    PLACEHOLDER_WORDS = /(?:\{\{|\}\}|\$\{|example|sample|dummy|placeholder|redacted|changeme|change_me|replace[_-]?me|your[_-]?(?:own[_-]?)?(?:api[_-]?)?(?:key|secret|token|password|pass)|insert[_-]?(?:your|key|token|here)|put[_-]?your|enter[_-]?your|fill[_-]?me|todo|fixme|xxxxx|\*\*\*\*|<[a-z_ -]+>|\.{3}|…|notarealkey|not[_-]?a[_-]?real|fake[_-]?(?:key|token|secret|password))/i;
     SEQUENTIAL = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1234567890"];
   }
 });
@@ -35285,7 +35360,7 @@ var init_crossover = __esm({
     init_placeholder();
     init_policyRules();
     PROTECTION = { development: 0, test: 1, staging: 2, production: 3 };
-    SETTING = /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?[A-Za-z0-9_.-]{0,60}?(?:password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|credentials?|connection[_-]?string|database[_-]?url|db[_-]?url)["']?[ \t]*[:=][ \t]*["']?([^\s"'#,;]{8,512})/gim;
+    SETTING = /^[ \t]*(?:export[ \t]+|-[ \t]+)?["']?[A-Za-z0-9_.-]{0,60}?(?:password|passwd|secret|secret[_-]?key(?:[_-]?base)?|token|api[_-]?key|apikey|app[_-]?key|private[_-]?key|access[_-]?key|session[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|credentials?|connection[_-]?string|database[_-]?url|db[_-]?url)["']?[ \t]*[:=][ \t]*["']?([^\s"'#,;]{8,512})/gim;
     URL_PASSWORD = /^[a-z][a-z0-9+.-]{1,20}:\/\/[^:/@\s]{0,128}:([^@\s/]{1,256})@/i;
     NOT_A_SECRET = /^(?:true|false|null|none|nil|yes|no|on|off|undefined|required|optional|\d+(?:\.\d+)?)$/i;
     REFERENCE2 = /\$\{|\{\{|\$\(|%\(|^(?:vault:|ref\+|arn:|secretsmanager:|projects\/[^/]+\/secrets\/|op:\/\/|ENC\[|sops:|file:|env:|secret:|!)/i;
@@ -35330,7 +35405,7 @@ var init_crossover = __esm({
           if (!primary || !severity) continue;
           const graded = grade(primary.environment, severity);
           if (!graded) continue;
-          const others = all.filter((o2) => o2 !== primary).sort((x3, y2) => byProtection(y2, x3));
+          const others = all.filter((o2) => o2 !== primary).sort((x3, y2) => PROTECTION[y2.environment] - PROTECTION[x3.environment] || byProtection(x3, y2));
           const environments = [...new Set(all.map((o2) => o2.environment))].sort((x3, y2) => PROTECTION[x3] - PROTECTION[y2]);
           const related = others.map((o2) => ({
             file: o2.file,
@@ -35401,7 +35476,7 @@ var init_policy = __esm({
       /** The finding as the policy of its environment sees it, or undefined when the policy drops it. */
       apply(finding, role) {
         const env = finding.environment;
-        const local = this.config.policy[env];
+        const local = this.config.policy?.[env];
         const ruleSetting = local?.rules?.[finding.ruleId];
         if (ruleSetting?.enabled === false) return void 0;
         let f3 = finding;
@@ -35423,9 +35498,13 @@ var init_policy = __esm({
         if (local?.minSeverity) f3 = { ...f3, severity: raise(f3.severity, local.minSeverity) };
         return f3;
       }
+      /** Whether a rule finds test-mode keys, which environments may share without harm. */
+      isTestMode(ruleId) {
+        return this.modes.get(ruleId) === "test";
+      }
       /** The severity floor of an environment, for findings made after the scan (crossovers). */
       floor(env, ruleId, severity) {
-        const local = this.config.policy[env];
+        const local = this.config.policy?.[env];
         if (local?.rules?.[ruleId]?.enabled === false) return void 0;
         const graded = local?.rules?.[ruleId]?.severity ?? severity;
         return local?.minSeverity ? raise(graded, local.minSeverity) : graded;
@@ -35531,81 +35610,134 @@ var init_match = __esm({
 });
 
 // src/engine/prefilter.ts
-var Prefilter;
+function asciiLowerCase(text) {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && !/[^\x00-\x7f]/.test(text)) return lower;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c3 = text.charCodeAt(i);
+    out += c3 >= 65 && c3 <= 90 ? String.fromCharCode(c3 | 32) : text[i];
+  }
+  return out;
+}
+var Prefilter, SEARCH_EACH_BUDGET, Automaton;
 var init_prefilter = __esm({
   "src/engine/prefilter.ts"() {
     "use strict";
     Prefilter = class {
+      /**
+       * @param searchEachBudget until this many characters have been searched, texts are searched
+       * keyword by keyword with `indexOf`: for a pre-commit hook's few staged lines that is cheaper than
+       * building the automaton at all, while a scan of a tree builds it on its first files.
+       */
+      constructor(rules, searchEachBudget = SEARCH_EACH_BUDGET) {
+        this.searchEachBudget = searchEachBudget;
+        rules.forEach((rule, index) => {
+          if (rule.keywords.length === 0) this.alwaysOn.push(index);
+          for (const keyword of new Set(rule.keywords)) {
+            if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
+            this.rulesOf.set(keyword, [...this.rulesOf.get(keyword) ?? [], index]);
+          }
+        });
+      }
+      searchEachBudget;
+      rulesOf = /* @__PURE__ */ new Map();
+      automaton;
+      /** Characters searched keyword by keyword so far. */
+      searchedEach = 0;
+      /** Rules with no keyword: they run on every fragment. */
+      alwaysOn = [];
+      /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
+      hits(text) {
+        if (!this.automaton && this.searchedEach + text.length <= this.searchEachBudget) {
+          this.searchedEach += text.length;
+          return this.searchEach(text);
+        }
+        this.automaton ??= new Automaton(this.rulesOf);
+        return this.automaton.hits(text);
+      }
+      /** Every keyword with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
+      searchEach(text) {
+        const lower = asciiLowerCase(text);
+        const byRule = /* @__PURE__ */ new Map();
+        for (const [keyword, rules] of this.rulesOf) {
+          for (let at3 = lower.indexOf(keyword); at3 !== -1; at3 = lower.indexOf(keyword, at3 + 1)) {
+            for (const r2 of rules) {
+              const list2 = byRule.get(r2);
+              if (list2 === void 0) byRule.set(r2, [at3]);
+              else list2.push(at3);
+            }
+          }
+        }
+        for (const [r2, list2] of byRule) if (list2.length > 1) byRule.set(r2, [...new Set(list2)].sort((a, b3) => a - b3));
+        return byRule;
+      }
+    };
+    SEARCH_EACH_BUDGET = 16384;
+    Automaton = class {
       /** Character code (< 128) -> alphabet class; 0 for characters no keyword uses. */
       classes = new Uint8Array(128);
       /** state * stride + class -> next state * stride. */
       table;
       /** Per state (indexed by state * stride): outputs, or undefined. */
       outputs;
-      /** Rules with no keyword: they run on every fragment. */
-      alwaysOn = [];
-      constructor(rules) {
-        const rulesOf = /* @__PURE__ */ new Map();
-        rules.forEach((rule, index) => {
-          if (rule.keywords.length === 0) this.alwaysOn.push(index);
-          for (const keyword of new Set(rule.keywords)) rulesOf.set(keyword, [...rulesOf.get(keyword) ?? [], index]);
-        });
+      constructor(rulesOf) {
         const keywords = [...rulesOf.keys()].sort();
         let alphabet = 1;
         for (const k2 of keywords) {
           for (let i = 0; i < k2.length; i++) {
             const c3 = k2.charCodeAt(i);
-            if (c3 >= 128) throw new Error(`keyword "${k2}" holds a non-ASCII character; keywords must be ASCII`);
             if (this.classes[c3] === 0) this.classes[c3] = alphabet++;
           }
         }
         for (let c3 = 65; c3 <= 90; c3++) this.classes[c3] = this.classes[c3 | 32];
         let stride = 1;
         while (stride < alphabet) stride <<= 1;
-        const children = [new Int32Array(alphabet).fill(-1)];
-        const own = [[]];
+        let capacity = 1;
+        for (const k2 of keywords) capacity += k2.length;
+        let table = new Int32Array(capacity * stride).fill(-1);
+        const own = [];
+        let states = 1;
         for (const k2 of keywords) {
           let state = 0;
           for (let i = 0; i < k2.length; i++) {
-            const c3 = this.classes[k2.charCodeAt(i)];
-            if (children[state][c3] === -1) {
-              children[state][c3] = children.length;
-              children.push(new Int32Array(alphabet).fill(-1));
-              own.push([]);
-            }
-            state = children[state][c3];
+            const slot = state * stride + this.classes[k2.charCodeAt(i)];
+            if (table[slot] === -1) table[slot] = states++;
+            state = table[slot];
           }
-          own[state].push({ length: k2.length, rules: rulesOf.get(k2) });
+          (own[state] ??= []).push({ length: k2.length, rules: rulesOf.get(k2) });
         }
-        const states = children.length;
+        table = table.slice(0, states * stride);
         const fail = new Int32Array(states);
-        const table = new Int32Array(states * stride);
         const outputs = new Array(states * stride);
-        const queue = [];
+        const queue = new Int32Array(states);
+        let tail = 0;
         for (let c3 = 0; c3 < alphabet; c3++) {
-          const t2 = children[0][c3];
+          const t2 = table[c3];
+          if (t2 > 0) queue[tail++] = t2;
           table[c3] = t2 > 0 ? t2 * stride : 0;
-          if (t2 > 0) queue.push(t2);
         }
-        for (let head = 0; head < queue.length; head++) {
+        for (let head = 0; head < tail; head++) {
           const s = queue[head];
-          const merged = [...own[s], ...outputs[fail[s] * stride] ?? []];
-          if (merged.length) outputs[s * stride] = merged;
+          const inherited = outputs[fail[s] * stride];
+          const mine = own[s];
+          if (mine || inherited) outputs[s * stride] = mine && inherited ? [...mine, ...inherited] : mine ?? inherited;
+          const row2 = s * stride;
+          const failRow = fail[s] * stride;
           for (let c3 = 0; c3 < alphabet; c3++) {
-            const t2 = children[s][c3];
+            const t2 = table[row2 + c3];
             if (t2 === -1) {
-              table[s * stride + c3] = table[fail[s] * stride + c3];
+              table[row2 + c3] = table[failRow + c3];
             } else {
-              fail[t2] = table[fail[s] * stride + c3] / stride;
-              table[s * stride + c3] = t2 * stride;
-              queue.push(t2);
+              fail[t2] = table[failRow + c3] / stride;
+              table[row2 + c3] = t2 * stride;
+              queue[tail++] = t2;
             }
           }
         }
         this.table = table;
         this.outputs = outputs;
       }
-      /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
       hits(text) {
         const byRule = /* @__PURE__ */ new Map();
         const { classes, table, outputs } = this;
@@ -35685,19 +35817,34 @@ var init_verify = __esm({
 });
 
 // src/engine/scanner.ts
-function dropOverlaps(candidates, rules) {
+function runsOnGeneratedFiles(rule) {
+  return rule.spec.generatedFiles ?? rule.spec.category !== "generic-secret";
+}
+function dropOverlaps(verified, fake, rules) {
+  const overlaps = (a, b3) => a.start < b3.end && b3.start < a.end;
+  let candidates = verified;
+  if (fake.length > 0) candidates = candidates.filter((c3) => rules[c3.rule].spec.category !== "generic-secret" || !fake.some((f3) => overlaps(f3, c3)));
   if (candidates.length < 2) return candidates;
   const score = (c3) => {
     const spec = rules[c3.rule].spec;
     return (spec.category === "generic-secret" ? 0 : 1e3) + severityRank(spec.severity) * 100 + Math.min(c3.end - c3.start, 99);
   };
-  const ordered = [...candidates].sort((a, b3) => score(b3) - score(a) || a.start - b3.start);
+  const ordered = [...candidates].sort((a, b3) => score(b3) - score(a) || a.start - b3.start || a.rule - b3.rule);
   const kept = [];
   for (const c3 of ordered) {
-    if (kept.some((k2) => k2.start < c3.end && c3.start < k2.end)) continue;
-    kept.push(c3);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (kept[mid].start < c3.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = kept[lo - 1];
+    const after = kept[lo];
+    if (before && overlaps(before, c3) || after && overlaps(after, c3)) continue;
+    kept.splice(lo, 0, c3);
   }
-  return kept.sort((a, b3) => a.start - b3.start);
+  return kept;
 }
 var Scanner;
 var init_scanner = __esm({
@@ -35726,20 +35873,28 @@ var init_scanner = __esm({
         const run2 = (index, ruleHits) => {
           const rule = this.rules[index];
           if (rule.environments && !rule.environments.has(environment)) return;
-          if (kind !== "source" && rule.spec.category === "generic-secret") return;
+          if (kind !== "source" && !runsOnGeneratedFiles(rule)) return;
           matchRule(rule, index, text, ruleHits, candidates);
         };
         for (const [index, ruleHits] of hits) run2(index, ruleHits);
         for (const index of this.prefilter.alwaysOn) run2(index, void 0);
         if (candidates.length === 0) return [];
         const lines = new LineIndex(fragment);
+        const verified = [];
+        const rejectedAsFake = [];
+        for (const c3 of candidates) {
+          const rule = this.rules[c3.rule];
+          const lineText = lines.lineText(lines.lineOf(c3.start));
+          const lineStart2 = text.lastIndexOf("\n", c3.start - 1) + 1;
+          const rejection = verifyCandidate(rule, c3.secret, lineText, insideDataUri(text, lineStart2, c3.start));
+          if (rejection === void 0) verified.push(c3);
+          else if ((rejection === "validator" || rejection === "placeholder") && rule.spec.category !== "generic-secret") rejectedAsFake.push(c3);
+        }
         const findings = [];
-        for (const c3 of dropOverlaps(candidates, this.rules)) {
+        for (const c3 of dropOverlaps(verified, rejectedAsFake, this.rules)) {
           const rule = this.rules[c3.rule];
           const lineIndex = lines.lineOf(c3.start);
           const lineText = lines.lineText(lineIndex);
-          const lineStart2 = text.lastIndexOf("\n", c3.start - 1) + 1;
-          if (verifyCandidate(rule, c3.secret, lineText, insideDataUri(text, lineStart2, c3.start))) continue;
           const from = lines.position(c3.start);
           const to2 = lines.position(c3.end);
           findings.push({
@@ -35831,19 +35986,21 @@ var init_engine = __esm({
       constructor(config) {
         this.config = config;
         const domainRule = productionDomainRule(config.productionDomains);
+        const builtin = loadBuiltinRules();
         const all = [
-          ...loadBuiltinRules(),
+          ...builtin,
           ...domainRule ? [{ spec: domainRule, origin: "keyfence.yml productionDomains" }] : [],
           ...config.rules
         ];
         const byId = /* @__PURE__ */ new Map();
+        const trusted = new Set(builtin.map((r2) => r2.spec));
         for (const { spec, origin } of all) {
           const override = config.overrides[spec.id];
           if (override?.enabled === false) {
             byId.delete(spec.id);
             continue;
           }
-          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin);
+          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec) });
           byId.set(spec.id, rule);
         }
         const scanned = [...byId.values()];
@@ -35871,7 +36028,7 @@ var init_engine = __esm({
         this.rules = [...scanned, ...stage];
         for (const rule of this.rules) this.sourceCategory.set(rule.id, rule.spec.category);
         this.policy = new Policy(config, this.rules);
-        this.environmentGlobs = ENVIRONMENTS.filter((env) => config.environments[env]?.length).map((env) => [env, anyGlob(config.environments[env])]);
+        this.environmentGlobs = Object.keys(config.environments).filter((env) => ENVIRONMENTS.includes(env) && config.environments[env]?.length).map((env) => [env, anyGlob(config.environments[env])]);
       }
       config;
       /** Every rule that can produce a finding, with the engine's own (env-crossover, prod-host-domain). */
@@ -35970,7 +36127,7 @@ var init_engine = __esm({
       }
       match(fragment, environment) {
         const findings = this.scanner.scan(fragment, environment);
-        for (const { matches, scanner } of this.scoped) if (matches(fragment.file)) findings.push(...scanner.scan(fragment, environment));
+        for (const { matches, scanner: scanner2 } of this.scoped) if (matches(fragment.file)) findings.push(...scanner2.scan(fragment, environment));
         if (this.requirements.size === 0 || !findings.some((f3) => this.requirements.has(f3.ruleId))) return findings;
         const offsets = new FragmentOffsets(fragment);
         const found = /* @__PURE__ */ new Map();
@@ -35989,7 +36146,7 @@ var init_engine = __esm({
       remember(fragment, where3, findings, reported) {
         if (!this.crossoverEnabled || !participates(where3.environment)) return;
         for (const f3 of findings) {
-          if (!f3.secret || !SECRET_CATEGORIES.has(this.sourceCategory.get(f3.ruleId) ?? f3.category)) continue;
+          if (!f3.secret || !SECRET_CATEGORIES.has(this.sourceCategory.get(f3.ruleId) ?? f3.category) || this.policy.isTestMode(f3.ruleId)) continue;
           this.ledger.record({
             value: f3.secret,
             environment: where3.environment,
@@ -36003,7 +36160,10 @@ var init_engine = __esm({
             ...reported ? { lineText: f3.lineText, previousLineText: f3.previousLineText } : {}
           });
         }
-        if (where3.role === "config") for (const o2 of observationsOf(fragment, where3.environment, secretSettings(fragment.text), reported)) this.ledger.record(o2);
+        if (where3.role !== "config") return;
+        const judged = new Set(findings.map((f3) => f3.secret));
+        const settings = secretSettings(fragment.text).filter((v2) => !judged.has(v2.value));
+        for (const o2 of observationsOf(fragment, where3.environment, settings, reported)) this.ledger.record(o2);
       }
     };
     FragmentOffsets = class {
@@ -36476,8 +36636,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t2 = 0) {
-          return new this.Promise(function(resolve7, reject) {
-            return setTimeout(resolve7, t2);
+          return new this.Promise(function(resolve8, reject) {
+            return setTimeout(resolve8, t2);
           });
         }
         computePenalty() {
@@ -36688,15 +36848,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve7, returned, task;
+          var args, cb, error2, reject, resolve8, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve7(returned);
+                  return resolve8(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -36711,13 +36871,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve7;
-          resolve7 = reject = null;
+          var promise, reject, resolve8;
+          resolve8 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve7 = _resolve;
+            resolve8 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve7, reject });
+          this._queue.push({ task, args, resolve: resolve8, reject });
           this._tryToRun();
           return promise;
         }
@@ -37118,14 +37278,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at3;
               };
-              return new this.Promise((resolve7, reject) => {
+              return new this.Promise((resolve8, reject) => {
                 if (finished()) {
-                  return resolve7();
+                  return resolve8();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve7();
+                      return resolve8();
                     }
                   });
                 }
@@ -37218,9 +37378,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve7, reject) {
+              return new this.Promise(function(resolve8, reject) {
                 return fn2(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve7)(args3);
+                  return (args3[0] != null ? reject : resolve8)(args3);
                 });
               });
             };
@@ -43490,15 +43650,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative6 = [];
+      const relative7 = [];
       for (const pattern of patterns) {
         if (isAbsolute3(pattern)) {
           absolute.push(pattern);
         } else {
-          relative6.push(pattern);
+          relative7.push(pattern);
         }
       }
-      return [absolute, relative6];
+      return [absolute, relative7];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute3(pattern) {
@@ -43793,13 +43953,13 @@ var require_async = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
     function read(path8, settings, callback) {
-      settings.fs.lstat(path8, (lstatError, lstat3) => {
+      settings.fs.lstat(path8, (lstatError, lstat2) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
         }
-        if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat3);
+        if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
+          callSuccessCallback(callback, lstat2);
           return;
         }
         settings.fs.stat(path8, (statError, stat4) => {
@@ -43808,7 +43968,7 @@ var require_async = __commonJS({
               callFailureCallback(callback, statError);
               return;
             }
-            callSuccessCallback(callback, lstat3);
+            callSuccessCallback(callback, lstat2);
             return;
           }
           if (settings.markSymbolicLink) {
@@ -43835,9 +43995,9 @@ var require_sync = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
     function read(path8, settings) {
-      const lstat3 = settings.fs.lstatSync(path8);
-      if (!lstat3.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat3;
+      const lstat2 = settings.fs.lstatSync(path8);
+      if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
+        return lstat2;
       }
       try {
         const stat4 = settings.fs.statSync(path8);
@@ -43847,7 +44007,7 @@ var require_sync = __commonJS({
         return stat4;
       } catch (error2) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat3;
+          return lstat2;
         }
         throw error2;
       }
@@ -43919,11 +44079,11 @@ var require_out = __commonJS({
       async.read(path8, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path8, optionsOrSettings) {
+    function statSync2(path8, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path8, settings);
     }
-    exports.statSync = statSync;
+    exports.statSync = statSync2;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -44589,41 +44749,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve7, reject) {
+        var p2 = new Promise(function(resolve8, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve7(result);
+            resolve8(result);
           });
         });
         p2.catch(noop4);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve7, reject) {
+        var p2 = new Promise(function(resolve8, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve7(result);
+            resolve8(result);
           });
         });
         p2.catch(noop4);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve7) {
+        var p2 = new Promise(function(resolve8) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve7();
+              resolve8();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve7();
+                resolve8();
                 queue.drain = previousDrain;
               };
             }
@@ -45109,9 +45269,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve7(stats) : reject(error2);
+            return error2 === null ? resolve8(stats) : reject(error2);
           });
         });
       }
@@ -45135,10 +45295,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           this._walkAsync(root, options, (error2, entries) => {
             if (error2 === null) {
-              resolve7(entries);
+              resolve8(entries);
             } else {
               reject(error2);
             }
@@ -45148,10 +45308,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve7, reject) => {
+        return new Promise((resolve8, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve7(entries));
+          stream.once("end", () => resolve8(entries));
         });
       }
     };
@@ -45805,6 +45965,18 @@ var require_out4 = __commonJS({
       }
     }
     module.exports = FastGlob;
+  }
+});
+
+// src/sources/binary.ts
+function isBinary(buffer) {
+  return buffer.subarray(0, SNIFF).includes(0);
+}
+var SNIFF;
+var init_binary = __esm({
+  "src/sources/binary.ts"() {
+    "use strict";
+    SNIFF = 8e3;
   }
 });
 
@@ -50141,9 +50313,11 @@ var init_dist5 = __esm({
 });
 
 // src/sources/git.ts
+import { statSync } from "node:fs";
+import { dirname as dirname5 } from "node:path";
 import { spawn as spawn2 } from "node:child_process";
 function runGit(args, cwd, input) {
-  return new Promise((resolve7, reject) => {
+  return new Promise((resolve8, reject) => {
     const child2 = spawn2("git", [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"], env: gitEnv() });
     const out = [];
     const err = [];
@@ -50153,7 +50327,7 @@ function runGit(args, cwd, input) {
       "error",
       (error2) => reject(error2.code === "ENOENT" ? new UserError("git was not found on PATH", "install git, or use --no-git to scan plain files") : error2)
     );
-    child2.on("close", (code) => resolve7({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }));
+    child2.on("close", (code) => resolve8({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }));
     if (input !== void 0 && child2.stdin) {
       child2.stdin.on("error", () => {
       });
@@ -50172,7 +50346,13 @@ async function git(args, cwd, input) {
 function gitEnv() {
   return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C", GIT_OPTIONAL_LOCKS: "0" };
 }
-async function findRepoRoot(cwd) {
+async function findRepoRoot(path8) {
+  let cwd = path8;
+  try {
+    if (!statSync(path8).isDirectory()) cwd = dirname5(path8);
+  } catch {
+    return void 0;
+  }
   const result = await runGit(["rev-parse", "--show-toplevel"], cwd);
   if (result.code !== 0) return void 0;
   return result.stdout.toString("utf8").trim() || void 0;
@@ -50200,12 +50380,12 @@ function streamGit(args, cwd) {
   child2.stderr.on("data", (s) => {
     if (stderr.length < MAX_STDERR) stderr += s;
   });
-  const done = new Promise((resolve7, reject) => {
+  const done = new Promise((resolve8, reject) => {
     child2.on(
       "error",
       (error2) => reject(error2.code === "ENOENT" ? new UserError("git was not found on PATH", "install git, or use --no-git to scan plain files") : error2)
     );
-    child2.on("close", (code, signal) => resolve7({ code: code ?? (signal ? 128 : 1), stderr }));
+    child2.on("close", (code, signal) => resolve8({ code: code ?? (signal ? 128 : 1), stderr }));
   });
   done.catch(() => {
   });
@@ -50278,8 +50458,8 @@ var init_git = __esm({
         if (!/^[0-9a-f]{40,64}$/.test(id)) return Promise.resolve(void 0);
         if (this.failure) return Promise.reject(this.failure);
         const child2 = this.start();
-        return new Promise((resolve7, reject) => {
-          this.waiting.push({ resolve: resolve7, reject });
+        return new Promise((resolve8, reject) => {
+          this.waiting.push({ resolve: resolve8, reject });
           child2.stdin.write(`${id}
 `);
         });
@@ -50333,72 +50513,93 @@ var init_git = __esm({
 });
 
 // src/sources/files.ts
-import { lstat as lstat2, readFile as readFile2, stat as stat2 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve4, sep as sep5 } from "node:path";
+import { constants as constants3 } from "node:buffer";
+import { lstatSync, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { stat as stat2 } from "node:fs/promises";
+import { dirname as dirname6, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
 async function listFiles(paths, cwd, noGit = false) {
-  const targets = (paths.length ? paths : ["."]).map((p2) => resolve4(cwd, p2));
+  const targets = (paths.length ? paths : ["."]).map((p2) => resolve5(cwd, p2));
   for (const target of targets) {
     try {
       await stat2(target);
     } catch {
-      throw new UserError(`${relative3(cwd, target) || target} does not exist`, "give a file or directory to scan");
+      throw new UserError(`${relative4(cwd, target) || target} does not exist`, "give a file or directory to scan");
     }
   }
   const root = noGit ? void 0 : await findRepoRoot(targets[0]);
   if (root) {
-    const pathspecs = targets.map((t2) => toPosix(relative3(root, t2)) || ".");
+    const pathspecs = targets.map((t2) => toPosix(relative4(root, t2)) || ".");
     const outside = pathspecs.find((p2) => p2.startsWith("..") || isAbsolute2(p2));
     if (outside) throw new UserError(`${outside} is outside the repository at ${root}`, "scan paths of one repository at a time, or use --no-git");
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--", ...pathspecs.map((p2) => `:(literal)${p2}`)], root);
     const files2 = out.toString("utf8").split("\0").filter(Boolean);
     return { root, files: [...new Set(files2)].sort(), inRepository: true };
   }
-  const base = targets.length === 1 && (await stat2(targets[0])).isDirectory() ? targets[0] : cwd;
+  const base = targets.length === 1 ? (await stat2(targets[0])).isDirectory() ? targets[0] : dirname6(targets[0]) : cwd;
   const files = /* @__PURE__ */ new Set();
   for (const target of targets) {
     if ((await stat2(target)).isFile()) {
-      files.add(toPosix(relative3(base, target)));
+      files.add(toPosix(relative4(base, target)));
       continue;
     }
     const found = await (0, import_fast_glob.default)("**/*", { cwd: target, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ["**/.git/**"], suppressErrors: true });
-    for (const f3 of found) files.add(toPosix(relative3(base, resolve4(target, f3))));
+    for (const f3 of found) files.add(toPosix(relative4(base, resolve5(target, f3))));
   }
   return { root: base, files: [...files].sort(), inRepository: false };
 }
-async function readFileFragment(root, file, maxSize) {
-  const path8 = resolve4(root, file);
+function readFileFragment(root, file, maxSize, rawName) {
+  const path8 = rawName ?? resolve5(root, file);
   let info2;
   try {
-    info2 = await lstat2(path8);
+    info2 = lstatSync(path8);
   } catch (error2) {
+    const raw = !rawName && error2.code === "ENOENT" ? rawPath(root, file) : void 0;
+    if (raw) return readFileFragment(root, file, maxSize, raw);
     if (error2.code === "ENOENT") return void 0;
     return { file, reason: "unreadable", detail: error2.message };
   }
   if (info2.isSymbolicLink()) return { file, reason: "symlink" };
   if (info2.isDirectory()) return { file, reason: "submodule" };
   if (!info2.isFile()) return void 0;
-  if (info2.size > maxSize) return { file, reason: "too-large", detail: `${info2.size} bytes` };
+  if (info2.size > Math.min(maxSize, constants3.MAX_STRING_LENGTH)) return { file, reason: "too-large", detail: `${info2.size} bytes` };
   let buffer;
   try {
-    buffer = await readFile2(path8);
+    buffer = readFileSync3(path8);
   } catch (error2) {
     return { file, reason: "unreadable", detail: error2.message };
   }
   if (isBinary(buffer)) return { file, reason: "binary" };
   return { file, text: buffer.toString("utf8"), firstLine: 1, bytes: buffer.length };
 }
-function isBinary(buffer) {
-  return buffer.subarray(0, SNIFF).includes(0);
+function rawPath(root, file) {
+  if (!file.includes("\uFFFD")) return void 0;
+  let at3 = Buffer.from(resolve5(root));
+  for (const part of file.split("/")) {
+    let name = Buffer.from(part);
+    if (part.includes("\uFFFD")) {
+      let entries;
+      try {
+        entries = readdirSync(at3, { encoding: "buffer" });
+      } catch {
+        return void 0;
+      }
+      const fits = entries.filter((e) => e.toString("utf8") === part);
+      if (fits.length !== 1) return void 0;
+      name = fits[0];
+    }
+    at3 = Buffer.concat([at3, Buffer.from(sep5), name]);
+  }
+  return at3;
 }
-var import_fast_glob, toPosix, SNIFF;
+var import_fast_glob, toPosix;
 var init_files = __esm({
   "src/sources/files.ts"() {
     "use strict";
     import_fast_glob = __toESM(require_out4(), 1);
     init_errors();
+    init_binary();
     init_git();
     toPosix = (p2) => sep5 === "/" ? p2 : p2.split(sep5).join("/");
-    SNIFF = 8e3;
   }
 });
 
@@ -50946,9 +51147,9 @@ var init_repository = __esm({
 
 // src/engine/regexSafety.ts
 import { createHash as createHash2 } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync6, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 async function checkRegexSafety(source, flags) {
   const { checkSync } = await import("recheck");
   const verdict = (d2) => d2.status === "vulnerable" ? { status: "vulnerable", attack: d2.attack.pattern ?? d2.attack.string.slice(0, 40), complexity: d2.complexity.type } : { status: d2.status === "safe" ? "safe" : "unknown" };
@@ -50957,12 +51158,12 @@ async function checkRegexSafety(source, flags) {
   return verdict(checkSync(source, flags, { checker: "fuzz", timeout: 2e4 }));
 }
 async function checkRegexSafetyCached(source, flags) {
-  const dir = process.env.KEYFENCE_CACHE_DIR ?? join6(process.env.XDG_CACHE_HOME ?? join6(homedir(), ".cache"), "keyfence");
-  const file = join6(dir, "regex-safety.json");
+  const dir = process.env.KEYFENCE_CACHE_DIR ?? join7(process.env.XDG_CACHE_HOME ?? join7(homedir(), ".cache"), "keyfence");
+  const file = join7(dir, "regex-safety.json");
   const key = createHash2("sha256").update(`${flags}/${source}`).digest("hex").slice(0, 24);
   let cache2 = {};
   try {
-    cache2 = JSON.parse(readFileSync4(file, "utf8"));
+    cache2 = JSON.parse(readFileSync6(file, "utf8"));
   } catch {
   }
   const known = cache2[key];
@@ -50989,7 +51190,8 @@ async function createEngine(config) {
     const patterns = [
       ["regex", spec.regex, spec.flags ?? ""],
       ...(spec.allow ?? []).map((a, i) => [`allow[${i}]`, a, ""]),
-      ...(spec.allowLine ?? []).map((a, i) => [`allowLine[${i}]`, a, "i"])
+      ...(spec.allowLine ?? []).map((a, i) => [`allowLine[${i}]`, a, "i"]),
+      ...spec.requires ? [["requires.after", spec.requires.after, "m"], ["requires.until", spec.requires.until, "m"]] : []
     ];
     for (const [field, source, flags] of patterns) {
       if (typeof source !== "string") continue;
@@ -51017,6 +51219,15 @@ var init_createEngine = __esm({
   }
 });
 
+// src/sources/treeFiles.ts
+var init_treeFiles = __esm({
+  "src/sources/treeFiles.ts"() {
+    "use strict";
+    init_git();
+    init_binary();
+  }
+});
+
 // src/cli/gitScan.ts
 function scanGitFragment(engine, { fragment, environmentText }) {
   return environmentText === void 0 ? engine.scan(fragment) : engine.scan(fragment, engine.environmentOf(fragment.file, environmentText));
@@ -51024,11 +51235,12 @@ function scanGitFragment(engine, { fragment, environmentText }) {
 var init_gitScan = __esm({
   "src/cli/gitScan.ts"() {
     "use strict";
-    init_loadConfig();
+    init_configFile();
     init_createEngine();
     init_gitLog();
     init_repository();
     init_gitChanges();
+    init_treeFiles();
     init_emitReport();
   }
 });
@@ -51152,44 +51364,37 @@ var init_workflowAudit = __esm({
 async function scanBatch(engine, { root, files }) {
   const result = { findings: [], skipped: [], files: 0, bytes: 0 };
   const maxSize = engine.config.maxFileSize;
-  let next = 0;
-  const reader = async () => {
-    while (next < files.length) {
-      const file = files[next++];
-      const fragment = await readFileFragment(root, file, maxSize);
-      if (!fragment) continue;
-      if ("reason" in fragment) {
-        result.skipped.push(fragment);
-        continue;
-      }
-      result.files++;
-      result.bytes += fragment.bytes ?? fragment.text.length;
-      for (const f3 of engine.scan(fragment)) result.findings.push(f3);
-      for (const f3 of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f3);
+  for (const file of files) {
+    const fragment = readFileFragment(root, file, maxSize);
+    if (!fragment) continue;
+    if ("reason" in fragment) {
+      result.skipped.push(fragment);
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_AHEAD, files.length) }, reader));
+    result.files++;
+    result.bytes += fragment.bytes ?? fragment.text.length;
+    for (const f3 of engine.scan(fragment)) result.findings.push(f3);
+    for (const f3 of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f3);
+  }
   return result;
 }
-var READ_AHEAD;
 var init_scanBatch = __esm({
   "src/engine/scanBatch.ts"() {
     "use strict";
     init_files();
     init_workflowAudit();
-    READ_AHEAD = 16;
   }
 });
 
 // src/engine/scanFiles.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 async function scanFiles(engine, set, threads = defaultThreads()) {
   const started = performance.now();
   const workerUrl = new URL("./worker.js", import.meta.url);
-  const parallel = threads > 1 && set.files.length >= PARALLEL_FROM_FILES && existsSync3(fileURLToPath(workerUrl));
+  const parallel = threads > 1 && set.files.length >= PARALLEL_FROM_FILES && existsSync4(fileURLToPath(workerUrl));
   const results = parallel ? await scanInWorkers(engine, set, threads, workerUrl) : [await scanBatch(engine, { root: set.root, files: set.files })];
   const findings = results.flatMap((r2) => r2.findings);
   const skipped = results.flatMap((r2) => r2.skipped);
@@ -51199,19 +51404,19 @@ async function scanFiles(engine, set, threads = defaultThreads()) {
 }
 function defaultThreads() {
   const fromEnv = Number(process.env.KEYFENCE_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 8);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 4);
 }
 async function scanInWorkers(engine, set, threads, url) {
   const batches = [];
   for (let i = 0; i < set.files.length; i += BATCH_FILES) batches.push(set.files.slice(i, i + BATCH_FILES));
   const results = [];
   let next = 0;
-  const runWorker = () => new Promise((resolve7, reject) => {
+  const runWorker = () => new Promise((resolve8, reject) => {
     const worker = new Worker(url, { workerData: { config: engine.config } });
     const feed = () => {
       const batch = batches[next++];
       if (batch === void 0) {
-        void worker.terminate().then(() => resolve7());
+        void worker.terminate().then(() => resolve8());
         return;
       }
       worker.postMessage({ root: set.root, files: batch });
@@ -51222,13 +51427,20 @@ async function scanInWorkers(engine, set, threads, url) {
         reject(new Error(`scan worker failed: ${message2.error}`));
         return;
       }
+      engine.addObservations(message2.result.observations ?? []);
       results.push(message2.result);
       feed();
     });
     worker.on("error", reject);
     feed();
   });
-  await Promise.all(Array.from({ length: Math.min(threads, batches.length) }, runWorker));
+  const runHere = async () => {
+    for (let batch = batches[next++]; batch !== void 0; batch = batches[next++]) {
+      results.push(await scanBatch(engine, { root: set.root, files: batch }));
+      await new Promise((resolve8) => setImmediate(resolve8));
+    }
+  };
+  await Promise.all([runHere(), ...Array.from({ length: Math.min(threads - 1, batches.length) }, runWorker)]);
   return results;
 }
 function skipNotes(skipped) {
@@ -51251,7 +51463,7 @@ var init_scanFiles = __esm({
   "src/engine/scanFiles.ts"() {
     "use strict";
     init_scanBatch();
-    PARALLEL_FROM_FILES = 400;
+    PARALLEL_FROM_FILES = 2e3;
     BATCH_FILES = 64;
   }
 });
@@ -51383,8 +51595,8 @@ __export(audit_exports, {
   collectAudit: () => collectAudit,
   command: () => command
 });
-import { readFile as readFile3 } from "node:fs/promises";
-import { relative as relative4, resolve as resolve5, sep as sep6 } from "node:path";
+import { readFile as readFile2 } from "node:fs/promises";
+import { relative as relative5, resolve as resolve6, sep as sep6 } from "node:path";
 async function collectAudit(engine, set, github, warn) {
   const notes = [];
   const tree = await scanFiles(engine, set);
@@ -51446,9 +51658,9 @@ async function githubTarget(slug, url, context) {
 async function readWorkflows(root) {
   const out = [];
   for (const path8 of await findWorkflowFiles([root])) {
-    const file = relative4(root, resolve5(root, path8)).split(sep6).join("/");
+    const file = relative5(root, resolve6(root, path8)).split(sep6).join("/");
     if (!isWorkflowFile(file)) continue;
-    out.push({ file, text: await readFile3(resolve5(root, path8), "utf8") });
+    out.push({ file, text: await readFile2(resolve6(root, path8), "utf8") });
   }
   return out;
 }
@@ -51456,7 +51668,7 @@ var command;
 var init_audit = __esm({
   "src/cli/commands/audit.ts"() {
     "use strict";
-    init_loadConfig();
+    init_configFile();
     init_createEngine();
     init_scanFiles();
     init_files();
@@ -51497,7 +51709,7 @@ ${SCAN_OPTIONS_HELP}`,
         const githubSlug = values.github;
         const github = githubSlug !== void 0 ? await githubTarget(githubSlug, values["github-url"], context) : void 0;
         const set = await listFiles(positionals, context.cwd);
-        const engine = await createEngine(loadConfig(set.root, options.config));
+        const engine = await createEngine(await loadConfig(set.root, options.config));
         const audit = await collectAudit(engine, set, github, (m2) => context.stderr.write(`keyfence: ${m2}
 `));
         return emitReport(context, options, engine, audit);
@@ -51506,9 +51718,41 @@ ${SCAN_OPTIONS_HELP}`,
   }
 });
 
+// src/findings/maskText.ts
+var maskText_exports = {};
+__export(maskText_exports, {
+  maskSecrets: () => maskSecrets
+});
+function maskSecrets(text) {
+  if (!text) return text;
+  let found;
+  try {
+    scanner ??= new Scanner(loadBuiltinRules().map(({ spec, origin }) => compileRule(spec, origin)));
+    found = scanner.scan({ file: "message.txt", text }, "unknown");
+  } catch {
+    return text.replace(TOKEN, (t2) => /[0-9]/.test(t2) && /[A-Za-z]/.test(t2) ? redactSecret(t2) : t2);
+  }
+  const secrets = found.filter((f3) => f3.secret && CREDENTIALS.has(f3.category)).sort((a, b3) => b3.secret.length - a.secret.length);
+  let out = text;
+  for (const f3 of secrets) out = out.split(f3.secret).join(redactSecret(f3.secret, f3.category !== "generic-secret"));
+  return out;
+}
+var scanner, CREDENTIALS, TOKEN;
+var init_maskText = __esm({
+  "src/findings/maskText.ts"() {
+    "use strict";
+    init_builtinRules2();
+    init_compiledRule();
+    init_scanner();
+    init_redact();
+    CREDENTIALS = /* @__PURE__ */ new Set(["live-key", "generic-secret", "fixture", "env-crossover"]);
+    TOKEN = /[A-Za-z0-9_+=-]{20,}/g;
+  }
+});
+
 // src/action/main.ts
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import { dirname as dirname5, relative as relative5, resolve as resolve6 } from "node:path";
+import { dirname as dirname7, relative as relative6, resolve as resolve7 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -51731,11 +51975,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -51751,7 +51995,7 @@ var __awaiter = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -51824,26 +52068,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve7(output.toString());
+          resolve8(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve7(Buffer.concat(chunks));
+          resolve8(Buffer.concat(chunks));
         });
       }));
     });
@@ -52046,14 +52290,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve8, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve7(res);
+            resolve8(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -52297,12 +52541,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve7) => setTimeout(() => resolve7(), ms2));
+      return new Promise((resolve8) => setTimeout(() => resolve8(), ms2));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -52310,7 +52554,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve7(response);
+          resolve8(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -52349,7 +52593,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve7(response);
+          resolve8(response);
         }
       }));
     });
@@ -52360,11 +52604,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c3, k2) => (c3[k2.toLowerC
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52380,7 +52624,7 @@ var __awaiter2 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52411,11 +52655,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52431,7 +52675,7 @@ var __awaiter3 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52500,11 +52744,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52520,7 +52764,7 @@ var __awaiter4 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52822,11 +53066,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52842,7 +53086,7 @@ var __awaiter5 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52946,11 +53190,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52966,7 +53210,7 @@ var __awaiter6 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53040,11 +53284,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53060,7 +53304,7 @@ var __awaiter7 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53279,7 +53523,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve7, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -53362,7 +53606,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve7(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -53485,11 +53729,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53505,7 +53749,7 @@ var __awaiter8 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53558,11 +53802,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53578,7 +53822,7 @@ var __awaiter9 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53637,11 +53881,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve7) {
-      resolve7(value);
+    return value instanceof P3 ? value : new P3(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve7, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53657,7 +53901,7 @@ var __awaiter10 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53788,7 +54032,7 @@ init_emitReport();
 init_errors();
 init_writeAtomic();
 init_reportLinks();
-init_loadConfig();
+init_configFile();
 init_builtinRules2();
 init_engine();
 init_finding();
@@ -53804,7 +54048,7 @@ init_checks();
 
 // src/action/event.ts
 init_errors();
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 var MODES = ["pull-request", "push", "audit"];
 var ZERO = /^0+$/;
 function readEvent(env) {
@@ -53814,7 +54058,7 @@ function readEvent(env) {
   let payload = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      payload = JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8"));
+      payload = JSON.parse(readFileSync4(env.GITHUB_EVENT_PATH, "utf8"));
     } catch (error2) {
       throw new UserError(`cannot read the event payload at GITHUB_EVENT_PATH: ${error2.message}`);
     }
@@ -53984,7 +54228,7 @@ init_gitLog();
 // src/sources/commitRange.ts
 init_errors();
 init_repository();
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 var NULL_SHA = /^0+$/;
 async function resolveRange(repo, argument, env) {
   const ends = argument !== void 0 ? parseRange(argument) : fromGitHubEvent(env);
@@ -53992,11 +54236,11 @@ async function resolveRange(repo, argument, env) {
   const head = await resolveCommit(repo, ends.head);
   if (!head) throw await unknownRevision(repo, ends.head, hint && `${ends.origin}: ${hint}`);
   if (ends.base === void 0) {
-    return { revisions: ["--max-count=1", head], description: head.slice(0, 12), notes: ends.notes };
+    return { revisions: ["--max-count=1", head], head, description: head.slice(0, 12), notes: ends.notes };
   }
   const base = await resolveCommit(repo, ends.base);
   if (!base) throw await unknownRevision(repo, ends.base, hint && `${ends.origin}: ${hint}`);
-  return { revisions: [`${base}..${head}`], description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes: ends.notes };
+  return { revisions: [`${base}..${head}`], head, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes: ends.notes };
 }
 function parseRange(argument) {
   const origin = `range "${argument}"`;
@@ -54017,7 +54261,7 @@ function fromGitHubEvent(env) {
   if (!path8) throw new UserError("no commit range: none given, and $GITHUB_EVENT_PATH is not set (not in GitHub Actions)", usage);
   let payload;
   try {
-    payload = JSON.parse(readFileSync3(path8, "utf8"));
+    payload = JSON.parse(readFileSync5(path8, "utf8"));
   } catch (error2) {
     throw new UserError(`cannot read the GitHub event payload ${path8}: ${error2.message.split("\n")[0]}`, usage);
   }
@@ -54210,24 +54454,24 @@ async function run() {
   const event = readEvent(process.env);
   const mode = chooseMode(inputs.mode.trim(), event);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const cwd = resolve6(workspace, inputs.path);
+  const cwd = resolve7(workspace, inputs.path);
   const root = await findRepoRoot(cwd);
   if (!root && mode !== "audit") throw new UserError(`${cwd} is not a git repository`, "run actions/checkout before keyfence");
   const top = root ?? cwd;
-  const engine = new Engine(loadConfig(top, inputs.config ? resolve6(workspace, inputs.config) : void 0));
+  const engine = new Engine(await loadConfig(top, inputs.config ? resolve7(workspace, inputs.config) : void 0));
   const failOnInput = inputs.failOn.trim();
   if (failOnInput && !SEVERITIES.includes(failOnInput)) throw new UserError(`input fail-on must be one of ${SEVERITIES.join(", ")}, not "${failOnInput}"`);
   const failOn = failOnInput || engine.config.failOn || DEFAULT_FAIL_ON;
   info(`keyfence: ${mode}${event.pullRequest ? ` #${event.pullRequest.number} ${event.pullRequest.baseSha.slice(0, 12)}..${event.pullRequest.headSha.slice(0, 12)}` : ""}`);
   const scanned = await scan(mode, event, engine, top, inputs);
-  const baseline = inputs.baseline ? { path: resolve6(workspace, inputs.baseline), shown: inputs.baseline, ...scanned.covers ? { covers: scanned.covers } : {} } : void 0;
+  const baseline = inputs.baseline ? { path: resolve7(workspace, inputs.baseline), shown: inputs.baseline, ...scanned.covers ? { covers: scanned.covers } : {} } : void 0;
   const suppressed = await suppressFindings(scanned.findings, { config: engine.config, disabled: false, baseline });
   const report = toReport(suppressed.kept, scanned.stats, [...scanned.notes, ...suppressed.notes], false);
   annotate(report.findings);
   for (const note2 of report.notes) notice(note2, { title: "keyfence" });
   const rules = describeRules2(engine, suppressed.kept, scanned.rules);
-  const sarifPath = resolve6(workspace, inputs.sarif || resolve6(process.env.RUNNER_TEMP ?? workspace, "keyfence.sarif"));
-  mkdirSync2(dirname5(sarifPath), { recursive: true });
+  const sarifPath = resolve7(workspace, inputs.sarif || resolve7(process.env.RUNNER_TEMP ?? workspace, "keyfence.sarif"));
+  mkdirSync2(dirname7(sarifPath), { recursive: true });
   await writeAtomic(sarifPath, (await loadReporter("sarif"))(report, { color: false, rules }));
   let outcome;
   let skipWhy;
@@ -54253,7 +54497,7 @@ async function run() {
   }
   for (const s of SEVERITIES) setOutput(s, report.findings.filter((f3) => f3.severity === s).length);
   setOutput("total", report.findings.length);
-  setOutput("sarif", relative5(workspace, sarifPath).startsWith("..") ? sarifPath : relative5(workspace, sarifPath));
+  setOutput("sarif", relative6(workspace, sarifPath).startsWith("..") ? sarifPath : relative6(workspace, sarifPath));
   if (exitCodeFor(report.findings, failOn) !== 0) {
     const n = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) <= SEVERITIES.indexOf(failOn)).length;
     setFailed(`keyfence: ${n} finding${n === 1 ? "" : "s"} at or above ${failOn}`);
@@ -54262,10 +54506,11 @@ async function run() {
 try {
   await run();
 } catch (error2) {
+  const { maskSecrets: maskSecrets2 } = await Promise.resolve().then(() => (init_maskText(), maskText_exports));
   if (error2 instanceof UserError || error2.where !== void 0) {
-    setFailed(`keyfence: ${error2.message}${error2 instanceof UserError && error2.hint ? ` (${error2.hint})` : ""}`);
+    setFailed(maskSecrets2(`keyfence: ${error2.message}${error2 instanceof UserError && error2.hint ? ` (${error2.hint})` : ""}`));
   } else {
-    setFailed(`keyfence: internal error: ${error2.stack ?? String(error2)}`);
+    setFailed(maskSecrets2(`keyfence: internal error: ${error2.stack ?? String(error2)}`));
   }
 }
 export {

@@ -40,9 +40,10 @@ export async function scanFiles(engine: Engine, set: FileSet, threads = defaultT
   return { findings, skipped, stats: { files, bytes, commits: 0, durationMs: Math.round(performance.now() - started), skipped: skipped.length } };
 }
 
+/** One thread per core, at most four: each costs ~30 MB, and the scan stays under 250 MB. */
 function defaultThreads(): number {
   const fromEnv = Number(process.env.KEYFENCE_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 8);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 4);
 }
 
 async function scanInWorkers(engine: Engine, set: FileSet, threads: number, url: URL): Promise<BatchResult[]> {

@@ -1,4 +1,5 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
@@ -58,12 +59,15 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
  * purpose: it runs in scan workers (or a short CLI run), where blocking costs nothing, and
  * `lstatSync` + `readFileSync` cost a fifth of their promise versions on trees of small files.
  */
-export function readFileFragment(root: string, file: string, maxSize: number): Fragment | Skipped | undefined {
-  const path = resolve(root, file);
+export function readFileFragment(root: string, file: string, maxSize: number, rawName?: Buffer): Fragment | Skipped | undefined {
+  const path: string | Buffer = rawName ?? resolve(root, file);
   let info;
   try {
     info = lstatSync(path);
   } catch (error) {
+    // A name that is not UTF-8 reached us decoded, with replacement characters: open it by its bytes.
+    const raw = !rawName && (error as NodeJS.ErrnoException).code === 'ENOENT' ? rawPath(root, file) : undefined;
+    if (raw) return readFileFragment(root, file, maxSize, raw);
     // Tracked but deleted in the work tree: nothing to scan.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { file, reason: 'unreadable', detail: (error as Error).message };
@@ -71,7 +75,8 @@ export function readFileFragment(root: string, file: string, maxSize: number): F
   if (info.isSymbolicLink()) return { file, reason: 'symlink' };
   if (info.isDirectory()) return { file, reason: 'submodule' };
   if (!info.isFile()) return undefined;
-  if (info.size > maxSize) return { file, reason: 'too-large', detail: `${info.size} bytes` };
+  // No file can be longer than the longest string a JavaScript engine holds, whatever maxFileSize says.
+  if (info.size > Math.min(maxSize, constants.MAX_STRING_LENGTH)) return { file, reason: 'too-large', detail: `${info.size} bytes` };
   let buffer: Buffer;
   try {
     buffer = readFileSync(path);
@@ -80,4 +85,30 @@ export function readFileFragment(root: string, file: string, maxSize: number): F
   }
   if (isBinary(buffer)) return { file, reason: 'binary' };
   return { file, text: buffer.toString('utf8'), firstLine: 1, bytes: buffer.length };
+}
+
+/**
+ * The bytes of the path of `file` under `root` when its name is not valid UTF-8 (git and the folder
+ * walk hand such names over with U+FFFD in place of the bytes): each such part of the path is
+ * looked up among the raw names of its folder. Undefined when no name, or more than one, fits.
+ */
+function rawPath(root: string, file: string): Buffer | undefined {
+  if (!file.includes('\uFFFD')) return undefined;
+  let at: Buffer = Buffer.from(resolve(root));
+  for (const part of file.split('/')) {
+    let name: Buffer = Buffer.from(part);
+    if (part.includes('\uFFFD')) {
+      let entries: Buffer[];
+      try {
+        entries = readdirSync(at, { encoding: 'buffer' });
+      } catch {
+        return undefined;
+      }
+      const fits = entries.filter((e) => e.toString('utf8') === part);
+      if (fits.length !== 1) return undefined;
+      name = fits[0]!;
+    }
+    at = Buffer.concat([at, Buffer.from(sep), name]);
+  }
+  return at;
 }
