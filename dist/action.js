@@ -34463,7 +34463,7 @@ __export(loadConfig_exports, {
   positionOf: () => positionOf,
   readConfig: () => readConfig
 });
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync, statSync } from "node:fs";
 import { dirname as dirname4, isAbsolute, join as join5, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
 function positionOf(_doc, node, file, text) {
   const offset = node?.range?.[0];
@@ -34747,6 +34747,7 @@ var init_loadConfig = __esm({
         if (spec.startsWith(".") || isAbsolute(spec)) {
           const target = resolve3(base, spec);
           if (!existsSync2(target)) throw new UserError(`${ext.at}: extends "${spec}": no such file (${this.shown(target)})`, "give a path relative to this config file, or an installed npm package");
+          if (statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}" is a folder, not a policy file`, "name the file, e.g. extends: ./policy/keyfence.yml");
           return target;
         }
         const m2 = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/(.+))?$/i.exec(spec);
@@ -34764,7 +34765,7 @@ var init_loadConfig = __esm({
         if (!packageRoot) throw new UserError(`${ext.at}: extends "${spec}": package ${name} is not installed (no node_modules/${name} above ${this.shown(base) || "."})`, `run \`npm install --save-dev ${name}\``);
         if (subpath) {
           const target = join5(packageRoot, subpath);
-          if (!existsSync2(target)) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
+          if (!existsSync2(target) || statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
           return target;
         }
         let field;
@@ -34773,7 +34774,7 @@ var init_loadConfig = __esm({
         } catch {
           field = void 0;
         }
-        if (typeof field === "string" && existsSync2(join5(packageRoot, field))) return join5(packageRoot, field);
+        if (typeof field === "string" && existsSync2(join5(packageRoot, field)) && !statSync(join5(packageRoot, field)).isDirectory()) return join5(packageRoot, field);
         const found = CONFIG_NAMES.map((n) => join5(packageRoot, n)).find((p2) => existsSync2(p2));
         if (!found) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no keyfence.yml`, 'name the file (extends: "@acme/policy/strict.yml") or set "keyfence" in its package.json');
         return found;
@@ -44079,11 +44080,11 @@ var require_out = __commonJS({
       async.read(path8, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync2(path8, optionsOrSettings) {
+    function statSync3(path8, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path8, settings);
     }
-    exports.statSync = statSync2;
+    exports.statSync = statSync3;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -50313,7 +50314,7 @@ var init_dist5 = __esm({
 });
 
 // src/sources/git.ts
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 import { dirname as dirname5 } from "node:path";
 import { spawn as spawn2 } from "node:child_process";
 function runGit(args, cwd, input) {
@@ -50349,7 +50350,7 @@ function gitEnv() {
 async function findRepoRoot(path8) {
   let cwd = path8;
   try {
-    if (!statSync(path8).isDirectory()) cwd = dirname5(path8);
+    if (!statSync2(path8).isDirectory()) cwd = dirname5(path8);
   } catch {
     return void 0;
   }

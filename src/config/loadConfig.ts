@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../cli/errors.js';
@@ -360,6 +360,7 @@ class Merger {
     if (spec.startsWith('.') || isAbsolute(spec)) {
       const target = resolve(base, spec);
       if (!existsSync(target)) throw new UserError(`${ext.at}: extends "${spec}": no such file (${this.shown(target)})`, 'give a path relative to this config file, or an installed npm package');
+      if (statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}" is a folder, not a policy file`, 'name the file, e.g. extends: ./policy/keyfence.yml');
       return target;
     }
     const m = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/(.+))?$/i.exec(spec);
@@ -377,7 +378,7 @@ class Merger {
     if (!packageRoot) throw new UserError(`${ext.at}: extends "${spec}": package ${name} is not installed (no node_modules/${name} above ${this.shown(base) || '.'})`, `run \`npm install --save-dev ${name}\``);
     if (subpath) {
       const target = join(packageRoot, subpath);
-      if (!existsSync(target)) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
+      if (!existsSync(target) || statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
       return target;
     }
     let field: unknown;
@@ -386,7 +387,7 @@ class Merger {
     } catch {
       field = undefined;
     }
-    if (typeof field === 'string' && existsSync(join(packageRoot, field))) return join(packageRoot, field);
+    if (typeof field === 'string' && existsSync(join(packageRoot, field)) && !statSync(join(packageRoot, field)).isDirectory()) return join(packageRoot, field);
     const found = CONFIG_NAMES.map((n) => join(packageRoot, n)).find((p) => existsSync(p));
     if (!found) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no keyfence.yml`, 'name the file (extends: "@acme/policy/strict.yml") or set "keyfence" in its package.json');
     return found;
