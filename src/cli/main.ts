@@ -2,30 +2,26 @@ import type { Command, CommandContext } from './command.js';
 import { UserError } from './errors.js';
 import { VERSION } from '../version.js';
 
-/** Commands load on demand, so `keyfence staged` never pays for the workflow parser or octokit. */
+/**
+ * Commands load on demand, so `keyfence staged` never pays for the workflow parser or octokit.
+ * The help lists them in this order.
+ */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   scan: () => import('./commands/scan.js'),
-  rules: () => import('./commands/rules.js'),
-  workflows: () => import('./commands/workflows.js'),
   staged: () => import('./commands/staged.js'),
   diff: () => import('./commands/diff.js'),
   history: () => import('./commands/history.js'),
-  init: () => import('./commands/init.js'),
-  baseline: () => import('./commands/baseline.js'),
+  workflows: () => import('./commands/workflows.js'),
   audit: () => import('./commands/audit.js'),
+  baseline: () => import('./commands/baseline.js'),
+  init: () => import('./commands/init.js'),
+  rules: () => import('./commands/rules.js'),
   config: () => import('./commands/config.js'),
 };
 
-/** Registered by commands that exist; the help lists them in this order. */
-const ORDER = ['scan', 'staged', 'diff', 'history', 'workflows', 'audit', 'baseline', 'init', 'rules', 'config'];
-
 async function help(): Promise<string> {
   const lines = ['Usage: keyfence <command> [options]', '', 'Commands:'];
-  for (const name of ORDER) {
-    const load = COMMANDS[name];
-    if (!load) continue;
-    lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
-  }
+  for (const [name, load] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${(await load()).command.summary}`);
   lines.push('', 'Run `keyfence <command> --help` for a command\'s options.', 'Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, configuration or runtime error.');
   return `${lines.join('\n')}\n`;
 }
