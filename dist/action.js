@@ -19161,25 +19161,6 @@ var require_undici = __commonJS({
   }
 });
 
-// src/engine/builtinRules.ts
-var init_builtinRules = __esm({
-  "src/engine/builtinRules.ts"() {
-    "use strict";
-  }
-});
-
-// keyfence-rule-pack:builtinRules
-function loadBuiltinRules() {
-  return structuredClone(RULES);
-}
-var RULES;
-var init_builtinRules2 = __esm({
-  "keyfence-rule-pack:builtinRules"() {
-    init_builtinRules();
-    RULES = [{ "spec": { "id": "1password-service-account-token", "description": "1Password service account token", "category": "live-key", "severity": "critical", "keywords": ["ops_ey"], "regex": "\\b(ops_eyJ[A-Za-z0-9+/]{250,5000}={0,3})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-secret-key", "description": "1Password account Secret Key", "category": "live-key", "severity": "high", "keywords": ["a3-"], "regex": "\\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b", "entropy": 3.5 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-connect-token", "description": "1Password Connect server access token", "category": "live-key", "severity": "critical", "keywords": ["op_connect_token", "op-connect-token", "opconnecttoken", "connect_token", "connecttoken"], "regex": "(?:op[_.-]?)?connect[_.-]?token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,3000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "adobe-client-secret", "description": "Adobe OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["p8e-"], "regex": "\\b(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "adobe-client-id", "description": "Adobe OAuth client id (API key)", "category": "live-key", "severity": "low", "keywords": ["adobe"], "regex": "adobe[\\w.-]{0,30}(?:client[_.-]?id|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "age-secret-key", "description": "age encryption secret key", "category": "live-key", "severity": "critical", "keywords": ["age-secret-key-1"], "regex": "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", "entropy": 3.5 }, "origin": "rules/age.yml" }, { "spec": { "id": "openai-api-key", "description": "OpenAI API key", "category": "live-key", "severity": "critical", "keywords": ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-none-", "t3blbkfj"], "regex": "\\b(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-api-key", "description": "Anthropic API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-api", "sk-ant-oat", "sk-ant-ort"], "regex": "\\b(sk-ant-(?:api|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-admin-api-key", "description": "Anthropic Admin API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-admin"], "regex": "\\b(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "claude-code-session-url", "description": "Claude Code remote session URL", "category": "live-key", "severity": "medium", "keywords": ["claude.ai/code/session_"], "regex": "(https?://claude\\.ai/code/session_[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "cohere-api-key", "description": "Cohere API key", "category": "live-key", "severity": "high", "keywords": ["cohere", "co_api_key"], "regex": `(?:cohere|Cohere|COHERE|co_api_key|CO_API_KEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 4 }, "origin": "rules/ai.yml" }, { "spec": { "id": "mistral-api-key", "description": "Mistral AI API key", "category": "live-key", "severity": "high", "keywords": ["mistral"], "regex": `(?:mistral|Mistral|MISTRAL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "groq-api-key", "description": "Groq API key", "category": "live-key", "severity": "high", "keywords": ["gsk_"], "regex": "\\b(gsk_[A-Za-z0-9]{48,52})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "perplexity-api-key", "description": "Perplexity API key", "category": "live-key", "severity": "high", "keywords": ["pplx-"], "regex": "\\b(pplx-[A-Za-z0-9]{40,56})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "replicate-api-token", "description": "Replicate API token", "category": "live-key", "severity": "high", "keywords": ["r8_"], "regex": "\\b(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "together-api-key", "description": "Together AI API key", "category": "live-key", "severity": "high", "keywords": ["together", "tgp_v1_"], "regex": `(?:(?:together|Together|TOGETHER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=tgp_v1_))(tgp_v1_[A-Za-z0-9_-]{40,50}|[a-f0-9]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "xai-api-key", "description": "xAI (Grok) API key", "category": "live-key", "severity": "high", "keywords": ["xai-"], "regex": "\\b(xai-[A-Za-z0-9]{70,90})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "deepseek-api-key", "description": "DeepSeek API key", "category": "live-key", "severity": "high", "keywords": ["deepseek"], "regex": `(?:deepseek|DeepSeek|Deepseek|DEEPSEEK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(sk-[a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "openrouter-api-key", "description": "OpenRouter API key", "category": "live-key", "severity": "high", "keywords": ["sk-or-v1-"], "regex": "\\b(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "langsmith-api-key", "description": "LangSmith API key", "category": "live-key", "severity": "high", "keywords": ["lsv2_pt_", "lsv2_sk_"], "regex": "\\b(lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "privateai-api-token", "description": "Private AI API key", "category": "live-key", "severity": "medium", "keywords": ["privateai", "private_ai", "private-ai"], "regex": `(?:[Pp]rivate[_-]?[Aa][Ii]|PRIVATE[_-]?AI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "airtable-personal-access-token", "description": "Airtable personal access token", "category": "live-key", "severity": "high", "keywords": ["airtable"], "regex": "\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "airtable-api-key", "description": "Airtable API key (retired format)", "category": "live-key", "severity": "medium", "keywords": ["airtable"], "regex": "airtable[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(key[A-Za-z0-9]{14})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "algolia-api-key", "description": "Algolia admin or write API key", "category": "live-key", "severity": "high", "keywords": ["algolia"], "regex": "algolia[\\w.-]{0,30}(?:key|secret|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8, "allowLine": ["search[_.-]?(?:only[_.-]?)?(?:api[_.-]?)?key"] }, "origin": "rules/algolia.yml" }, { "spec": { "id": "alibaba-access-key-id", "description": "Alibaba Cloud AccessKey id", "category": "live-key", "severity": "high", "keywords": ["ltai"], "regex": "\\b(LTAI[A-Za-z0-9]{12,20})\\b", "entropy": 3 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "alibaba-access-key-secret", "description": "Alibaba Cloud AccessKey secret", "category": "live-key", "severity": "critical", "keywords": ["alibaba", "aliyun", "alicloud", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret"], "regex": "(?:(?:alibaba|aliyun|alicloud)[\\w.-]{0,30}secret|access[_.-]?key[_.-]?secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{30})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "asana-personal-access-token", "description": "Asana personal access token", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "(?:asana[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}|[Bb]earer\\s{1,3})([012]/(?:\\d{10,19}/)?(?:\\d{10,19}:)?[a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-secret", "description": "Asana OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-id", "description": "Asana OAuth client id", "category": "live-key", "severity": "low", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}client[_.-]?id[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(\\d{16})(?![A-Za-z0-9])", "flags": "i", "entropy": 2 }, "origin": "rules/asana.yml" }, { "spec": { "id": "atlassian-api-token", "description": "Atlassian API token (Jira, Confluence, Bitbucket)", "category": "live-key", "severity": "critical", "keywords": ["atatt3"], "regex": "\\b(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-access-token", "description": "Atlassian access token or organization admin API key (Bitbucket access tokens)", "category": "live-key", "severity": "critical", "keywords": ["atctt3"], "regex": "\\b(ATCTT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-api-token-legacy", "description": "Atlassian API token (24-character format)", "category": "live-key", "severity": "high", "keywords": ["atlassian", "confluence", "jira"], "regex": "(?:atlassian|confluence|jira)[\\w.-]{0,30}(?:token|api[_.-]?key|password|passwd|pwd|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "aws-access-key-id", "description": "AWS access key id", "category": "live-key", "severity": "critical", "keywords": ["akia", "abia", "acca"], "regex": "(?<![A-Za-z0-9])((?:AKIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-temporary-access-key-id", "description": "AWS temporary (STS) access key id", "category": "live-key", "severity": "high", "keywords": ["asia"], "regex": "(?<![A-Za-z0-9])(ASIA[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-secret-access-key", "description": "AWS secret access key", "category": "live-key", "severity": "critical", "keywords": ["aws_secret", "aws-secret", "aws.secret", "awssecret", "secret_access", "secret-access", "secret.access", "secretaccess", "akia", "asia", "abia", "acca"], "regex": `(?:(?:aws[_.-]?secret|secret[_.-]?access)[\\w.-]{0,20}[\\s"'\`:=>,]{1,8}|(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}[\\s"',:;|]{1,6})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, "flags": "i", "entropy": 4, "allow": ["EXAMPLEKEY$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-session-token", "description": "AWS session token (temporary credentials)", "category": "live-key", "severity": "high", "keywords": ["session_token", "session-token", "session.token", "sessiontoken", "security_token", "security-token", "security.token", "securitytoken"], "regex": "(?:[Ss]ession|SESSION|[Ss]ecurity|SECURITY)[_.-]?(?:[Tt]oken|TOKEN)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}((?:[A-Za-z0-9/+]{4}(?:b3JpZ2lu|ZXIvYXdz)|AQoDYXdz)[A-Za-z0-9/+]{80,4000}={0,2})(?![A-Za-z0-9/+=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-api-key", "description": "Amazon Bedrock long-term API key", "category": "live-key", "severity": "critical", "keywords": ["abskqmvkcm9ja0fqsutles"], "regex": "(?<![A-Za-z0-9+/])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-short-term-api-key", "description": "Amazon Bedrock short-term API key", "category": "live-key", "severity": "high", "keywords": ["bedrock-api-key-"], "regex": "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%]{100,6000}(?:={1,2}|%3[Dd]){0,2})(?![A-Za-z0-9+/=%])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "azure-storage-account-key", "description": "Azure storage or Cosmos DB account key", "category": "live-key", "severity": "critical", "keywords": ["accountkey", "account_key", "account-key", "account.key", "account_access_key", "accountaccesskey", "storagekey", "storage_key", "storage-key", "storage.key", "storage_access_key", "storageaccesskey"], "regex": "(?:storage|account)[_.-]?(?:access[_.-]?)?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", "flags": "i", "entropy": 4.5, "allow": ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-shared-access-key", "description": "Azure Service Bus, Event Hubs or IoT Hub shared access key", "category": "live-key", "severity": "high", "keywords": ["sharedaccesskey"], "regex": "\\bSharedAccessKey\\s{0,3}=\\s{0,3}([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-sas-token", "description": "Azure shared access signature (SAS) token", "category": "live-key", "severity": "high", "keywords": ["sig="], "regex": `\\bsv=\\d{4}-\\d{2}-\\d{2}&[^\\s"'<>]{0,400}?[?&;]sig=([A-Za-z0-9%+/]{40,120}={0,2})(?![A-Za-z0-9%+/=])`, "entropy": 4, "allowLine": ["githubusercontent\\.com/"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-ad-client-secret", "description": "Microsoft Entra ID (Azure AD) application client secret", "category": "live-key", "severity": "critical", "keywords": ["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"], "regex": "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token", "description": "Azure DevOps personal access token", "category": "live-key", "severity": "critical", "keywords": ["azdo"], "regex": "\\b([A-Za-z0-9]{75}(?:AZDO[A-Za-z0-9]{5}|[A-Za-z0-9]AZDO[A-Za-z0-9]{4}))\\b", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token-legacy", "description": "Azure DevOps personal access token (52-character format)", "category": "live-key", "severity": "high", "keywords": ["ado_", "ado-", "ado.", "azure_devops", "azure-devops", "azuredevops", "azure.devops", "vsts", "system_accesstoken", "devops_pat", "devops-pat", "devops_token", "devops-token"], "regex": "(?:(?<![a-z])ado[_.-]|azure[_.-]?devops|vsts|system_accesstoken|devops[_.-](?:pat|token))[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}([a-z2-7]{52})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "bitbucket-app-password", "description": "Bitbucket app password", "category": "live-key", "severity": "high", "keywords": ["atbb"], "regex": "\\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-secret", "description": "Bitbucket OAuth consumer secret", "category": "live-key", "severity": "high", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client|consumer|oauth)[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_=-]{32,64})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-id", "description": "Bitbucket OAuth consumer key", "category": "live-key", "severity": "low", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client[_.-]?id|consumer[_.-]?key|oauth[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{18,32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "clojars-deploy-token", "description": "Clojars deploy token", "category": "live-key", "severity": "critical", "keywords": ["clojars_"], "regex": "\\b(CLOJARS_[A-Za-z0-9]{60})\\b", "entropy": 3.5 }, "origin": "rules/clojars.yml" }, { "spec": { "id": "cloudflare-api-token", "description": "Cloudflare API token", "category": "live-key", "severity": "critical", "keywords": ["cfut_", "cfat_"], "regex": "\\b(cf(?:ut|at)_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key", "description": "Cloudflare global API key", "category": "live-key", "severity": "critical", "keywords": ["cfk_"], "regex": "\\b(cfk_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key-legacy", "description": "Cloudflare global API key (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-", "x-auth-key"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:global[_.-]?)?(?:api[_.-]?)?|x-auth-)key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{37,45})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-api-token-legacy", "description": "Cloudflare API token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:api[_.-]?)?)token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-origin-ca-key", "description": "Cloudflare Origin CA key", "category": "live-key", "severity": "high", "keywords": ["v1.0-"], "regex": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "database-connection-string", "description": "Database connection URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["postgres", "mysql", "mariadb", "mongodb", "redis", "valkey", "amqp", "mssql", "sqlserver", "cockroachdb", "clickhouse", "couchdb", "neo4j", "oracle", "db2", "snowflake", "cassandra", "memcached", "nats", "mqtt", "influxdb"], "regex": `\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|oracle|db2|snowflake|cassandra|memcached|nats|mqtts?|influxdb)(?:\\+[a-z0-9]{1,20})?://[^\\s:@/'"\\x60<>{}]{0,64}:([^\\s@/'"\\x60<>{}\\\\]{1,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "jdbc-connection-password", "description": "JDBC URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["jdbc:"], "regex": `\\bjdbc:(?:oracle:thin:[^\\s/@:'"]{1,64}/|[a-z0-9]{2,20}:[^\\s'"]{0,300}?[?&;](?:password|pwd)=)([^\\s&;@'"]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "dotnet-connection-string-password", "description": "ADO.NET / ODBC connection string with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["password", "pwd"], "regex": `(?:server|data source|host|addr|address|network address)[ \\t]{0,3}=[^;'"\\n]{1,200};[^'"\\n]{0,300}?\\b(?:password|pwd)[ \\t]{0,3}=[ \\t]{0,3}([^;'"\\s]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "url-credentials", "description": "Password in a URL (user:password@host)", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["://"], "regex": `\\b(?:https?|ftps?|sftp|smtps?|ssh|git|svn|ldaps?|imaps?|pop3s?|wss?|socks5h?|rsync|webdavs?)://[^\\s:@/'"\\x60<>{}]{1,64}:([^\\s@/'"\\x60<>{}\\\\]{3,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "contentful-personal-access-token", "description": "Contentful personal access token (Content Management API)", "category": "live-key", "severity": "critical", "keywords": ["cfpat-"], "regex": "\\b(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "contentful-delivery-token", "description": "Contentful delivery or preview API token", "category": "live-key", "severity": "medium", "keywords": ["contentful"], "regex": "contentful[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!CFPAT-)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "coinbase-access-token", "description": "Coinbase OAuth access token", "category": "live-key", "severity": "critical", "keywords": ["coinbase"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "coinbase-api-secret", "description": "Coinbase API secret", "category": "live-key", "severity": "critical", "keywords": ["coinbase", "cdp_"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase|cdp|CDP)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32}|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "bittrex-api-key", "description": "Bittrex API key or secret", "category": "live-key", "severity": "high", "keywords": ["bittrex"], "regex": `(?:bittrex|Bittrex|BITTREX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kraken-private-key", "description": "Kraken API private key", "category": "live-key", "severity": "critical", "keywords": ["kraken"], "regex": `(?:kraken|Kraken|KRAKEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/_-]{78,90}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 4 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-key", "description": "KuCoin API key", "category": "live-key", "severity": "medium", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-secret", "description": "KuCoin API secret", "category": "live-key", "severity": "critical", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "databricks-personal-access-token", "description": "Databricks personal access token", "category": "live-key", "severity": "critical", "keywords": ["dapi"], "regex": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "databricks-oauth-secret", "description": "Databricks service principal OAuth secret", "category": "live-key", "severity": "critical", "keywords": ["dose"], "regex": "\\b(dose[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "datadog-api-key", "description": "Datadog API key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_api", "dd-api", "dd.api", "ddapi"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)api[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "datadog-application-key", "description": "Datadog application key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_app", "dd-app", "dd.app", "ddapp", "dd_access", "dd-access", "dd.access", "ddaccess"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)(?:app(?:lication)?[_.-]?key|access[_.-]?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "debug-in-production", "description": "Debug mode or a verbose log level in production config", "message": "Debug mode or debug/trace logging in production config - it prints internals, and often secrets, to pages and logs", "category": "echo-leak", "severity": "low", "environments": ["production"], "keywords": ["debug=", "debug:", "debug =", 'debug"', "debug'", "level=", "level:", 'level"', "level'", "log_level", "log-level", "loglevel =", "logging.level", "rust_log"], "regex": `^[ \\t]*(?:export[ \\t]+)?["']?((?:[A-Za-z0-9_]{0,30}[_.-])?debug(?:[_-]?mode)?["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:true|1|yes|on)\\b|(?:[A-Za-z0-9_]{0,30}[_.-])?(?:log[_-]?level|loglevel|level|rust_log)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?:?(?:debug|trace|verbose|silly|all)\\b|logging\\.level\\.[A-Za-z0-9_.]{1,120}[ \\t]{0,3}[:=][ \\t]{0,3}(?:debug|trace|all)\\b)`, "flags": "im", "placeholders": false }, "origin": "rules/debug-in-production.yml" }, { "spec": { "id": "codecov-access-token", "description": "Codecov upload or API token", "category": "live-key", "severity": "medium", "keywords": ["codecov"], "regex": `(?:codecov|Codecov|CODECOV)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "travisci-access-token", "description": "Travis CI API token", "category": "live-key", "severity": "medium", "keywords": ["travis"], "regex": `(?:travis|Travis|TRAVIS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5, "allow": ["^[a-z]+(?:[_-][a-z]+)+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "droneci-access-token", "description": "Drone CI access token", "category": "live-key", "severity": "high", "keywords": ["drone"], "regex": `(?:drone|Drone|DRONE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-secret", "description": "Confluent Cloud API secret", "category": "live-key", "severity": "high", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=])`, "entropy": 4 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-key", "description": "Confluent Cloud API key", "message": "Confluent Cloud API key - the user name half of a key pair; check that its secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Z0-9]{16})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Z]+$", "^[0-9]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "openshift-user-token", "description": "OpenShift user (OAuth) token", "category": "live-key", "severity": "high", "keywords": ["sha256~"], "regex": "\\b(sha256~[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-api-token", "description": "PlanetScale service token", "category": "live-key", "severity": "high", "keywords": ["pscale_tkn_"], "regex": "\\b(pscale_tkn_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-password", "description": "PlanetScale database password", "category": "live-key", "severity": "critical", "keywords": ["pscale_pw_"], "regex": "\\b(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-oauth-token", "description": "PlanetScale OAuth token", "category": "live-key", "severity": "high", "keywords": ["pscale_oauth_"], "regex": "\\b(pscale_oauth_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "prefect-api-token", "description": "Prefect Cloud API key", "category": "live-key", "severity": "high", "keywords": ["pnu_"], "regex": "\\b(pnu_[A-Za-z0-9]{36})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "readme-api-token", "description": "ReadMe API key", "category": "live-key", "severity": "high", "keywords": ["rdme_"], "regex": "\\b(rdme_[a-z0-9]{70})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "scalingo-api-token", "description": "Scalingo API token", "category": "live-key", "severity": "high", "keywords": ["tk-us-"], "regex": "\\b(tk-us-[A-Za-z0-9_-]{48})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-secret", "description": "Sidekiq Pro / Enterprise gem server credentials", "category": "live-key", "severity": "high", "keywords": ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com", "contribsys.com"], "regex": `(?:(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)["']?[ \\t]{0,5}[:=][ \\t]{0,5}["']?|(?:gems|enterprise)\\.contribsys\\.com[ \\t]{1,5}["']?)([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])`, "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-sensitive-url", "description": "Sidekiq Pro / Enterprise gem server URL with credentials", "category": "live-key", "severity": "high", "keywords": ["gems.contribsys.com", "enterprise.contribsys.com"], "regex": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com(?![\\w.-])", "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-id", "description": "Sumo Logic access ID", "message": "Sumo Logic access ID - the user name half of an access key pair; check that its access key is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(su[A-Za-z0-9]{12})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Za-z]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-token", "description": "Sumo Logic access key", "category": "live-key", "severity": "high", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "digitalocean-personal-access-token", "description": "DigitalOcean personal access token", "category": "live-key", "severity": "critical", "keywords": ["dop_v1_"], "regex": "\\b(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-access-token", "description": "DigitalOcean OAuth access token", "category": "live-key", "severity": "high", "keywords": ["doo_v1_"], "regex": "\\b(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-refresh-token", "description": "DigitalOcean OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["dor_v1_"], "regex": "\\b(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "docker-hub-access-token", "description": "Docker Hub personal or organization access token", "category": "live-key", "severity": "critical", "keywords": ["dckr_pat_", "dckr_oat_"], "regex": "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/docker.yml" }, { "spec": { "id": "doppler-api-token", "description": "Doppler personal, CLI, service account, SCIM or audit token", "category": "live-key", "severity": "critical", "keywords": ["dp.pt.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], "regex": "\\b(dp\\.(?:pt|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "doppler-service-token", "description": "Doppler service token", "category": "live-key", "severity": "high", "keywords": ["dp.st."], "regex": "\\b(dp\\.st\\.(?:[a-z0-9_-]{2,35}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "dropbox-short-lived-access-token", "description": "Dropbox short-lived access token", "category": "live-key", "severity": "high", "keywords": ["sl."], "regex": "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-long-lived-access-token", "description": "Dropbox long-lived access token", "category": "live-key", "severity": "critical", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}[\\s\"'`:=>,(]{1,8}([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-app-secret", "description": "Dropbox app secret", "category": "live-key", "severity": "medium", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}(?:app[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-z0-9]{15})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dynatrace-api-token", "description": "Dynatrace API or platform token", "category": "live-key", "severity": "critical", "keywords": ["dt0c", "dt0s", "dt0a"], "regex": "\\b(dt0[a-z]\\d{2}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/dynatrace.yml" }, { "spec": { "id": "echo-leak", "description": "A secret-named variable printed by echo or printf", "message": "Secret variable printed to the log - anyone who can read the build log can read the secret", "category": "echo-leak", "severity": "high", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["echo", "printf", "write-host", "write-output"], "regex": "\\b(?:echo|printf|Write-Host|Write-Output)\\b[^\\n|;&>#]{0,200}?(\\$\\{[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?:\\}|:?[-=][^}\\n]{0,80}\\})|\\$\\$?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_{])|\\$\\([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)\\)|\\$env:[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])|%[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)%)", "flags": "i", "placeholders": false, "allowLine": ["^\\s*(?:#|//|REM\\b|::)", "::add-mask::", "^(?:[^|>]|>[ \\t]*&)*(?:\\||>(?![ \\t]*&))"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-xtrace", "description": "Shell tracing (set -x, bash -x) in a script that uses a secret variable", "message": "Shell tracing prints every command with its variables expanded - the secret used after it lands in the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["set -", "xtrace", "sh -"], "regex": "^[ \\t]*(?:RUN[ \\t]+|-[ \\t]+)?((?:set[ \\t]+-[a-wyzA-Z]*x[a-zA-Z]*|set[ \\t]+-o[ \\t]+xtrace)|#![^\\s]{1,60}[ \\t]+(?:[a-z]{1,10}[ \\t]+)?-[a-wyz]*x[a-z]*|(?:ba|z|k|da)?sh[ \\t]+-[a-wyz]*x[a-z]*)(?![a-zA-Z])", "flags": "m", "placeholders": false, "requires": { "after": "\\$[{(]?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])", "until": "^[ \\t]*set[ \\t]+\\+x" } }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-env-dump", "description": "The whole environment (printenv, env, cat .env) printed to the log", "message": "Dumping the environment or an env file prints every secret in it to the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["printenv", "env\n", "env\r", "env |", "env|", "env;", "env &&", 'env"', "env'", "cat .env", "cat ./.env", "export -p"], "regex": `(?:^|[;&|(]|\\bthen\\b|\\bdo\\b|:[ \\t]*"|\\bRUN\\b|\\bsh\\b[ \\t]*\\(?[ \\t]*["']?)[ \\t]*(?:[@-][ \\t]*)?(?:sudo[ \\t]+)?((?:printenv|env|export[ \\t]+-p)|printenv[ \\t]+[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)|cat[ \\t]+(?:\\.\\/)?(?:[\\w.-]{1,60}\\/){0,6}\\.env(?:\\.(?!example|sample|template|dist|defaults)[\\w.-]{1,40})?)(?=[ \\t]*(?:$|[;&)"']|\\|[ \\t]*(?:sort|tee|cat|less|more|column|nl)\\b))`, "flags": "m", "placeholders": false, "allowLine": ["^\\s*(?:#|//)"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-docker-build-arg", "description": "A secret passed to a Docker build as ARG or baked in with ENV", "message": "Build arguments and ENV values are stored in the image and its history (docker history) - use a BuildKit secret mount", "category": "echo-leak", "severity": "medium", "files": ["**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*"], "keywords": ["\narg ", "arg	", "env ", "env	", "password", "passwd", "secret", "api_key", "apikey", "private_key", "access_key", "credential", "auth_token", "npm_token", "github_token", "gh_token", "gitlab_token", "pypi_token"], "regex": `^[ \\t]*(?:ARG|ENV)[ \\t]+([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN))(?![A-Za-z0-9_])(?![ \\t]{0,20}=[ \\t]{0,20}(?:(?:""|'')[ \\t]{0,20})?$)`, "flags": "im", "placeholders": false }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "sendgrid-api-key", "description": "SendGrid API key", "category": "live-key", "severity": "high", "keywords": ["sg."], "regex": "\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-api-key", "description": "Mailgun private API key (key- format)", "category": "live-key", "severity": "high", "keywords": ["key-"], "regex": "\\b(key-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-private-api-key", "description": "Mailgun private API key", "category": "live-key", "severity": "high", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)(?![\\w.-]{0,30}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK))[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-webhook-signing-key", "description": "Mailgun webhook signing key", "category": "live-key", "severity": "medium", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)[\\w.-]{0,20}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}|key-[a-f0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-public-validation-key", "description": "Mailgun public validation key", "message": "Mailgun public validation key (pubkey-) - meant for client-side address validation; low risk on its own", "category": "live-key", "severity": "low", "keywords": ["pubkey-"], "regex": "\\b(pubkey-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailchimp-api-key", "description": "Mailchimp API key", "category": "live-key", "severity": "high", "keywords": ["-us"], "regex": "\\b([a-f0-9]{32}-us[0-9]{1,2})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mandrill-api-key", "description": "Mailchimp Transactional (Mandrill) API key", "category": "live-key", "severity": "high", "keywords": ["mandrill"], "regex": `(?:mandrill|Mandrill|MANDRILL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:md-)?[A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "postmark-server-token", "description": "Postmark server or account API token", "category": "live-key", "severity": "high", "keywords": ["postmark"], "regex": `(?:postmark|Postmark|POSTMARK|PostMark)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "sendinblue-api-key", "description": "Brevo (Sendinblue) API or SMTP key", "category": "live-key", "severity": "high", "keywords": ["xkeysib-", "xsmtpsib-"], "regex": "\\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "figma-personal-access-token", "description": "Figma personal access token", "category": "live-key", "severity": "high", "keywords": ["figd_", "figp_"], "regex": "\\b(fig[dp]_[A-Za-z0-9_-]{40,54})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/figma.yml" }, { "spec": { "id": "firebase-cloud-messaging-server-key", "description": "Firebase Cloud Messaging legacy server key", "category": "live-key", "severity": "high", "keywords": ["apa91b"], "regex": "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "firebase-database-secret", "description": "Firebase Realtime Database legacy secret", "category": "live-key", "severity": "high", "keywords": ["firebase"], "regex": "firebase[\\w.-]{0,30}(?:secret|auth[_.-]?token|database[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.8 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "fixture-recorded-credential", "description": "A credential recorded in a test fixture, HTTP cassette or snapshot", "message": "Authorization header recorded in test data - a real token in a cassette or snapshot is a leaked token; filter it when recording", "category": "fixture", "severity": "medium", "environments": ["test"], "keywords": ["authorization", "x-api-key", "x-auth-token"], "multiline": true, "regex": `(?:\\b(?:proxy-)?authorization|\\bx-api-key|\\bx-auth-token)(?:["']?[ \\t]{0,3}(?:[:=]|=>)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,40}-[ \\t]{1,3})?|"[ \\t]{0,3},[ \\t]{0,3}"value"[ \\t]{0,3}:[ \\t]{0,3})[\\["']{0,2}(?:(?:Bearer|Basic|Token|token|bearer)[ \\t]{1,3})?([A-Za-z0-9._~+\\/-]{20,2048}={0,2})(?![A-Za-z0-9._~+\\/=-])`, "flags": "i", "entropy": 3.5, "allow": ["(?:^|[_.-])(?:test|testing|fake|dummy|mock|fixture|stub|sample)(?:[_.-]|$)"] }, "origin": "rules/fixture.yml" }, { "spec": { "id": "flyio-macaroon-token", "description": "Fly.io deploy or organization token", "category": "live-key", "severity": "critical", "keywords": ["fm2_", "fm1a_", "fm1r_"], "regex": "\\b((?:fm2|fm1[ar])_[A-Za-z0-9+/]{100,3000}={0,2}(?:,(?:fm2|fm1[ar])_[A-Za-z0-9+/]{40,3000}={0,2}){0,4})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "flyio-access-token", "description": "Fly.io user access token", "category": "live-key", "severity": "critical", "keywords": ["fo1_"], "regex": "\\b(fo1_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "frameio-api-token", "description": "Frame.io developer token", "category": "live-key", "severity": "high", "keywords": ["fio-u-"], "regex": "\\b(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/frameio.yml" }, { "spec": { "id": "generic-password", "description": "Hard-coded password", "category": "generic-secret", "severity": "high", "keywords": ["pass", "pwd"], "regex": `(?<![;&?])(?:[Pp]ass(?:word|wd|phrase|code)|PASS(?:WORD|WD|PHRASE|CODE)|(?<![A-Za-z])(?:[Pp]ass|PASS|[Pp]wd|PWD)(?![a-z]))(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{8,128}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)", "^arn:", "^#[a-z]+$"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "generic-api-secret", "description": "Hard-coded secret, token or API key", "category": "generic-secret", "severity": "medium", "keywords": ["secret", "token", "apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key", "appkey", "app_key", "sessionkey", "session_key", "consumerkey", "consumer_key", "auth", "credential"], "regex": `(?:[Ss]ecret|SECRET|[Tt]oken|TOKEN|(?:[Aa]pi|API)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]ccess|ACCESS)[_.-]?(?:[Kk]ey|KEY)|(?:[Pp]rivate|PRIVATE)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]igning|SIGNING)[_.-]?(?:[Kk]ey|KEY)|(?:[Ee]ncryption|ENCRYPTION)[_.-]?(?:[Kk]ey|KEY)|(?:[Mm]aster|MASTER)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]pp|APP)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]ession|SESSION)[_.-]?(?:[Kk]ey|KEY)|(?:[Cc]onsumer|CONSUMER)[_.-]?(?:[Kk]ey|KEY)|(?<![A-Za-z.])(?:[Aa]uth|AUTH)(?![a-z])|[Cc]redentials?|CREDENTIALS?)(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{12,256}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3.5, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "\\.[a-z]{1,5}:[0-9]+(?::[0-9]+)?$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)", "^arn:", "^#[a-z]+$"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", "(?:client|update|idempotency|change|request)[_.-]?token\\b", "\\btoken\\.[a-z]+\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "django-secret-key", "description": "Django SECRET_KEY", "message": "Django SECRET_KEY - signs sessions, password-reset links and CSRF tokens; a django-insecure- key is a development key that must not reach production", "category": "generic-secret", "severity": "high", "keywords": ["django-insecure-", "secret_key"], "regex": `(?:\\bSECRET_KEY[ \\t]{0,3}=[ \\t]{0,3}[rbu]?["'](?=[a-z0-9!@#$%^&*(\\-_=+)]{40,60}["'])|["'](?=django-insecure-))((?:django-insecure-)?[a-z0-9!@#$%^&*(\\-_=+)]{40,60})["']`, "entropy": 4 }, "origin": "rules/generic.yml" }, { "spec": { "id": "github-personal-access-token", "description": "GitHub personal access token (classic)", "category": "live-key", "severity": "critical", "keywords": ["ghp_"], "regex": "\\b(ghp_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-fine-grained-personal-access-token", "description": "GitHub fine-grained personal access token", "category": "live-key", "severity": "critical", "keywords": ["github_pat_"], "regex": "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", "entropy": 3.5 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-access-token", "description": "GitHub OAuth app access token", "category": "live-key", "severity": "critical", "keywords": ["gho_"], "regex": "\\b(gho_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-user-to-server-token", "description": "GitHub App user-to-server token", "category": "live-key", "severity": "high", "keywords": ["ghu_"], "regex": "\\b(ghu_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token", "description": "GitHub App installation (server-to-server) token", "category": "live-key", "severity": "high", "keywords": ["ghs_"], "regex": "\\b(ghs_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token-jwt", "description": "GitHub App installation token (stateless JWT format)", "category": "live-key", "severity": "high", "keywords": ["ghs_", "ghu_"], "regex": "\\b(gh[su]_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,400}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-refresh-token", "description": "GitHub App refresh token", "category": "live-key", "severity": "high", "keywords": ["ghr_"], "regex": "\\b(ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36}))\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-client-secret", "description": "GitHub OAuth app client secret", "category": "live-key", "severity": "high", "keywords": ["github", "gh_client", "gh-client", "gh.client", "ghclient"], "regex": "(?:github[\\w.-]{0,30}|(?<![a-z])gh[_.-]?)client[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/github.yml" }, { "spec": { "id": "gitlab-personal-access-token", "description": "GitLab personal, project or group access token", "category": "live-key", "severity": "critical", "keywords": ["glpat-"], "regex": "\\b(glpat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-deploy-token", "description": "GitLab deploy token", "category": "live-key", "severity": "high", "keywords": ["gldt-"], "regex": "\\b(gldt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-authentication-token", "description": "GitLab runner authentication token", "category": "live-key", "severity": "high", "keywords": ["glrt-", "glrtr-"], "regex": "\\b(glrtr?-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-registration-token", "description": "GitLab runner registration token (deprecated format)", "category": "live-key", "severity": "high", "keywords": ["gr1348941"], "regex": "\\b(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-pipeline-trigger-token", "description": "GitLab pipeline trigger token", "category": "live-key", "severity": "high", "keywords": ["glptt-"], "regex": "\\b(glptt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-f]{40}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-ci-job-token", "description": "GitLab CI/CD job token", "category": "live-key", "severity": "medium", "keywords": ["glcbt-"], "regex": "\\b(glcbt-(?:[A-Za-z0-9_-]{27,1500}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-zA-Z]{1,5}_[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feed-token", "description": "GitLab feed token", "category": "live-key", "severity": "medium", "keywords": ["glft-"], "regex": "\\b(glft-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-incoming-mail-token", "description": "GitLab incoming email token", "category": "live-key", "severity": "medium", "keywords": ["glimt-"], "regex": "\\b(glimt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{25}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-kubernetes-agent-token", "description": "GitLab agent for Kubernetes token", "category": "live-key", "severity": "high", "keywords": ["glagent-"], "regex": "\\b(glagent-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{50}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-oauth-application-secret", "description": "GitLab OAuth application secret", "category": "live-key", "severity": "high", "keywords": ["gloas-"], "regex": "\\b(gloas-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{64}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-scim-token", "description": "GitLab SCIM OAuth access token", "category": "live-key", "severity": "high", "keywords": ["glsoat-"], "regex": "\\b(glsoat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feature-flag-client-token", "description": "GitLab feature flags client token", "category": "live-key", "severity": "low", "keywords": ["glffct-"], "regex": "\\b(glffct-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-session-cookie", "description": "GitLab session cookie", "category": "live-key", "severity": "high", "keywords": ["_gitlab_session"], "regex": "\\b_gitlab_session=([0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 2.8 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gcp-api-key", "description": "Google API key", "category": "live-key", "severity": "high", "keywords": ["aiza"], "regex": "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-client-secret", "description": "Google OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["gocspx-"], "regex": "\\b(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "gcp-service-account-key", "description": "Google Cloud service account key file", "category": "live-key", "severity": "critical", "keywords": ["service_account", "private_key"], "multiline": true, "regex": '(?:"type"\\s{0,5}:\\s{0,5}"service_account"[^{}]{0,3000}?"private_key"\\s{0,5}:\\s{0,5}"|"private_key"\\s{0,5}:\\s{0,5}"(?=-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?"[^{}]{0,3000}?"type"\\s{0,5}:\\s{0,5}"service_account"))(-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', "entropy": 4.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-refresh-token", "description": "Google OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["1//0"], "regex": "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-access-token", "description": "Google OAuth access token", "category": "live-key", "severity": "medium", "keywords": ["ya29."], "regex": "\\b(ya29\\.[A-Za-z0-9_.-]{49,2000}[A-Za-z0-9_-])(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/google.yml" }, { "spec": { "id": "grafana-cloud-access-token", "description": "Grafana Cloud access policy token", "category": "live-key", "severity": "critical", "keywords": ["glc_"], "regex": "\\b(glc_[A-Za-z0-9+/]{32,600}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-service-account-token", "description": "Grafana service account token", "category": "live-key", "severity": "critical", "keywords": ["glsa_"], "regex": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-api-key", "description": "Grafana API key (legacy)", "category": "live-key", "severity": "high", "keywords": ["eyjrijoi"], "regex": "\\b(eyJrIjoi[A-Za-z0-9]{50,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "vault-service-token", "description": "HashiCorp Vault service token", "category": "live-key", "severity": "critical", "keywords": ["hvs."], "regex": "\\b(hvs\\.[A-Za-z0-9_-]{90,500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-batch-token", "description": "HashiCorp Vault batch token", "category": "live-key", "severity": "high", "keywords": ["hvb."], "regex": "\\b(hvb\\.[A-Za-z0-9_-]{90,600})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-recovery-token", "description": "HashiCorp Vault recovery token", "category": "live-key", "severity": "high", "keywords": ["hvr."], "regex": "\\b(hvr\\.[A-Za-z0-9_-]{24,500})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-legacy-service-token", "description": "HashiCorp Vault service token (pre-1.10 format)", "category": "live-key", "severity": "critical", "keywords": ["vault"], "regex": "vault[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5, "allow": ["^s\\.[A-Za-z]{24}$"] }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "terraform-cloud-api-token", "description": "HCP Terraform (Terraform Cloud) API token", "category": "live-key", "severity": "critical", "keywords": [".atlasv1."], "regex": "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "heroku-api-key", "description": "Heroku platform API key", "category": "live-key", "severity": "critical", "keywords": ["hrku-"], "regex": "\\b(HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "heroku-api-key-legacy", "description": "Heroku platform API key (UUID format)", "category": "live-key", "severity": "critical", "keywords": ["heroku"], "regex": "heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "curl-basic-auth", "description": "Password in a curl -u / --user option", "category": "generic-secret", "severity": "high", "keywords": ["curl"], "regex": `\\bcurl\\b[^\\n]{0,300}?\\s(?:-u|--user)(?:[ \\t]{1,3}|=)["']?[^\\s:'"$]{1,64}:([^\\s'"]{3,128})`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-header", "description": "HTTP Basic Authorization header with credentials", "category": "generic-secret", "severity": "high", "keywords": ["authorization"], "regex": `\\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:[Bb]asic|BASIC)[ \\t]{1,3}([A-Za-z0-9+/]{12,400}={0,2})(?![A-Za-z0-9+/=])`, "entropy": 3, "allow": ["^(?:QWxhZGRpbjpvcGVuIHNlc2FtZQ==|czZCaGRSa3F0MzpnWDFmQmF0M2JW|YWRtaW46YWRtaW4=)$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "^(?:dXNlcjpwYXNz|dXNlcm5hbWU6)"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-bearer-token", "description": "Literal bearer token in an Authorization header", "category": "generic-secret", "severity": "medium", "keywords": ["authorization"], "regex": `\\bauthorization["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:bearer|token)[ \\t]{1,3}((?!eyJ)[A-Za-z0-9._~+/-]{20,2000}={0,2})(?![A-Za-z0-9._~+/=-])`, "flags": "i", "entropy": 3.5, "allow": ["^[A-Za-z_.-]+$", "^(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*$"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-credentials", "description": "Password passed to an HTTP client's basic authentication", "category": "generic-secret", "severity": "high", "keywords": ["auth", "credentials"], "regex": `(?:\\bauth[ \\t]{0,3}=[ \\t]{0,3}\\(|(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|UsernamePasswordCredentials|setBasicAuth|basicAuth|withBasicAuth)\\()[ \\t]{0,3}["'][^"'\\s]{1,64}["'][ \\t]{0,3},[ \\t]{0,3}["']([^"'\\s]{4,128})["']`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "huggingface-access-token", "description": "Hugging Face user access token", "category": "live-key", "severity": "high", "keywords": ["hf_"], "regex": "\\b(hf_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "huggingface-organization-token", "description": "Hugging Face organization API token", "category": "live-key", "severity": "high", "keywords": ["api_org_"], "regex": "\\b(api_org_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "ibm-cloud-api-key", "description": "IBM Cloud API key", "category": "live-key", "severity": "critical", "keywords": ["ibm", "bluemix"], "regex": "(?<![a-z])(?:ibm|bluemix)[\\w.-]{0,30}(?:api[_.-]?key|apikey|key|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 4 }, "origin": "rules/ibm.yml" }, { "spec": { "id": "infracost-api-key", "description": "Infracost API key", "category": "live-key", "severity": "medium", "keywords": ["ico-"], "regex": "\\b(ico-[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/infracost.yml" }, { "spec": { "id": "jwt", "description": "JSON Web Token", "message": "JSON Web Token - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["eyj"], "regex": "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}\\.e[wy][A-Za-z0-9_-]{10,8000}\\.[A-Za-z0-9_-]{22,1400})(?![A-Za-z0-9_.-])", "entropy": 4, "validator": "jwt", "allow": ["\\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$", "\\.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lI"] }, "origin": "rules/jwt.yml" }, { "spec": { "id": "jwt-base64", "description": "Base64-encoded JSON Web Token", "message": "Base64-encoded JSON Web Token (as in a Kubernetes Secret) - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["zxlk"], "regex": "(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{80,6000}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4, "validator": "jwt" }, "origin": "rules/jwt.yml" }, { "spec": { "id": "linear-api-key", "description": "Linear personal API key", "category": "live-key", "severity": "high", "keywords": ["lin_api_"], "regex": "\\b(lin_api_[A-Za-z0-9]{40})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-oauth-access-token", "description": "Linear OAuth access token", "category": "live-key", "severity": "high", "keywords": ["lin_oauth_"], "regex": "\\b(lin_oauth_[a-f0-9]{64})\\b", "entropy": 3 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-webhook-secret", "description": "Linear webhook signing secret", "category": "live-key", "severity": "medium", "keywords": ["lin_wh_"], "regex": "\\b(lin_wh_[A-Za-z0-9]{32,64})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-client-secret", "description": "Linear OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linear"], "regex": "(?<![a-z])linear[\\w.-]{0,30}(?:client[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/linear.yml" }, { "spec": { "id": "telegram-bot-token", "description": "Telegram bot token", "category": "live-key", "severity": "high", "keywords": [":aa"], "regex": "(?<![0-9])([0-9]{6,12}:AA[A-Za-z0-9_-]{33})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-bot-token", "description": "Discord bot token", "category": "live-key", "severity": "high", "keywords": ["discord", ".run(", ".login(", "bot_token", "bot-token", "bottoken", 'token = "', "token = '", 'token: "', "token: '", 'token": "', 'token":"', "token=", "token: m", "token: n", "token: o", "token = m"], "regex": "(?<![\\w.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![\\w.-])", "entropy": 4 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-webhook-url", "description": "Discord webhook URL", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": "(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,72})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-client-secret", "description": "Discord application client secret", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": `(?:discord|Discord|DISCORD)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-webhook", "description": "Microsoft Teams incoming webhook URL", "category": "live-key", "severity": "medium", "keywords": ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], "allow": ["0{8}-0{4}-0{4}-0{4}-0{12}"], "regex": "(https://(?:[a-zA-Z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?:/[A-Za-z0-9_-]{20,80})?)" }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-workflow-url", "description": "Microsoft Teams / Power Automate workflow trigger URL with its signature", "category": "live-key", "severity": "medium", "keywords": ["logic.azure.com", "powerplatform.com"], "regex": `(https://[a-zA-Z0-9.-]{1,100}(?:\\.logic\\.azure\\.com(?::443)?|\\.api\\.powerplatform\\.com(?::443)?/powerautomate/automations/direct)/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]{1,40}/paths/invoke\\?[^\\s"'<>]{0,200}?sig=[A-Za-z0-9_%-]{40,90})`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "gitter-access-token", "description": "Gitter access token", "category": "live-key", "severity": "medium", "keywords": ["gitter"], "regex": `(?:gitter|Gitter|GITTER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{40})(?![\\w-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "mattermost-access-token", "description": "Mattermost personal access or bot token", "category": "live-key", "severity": "medium", "keywords": ["mattermost"], "regex": `(?:mattermost|Mattermost|MATTERMOST|MatterMost)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{26})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-access-token", "description": "Sendbird API token", "category": "live-key", "severity": "high", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{40})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-app-id", "description": "Sendbird application ID", "message": "Sendbird application ID - an identifier rather than a secret; check that no API token sits beside it", "category": "live-key", "severity": "low", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-api-key", "description": "MessageBird (Bird) API access key", "category": "live-key", "severity": "high", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-client-id", "description": "MessageBird (Bird) client ID", "message": "MessageBird client ID - an identifier rather than a secret; check that no access key sits beside it", "category": "live-key", "severity": "low", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "netlify-personal-access-token", "description": "Netlify personal access token", "category": "live-key", "severity": "critical", "keywords": ["nfp_"], "regex": "\\b(nfp_[A-Za-z0-9_]{36})(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "netlify-access-token-legacy", "description": "Netlify access token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["netlify"], "regex": "netlify[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!nfp_)([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "newrelic-user-api-key", "description": "New Relic user API key", "category": "live-key", "severity": "critical", "keywords": ["nrak-"], "regex": "\\b(NRAK-[A-Z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-admin-api-key", "description": "New Relic admin API key", "category": "live-key", "severity": "critical", "keywords": ["nraa-"], "regex": "\\b(NRAA-[A-Za-z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-insert-key", "description": "New Relic Insights insert key", "category": "live-key", "severity": "high", "keywords": ["nrii-"], "regex": "\\b(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-query-key", "description": "New Relic Insights query key", "category": "live-key", "severity": "medium", "keywords": ["nriq-"], "regex": "\\b(NRIQ-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-browser-key", "description": "New Relic browser application key", "category": "live-key", "severity": "low", "keywords": ["nrjs-"], "regex": "\\b(NRJS-[a-f0-9]{19})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-license-key", "description": "New Relic ingest license key", "category": "live-key", "severity": "high", "keywords": ["nral"], "regex": "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "notion-integration-token", "description": "Notion integration token", "category": "live-key", "severity": "high", "keywords": ["ntn_"], "regex": "\\b(ntn_\\d{11}[A-Za-z0-9]{35})\\b", "entropy": 3.5 }, "origin": "rules/notion.yml" }, { "spec": { "id": "notion-integration-token-legacy", "description": "Notion integration token (secret_ format)", "category": "live-key", "severity": "high", "keywords": ["secret_"], "regex": "\\b(secret_(?=[A-Za-z0-9]{0,42}[0-9])(?=[A-Za-z0-9]{0,42}[A-Z])[A-Za-z0-9]{43})\\b", "entropy": 4 }, "origin": "rules/notion.yml" }, { "spec": { "id": "npm-access-token", "description": "npm access token", "category": "live-key", "severity": "critical", "keywords": ["npm_"], "regex": "\\b(npm_[A-Za-z0-9]{36})\\b", "validator": "npm-checksum", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "npm-legacy-access-token", "description": "npm access token (UUID format)", "category": "live-key", "severity": "high", "keywords": ["_authtoken", "npm_token", "npm-token", "npmtoken", "npm_auth_token", "npm-auth-token", "npmauthtoken"], "regex": "(?:_authToken|npm[_.-]?(?:auth[_.-]?)?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "okta-api-token", "description": "Okta API token", "category": "live-key", "severity": "critical", "keywords": ["okta", "ssws"], "regex": "(?:okta|ssws)[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/okta.yml" }, { "spec": { "id": "square-access-token", "description": "Square personal access token (sq0atp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0atp-"], "regex": "\\b(sq0atp-[0-9A-Za-z_-]{22,43})(?![\\w-])", "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-oauth-secret", "description": "Square OAuth application secret (sq0csp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0csp-"], "regex": "\\b(sq0csp-[0-9A-Za-z_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-access-token-eaaa", "description": "Square access token (EAAA format)", "category": "live-key", "severity": "critical", "keywords": ["square"], "regex": `(?:square|Square|SQUARE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(EAAA[A-Za-z0-9_-]{56,72})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-access-token", "description": "Braintree production access token", "category": "live-key", "severity": "critical", "keywords": ["access_token$production$"], "regex": "\\b(access_token\\$production\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3, "allow": ["\\$(?:0+|x+|X+)(?:\\$|$)"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-sandbox-access-token", "description": "Braintree sandbox access token (test key, not a live key)", "message": "Braintree sandbox token - reaches the sandbox only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["access_token$sandbox$"], "regex": "\\b(access_token\\$sandbox\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-tokenization-key", "description": "Braintree production tokenization key", "message": "Braintree production tokenization key - meant for client code, but it can create payment methods for the merchant; check that no private key sits beside it", "category": "live-key", "severity": "low", "keywords": ["production_"], "regex": "\\b(production_(?=[a-z]{0,7}[0-9])[0-9a-z]{8}_(?=[a-z]{0,15}[0-9])[0-9a-z]{16})(?![0-9a-z])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-private-key", "description": "Braintree API private key", "category": "live-key", "severity": "critical", "keywords": ["braintree"], "regex": `(?:braintree|Braintree|BRAINTREE)[^\\n]{0,200}?(?:private|Private|PRIVATE)[_.-]?(?:key|Key|KEY)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-client-secret", "description": "PayPal REST API client secret", "category": "live-key", "severity": "high", "keywords": ["paypal"], "regex": `(?:paypal|PayPal|Paypal|PAYPAL)[^\\n]{0,160}?(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{80})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-access-token", "description": "PayPal OAuth access token", "category": "live-key", "severity": "high", "keywords": ["a21aa"], "regex": "\\b(A21AA[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-access-token", "description": "Plaid production access token", "category": "live-key", "severity": "high", "keywords": ["access-production-", "access-development-"], "regex": "\\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-sandbox-access-token", "description": "Plaid sandbox access token (test key, not a live key)", "message": "Plaid sandbox access token - reaches sandbox data only, not live bank accounts", "category": "live-key", "severity": "low", "keywords": ["access-sandbox-"], "regex": "\\b(access-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-secret-key", "description": "Plaid API secret", "category": "live-key", "severity": "high", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{30})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-client-id", "description": "Plaid client ID", "message": "Plaid client ID - an identifier rather than a secret, but it pairs with the Plaid secret; check that no secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-live-secret-key", "description": "Flutterwave live secret key", "category": "live-key", "severity": "critical", "keywords": ["flwseck-"], "regex": "\\b(FLWSECK-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-test-secret-key", "description": "Flutterwave test secret key (test key, not a live key)", "message": "Flutterwave test key (FLWSECK_TEST) - reaches test mode only, not live payments", "category": "live-key", "severity": "low", "keywords": ["flwseck_test-"], "regex": "\\b(FLWSECK_TEST-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-encryption-key", "description": "Flutterwave encryption key", "category": "live-key", "severity": "medium", "keywords": ["flwseck"], "regex": "\\b(FLWSECK(?:_TEST)?-?[a-hA-H0-9]{12})(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-public-key", "description": "Flutterwave public key", "message": "Flutterwave public key - meant for client code; check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["flwpubk"], "regex": "\\b(FLWPUBK(?:_TEST)?-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-live-access-token", "description": "GoCardless live access token", "category": "live-key", "severity": "critical", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(live_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-sandbox-access-token", "description": "GoCardless sandbox access token (test key, not a live key)", "message": "GoCardless sandbox token - reaches the sandbox only, not live payments", "category": "live-key", "severity": "low", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(sandbox_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-key-secret", "description": "Razorpay API key secret", "category": "live-key", "severity": "high", "keywords": ["razorpay", "rzp_"], "regex": `(?:(?:razorpay|Razorpay|RAZORPAY|RazorPay)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\brzp_(?:live|test)_[A-Za-z0-9]{14}["'][ \\t]{0,3},[ \\t]{0,3}["'])([A-Za-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-live-key-id", "description": "Razorpay live key ID", "message": "Razorpay live key ID - an identifier used in checkout code; check that its key secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["rzp_live_"], "regex": "\\b(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-api-key", "description": "Adyen API key", "category": "live-key", "severity": "critical", "keywords": ["aqe"], "regex": "\\b(AQE[A-Za-z0-9]{5,20}\\.[A-Za-z0-9_=-]{50,80}(?![\\w=-])|AQE[A-Za-z0-9+/]{40,200}={0,2}-[A-Za-z0-9+/]{30,60}={0,2}-[\\x21-\\x7e]{16})", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-hmac-key", "description": "Adyen webhook HMAC key", "category": "live-key", "severity": "high", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,20}(?:hmac|Hmac|HMAC)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Fa-f0-9]{64})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-client-key", "description": "Adyen client key", "message": "Adyen client key - meant for client code (it only works from allowed origins); check that no API key sits beside it", "category": "live-key", "severity": "low", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-api-token", "description": "Finicity (Mastercard Open Banking) app key", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-client-secret", "description": "Finicity (Mastercard Open Banking) partner secret", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{20})(?![0-9a-zA-Z])`, "entropy": 3.5, "allow": ["^[0-9]+$"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-api-key", "description": "Chargebee live API key", "category": "live-key", "severity": "high", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(live_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-test-api-key", "description": "Chargebee test-site API key (test key, not a live key)", "message": "Chargebee test-site API key - reaches the test site only, not live billing", "category": "live-key", "severity": "low", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(test_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "freemius-secret-key", "description": "Freemius secret key", "category": "live-key", "severity": "high", "keywords": ["secret_key"], "regex": `["']secret_key["'][ \\t]{0,5}=>[ \\t]{0,5}["'](sk_[^\\s"']{29})["']`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "postman-api-key", "description": "Postman API key", "category": "live-key", "severity": "high", "keywords": ["pmak-"], "regex": "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", "entropy": 3 }, "origin": "rules/postman.yml" }, { "spec": { "id": "private-key", "description": "Private key (PEM)", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["private key"], "multiline": true, "regex": `-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z-]{2,20}: ?[^\\r\\n\\\\]{1,120}){0,4}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["']){0,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z0-9+/]{1,100}={0,2}){0,250}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])?-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----`, "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "pgp-private-key-block", "description": "PGP private key block", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["pgp private key block"], "multiline": true, "regex": "-----BEGIN PGP PRIVATE KEY BLOCK-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z-]{2,30}: ?[^\\r\\n\\\\]{0,200}){0,8}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| ){1,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z0-9+/]{1,100}={0,2}){0,1000}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )=[A-Za-z0-9+/]{4})?(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )?-----END PGP PRIVATE KEY BLOCK-----", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "putty-private-key", "description": "PuTTY private key file", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["putty-user-key-file"], "multiline": true, "regex": "PuTTY-User-Key-File-[23]: [a-z0-9@.-]{3,40}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[^\\r\\n\\\\]{0,200}){1,40}?(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-Lines: [0-9]{1,3}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[A-Za-z0-9+/]{1,100}={0,2}){1,100}(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-(?:MAC|Hash): [0-9a-fA-F]{40,64}", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "prod-host", "description": "Production hostname in a development, test or staging file", "message": "Production hostname in a non-production file - this environment would talk to production", "category": "prod-host", "severity": "high", "environments": ["development", "test", "staging"], "keywords": ["prod.", ".prod", "-prod", "prod-", "//prod", "@prod", "=prod", '"prod', "'prod", "prod0", "prod1", "prod2", "prod3", "production", "prd", "live.", "-live", ".live"], "regex": `(?:\\/\\/(?:[^\\s\\/@'"\`<>]{1,256}@)?|(?:host|hostname|server|endpoint|address|addr|data source)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:tcp:)?)([a-z0-9][a-z0-9-]{0,62}(?:\\.[a-z0-9][a-z0-9-]{0,62}){0,20})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["^(?!.*(?:(?:^|[.-])(?:prod|production|prd)\\d{0,2}(?:[.-]|$)|(?:^|[.-])live\\d{0,2}\\.))", "(?:^|[.-])(?:dev|development|develop|local|test|testing|qa|uat|stage|staging|stg|preprod|sandbox|preview|nonprod)\\d{0,2}[.-]", "(?:^|[.-])(?:non|pre)-(?:prod|production)(?:[.-]|$)", "(?:^|\\.)(?:localhost|example|invalid|test|local|internal\\.example)$", "(?:^|\\.)live\\.(?:com|net)$"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "prod-host-managed-db", "description": "Cloud-managed database endpoint in a development or test file", "message": "Cloud-managed database (RDS, Cloud SQL, Azure SQL, Atlas, ...) in a development or test file - local and test runs should not reach a shared database", "category": "prod-host", "severity": "medium", "environments": ["development", "test"], "keywords": ["rds.amazonaws", "cache.amazonaws", "docdb.amazonaws", "redshift.amazonaws", "neptune.amazonaws", "memorydb.", "database.windows.net", "database.azure.com", "cache.windows.net", "documents.azure.com", "cosmos.azure.com", "mongodb.net", "db.ondigitalocean.com", "neon.tech", "psdb.cloud", "pooler.supabase.com", "supabase.co", "aivencloud.com", "cockroachlabs.cloud", "redislabs.com", "redis-cloud.com", "/cloudsql/", "instance_connection_name"], "regex": `(?<![a-z0-9.-])((?:[a-z0-9][a-z0-9-]{0,62}\\.){1,12}(?:rds\\.amazonaws\\.com(?:\\.cn)?|(?:cache|docdb|redshift|neptune)\\.amazonaws\\.com|memorydb\\.[a-z0-9-]{1,30}\\.amazonaws\\.com|database\\.windows\\.net|(?:postgres|mysql|mariadb)\\.database\\.azure\\.com|redis\\.cache\\.windows\\.net|documents\\.azure\\.com|mongo\\.cosmos\\.azure\\.com|mongodb\\.net|db\\.ondigitalocean\\.com|neon\\.tech|psdb\\.cloud|pooler\\.supabase\\.com|aivencloud\\.com|cockroachlabs\\.cloud|redislabs\\.com|redis-cloud\\.com)|db\\.[a-z]{20}\\.supabase\\.co|(?<=\\/cloudsql\\/|instance_connection_name["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?)(?:[a-z][a-z0-9.-]{0,60}:)?[a-z][a-z0-9-]{4,61}[a-z0-9]:[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}:[a-z][a-z0-9-]{0,95})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["(?:^|[.:-])(?:dev|development|develop|local|test|testing|qa|uat|ci|sandbox|preview)\\d{0,2}(?:[.:-]|$)"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "pulumi-access-token", "description": "Pulumi access token", "category": "live-key", "severity": "critical", "keywords": ["pul-"], "regex": "\\b(pul-[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/pulumi.yml" }, { "spec": { "id": "pypi-upload-token", "description": "PyPI API token", "category": "live-key", "severity": "critical", "keywords": ["pypi-ageichlwas5vcmc"], "regex": "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "pypi-test-upload-token", "description": "TestPyPI API token", "category": "live-key", "severity": "medium", "keywords": ["pypi-agendgvzdc5wexbplm9yzw"], "regex": "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "railway-token", "description": "Railway API or project token", "category": "live-key", "severity": "critical", "keywords": ["railway"], "regex": "railway[\\w.-]{0,30}(?:token|api[_.-]?key|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/railway.yml" }, { "spec": { "id": "render-api-key", "description": "Render API key", "category": "live-key", "severity": "critical", "keywords": ["rnd_"], "regex": "\\b(rnd_[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/render.yml" }, { "spec": { "id": "rubygems-api-key", "description": "RubyGems.org API key", "category": "live-key", "severity": "critical", "keywords": ["rubygems_"], "regex": "\\b(rubygems_[a-f0-9]{48})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/rubygems.yml" }, { "spec": { "id": "intercom-access-token", "description": "Intercom access token", "category": "live-key", "severity": "high", "keywords": ["intercom"], "regex": `(?:intercom|Intercom|INTERCOM)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9+/_-]{58,60}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "zendesk-api-token", "description": "Zendesk API token", "category": "live-key", "severity": "high", "keywords": ["zendesk"], "regex": `(?:zendesk|Zendesk|ZenDesk|ZENDESK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-api-key", "description": "HubSpot legacy API key (hapikey)", "category": "live-key", "severity": "high", "keywords": ["hubspot", "hapikey"], "regex": `(?:hubspot|HubSpot|Hubspot|HUBSPOT|hapikey|HAPIKEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-private-app-token", "description": "HubSpot private app access token", "category": "live-key", "severity": "high", "keywords": ["pat-na", "pat-eu", "pat-ap"], "regex": "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "launchdarkly-access-token", "description": "LaunchDarkly SDK key or API access token", "category": "live-key", "severity": "high", "keywords": ["launchdarkly", "launch_darkly", "launch-darkly"], "regex": `(?:[Ll]aunch[_-]?[Dd]arkly|LAUNCH[_-]?DARKLY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:api|sdk|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9=_-]{40})(?![\\w=-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "typeform-api-token", "description": "Typeform personal access token", "category": "live-key", "severity": "high", "keywords": ["tfp_"], "regex": "\\b(tfp_[A-Za-z0-9_.=-]{40,70})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "beamer-api-token", "description": "Beamer API key", "category": "live-key", "severity": "medium", "keywords": ["beamer"], "regex": `(?:beamer|Beamer|BEAMER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(b_[A-Za-z0-9=_-]{44})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "adafruit-io-key", "description": "Adafruit IO key", "category": "live-key", "severity": "medium", "keywords": ["adafruit", "aio_"], "regex": `(?:(?:adafruit|Adafruit|ADAFRUIT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=aio_))([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "squarespace-access-token", "description": "Squarespace API key", "category": "live-key", "severity": "medium", "keywords": ["squarespace"], "regex": `(?:squarespace|Squarespace|SquareSpace|SQUARESPACE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "etsy-api-key", "description": "Etsy API keystring", "category": "live-key", "severity": "medium", "keywords": ["etsy_", "etsy-", "etsy.", "etsyapi", "etsykey", "etsytoken", "etsysecret", "etsyaccess", "etsyclient", "etsyshared"], "allow": ["^[a-z]+$"], "regex": `(?:etsy|Etsy|ETSY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "freshbooks-access-token", "description": "FreshBooks access token", "category": "live-key", "severity": "high", "keywords": ["freshbooks"], "regex": `(?:freshbooks|FreshBooks|Freshbooks|FRESHBOOKS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "finnhub-access-token", "description": "Finnhub API key", "category": "live-key", "severity": "medium", "keywords": ["finnhub"], "regex": `(?:finnhub|Finnhub|FINNHUB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{20})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "rapidapi-access-token", "description": "RapidAPI key", "category": "live-key", "severity": "high", "keywords": ["rapidapi"], "regex": `(?:rapidapi|RapidAPI|RapidApi|Rapidapi|RAPIDAPI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{50})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "maxmind-license-key", "description": "MaxMind license key", "category": "live-key", "severity": "medium", "keywords": ["_mmk"], "regex": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-api-key", "description": "Yandex Cloud API key", "category": "live-key", "severity": "high", "keywords": ["aqvn"], "regex": "\\b(AQVN[A-Za-z0-9_-]{35,38})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-access-token", "description": "Yandex Cloud IAM token", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(t1\\.[A-Za-z0-9_-]{8,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-aws-access-token", "description": "Yandex Cloud static access key secret", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(YC[A-Za-z0-9_-]{38})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "settlemint-access-token", "description": "SettleMint access token", "category": "live-key", "severity": "medium", "keywords": ["sm_aat_", "sm_pat_", "sm_sat_"], "regex": "\\b(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "intra42-client-secret", "description": "42 (Intra) API client secret", "category": "live-key", "severity": "medium", "keywords": ["s-s4t2ud-", "s-s4t2af-"], "regex": "\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-live-api-token", "description": "Duffel live API token", "category": "live-key", "severity": "high", "keywords": ["duffel_live_"], "regex": "\\b(duffel_live_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-test-api-token", "description": "Duffel test-mode API token (test key, not a live key)", "message": "Duffel test token - reaches test mode only, not live bookings", "category": "live-key", "severity": "low", "keywords": ["duffel_test_"], "regex": "\\b(duffel_test_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-api-token", "description": "EasyPost production API key", "category": "live-key", "severity": "high", "keywords": ["ezak"], "regex": "\\b(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-test-api-token", "description": "EasyPost test API key (test key, not a live key)", "message": "EasyPost test key (EZTK) - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["eztk"], "regex": "\\b(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-live-api-token", "description": "Shippo live API token", "category": "live-key", "severity": "high", "keywords": ["shippo_live_"], "regex": "\\b(shippo_live_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-test-api-token", "description": "Shippo test API token (test key, not a live key)", "message": "Shippo test token - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["shippo_test_"], "regex": "\\b(shippo_test_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-api-key", "description": "Lob live secret API key", "category": "live-key", "severity": "high", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(live_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-test-api-key", "description": "Lob test secret API key (test key, not a live key)", "message": "Lob test key - reaches test mode only, no mail is sent", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(test_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-publishable-key", "description": "Lob publishable API key", "message": "Lob publishable key - meant for client code (address verification); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "sentry-user-auth-token", "description": "Sentry user auth token", "category": "live-key", "severity": "high", "keywords": ["sntryu_"], "regex": "\\b(sntryu_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-org-auth-token", "description": "Sentry organization auth token", "category": "live-key", "severity": "high", "keywords": ["sntrys_"], "regex": "\\b(sntrys_eyJ[A-Za-z0-9+/]{40,1000}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])", "entropy": 4 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-auth-token-legacy", "description": "Sentry auth token (64-hex format)", "category": "live-key", "severity": "high", "keywords": ["sentry"], "regex": "sentry[\\w.-]{0,30}(?:auth[_.-]?)?(?:token|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-dsn-secret", "description": "Sentry DSN with a secret key", "category": "live-key", "severity": "medium", "keywords": ["://"], "regex": "\\bhttps?://[a-f0-9]{32}:([a-f0-9]{32})@[A-Za-z0-9.-]{1,100}(?::\\d{1,5})?/(?:[\\w.-]{1,50}/)?\\d{1,20}(?![\\w/])", "entropy": 2.8 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "shopify-access-token", "description": "Shopify Admin API access token (shpat_)", "category": "live-key", "severity": "critical", "keywords": ["shpat_"], "regex": "\\b(shpat_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-custom-app-access-token", "description": "Shopify custom app access token (shpca_)", "category": "live-key", "severity": "critical", "keywords": ["shpca_"], "regex": "\\b(shpca_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-private-app-access-token", "description": "Shopify private app access token (shppa_)", "category": "live-key", "severity": "critical", "keywords": ["shppa_"], "regex": "\\b(shppa_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-shared-secret", "description": "Shopify app shared secret (shpss_)", "category": "live-key", "severity": "high", "keywords": ["shpss_"], "regex": "\\b(shpss_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "slack-bot-token", "description": "Slack bot token", "category": "live-key", "severity": "high", "keywords": ["xoxb-"], "regex": "\\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-user-token", "description": "Slack user token", "category": "live-key", "severity": "critical", "keywords": ["xoxp-"], "regex": "\\b(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-token", "description": "Slack app-level token (xapp-)", "category": "live-key", "severity": "high", "keywords": ["xapp-"], "regex": "\\b(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-fA-F0-9]{32,80})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-access-token", "description": "Slack app configuration access token (xoxe.xoxp-/xoxe.xoxb-)", "category": "live-key", "severity": "high", "keywords": ["xoxe.xoxp-", "xoxe.xoxb-"], "regex": "\\b(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-refresh-token", "description": "Slack app configuration refresh token (xoxe-)", "category": "live-key", "severity": "high", "keywords": ["xoxe-"], "regex": "\\b(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workspace-token", "description": "Slack workspace app access or refresh token (xoxa-/xoxr-)", "category": "live-key", "severity": "high", "keywords": ["xoxa-", "xoxr-"], "regex": "\\b(xox[ar]-(?:[0-9]{1,2}-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{8,64}){0,4})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-legacy-token", "description": "Slack legacy, session or browser-client token (xoxo-/xoxs-/xoxc-)", "category": "live-key", "severity": "high", "keywords": ["xoxo-", "xoxs-", "xoxc-"], "regex": "\\b(xox[ocs]-[0-9]{1,14}-[0-9]{1,14}-[0-9]{1,14}-[a-fA-F0-9]{16,64})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-webhook-url", "description": "Slack incoming webhook URL", "category": "live-key", "severity": "high", "keywords": ["hooks.slack.com/services/"], "regex": "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workflow-webhook-url", "description": "Slack workflow webhook (trigger) URL", "category": "live-key", "severity": "medium", "keywords": ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], "regex": "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/(?:A[A-Z0-9]{6,12}/)?[0-9]{6,20}/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-secret", "description": "Slack app signing secret or client secret", "category": "live-key", "severity": "high", "keywords": ["slack"], "regex": `(?:slack|Slack|SLACK)[\\w.-]{0,20}(?:signing|Signing|SIGNING|client|Client|CLIENT)[_.-]?(?:secret|Secret|SECRET)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "snyk-api-token", "description": "Snyk API token", "category": "live-key", "severity": "high", "keywords": ["snyk"], "regex": "snyk(?:[\\w.-]{0,30}(?:token|api[_.-]?key|key|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}|\\s{1,3}auth\\s{1,3})([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/snyk.yml" }, { "spec": { "id": "twitter-bearer-token", "description": "X (Twitter) app-only bearer token", "category": "live-key", "severity": "high", "keywords": ["aaaaaaaaaaaaaaaaaaaa"], "regex": "(?<![A-Za-z0-9+/%])(A{20}[A-Za-z0-9%]{74,134})(?![A-Za-z0-9%+/=])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-key", "description": "X (Twitter) API key (consumer key)", "category": "live-key", "severity": "medium", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-secret", "description": "X (Twitter) API key secret (consumer secret)", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{50})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-token", "description": "X (Twitter) user access token", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9]{10,25}-[A-Za-z0-9]{20,40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-secret", "description": "X (Twitter) user access token secret", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{45})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-access-token", "description": "Facebook / Meta Graph API access token", "category": "live-key", "severity": "high", "keywords": ["eaa"], "regex": "(?<![A-Za-z0-9+/])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-secret", "description": "Facebook / Meta app secret", "category": "live-key", "severity": "high", "keywords": ["facebook", "fb_", "fb.", "fb-", "fbapp", "fbsecret", "fbtoken", "fbkey", "fbclient", "meta_app", "metaapp", "meta-app"], "regex": `(?:facebook|Facebook|FACEBOOK|fb|FB|Fb|meta|Meta|META)[\\w.-]{0,20}(?:secret|Secret|SECRET|token|Token|TOKEN|key|Key|KEY)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-access-token", "description": "Facebook app access token (app ID and secret)", "category": "live-key", "severity": "high", "keywords": ["facebook", "access_token", "app_token", "%7c", "fb_"], "regex": "(?<![\\w|])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-secret", "description": "LinkedIn OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(WPL_AP[0-9]\\.[A-Za-z0-9]{8,32}\\.[A-Za-z0-9+/]{4,32}={0,2}|[A-Za-z0-9]{16})(?![A-Za-z0-9+/=.])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-id", "description": "LinkedIn OAuth client ID", "message": "LinkedIn client ID - an identifier rather than a secret; check that no client secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{12,14})(?![A-Za-z0-9])`, "entropy": 2.5, "allow": ["^[a-z]+$", "^[0-9]+$"] }, "origin": "rules/social.yml" }, { "spec": { "id": "twitch-api-token", "description": "Twitch API client secret or OAuth token", "category": "live-key", "severity": "medium", "keywords": ["twitch"], "regex": `(?:twitch|Twitch|TWITCH)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:oauth:)?([a-z0-9]{30})(?![A-Za-z0-9])`, "entropy": 3.3, "allowLine": ["twitch[\\w.-]{0,20}client[_.-]?id"] }, "origin": "rules/social.yml" }, { "spec": { "id": "flickr-api-key", "description": "Flickr API key", "category": "live-key", "severity": "medium", "keywords": ["flickr"], "regex": `(?:flickr|Flickr|FLICKR)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "nytimes-api-key", "description": "New York Times API key", "category": "live-key", "severity": "medium", "keywords": ["nytimes", "new-york-times", "newyorktimes", "new_york_times"], "allow": ["^[a-z]+(?:_[a-z]+)+$"], "regex": `(?:[Nn][Yy][Tt]imes|NYTIMES|[Nn]ew[_-]?[Yy]ork[_-]?[Tt]imes|NEW[_-]?YORK[_-]?TIMES)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_=-]{32})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "sonarqube-token", "description": "SonarQube user or analysis token", "category": "live-key", "severity": "high", "keywords": ["squ_", "sqp_", "sqa_"], "regex": "\\b(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "sonar-token-legacy", "description": "SonarQube / SonarQube Cloud token (unprefixed format)", "category": "live-key", "severity": "high", "keywords": ["sonar"], "regex": "sonar[\\w.-]{0,30}(?:token|login|key|password)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "stripe-live-secret-key", "description": "Stripe live secret key", "category": "live-key", "severity": "critical", "keywords": ["sk_live_"], "regex": "\\b(sk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-restricted-key", "description": "Stripe live restricted key", "category": "live-key", "severity": "critical", "keywords": ["rk_live_"], "regex": "\\b(rk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-secret-key", "description": "Stripe test-mode secret key (test key, not a live key)", "message": "Stripe test key (sk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["sk_test_"], "regex": "\\b(sk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5, "allow": ["^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2|26PHem9AhJZvU623DfE1x4sd)$"] }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-restricted-key", "description": "Stripe test-mode restricted key (test key, not a live key)", "message": "Stripe test key (rk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["rk_test_"], "regex": "\\b(rk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-webhook-secret", "description": "Stripe webhook signing secret", "category": "live-key", "severity": "high", "keywords": ["whsec_"], "regex": "\\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?![A-Za-z0-9+/=])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-publishable-key", "description": "Stripe live publishable key", "message": "Stripe live publishable key - public by design (it ships to browsers); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["pk_live_"], "regex": "\\b(pk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "supabase-personal-access-token", "description": "Supabase personal access token (management API)", "category": "live-key", "severity": "critical", "keywords": ["sbp_"], "regex": "\\b(sbp_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-secret-key", "description": "Supabase secret API key", "category": "live-key", "severity": "critical", "keywords": ["sb_secret_"], "regex": "\\b(sb_secret_[A-Za-z0-9_-]{24,64})(?![A-Za-z0-9_-])", "entropy": 3.5, "allow": ["^sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz$"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-service-role-key", "description": "Supabase service_role key", "category": "live-key", "severity": "critical", "keywords": ["service_role", "service-role", "service.role", "servicerole"], "regex": "service[_.-]?role[\\w.-]{0,20}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,500})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4, "allow": ["\\.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIi"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "tencent-cloud-secret-id", "description": "Tencent Cloud SecretId", "category": "live-key", "severity": "high", "keywords": ["akid"], "regex": "\\b(AKID[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "tencent-cloud-secret-key", "description": "Tencent Cloud SecretKey", "category": "live-key", "severity": "critical", "keywords": ["tencent", "qcloud"], "regex": "(?:tencent|qcloud)[\\w.-]{0,30}secret[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "twilio-auth-token", "description": "Twilio auth token or API key secret", "category": "live-key", "severity": "critical", "keywords": ["twilio"], "regex": `(?:twilio|Twilio|TWILIO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3, "allowLine": ["(?:twilio)[\\w.-]{0,30}(?:sid|phone|number|from|to|service)\\b"] }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-account-credentials", "description": "Twilio account SID with its auth token", "category": "live-key", "severity": "critical", "keywords": ["twilio", 'client("', "client('", "-u 'ac", '-u "ac', "-u ac", "--user ac"], "regex": `\\bAC[a-f0-9]{32}(?:["'][ \\t]{0,3},[ \\t]{0,3}["']|:)([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-api-key", "description": "Twilio API key SID", "message": "Twilio API key SID - identifies an API key; its 32-character secret is usually committed beside it", "category": "live-key", "severity": "medium", "keywords": ["twilio", "api_key", "apikey", "api-key", "api_sid", "apisid", "key_sid", "keysid", 'client("', "client('"], "regex": "\\b(SK[0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "vercel-token", "description": "Vercel access token or API key", "category": "live-key", "severity": "critical", "keywords": ["vcp_", "vci_", "vca_", "vcr_", "vck_"], "regex": "\\b(vc[pciark]_[A-Za-z0-9_-]{50}[A-Za-z0-9]{6})(?![A-Za-z0-9_-])", "validator": "vercel-checksum", "entropy": 3.5 }, "origin": "rules/vercel.yml" }, { "spec": { "id": "vercel-token-legacy", "description": "Vercel access token (24-character format)", "category": "live-key", "severity": "critical", "keywords": ["vercel"], "regex": "vercel[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/vercel.yml" }];
-  }
-});
-
 // src/findings/finding.ts
 function severityRank(s) {
   return SEVERITIES.length - SEVERITIES.indexOf(s);
@@ -19664,3380 +19645,22 @@ var init_reporter = __esm({
   }
 });
 
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += stringify(child2);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b3 = Math.max(min, max);
-      if (Math.abs(a - b3) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b: b3 };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b3 < 0 ? Math.abs(b3) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b3 >= 0) {
-        positives = splitToPatterns(a, b3, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count2 = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count2++;
-        }
-      }
-      if (count2) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count2], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains3(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains3(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b3) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
-      return arr;
-    }
-    function compare(a, b3) {
-      return a > b3 ? 1 : b3 > a ? -1 : 0;
-    }
-    function contains3(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b3, options) {
-      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v2) => toMaxLen(String(v2), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v2) => toMaxLen(String(v2), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange = (a, b3, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b3, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b3) return start;
-      let stop = String.fromCharCode(b3);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b3 = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b3 === 0) b3 = 0;
-      let descending = a > b3;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format2 = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format2(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format2 = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b3 = `${end}`.charCodeAt(0);
-      let descending = a > b3;
-      let min = Math.min(a, b3);
-      let max = Math.max(a, b3);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b3 : a <= b3) {
-        range.push(format2(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile2 = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child2 of node.nodes) {
-            output += walk2(child2, node);
-          }
-        }
-        return output;
-      };
-      return walk2(ast);
-    };
-    module.exports = compile2;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify = require_stringify();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand2 = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
-        node.queue = [];
-        let p2 = parent;
-        let q3 = parent.queue;
-        while (p2.type !== "brace" && p2.type !== "root" && p2.parent) {
-          p2 = p2.parent;
-          q3 = p2.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q3.push(append(q3.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q3.push(append(q3.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q3.push(append(q3.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child2 = node.nodes[i];
-          if (child2.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child2.type === "close") {
-            q3.push(append(q3.pop(), queue, enclose));
-            continue;
-          }
-          if (child2.value && child2.type !== "open") {
-            queue.push(append(queue.pop(), child2.value));
-            continue;
-          }
-          if (child2.nodes) {
-            walk2(child2, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk2(ast));
-    };
-    module.exports = expand2;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants6();
-    var parse3 = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open2) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse3;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var compile2 = require_compile();
-    var expand2 = require_expand();
-    var parse3 = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse3(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile2(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand2(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants7 = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var path8 = __require("path");
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      SEP: path8.sep,
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var path8 = __require("path");
-    var win32 = process.platform === "win32";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants7();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.supportsLookbehinds = () => {
-      const segs = process.version.slice(1).split(".").map(Number);
-      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
-        return true;
-      }
-      return false;
-    };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
-      }
-      return win32 === true || path8.sep === "\\";
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants7();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  code = advance();
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES) {
-                  isGlob = token.isGlob = true;
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
-                backslashes = token.backslashes = true;
-                code = advance();
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n = prevIndex ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value = input.slice(n, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
-          }
-          prevIndex = i;
-        }
-        if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
-          if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
-            depth(tokens[tokens.length - 1]);
-            state.maxDepth += tokens[tokens.length - 1].depth;
-          }
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants4 = require_constants7();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants4;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v2) => utils.escapeRegex(v2)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j3 = i + 1; j3 < values.length; j3++) {
-          const a = values[i];
-          const b3 = values[j3];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
-            continue;
-          }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var getStarExtglobSequenceOutput = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      for (const branch of branches) {
-        const safeOutput = getStarExtglobSequenceOutput(branch);
-        if (safeOutput) {
-          return { risky: true, safeOutput };
-        }
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      return { risky: false };
-    };
-    var parse3 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants4.globChars(win32);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count2 = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count2++;
-        }
-        if (count2 % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.value += tok.value;
-          prev.output = (prev.output || "") + tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m2;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m2 : `\\${m2}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m2) => {
-              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t2 of toks) {
-              state.output += t2.output || t2.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (next === "<" && !utils.supportsLookbehinds()) {
-              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
-            }
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse3.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const win32 = utils.isWindows(options);
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants4.globChars(win32);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse3;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var path8 = __require("path");
-    var scan2 = require_scan();
-    var parse3 = require_parse3();
-    var utils = require_utils3();
-    var constants4 = require_constants7();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = utils.isWindows(options);
-      const regex2 = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
-      const state = regex2.state;
-      delete regex2.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch.test(input, regex2, options, { glob, posix });
-        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch.test = (input, regex2, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format2 ? format2(input) : input;
-      if (match === false) {
-        output = format2 ? format2(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input, regex2, options, posix);
-        } else {
-          match = regex2.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex2.test(path8.basename(input));
-    };
-    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch.parse(p2, options));
-      return parse3(pattern, { ...options, fastpaths: false });
-    };
-    picomatch.scan = (input, options) => scan2(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex2 = picomatch.toRegex(source, options);
-      if (returnState === true) {
-        regex2.state = state;
-      }
-      return regex2;
-    };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse3.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse3(input, options);
-      }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch.constants = constants4;
-    module.exports = picomatch;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    module.exports = require_picomatch();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch = require_picomatch2();
-    var utils = require_utils3();
-    var isEmptyString = (v2) => v2 === "" || v2 === "./";
-    var hasBraces = (v2) => {
-      const index = v2.indexOf("{");
-      return index > -1 && v2.indexOf("}", index) > -1;
-    };
-    var micromatch3 = (list2, patterns, options) => {
-      patterns = [].concat(patterns);
-      list2 = [].concat(list2);
-      let omit2 = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list2) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit2.add(matched.output);
-          } else {
-            omit2.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit2.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p2) => p2.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch3.match = micromatch3;
-    micromatch3.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch3.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    micromatch3.any = micromatch3.isMatch;
-    micromatch3.not = (list2, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch3(list2, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch3.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p2) => micromatch3.contains(str, p2, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch3.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch3.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch3(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch3.some = (list2, patterns, options) => {
-      let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch3.every = (list2, patterns, options) => {
-      let items = [].concat(list2);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch3.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
-    };
-    micromatch3.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex2 = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex2.exec(posix ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
-      }
-    };
-    micromatch3.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch3.scan = (...args) => picomatch.scan(...args);
-    micromatch3.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch3.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch3.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch3.braces(pattern, { ...options, expand: true });
-    };
-    micromatch3.hasBraces = hasBraces;
-    module.exports = micromatch3;
-  }
-});
-
-// src/cli/errors.ts
-var UserError;
-var init_errors = __esm({
-  "src/cli/errors.ts"() {
-    "use strict";
-    UserError = class extends Error {
-      constructor(message2, hint) {
-        super(message2);
-        this.hint = hint;
-        this.name = "UserError";
-      }
-      hint;
-    };
-  }
-});
-
-// src/suppressions/allowlist.ts
-function where2(entry, index) {
-  return `${entry.origin ?? "config"}: allow[${index}]`;
-}
-function list(entry, index, field) {
-  const value = entry[field];
-  if (value === void 0 || value === null) return void 0;
-  const items = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(items) || items.some((s) => typeof s !== "string" || s === ""))
-    throw new UserError(`${where2(entry, index)}.${field} must be a list of non-empty strings`);
-  return items;
-}
-function compile(source, entry, index, field) {
-  try {
-    return new RegExp(source);
-  } catch (error2) {
-    throw new UserError(`${where2(entry, index)}.${field} "${source}" is not a valid regular expression: ${error2.message}`);
-  }
-}
-function compileAllowlist(entries, requireReason = false) {
-  return entries.map((entry, index) => {
-    if (!entry || typeof entry !== "object") throw new UserError(`${where2(entry ?? {}, index)} must be a mapping (rules, paths, secrets, lines, stopwords, reason)`);
-    const [rules, paths, secrets, lines, stopwords] = FIELDS.map((f3) => list(entry, index, f3));
-    if (![rules, paths, secrets, lines, stopwords].some((l3) => l3 && l3.length > 0))
-      throw new UserError(`${where2(entry, index)} sets nothing to match`, "give it rules, paths, secrets, lines or stopwords");
-    if (entry.reason !== void 0 && typeof entry.reason !== "string") throw new UserError(`${where2(entry, index)}.reason must be a string`);
-    if (requireReason && !entry.reason?.trim())
-      throw new UserError(`${where2(entry, index)} has no reason, and the config sets requireReason`, "add `reason: why these findings are safe` to the entry");
-    return {
-      entry,
-      ...rules ? { rules: rules.map((r2) => r2.toLowerCase()) } : {},
-      ...paths ? { paths } : {},
-      secrets: (secrets ?? []).map((s) => compile(s, entry, index, "secrets")),
-      lines: (lines ?? []).map((s) => compile(s, entry, index, "lines")),
-      ...stopwords ? { stopwords: stopwords.map((w2) => w2.toLowerCase()) } : {}
-    };
-  });
-}
-function allowEntryFor(finding, allowlist) {
-  return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
-    if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
-    if (paths && !import_micromatch.default.isMatch(finding.file, paths, { dot: true })) return false;
-    if (secrets.length && !(finding.secret !== "" && secrets.some((re2) => re2.test(finding.secret)))) return false;
-    if (lines.length && !(finding.lineText !== void 0 && lines.some((re2) => re2.test(finding.lineText)))) return false;
-    if (stopwords && !(finding.secret !== "" && stopwords.some((w2) => finding.secret.toLowerCase().includes(w2)))) return false;
-    return true;
-  });
-}
-var import_micromatch, FIELDS;
-var init_allowlist = __esm({
-  "src/suppressions/allowlist.ts"() {
-    "use strict";
-    import_micromatch = __toESM(require_micromatch(), 1);
-    init_errors();
-    FIELDS = ["rules", "paths", "secrets", "lines", "stopwords"];
-  }
-});
-
-// src/suppressions/baseline.ts
-import { createHmac, randomBytes, scrypt } from "node:crypto";
-import { readFile } from "node:fs/promises";
-function isIsoDate(value) {
-  const m2 = DATE.exec(value);
-  if (!m2) return false;
-  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-function parseBaseline(text, shown) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, "recreate it with `keyfence baseline --output FILE`");
-  }
-  const doc = data;
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
-  if (doc.version !== BASELINE_VERSION)
-    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
-  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
-  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
-  const entries = doc.entries.map((raw, i) => {
-    const at3 = `${shown}: entries[${i}]`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
-    const e = raw;
-    for (const field of ["ruleId", "file", "hash"])
-      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
-    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
-    for (const field of ["reason", "owner", "expires"])
-      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
-    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
-    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
-    return {
-      ruleId: e.ruleId,
-      file: e.file,
-      hash: e.hash,
-      ...typeof e.reason === "string" ? { reason: e.reason } : {},
-      ...typeof e.owner === "string" ? { owner: e.owner } : {},
-      ...typeof e.expires === "string" ? { expires: e.expires } : {},
-      ...Object.keys(extra).length ? { extra } : {}
-    };
-  });
-  return { salt: doc.salt, entries };
-}
-async function readBaseline(path8, shown) {
-  let text;
-  try {
-    text = await readFile(path8, "utf8");
-  } catch (error2) {
-    if (error2.code === "ENOENT")
-      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
-    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
-  }
-  return parseBaseline(text, shown);
-}
-function cmp(a, b3) {
-  return a < b3 ? -1 : a > b3 ? 1 : 0;
-}
-function sortEntries(entries) {
-  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
-}
-function scryptHex(secret, salt) {
-  return new Promise(
-    (resolve8, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve8(derived.toString("hex")))
-  );
-}
-function findingHash(salt, finding) {
-  if (finding.secret === "")
-    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
-  const id = `${salt}\0${finding.secret}`;
-  let hash = hashes.get(id);
-  if (!hash) {
-    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
-    hashes.set(id, hash);
-  }
-  return hash;
-}
-function today(now = /* @__PURE__ */ new Date()) {
-  return now.toISOString().slice(0, 10);
-}
-function isExpired(entry, now = /* @__PURE__ */ new Date()) {
-  return entry.expires !== void 0 && entry.expires < today(now);
-}
-async function matchBaseline(findings, baseline, options = {}) {
-  const byPlace = /* @__PURE__ */ new Map();
-  for (const e of baseline.entries) {
-    const place = `${e.ruleId}\0${e.file}`;
-    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
-  }
-  const matched = /* @__PURE__ */ new Set();
-  const entryOf = await Promise.all(
-    findings.map(async (f3) => {
-      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
-      if (!candidates) return void 0;
-      const hash = await findingHash(baseline.salt, f3);
-      return candidates.find((e) => e.hash === hash);
-    })
-  );
-  const kept = [];
-  const expired = /* @__PURE__ */ new Set();
-  findings.forEach((f3, i) => {
-    const entry = entryOf[i];
-    if (entry) matched.add(entry);
-    if (entry && isExpired(entry, options.now)) expired.add(entry);
-    if (!entry || isExpired(entry, options.now)) kept.push(f3);
-  });
-  const covers = options.covers ?? (() => true);
-  return {
-    kept,
-    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
-    expired: [...expired],
-    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
-  };
-}
-function describe(e) {
-  return `${e.ruleId} in ${e.file}`;
-}
-function listSome(items, max = 5) {
-  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
-}
-function baselineNotes(shown, match) {
-  const notes = match.expired.map((e) => {
-    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
-    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
-  });
-  const n = match.stale.length;
-  if (n > 0)
-    notes.push(
-      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
-    );
-  return notes;
-}
-var BASELINE_VERSION, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
-var init_baseline = __esm({
-  "src/suppressions/baseline.ts"() {
-    "use strict";
-    init_errors();
-    BASELINE_VERSION = 1;
-    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
-    HASH_BYTES = 16;
-    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
-    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-    hashes = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/suppressions/inlineComment.ts
-function reasonAfter(rest) {
-  let text = rest;
-  const next = ANY_MARKER.exec(text);
-  if (next) text = text.slice(0, next.index);
-  const close = text.search(/\*\/|-->/);
-  if (close !== -1) text = text.slice(0, close);
-  text = text.replace(/^[\s:,;—–-]+/, "").trim();
-  return /[\p{L}\p{N}]/u.test(text) ? text : "";
-}
-function parseMarkers(line2, pattern) {
-  const out = [];
-  pattern.lastIndex = 0;
-  for (let m2 = pattern.exec(line2); m2; m2 = pattern.exec(line2)) {
-    const rules = m2[1]?.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
-    out.push({ rules: rules && rules.length > 0 ? rules : void 0, reason: reasonAfter(line2.slice(m2.index + m2[0].length)), text: m2[0] });
-  }
-  return out;
-}
-function withoutSecret(finding, line2) {
-  const { secret } = finding;
-  if (!secret) return line2;
-  if (!secret.includes("\n") && line2.includes(secret)) return line2.split(secret).join(" ".repeat(secret.length));
-  const start = Math.max(0, finding.column - 1);
-  const end = finding.endLine === finding.line ? Math.max(start, finding.endColumn - 1) : line2.length;
-  return line2.slice(0, start) + " ".repeat(Math.max(0, Math.min(end, line2.length) - start)) + line2.slice(end);
-}
-function judge(marker2, finding, strict, requireReason) {
-  const ruleId = finding.ruleId.toLowerCase();
-  if (marker2.rules && !marker2.rules.includes(ruleId)) return void 0;
-  const where3 = `${finding.file}:${finding.line}`;
-  if (strict && !marker2.rules)
-    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` must name the check, as \`keyfence: ignore[${finding.ruleId}] reason\`; the finding is still reported` };
-  if ((strict || requireReason) && !marker2.reason)
-    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` needs a reason after it (\`keyfence: ignore[${finding.ruleId}] why this is safe\`); the finding is still reported` };
-  return { suppressed: true };
-}
-function inlineSuppression(finding, options) {
-  const strict = finding.category === "workflow";
-  const requireReason = options.requireReason === true;
-  let problem;
-  const consider = (markers) => {
-    for (const marker2 of markers) {
-      const verdict = judge(marker2, finding, strict, requireReason);
-      if (!verdict) continue;
-      if (verdict.suppressed) return true;
-      problem ??= verdict.problem;
-    }
-    return false;
-  };
-  const line2 = finding.lineText;
-  if (line2 !== void 0) {
-    const visible = withoutSecret(finding, line2);
-    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
-    const foreign = strict ? void 0 : options.markers.find((m2) => m2 && visible.includes(m2));
-    if (foreign !== void 0) {
-      if (!requireReason) return { suppressed: true };
-      problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
-    }
-  }
-  const previous = finding.previousLineText;
-  if (previous !== void 0) {
-    const markers = parseMarkers(previous, NEXT_LINE);
-    if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m2) => m2.rules));
-    if (consider(markers)) return { suppressed: true };
-    if (!strict && !requireReason) {
-      const nextForms = options.markers.map((m2) => NEXT_LINE_FORMS[m2]).filter((m2) => m2 !== void 0);
-      if (nextForms.some((m2) => previous.includes(m2))) return { suppressed: true };
-    }
-  }
-  return problem ? { suppressed: false, problem } : { suppressed: false };
-}
-var SAME_LINE, NEXT_LINE, ANY_MARKER, COMMENT_ONLY, NEXT_LINE_FORMS;
-var init_inlineComment = __esm({
-  "src/suppressions/inlineComment.ts"() {
-    "use strict";
-    SAME_LINE = /keyfence:\s*(?:allow|ignore)\b(?:\[([^\]\n]*)\])?/gi;
-    NEXT_LINE = /keyfence-ignore-next-line\b(?:\[([^\]\n]*)\])?/gi;
-    ANY_MARKER = /keyfence(?::\s*(?:allow|ignore)|-ignore-next-line)\b/i;
-    COMMENT_ONLY = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|'|rem\s)/i;
-    NEXT_LINE_FORMS = {
-      "pragma: allowlist secret": "pragma: allowlist nextline secret",
-      "secretlint-disable-line": "secretlint-disable-next-line"
-    };
-  }
-});
-
-// src/suppressions/suppress.ts
-function applySuppressions(findings, options) {
-  if (options.disabled) return { kept: findings, notes: [] };
-  const { config } = options;
-  const allowlist = compileAllowlist(config.allow, config.requireReason === true);
-  const problems = /* @__PURE__ */ new Set();
-  const kept = findings.filter((f3) => {
-    const inline = inlineSuppression(f3, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
-    if (inline.suppressed) return false;
-    if (inline.problem) problems.add(inline.problem);
-    return allowEntryFor(f3, allowlist) === void 0;
-  });
-  const notes = [...problems].slice(0, MAX_INLINE_NOTES);
-  if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
-  return { kept, notes };
-}
-async function suppressFindings(findings, options) {
-  const first = applySuppressions(findings, options);
-  if (options.disabled || !options.baseline) return first;
-  const { path: path8, shown, covers, now } = options.baseline;
-  const baseline = await readBaseline(path8, shown);
-  const match = await matchBaseline(first.kept, baseline, { covers, now });
-  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
-}
-var MAX_INLINE_NOTES;
-var init_suppress = __esm({
-  "src/suppressions/suppress.ts"() {
-    "use strict";
-    init_allowlist();
-    init_baseline();
-    init_inlineComment();
-    MAX_INLINE_NOTES = 20;
-  }
-});
-
-// src/cli/reportLinks.ts
-function githubLinker(env) {
-  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  const repository = env.GITHUB_REPOSITORY;
-  const sha = env.GITHUB_SHA;
-  if (!repository || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^https?:\/\//.test(server)) return void 0;
-  return (file, line2, commit) => {
-    const ref = commit ?? sha;
-    if (!ref || !/^[0-9a-f]{7,64}$/i.test(ref)) return void 0;
-    const path8 = file.split("/").map((s) => encodeURIComponent(s)).join("/");
-    return `${server}/${repository}/blob/${ref}/${path8}#L${line2}`;
-  };
-}
-var init_reportLinks = __esm({
-  "src/cli/reportLinks.ts"() {
+// src/engine/builtinRules.ts
+var init_builtinRules = __esm({
+  "src/engine/builtinRules.ts"() {
     "use strict";
   }
 });
 
-// src/cli/writeAtomic.ts
-import { rmSync } from "node:fs";
-import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join3 } from "node:path";
-async function writeAtomic(path8, content) {
-  const folder = dirname3(path8);
-  await mkdir2(folder, { recursive: true });
-  const temp = join3(folder, `.${basename3(path8)}.${process.pid}.${Date.now()}.tmp`);
-  const onSignal = (signal) => {
-    rmSync(temp, { force: true });
-    process.kill(process.pid, signal);
-  };
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
-  try {
-    await writeFile2(temp, content, { mode: 420 });
-    await rename2(temp, path8);
-  } catch (error2) {
-    await rm2(temp, { force: true });
-    throw error2;
-  } finally {
-    process.removeListener("SIGINT", onSignal).removeListener("SIGTERM", onSignal);
-  }
+// keyfence-rule-pack:builtinRules
+function loadBuiltinRules() {
+  return structuredClone(RULES);
 }
-var init_writeAtomic = __esm({
-  "src/cli/writeAtomic.ts"() {
-    "use strict";
+var RULES;
+var init_builtinRules2 = __esm({
+  "keyfence-rule-pack:builtinRules"() {
+    init_builtinRules();
+    RULES = [{ "spec": { "id": "1password-service-account-token", "description": "1Password service account token", "category": "live-key", "severity": "critical", "keywords": ["ops_ey"], "regex": "\\b(ops_eyJ[A-Za-z0-9+/]{250,5000}={0,3})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-secret-key", "description": "1Password account Secret Key", "category": "live-key", "severity": "high", "keywords": ["a3-"], "regex": "\\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b", "entropy": 3.5 }, "origin": "rules/1password.yml" }, { "spec": { "id": "1password-connect-token", "description": "1Password Connect server access token", "category": "live-key", "severity": "critical", "keywords": ["op_connect_token", "op-connect-token", "opconnecttoken", "connect_token", "connecttoken"], "regex": "(?:op[_.-]?)?connect[_.-]?token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,3000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4 }, "origin": "rules/1password.yml" }, { "spec": { "id": "adobe-client-secret", "description": "Adobe OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["p8e-"], "regex": "\\b(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "adobe-client-id", "description": "Adobe OAuth client id (API key)", "category": "live-key", "severity": "low", "keywords": ["adobe"], "regex": "adobe[\\w.-]{0,30}(?:client[_.-]?id|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/adobe.yml" }, { "spec": { "id": "age-secret-key", "description": "age encryption secret key", "category": "live-key", "severity": "critical", "keywords": ["age-secret-key-1"], "regex": "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", "entropy": 3.5 }, "origin": "rules/age.yml" }, { "spec": { "id": "openai-api-key", "description": "OpenAI API key", "category": "live-key", "severity": "critical", "keywords": ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-none-", "t3blbkfj"], "regex": "\\b(sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,250}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-api-key", "description": "Anthropic API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-api", "sk-ant-oat", "sk-ant-ort"], "regex": "\\b(sk-ant-(?:api|oat|ort)[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "anthropic-admin-api-key", "description": "Anthropic Admin API key", "category": "live-key", "severity": "critical", "keywords": ["sk-ant-admin"], "regex": "\\b(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "claude-code-session-url", "description": "Claude Code remote session URL", "category": "live-key", "severity": "medium", "keywords": ["claude.ai/code/session_"], "regex": "(https?://claude\\.ai/code/session_[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "cohere-api-key", "description": "Cohere API key", "category": "live-key", "severity": "high", "keywords": ["cohere", "co_api_key"], "regex": `(?:cohere|Cohere|COHERE|co_api_key|CO_API_KEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 4 }, "origin": "rules/ai.yml" }, { "spec": { "id": "mistral-api-key", "description": "Mistral AI API key", "category": "live-key", "severity": "high", "keywords": ["mistral"], "regex": `(?:mistral|Mistral|MISTRAL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "groq-api-key", "description": "Groq API key", "category": "live-key", "severity": "high", "keywords": ["gsk_"], "regex": "\\b(gsk_[A-Za-z0-9]{48,52})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "perplexity-api-key", "description": "Perplexity API key", "category": "live-key", "severity": "high", "keywords": ["pplx-"], "regex": "\\b(pplx-[A-Za-z0-9]{40,56})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "replicate-api-token", "description": "Replicate API token", "category": "live-key", "severity": "high", "keywords": ["r8_"], "regex": "\\b(r8_[A-Za-z0-9]{37})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "together-api-key", "description": "Together AI API key", "category": "live-key", "severity": "high", "keywords": ["together", "tgp_v1_"], "regex": `(?:(?:together|Together|TOGETHER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=tgp_v1_))(tgp_v1_[A-Za-z0-9_-]{40,50}|[a-f0-9]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "xai-api-key", "description": "xAI (Grok) API key", "category": "live-key", "severity": "high", "keywords": ["xai-"], "regex": "\\b(xai-[A-Za-z0-9]{70,90})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "deepseek-api-key", "description": "DeepSeek API key", "category": "live-key", "severity": "high", "keywords": ["deepseek"], "regex": `(?:deepseek|DeepSeek|Deepseek|DEEPSEEK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(sk-[a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "openrouter-api-key", "description": "OpenRouter API key", "category": "live-key", "severity": "high", "keywords": ["sk-or-v1-"], "regex": "\\b(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "langsmith-api-key", "description": "LangSmith API key", "category": "live-key", "severity": "high", "keywords": ["lsv2_pt_", "lsv2_sk_"], "regex": "\\b(lsv2_(?:pt|sk)_[a-z0-9]{32}_[a-z0-9]{10})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/ai.yml" }, { "spec": { "id": "privateai-api-token", "description": "Private AI API key", "category": "live-key", "severity": "medium", "keywords": ["privateai", "private_ai", "private-ai"], "regex": `(?:[Pp]rivate[_-]?[Aa][Ii]|PRIVATE[_-]?AI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/ai.yml" }, { "spec": { "id": "airtable-personal-access-token", "description": "Airtable personal access token", "category": "live-key", "severity": "high", "keywords": ["airtable"], "regex": "\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "airtable-api-key", "description": "Airtable API key (retired format)", "category": "live-key", "severity": "medium", "keywords": ["airtable"], "regex": "airtable[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(key[A-Za-z0-9]{14})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/airtable.yml" }, { "spec": { "id": "algolia-api-key", "description": "Algolia admin or write API key", "category": "live-key", "severity": "high", "keywords": ["algolia"], "regex": "algolia[\\w.-]{0,30}(?:key|secret|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8, "allowLine": ["search[_.-]?(?:only[_.-]?)?(?:api[_.-]?)?key"] }, "origin": "rules/algolia.yml" }, { "spec": { "id": "alibaba-access-key-id", "description": "Alibaba Cloud AccessKey id", "category": "live-key", "severity": "high", "keywords": ["ltai"], "regex": "\\b(LTAI[A-Za-z0-9]{12,20})\\b", "entropy": 3 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "alibaba-access-key-secret", "description": "Alibaba Cloud AccessKey secret", "category": "live-key", "severity": "critical", "keywords": ["alibaba", "aliyun", "alicloud", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret"], "regex": "(?:(?:alibaba|aliyun|alicloud)[\\w.-]{0,30}secret|access[_.-]?key[_.-]?secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{30})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/alibaba.yml" }, { "spec": { "id": "asana-personal-access-token", "description": "Asana personal access token", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "(?:asana[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}|[Bb]earer\\s{1,3})([012]/(?:\\d{10,19}/)?(?:\\d{10,19}:)?[a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-secret", "description": "Asana OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/asana.yml" }, { "spec": { "id": "asana-client-id", "description": "Asana OAuth client id", "category": "live-key", "severity": "low", "keywords": ["asana"], "regex": "asana[\\w.-]{0,30}client[_.-]?id[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(\\d{16})(?![A-Za-z0-9])", "flags": "i", "entropy": 2 }, "origin": "rules/asana.yml" }, { "spec": { "id": "atlassian-api-token", "description": "Atlassian API token (Jira, Confluence, Bitbucket)", "category": "live-key", "severity": "critical", "keywords": ["atatt3"], "regex": "\\b(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-access-token", "description": "Atlassian access token or organization admin API key (Bitbucket access tokens)", "category": "live-key", "severity": "critical", "keywords": ["atctt3"], "regex": "\\b(ATCTT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![A-Za-z0-9_=-])", "entropy": 4 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "atlassian-api-token-legacy", "description": "Atlassian API token (24-character format)", "category": "live-key", "severity": "high", "keywords": ["atlassian", "confluence", "jira"], "regex": "(?:atlassian|confluence|jira)[\\w.-]{0,30}(?:token|api[_.-]?key|password|passwd|pwd|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/atlassian.yml" }, { "spec": { "id": "aws-access-key-id", "description": "AWS access key id", "category": "live-key", "severity": "critical", "keywords": ["akia", "abia", "acca"], "regex": "(?<![A-Za-z0-9])((?:AKIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-temporary-access-key-id", "description": "AWS temporary (STS) access key id", "category": "live-key", "severity": "high", "keywords": ["asia"], "regex": "(?<![A-Za-z0-9])(ASIA[A-Z0-9]{16})(?![A-Za-z0-9])", "entropy": 2.8, "allow": ["EXAMPLE$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-secret-access-key", "description": "AWS secret access key", "category": "live-key", "severity": "critical", "keywords": ["aws_secret", "aws-secret", "aws.secret", "awssecret", "secret_access", "secret-access", "secret.access", "secretaccess", "akia", "asia", "abia", "acca"], "regex": `(?:(?:aws[_.-]?secret|secret[_.-]?access)[\\w.-]{0,20}[\\s"'\`:=>,]{1,8}|(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}[\\s"',:;|]{1,6})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, "flags": "i", "entropy": 4, "allow": ["EXAMPLEKEY$"] }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-session-token", "description": "AWS session token (temporary credentials)", "category": "live-key", "severity": "high", "keywords": ["session_token", "session-token", "session.token", "sessiontoken", "security_token", "security-token", "security.token", "securitytoken"], "regex": "(?:[Ss]ession|SESSION|[Ss]ecurity|SECURITY)[_.-]?(?:[Tt]oken|TOKEN)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}((?:[A-Za-z0-9/+]{4}(?:b3JpZ2lu|ZXIvYXdz)|AQoDYXdz)[A-Za-z0-9/+]{80,4000}={0,2})(?![A-Za-z0-9/+=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-api-key", "description": "Amazon Bedrock long-term API key", "category": "live-key", "severity": "critical", "keywords": ["abskqmvkcm9ja0fqsutles"], "regex": "(?<![A-Za-z0-9+/])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "aws-bedrock-short-term-api-key", "description": "Amazon Bedrock short-term API key", "category": "live-key", "severity": "high", "keywords": ["bedrock-api-key-"], "regex": "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%]{100,6000}(?:={1,2}|%3[Dd]){0,2})(?![A-Za-z0-9+/=%])", "entropy": 4 }, "origin": "rules/aws.yml" }, { "spec": { "id": "azure-storage-account-key", "description": "Azure storage or Cosmos DB account key", "category": "live-key", "severity": "critical", "keywords": ["accountkey", "account_key", "account-key", "account.key", "account_access_key", "accountaccesskey", "storagekey", "storage_key", "storage-key", "storage.key", "storage_access_key", "storageaccesskey"], "regex": "(?:storage|account)[_.-]?(?:access[_.-]?)?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", "flags": "i", "entropy": 4.5, "allow": ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==$"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-shared-access-key", "description": "Azure Service Bus, Event Hubs or IoT Hub shared access key", "category": "live-key", "severity": "high", "keywords": ["sharedaccesskey"], "regex": "\\bSharedAccessKey\\s{0,3}=\\s{0,3}([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-sas-token", "description": "Azure shared access signature (SAS) token", "category": "live-key", "severity": "high", "keywords": ["sig="], "regex": `\\bsv=\\d{4}-\\d{2}-\\d{2}&[^\\s"'<>]{0,400}?[?&;]sig=([A-Za-z0-9%+/]{40,120}={0,2})(?![A-Za-z0-9%+/=])`, "entropy": 4, "allowLine": ["githubusercontent\\.com/"] }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-ad-client-secret", "description": "Microsoft Entra ID (Azure AD) application client secret", "category": "live-key", "severity": "critical", "keywords": ["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"], "regex": "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token", "description": "Azure DevOps personal access token", "category": "live-key", "severity": "critical", "keywords": ["azdo"], "regex": "\\b([A-Za-z0-9]{75}(?:AZDO[A-Za-z0-9]{5}|[A-Za-z0-9]AZDO[A-Za-z0-9]{4}))\\b", "entropy": 4 }, "origin": "rules/azure.yml" }, { "spec": { "id": "azure-devops-personal-access-token-legacy", "description": "Azure DevOps personal access token (52-character format)", "category": "live-key", "severity": "high", "keywords": ["ado_", "ado-", "ado.", "azure_devops", "azure-devops", "azuredevops", "azure.devops", "vsts", "system_accesstoken", "devops_pat", "devops-pat", "devops_token", "devops-token"], "regex": "(?:(?<![a-z])ado[_.-]|azure[_.-]?devops|vsts|system_accesstoken|devops[_.-](?:pat|token))[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}([a-z2-7]{52})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/azure.yml" }, { "spec": { "id": "bitbucket-app-password", "description": "Bitbucket app password", "category": "live-key", "severity": "high", "keywords": ["atbb"], "regex": "\\b(ATBB[A-Za-z0-9]{24}[A-F0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-secret", "description": "Bitbucket OAuth consumer secret", "category": "live-key", "severity": "high", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client|consumer|oauth)[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_=-]{32,64})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "bitbucket-client-id", "description": "Bitbucket OAuth consumer key", "category": "live-key", "severity": "low", "keywords": ["bitbucket"], "regex": "bitbucket[\\w.-]{0,30}(?:client[_.-]?id|consumer[_.-]?key|oauth[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{18,32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/bitbucket.yml" }, { "spec": { "id": "clojars-deploy-token", "description": "Clojars deploy token", "category": "live-key", "severity": "critical", "keywords": ["clojars_"], "regex": "\\b(CLOJARS_[A-Za-z0-9]{60})\\b", "entropy": 3.5 }, "origin": "rules/clojars.yml" }, { "spec": { "id": "cloudflare-api-token", "description": "Cloudflare API token", "category": "live-key", "severity": "critical", "keywords": ["cfut_", "cfat_"], "regex": "\\b(cf(?:ut|at)_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key", "description": "Cloudflare global API key", "category": "live-key", "severity": "critical", "keywords": ["cfk_"], "regex": "\\b(cfk_[A-Za-z0-9]{40}[a-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-global-api-key-legacy", "description": "Cloudflare global API key (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-", "x-auth-key"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:global[_.-]?)?(?:api[_.-]?)?|x-auth-)key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{37,45})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-api-token-legacy", "description": "Cloudflare API token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["cloudflare", "cf_", "cf-"], "regex": "(?:cloudflare[\\w.-]{0,30}|(?<![a-z])cf[_-](?:api[_.-]?)?)token[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "cloudflare-origin-ca-key", "description": "Cloudflare Origin CA key", "category": "live-key", "severity": "high", "keywords": ["v1.0-"], "regex": "\\b(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/cloudflare.yml" }, { "spec": { "id": "database-connection-string", "description": "Database connection URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["postgres", "mysql", "mariadb", "mongodb", "redis", "valkey", "amqp", "mssql", "sqlserver", "cockroachdb", "clickhouse", "couchdb", "neo4j", "oracle", "db2", "snowflake", "cassandra", "memcached", "nats", "mqtt", "influxdb"], "regex": `\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|valkey|amqps?|mssql|sqlserver|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|oracle|db2|snowflake|cassandra|memcached|nats|mqtts?|influxdb)(?:\\+[a-z0-9]{1,20})?://[^\\s:@/'"\\x60<>{}]{0,64}:([^\\s@/'"\\x60<>{}\\\\]{1,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "jdbc-connection-password", "description": "JDBC URL with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["jdbc:"], "regex": `\\bjdbc:(?:oracle:thin:[^\\s/@:'"]{1,64}/|[a-z0-9]{2,20}:[^\\s'"]{0,300}?[?&;](?:password|pwd)=)([^\\s&;@'"]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "dotnet-connection-string-password", "description": "ADO.NET / ODBC connection string with a password", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["password", "pwd"], "regex": `(?:server|data source|host|addr|address|network address)[ \\t]{0,3}=[^;'"\\n]{1,200};[^'"\\n]{0,300}?\\b(?:password|pwd)[ \\t]{0,3}=[ \\t]{0,3}([^;'"\\s]{1,128})`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "url-credentials", "description": "Password in a URL (user:password@host)", "category": "generic-secret", "generatedFiles": true, "severity": "high", "keywords": ["://"], "regex": `\\b(?:https?|ftps?|sftp|smtps?|ssh|git|svn|ldaps?|imaps?|pop3s?|wss?|socks5h?|rsync|webdavs?)://[^\\s:@/'"\\x60<>{}]{1,64}:([^\\s@/'"\\x60<>{}\\\\]{3,128})@[A-Za-z0-9._\\[\\]%-]{1,253}`, "flags": "i", "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/connection-strings.yml" }, { "spec": { "id": "contentful-personal-access-token", "description": "Contentful personal access token (Content Management API)", "category": "live-key", "severity": "critical", "keywords": ["cfpat-"], "regex": "\\b(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "contentful-delivery-token", "description": "Contentful delivery or preview API token", "category": "live-key", "severity": "medium", "keywords": ["contentful"], "regex": "contentful[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!CFPAT-)([A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/contentful.yml" }, { "spec": { "id": "coinbase-access-token", "description": "Coinbase OAuth access token", "category": "live-key", "severity": "critical", "keywords": ["coinbase"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{64})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "coinbase-api-secret", "description": "Coinbase API secret", "category": "live-key", "severity": "critical", "keywords": ["coinbase", "cdp_"], "regex": `(?:coinbase|Coinbase|COINBASE|CoinBase|cdp|CDP)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32}|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, "entropy": 3.5 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "bittrex-api-key", "description": "Bittrex API key or secret", "category": "live-key", "severity": "high", "keywords": ["bittrex"], "regex": `(?:bittrex|Bittrex|BITTREX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kraken-private-key", "description": "Kraken API private key", "category": "live-key", "severity": "critical", "keywords": ["kraken"], "regex": `(?:kraken|Kraken|KRAKEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/_-]{78,90}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 4 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-key", "description": "KuCoin API key", "category": "live-key", "severity": "medium", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "kucoin-api-secret", "description": "KuCoin API secret", "category": "live-key", "severity": "critical", "keywords": ["kucoin"], "regex": `(?:kucoin|KuCoin|Kucoin|KUCOIN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/crypto-exchanges.yml" }, { "spec": { "id": "databricks-personal-access-token", "description": "Databricks personal access token", "category": "live-key", "severity": "critical", "keywords": ["dapi"], "regex": "\\b(dapi[a-f0-9]{32}(?:-\\d)?)(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "databricks-oauth-secret", "description": "Databricks service principal OAuth secret", "category": "live-key", "severity": "critical", "keywords": ["dose"], "regex": "\\b(dose[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/databricks.yml" }, { "spec": { "id": "datadog-api-key", "description": "Datadog API key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_api", "dd-api", "dd.api", "ddapi"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)api[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "datadog-application-key", "description": "Datadog application key", "category": "live-key", "severity": "high", "keywords": ["datadog", "dd_app", "dd-app", "dd.app", "ddapp", "dd_access", "dd-access", "dd.access", "ddaccess"], "regex": "(?:datadog[\\w.-]{0,30}|(?<![a-z])dd[_.-]?)(?:app(?:lication)?[_.-]?key|access[_.-]?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/datadog.yml" }, { "spec": { "id": "debug-in-production", "description": "Debug mode or a verbose log level in production config", "message": "Debug mode or debug/trace logging in production config - it prints internals, and often secrets, to pages and logs", "category": "echo-leak", "severity": "low", "environments": ["production"], "keywords": ["debug=", "debug:", "debug =", 'debug"', "debug'", "level=", "level:", 'level"', "level'", "log_level", "log-level", "loglevel =", "logging.level", "rust_log"], "regex": `^[ \\t]*(?:export[ \\t]+)?["']?((?:[A-Za-z0-9_]{0,30}[_.-])?debug(?:[_-]?mode)?["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:true|1|yes|on)\\b|(?:[A-Za-z0-9_]{0,30}[_.-])?(?:log[_-]?level|loglevel|level|rust_log)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?:?(?:debug|trace|verbose|silly|all)\\b|logging\\.level\\.[A-Za-z0-9_.]{1,120}[ \\t]{0,3}[:=][ \\t]{0,3}(?:debug|trace|all)\\b)`, "flags": "im", "placeholders": false }, "origin": "rules/debug-in-production.yml" }, { "spec": { "id": "codecov-access-token", "description": "Codecov upload or API token", "category": "live-key", "severity": "medium", "keywords": ["codecov"], "regex": `(?:codecov|Codecov|CODECOV)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "travisci-access-token", "description": "Travis CI API token", "category": "live-key", "severity": "medium", "keywords": ["travis"], "regex": `(?:travis|Travis|TRAVIS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5, "allow": ["^[a-z]+(?:[_-][a-z]+)+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "droneci-access-token", "description": "Drone CI access token", "category": "live-key", "severity": "high", "keywords": ["drone"], "regex": `(?:drone|Drone|DRONE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-secret", "description": "Confluent Cloud API secret", "category": "live-key", "severity": "high", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=])`, "entropy": 4 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "confluent-api-key", "description": "Confluent Cloud API key", "message": "Confluent Cloud API key - the user name half of a key pair; check that its secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["confluent"], "regex": `(?:confluent|Confluent|CONFLUENT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Z0-9]{16})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Z]+$", "^[0-9]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "openshift-user-token", "description": "OpenShift user (OAuth) token", "category": "live-key", "severity": "high", "keywords": ["sha256~"], "regex": "\\b(sha256~[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-api-token", "description": "PlanetScale service token", "category": "live-key", "severity": "high", "keywords": ["pscale_tkn_"], "regex": "\\b(pscale_tkn_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-password", "description": "PlanetScale database password", "category": "live-key", "severity": "critical", "keywords": ["pscale_pw_"], "regex": "\\b(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "planetscale-oauth-token", "description": "PlanetScale OAuth token", "category": "live-key", "severity": "high", "keywords": ["pscale_oauth_"], "regex": "\\b(pscale_oauth_[A-Za-z0-9_.=-]{32,64})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "prefect-api-token", "description": "Prefect Cloud API key", "category": "live-key", "severity": "high", "keywords": ["pnu_"], "regex": "\\b(pnu_[A-Za-z0-9]{36})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "readme-api-token", "description": "ReadMe API key", "category": "live-key", "severity": "high", "keywords": ["rdme_"], "regex": "\\b(rdme_[a-z0-9]{70})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "scalingo-api-token", "description": "Scalingo API token", "category": "live-key", "severity": "high", "keywords": ["tk-us-"], "regex": "\\b(tk-us-[A-Za-z0-9_-]{48})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-secret", "description": "Sidekiq Pro / Enterprise gem server credentials", "category": "live-key", "severity": "high", "keywords": ["bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com", "contribsys.com"], "regex": `(?:(?:BUNDLE_ENTERPRISE__CONTRIBSYS__COM|BUNDLE_GEMS__CONTRIBSYS__COM)["']?[ \\t]{0,5}[:=][ \\t]{0,5}["']?|(?:gems|enterprise)\\.contribsys\\.com[ \\t]{1,5}["']?)([a-f0-9]{8}:[a-f0-9]{8})(?![A-Za-z0-9])`, "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sidekiq-sensitive-url", "description": "Sidekiq Pro / Enterprise gem server URL with credentials", "category": "live-key", "severity": "high", "keywords": ["gems.contribsys.com", "enterprise.contribsys.com"], "regex": "\\bhttps?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com(?![\\w.-])", "entropy": 2.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-id", "description": "Sumo Logic access ID", "message": "Sumo Logic access ID - the user name half of an access key pair; check that its access key is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(su[A-Za-z0-9]{12})(?![A-Za-z0-9])`, "entropy": 3, "allow": ["^[A-Za-z]+$"] }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "sumologic-access-token", "description": "Sumo Logic access key", "category": "live-key", "severity": "high", "keywords": ["sumo"], "regex": `(?:sumo|Sumo|SUMO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/devops-misc.yml" }, { "spec": { "id": "digitalocean-personal-access-token", "description": "DigitalOcean personal access token", "category": "live-key", "severity": "critical", "keywords": ["dop_v1_"], "regex": "\\b(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-access-token", "description": "DigitalOcean OAuth access token", "category": "live-key", "severity": "high", "keywords": ["doo_v1_"], "regex": "\\b(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "digitalocean-oauth-refresh-token", "description": "DigitalOcean OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["dor_v1_"], "regex": "\\b(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/digitalocean.yml" }, { "spec": { "id": "docker-hub-access-token", "description": "Docker Hub personal or organization access token", "category": "live-key", "severity": "critical", "keywords": ["dckr_pat_", "dckr_oat_"], "regex": "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/docker.yml" }, { "spec": { "id": "doppler-api-token", "description": "Doppler personal, CLI, service account, SCIM or audit token", "category": "live-key", "severity": "critical", "keywords": ["dp.pt.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], "regex": "\\b(dp\\.(?:pt|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "doppler-service-token", "description": "Doppler service token", "category": "live-key", "severity": "high", "keywords": ["dp.st."], "regex": "\\b(dp\\.st\\.(?:[a-z0-9_-]{2,35}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/doppler.yml" }, { "spec": { "id": "dropbox-short-lived-access-token", "description": "Dropbox short-lived access token", "category": "live-key", "severity": "high", "keywords": ["sl."], "regex": "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-long-lived-access-token", "description": "Dropbox long-lived access token", "category": "live-key", "severity": "critical", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}[\\s\"'`:=>,(]{1,8}([A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dropbox-app-secret", "description": "Dropbox app secret", "category": "live-key", "severity": "medium", "keywords": ["dropbox"], "regex": "dropbox[\\w.-]{0,30}(?:app[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-z0-9]{15})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.5 }, "origin": "rules/dropbox.yml" }, { "spec": { "id": "dynatrace-api-token", "description": "Dynatrace API or platform token", "category": "live-key", "severity": "critical", "keywords": ["dt0c", "dt0s", "dt0a"], "regex": "\\b(dt0[a-z]\\d{2}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{64})\\b", "entropy": 3.5 }, "origin": "rules/dynatrace.yml" }, { "spec": { "id": "echo-leak", "description": "A secret-named variable printed by echo or printf", "message": "Secret variable printed to the log - anyone who can read the build log can read the secret", "category": "echo-leak", "severity": "high", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["echo", "printf", "write-host", "write-output"], "regex": "\\b(?:echo|printf|Write-Host|Write-Output)\\b[^\\n|;&>#]{0,200}?(\\$\\{[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?:\\}|:?[-=][^}\\n]{0,80}\\})|\\$\\$?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_{])|\\$\\([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)\\)|\\$env:[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])|%[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)%)", "flags": "i", "placeholders": false, "allowLine": ["^\\s*(?:#|//|REM\\b|::)", "::add-mask::", "^(?:[^|>]|>[ \\t]*&)*(?:\\||>(?![ \\t]*&))"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-xtrace", "description": "Shell tracing (set -x, bash -x) in a script that uses a secret variable", "message": "Shell tracing prints every command with its variables expanded - the secret used after it lands in the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["set -", "xtrace", "sh -"], "regex": "^[ \\t]*(?:RUN[ \\t]+|-[ \\t]+)?((?:set[ \\t]+-[a-wyzA-Z]*x[a-zA-Z]*|set[ \\t]+-o[ \\t]+xtrace)|#![^\\s]{1,60}[ \\t]+(?:[a-z]{1,10}[ \\t]+)?-[a-wyz]*x[a-z]*|(?:ba|z|k|da)?sh[ \\t]+-[a-wyz]*x[a-z]*)(?![a-zA-Z])", "flags": "m", "placeholders": false, "requires": { "after": "\\$[{(]?[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)(?![A-Za-z0-9_])", "until": "^[ \\t]*set[ \\t]+\\+x" } }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-env-dump", "description": "The whole environment (printenv, env, cat .env) printed to the log", "message": "Dumping the environment or an env file prints every secret in it to the log", "category": "echo-leak", "severity": "medium", "files": ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.ksh", "**/*.ps1", "**/*.bat", "**/*.cmd", "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*", "**/Makefile", "**/GNUmakefile", "**/*.mk", "**/justfile", "**/package.json", "**/.husky/*", "**/docker-entrypoint*", "**/entrypoint", "**/.gitlab-ci.yml", "**/.gitlab-ci.yaml", "**/.gitlab/ci/*.yml", "**/Jenkinsfile", "**/Jenkinsfile.*", "**/.circleci/*.yml", "**/azure-pipelines.yml", "**/bitbucket-pipelines.yml", "**/.travis.yml", "**/.buildkite/*.yml", "**/.drone.yml", "**/buildspec.yml", "**/cloudbuild.yaml", "**/cloudbuild.yml"], "keywords": ["printenv", "env\n", "env\r", "env |", "env|", "env;", "env &&", 'env"', "env'", "cat .env", "cat ./.env", "export -p"], "regex": `(?:^|[;&|(]|\\bthen\\b|\\bdo\\b|:[ \\t]*"|\\bRUN\\b|\\bsh\\b[ \\t]*\\(?[ \\t]*["']?)[ \\t]*(?:[@-][ \\t]*)?(?:sudo[ \\t]+)?((?:printenv|env|export[ \\t]+-p)|printenv[ \\t]+[A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN)|cat[ \\t]+(?:\\.\\/)?(?:[\\w.-]{1,60}\\/){0,6}\\.env(?:\\.(?!example|sample|template|dist|defaults)[\\w.-]{1,40})?)(?=[ \\t]*(?:$|[;&)"']|\\|[ \\t]*(?:sort|tee|cat|less|more|column|nl)\\b))`, "flags": "m", "placeholders": false, "allowLine": ["^\\s*(?:#|//)"] }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "echo-leak-docker-build-arg", "description": "A secret passed to a Docker build as ARG or baked in with ENV", "message": "Build arguments and ENV values are stored in the image and its history (docker history) - use a BuildKit secret mount", "category": "echo-leak", "severity": "medium", "files": ["**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Containerfile.*"], "keywords": ["\narg ", "arg	", "env ", "env	", "password", "passwd", "secret", "api_key", "apikey", "private_key", "access_key", "credential", "auth_token", "npm_token", "github_token", "gh_token", "gitlab_token", "pypi_token"], "regex": `^[ \\t]*(?:ARG|ENV)[ \\t]+([A-Za-z0-9_]{0,60}?(?:TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?TOKEN))(?![A-Za-z0-9_])(?![ \\t]{0,20}=[ \\t]{0,20}(?:(?:""|'')[ \\t]{0,20})?$)`, "flags": "im", "placeholders": false }, "origin": "rules/echo-leak.yml" }, { "spec": { "id": "sendgrid-api-key", "description": "SendGrid API key", "category": "live-key", "severity": "high", "keywords": ["sg."], "regex": "\\b(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-api-key", "description": "Mailgun private API key (key- format)", "category": "live-key", "severity": "high", "keywords": ["key-"], "regex": "\\b(key-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-private-api-key", "description": "Mailgun private API key", "category": "live-key", "severity": "high", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)(?![\\w.-]{0,30}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK))[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-webhook-signing-key", "description": "Mailgun webhook signing key", "category": "live-key", "severity": "medium", "keywords": ["mailgun"], "regex": `(?:mailgun|Mailgun|MAILGUN|MailGun)[\\w.-]{0,20}(?:signing|Signing|SIGNING|webhook|Webhook|WEBHOOK)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}|key-[a-f0-9]{32})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailgun-public-validation-key", "description": "Mailgun public validation key", "message": "Mailgun public validation key (pubkey-) - meant for client-side address validation; low risk on its own", "category": "live-key", "severity": "low", "keywords": ["pubkey-"], "regex": "\\b(pubkey-[a-f0-9]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mailchimp-api-key", "description": "Mailchimp API key", "category": "live-key", "severity": "high", "keywords": ["-us"], "regex": "\\b([a-f0-9]{32}-us[0-9]{1,2})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "mandrill-api-key", "description": "Mailchimp Transactional (Mandrill) API key", "category": "live-key", "severity": "high", "keywords": ["mandrill"], "regex": `(?:mandrill|Mandrill|MANDRILL)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:md-)?[A-Za-z0-9_-]{22})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/email.yml" }, { "spec": { "id": "postmark-server-token", "description": "Postmark server or account API token", "category": "live-key", "severity": "high", "keywords": ["postmark"], "regex": `(?:postmark|Postmark|POSTMARK|PostMark)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "sendinblue-api-key", "description": "Brevo (Sendinblue) API or SMTP key", "category": "live-key", "severity": "high", "keywords": ["xkeysib-", "xsmtpsib-"], "regex": "\\b(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/email.yml" }, { "spec": { "id": "figma-personal-access-token", "description": "Figma personal access token", "category": "live-key", "severity": "high", "keywords": ["figd_", "figp_"], "regex": "\\b(fig[dp]_[A-Za-z0-9_-]{40,54})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/figma.yml" }, { "spec": { "id": "firebase-cloud-messaging-server-key", "description": "Firebase Cloud Messaging legacy server key", "category": "live-key", "severity": "high", "keywords": ["apa91b"], "regex": "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "firebase-database-secret", "description": "Firebase Realtime Database legacy secret", "category": "live-key", "severity": "high", "keywords": ["firebase"], "regex": "firebase[\\w.-]{0,30}(?:secret|auth[_.-]?token|database[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.8 }, "origin": "rules/firebase.yml" }, { "spec": { "id": "fixture-recorded-credential", "description": "A credential recorded in a test fixture, HTTP cassette or snapshot", "message": "Authorization header recorded in test data - a real token in a cassette or snapshot is a leaked token; filter it when recording", "category": "fixture", "severity": "medium", "environments": ["test"], "keywords": ["authorization", "x-api-key", "x-auth-token"], "multiline": true, "regex": `(?:\\b(?:proxy-)?authorization|\\bx-api-key|\\bx-auth-token)(?:["']?[ \\t]{0,3}(?:[:=]|=>)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,40}-[ \\t]{1,3})?|"[ \\t]{0,3},[ \\t]{0,3}"value"[ \\t]{0,3}:[ \\t]{0,3})[\\["']{0,2}(?:(?:Bearer|Basic|Token|token|bearer)[ \\t]{1,3})?([A-Za-z0-9._~+\\/-]{20,2048}={0,2})(?![A-Za-z0-9._~+\\/=-])`, "flags": "i", "entropy": 3.5, "allow": ["(?:^|[_.-])(?:test|testing|fake|dummy|mock|fixture|stub|sample)(?:[_.-]|$)"] }, "origin": "rules/fixture.yml" }, { "spec": { "id": "flyio-macaroon-token", "description": "Fly.io deploy or organization token", "category": "live-key", "severity": "critical", "keywords": ["fm2_", "fm1a_", "fm1r_"], "regex": "\\b((?:fm2|fm1[ar])_[A-Za-z0-9+/]{100,3000}={0,2}(?:,(?:fm2|fm1[ar])_[A-Za-z0-9+/]{40,3000}={0,2}){0,4})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "flyio-access-token", "description": "Fly.io user access token", "category": "live-key", "severity": "critical", "keywords": ["fo1_"], "regex": "\\b(fo1_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/flyio.yml" }, { "spec": { "id": "frameio-api-token", "description": "Frame.io developer token", "category": "live-key", "severity": "high", "keywords": ["fio-u-"], "regex": "\\b(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/frameio.yml" }, { "spec": { "id": "generic-password", "description": "Hard-coded password", "category": "generic-secret", "severity": "high", "keywords": ["pass", "pwd"], "regex": `(?<![;&?])(?:[Pp]ass(?:word|wd|phrase|code)|PASS(?:WORD|WD|PHRASE|CODE)|(?<![A-Za-z])(?:[Pp]ass|PASS|[Pp]wd|PWD)(?![a-z]))(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{8,128}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)", "^arn:", "^#[a-z]+$"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "generic-api-secret", "description": "Hard-coded secret, token or API key", "category": "generic-secret", "severity": "medium", "keywords": ["secret", "token", "apikey", "api_key", "api-key", "api.key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "signingkey", "signing_key", "encryptionkey", "encryption_key", "masterkey", "master_key", "appkey", "app_key", "sessionkey", "session_key", "consumerkey", "consumer_key", "auth", "credential"], "regex": `(?:[Ss]ecret|SECRET|[Tt]oken|TOKEN|(?:[Aa]pi|API)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]ccess|ACCESS)[_.-]?(?:[Kk]ey|KEY)|(?:[Pp]rivate|PRIVATE)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]igning|SIGNING)[_.-]?(?:[Kk]ey|KEY)|(?:[Ee]ncryption|ENCRYPTION)[_.-]?(?:[Kk]ey|KEY)|(?:[Mm]aster|MASTER)[_.-]?(?:[Kk]ey|KEY)|(?:[Aa]pp|APP)[_.-]?(?:[Kk]ey|KEY)|(?:[Ss]ession|SESSION)[_.-]?(?:[Kk]ey|KEY)|(?:[Cc]onsumer|CONSUMER)[_.-]?(?:[Kk]ey|KEY)|(?<![A-Za-z.])(?:[Aa]uth|AUTH)(?![a-z])|[Cc]redentials?|CREDENTIALS?)(?![_.-]?(?:[Hh]ash|HASH|[Hh]ashed|HASHED|[Dd]igest|DIGEST|[Ss]alt|SALT|[Ll]ength|LENGTH|[Ll]en|LEN|[Ss]ize|SIZE|[Mm]in|MIN|[Mm]ax|MAX|[Rr]egex|REGEX|[Rr]egexp|REGEXP|[Pp]attern|PATTERN|[Pp]olicy|POLICY|[Ff]ield|FIELD|[Ll]abel|LABEL|[Pp]laceholder|PLACEHOLDER|[Hh]int|HINT|[Rr]eset|RESET|[Uu]rl|URL|[Uu]ri|URI|[Ee]ndpoint|ENDPOINT|[Pp]ath|PATH|[Ff]ile|FILE|[Dd]ir|DIR|[Ee]nv|ENV|[Vv]ar|VAR|[Pp]rompt|PROMPT|[Rr]equired|REQUIRED|[Ee]xpir|EXPIR|[Tt]tl|TTL|[Ll]ifetime|LIFETIME|[Ss]trength|STRENGTH|[Vv]alid|VALID|[Rr]ule|RULE|[Ee]rror|ERROR|[Ee]rr|ERR|[Mm]sg|MSG|[Mm]essage|MESSAGE|[Tt]ext|TEXT|[Tt]itle|TITLE|[Ii]nput|INPUT|[Ss]elector|SELECTOR|[Xx]path|XPATH|[Tt]ype|TYPE|[Kk]ind|KIND|[Mm]ode|MODE|[Ee]nabled|ENABLED|[Mm]anager|MANAGER|[Ss]tore|STORE|[Pp]rovider|PROVIDER|[Ff]orm|FORM|[Pp]age|PAGE|[Vv]iew|VIEW|[Dd]ialog|DIALOG|[Bb]utton|BUTTON|[Ll]ink|LINK|[Cc]hange|CHANGE|[Uu]pdate|UPDATE|[Ff]orgot|FORGOT|[Vv]isible|VISIBLE|[Ss]how|SHOW|[Tt]oggle|TOGGLE|[Ii]con|ICON|[Nn]ame|NAME|[Ii]d|ID|[Rr]ef|REF|[Aa]rn|ARN|[Vv]ersion|VERSION|[Cc]onfirm|CONFIRM|[Aa]gain|AGAIN|[Rr]epeat|REPEAT|[Ff]lag|FLAG|[Cc]ount|COUNT|[Ll]imit|LIMIT|[Aa]ttempts|ATTEMPTS|[Hh]istory|HISTORY|[Cc]olumn|COLUMN|[Pp]aram|PARAM|[Ff]ormat|FORMAT|[Ee]ncoder|ENCODER|[Cc]heck|CHECK|[Vv]erify|VERIFY|[Hh]eader|HEADER|[Pp]refix|PREFIX|[Cc]ookie|COOKIE|[Ss]ource|SOURCE|[Tt]emplate|TEMPLATE|[Mm]ethod|METHOD|[Ss]chema|SCHEMA|[Ii]ndex|INDEX|[Uu]sage|USAGE|[Mm]ount|MOUNT|[Vv]olume|VOLUME|[Ee]ngine|ENGINE|[Bb]ackend|BACKEND|[Ee]xists|EXISTS|[Ss]cheme|SCHEME|[Ss]trategy|STRATEGY|[Dd]omain|DOMAIN|[Ll]ess|LESS|[Ii]z|IZ|[Rr]otation|ROTATION|[Ss]ecret_name|SECRET_NAME|[Tt]imeout|TIMEOUT))[\\w.-]{0,30}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=(?![=~>])|:(?![:\\\\/]))[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\\\?["'][ \\t]{0,5},[ \\t]{0,5}\\\\?["'\\x60]|["'][ \\t]{1,5}value[ \\t]{0,3}=[ \\t]{0,3}\\\\?["']|["']?>)((?!eyJ)[^\\s"'\\x60<>(){}\\[\\];,\\\\|&=\\x7f-\\uffff]{12,256}={0,2})(?=[\\s"'\\x60<;&|]|\\\\[nrt"']|$)`, "entropy": 3.5, "allow": ["[Pp][@4][s$5]{2}[Ww][o0]r[dD]|[Pp]ass[Ww]0rd|abc123|123abc|1234|asdf|qwer|[Xx]yz|(?:[Ee]xample|EXAMPLE|[Ss]ample|SAMPLE|[Dd]ummy|DUMMY|[Pp]laceholder|PLACEHOLDER|[Cc]hange_?[Mm]e|CHANGE_?ME|[Rr]edacted|REDACTED|[Yy]our[_-]|YOUR[_-]|[Ff]ake|FAKE|[Mm]ock|MOCK|[Tt]est|TEST|[Dd]emo|DEMO|[Pp]ass(?:word|wd)|PASS(?:WORD|WD)|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Rr]eplace|REPLACE|[Ii]nsert|INSERT|[Tt]odo|TODO|[Nn]one|NONE|[Nn]ull|NULL|[Uu]ndefined|[Dd]efault|DEFAULT|xxx|XXX|\\*\\*\\*|\\.\\.\\.)", "^[A-Za-z_.@:/-]+$", "^!?[A-Za-z_$][\\w$]*(?:\\??\\.[A-Za-z_$][\\w$]*)+$", "^_{0,2}[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$", "^_{0,2}[a-z][a-z0-9]*(?:_[a-z0-9]+)+$", "^[a-z]{2,20}(?:[A-Z][a-z]{2,20}){1,6}[0-9]{0,3}$", "^[$%@?!]", "^[0-9.:+-]+$", "^v?[0-9]+(?:\\.[0-9]+){1,3}(?:[-+][\\w.]+)?$", "^[^@\\s]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){1,6}$", "^(?:[~.]{0,2}/|[A-Za-z]:/)", "\\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|xml|gpg|asc|sh|js|ts|py|rb|go|php|html?)$", "^[A-Za-z][A-Za-z0-9+.-]{1,20}://", "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "^[0-9a-f]{40}$", "^(?:sha(?:1|224|256|384|512)|md5)[-:]", "^(?:pbkdf2_|bcrypt|argon2|scrypt)", "^[*x.#-]+$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "0{6}|x{6}|X{6}|%[0-9A-Fa-f]{2}", "\\.$", "\\.[*+?]|\\[\\^", "^(?:[A-Z][a-z]{2,20}|[A-Z]{2,8}[0-9]{0,2}){2,8}$", "^[A-Za-z][\\w.-]{0,40}/v?[0-9][0-9.]{0,20}$", ":[0-9]+(?:\\.[0-9]+)+$", "\\.[a-z]{1,5}:[0-9]+(?::[0-9]+)?$", "^[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}\\.(?:com|org|net|io|dev|app|cloud|co|local|internal)$", "^(?:2YotnFZFEjr1zCsicMWpAA|tGzv3JOkF0XG5Qx2TlKWIA|SplxlOBeZQQYbYS6WxSbIA|0685bd9184jfhq22|ad180jjd733klru7|dXNlcjpwYXNz|dXNlcm5hbWU6)", "^arn:", "^#[a-z]+$"], "allowLine": ["(?:csrf|xsrf|authenticity|next|page|continuation|pagination|cursor|sync|max|num|total|input|output|prompt|completion|public|publishable|device|push|fcm|apns|registration)[_. -]?(?:tokens?|keys?|secrets?)\\b", "(?:client|update|idempotency|change|request)[_.-]?token\\b", "\\btoken\\.[a-z]+\\b", `(?:client|app|key|account|user|project|tenant)[_.-]?id[\\"']?[ \\t]{0,3}[:=]`, "tokeniz", "--mount=type=secret"] }, "origin": "rules/generic.yml" }, { "spec": { "id": "django-secret-key", "description": "Django SECRET_KEY", "message": "Django SECRET_KEY - signs sessions, password-reset links and CSRF tokens; a django-insecure- key is a development key that must not reach production", "category": "generic-secret", "severity": "high", "keywords": ["django-insecure-", "secret_key"], "regex": `(?:\\bSECRET_KEY[ \\t]{0,3}=[ \\t]{0,3}[rbu]?["'](?=[a-z0-9!@#$%^&*(\\-_=+)]{40,60}["'])|["'](?=django-insecure-))((?:django-insecure-)?[a-z0-9!@#$%^&*(\\-_=+)]{40,60})["']`, "entropy": 4 }, "origin": "rules/generic.yml" }, { "spec": { "id": "github-personal-access-token", "description": "GitHub personal access token (classic)", "category": "live-key", "severity": "critical", "keywords": ["ghp_"], "regex": "\\b(ghp_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-fine-grained-personal-access-token", "description": "GitHub fine-grained personal access token", "category": "live-key", "severity": "critical", "keywords": ["github_pat_"], "regex": "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", "entropy": 3.5 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-access-token", "description": "GitHub OAuth app access token", "category": "live-key", "severity": "critical", "keywords": ["gho_"], "regex": "\\b(gho_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-user-to-server-token", "description": "GitHub App user-to-server token", "category": "live-key", "severity": "high", "keywords": ["ghu_"], "regex": "\\b(ghu_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token", "description": "GitHub App installation (server-to-server) token", "category": "live-key", "severity": "high", "keywords": ["ghs_"], "regex": "\\b(ghs_[A-Za-z0-9]{36})\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-app-installation-token-jwt", "description": "GitHub App installation token (stateless JWT format)", "category": "live-key", "severity": "high", "keywords": ["ghs_", "ghu_"], "regex": "\\b(gh[su]_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,400}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,1000})(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-refresh-token", "description": "GitHub App refresh token", "category": "live-key", "severity": "high", "keywords": ["ghr_"], "regex": "\\b(ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36}))\\b", "validator": "github-checksum", "entropy": 3 }, "origin": "rules/github.yml" }, { "spec": { "id": "github-oauth-client-secret", "description": "GitHub OAuth app client secret", "category": "live-key", "severity": "high", "keywords": ["github", "gh_client", "gh-client", "gh.client", "ghclient"], "regex": "(?:github[\\w.-]{0,30}|(?<![a-z])gh[_.-]?)client[_.-]?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/github.yml" }, { "spec": { "id": "gitlab-personal-access-token", "description": "GitLab personal, project or group access token", "category": "live-key", "severity": "critical", "keywords": ["glpat-"], "regex": "\\b(glpat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-deploy-token", "description": "GitLab deploy token", "category": "live-key", "severity": "high", "keywords": ["gldt-"], "regex": "\\b(gldt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-authentication-token", "description": "GitLab runner authentication token", "category": "live-key", "severity": "high", "keywords": ["glrt-", "glrtr-"], "regex": "\\b(glrtr?-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-runner-registration-token", "description": "GitLab runner registration token (deprecated format)", "category": "live-key", "severity": "high", "keywords": ["gr1348941"], "regex": "\\b(GR1348941[A-Za-z0-9_-]{20})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-pipeline-trigger-token", "description": "GitLab pipeline trigger token", "category": "live-key", "severity": "high", "keywords": ["glptt-"], "regex": "\\b(glptt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-f]{40}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-ci-job-token", "description": "GitLab CI/CD job token", "category": "live-key", "severity": "medium", "keywords": ["glcbt-"], "regex": "\\b(glcbt-(?:[A-Za-z0-9_-]{27,1500}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[0-9a-zA-Z]{1,5}_[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feed-token", "description": "GitLab feed token", "category": "live-key", "severity": "medium", "keywords": ["glft-"], "regex": "\\b(glft-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-incoming-mail-token", "description": "GitLab incoming email token", "category": "live-key", "severity": "medium", "keywords": ["glimt-"], "regex": "\\b(glimt-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{25}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-kubernetes-agent-token", "description": "GitLab agent for Kubernetes token", "category": "live-key", "severity": "high", "keywords": ["glagent-"], "regex": "\\b(glagent-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{50}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-oauth-application-secret", "description": "GitLab OAuth application secret", "category": "live-key", "severity": "high", "keywords": ["gloas-"], "regex": "\\b(gloas-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{64}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-scim-token", "description": "GitLab SCIM OAuth access token", "category": "live-key", "severity": "high", "keywords": ["glsoat-"], "regex": "\\b(glsoat-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-feature-flag-client-token", "description": "GitLab feature flags client token", "category": "live-key", "severity": "low", "keywords": ["glffct-"], "regex": "\\b(glffct-(?:[A-Za-z0-9_-]{27,300}\\.(?:[0-9a-z]{2}\\.)?[0-9a-z]{9}|[A-Za-z0-9_-]{20}))(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gitlab-session-cookie", "description": "GitLab session cookie", "category": "live-key", "severity": "high", "keywords": ["_gitlab_session"], "regex": "\\b_gitlab_session=([0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 2.8 }, "origin": "rules/gitlab.yml" }, { "spec": { "id": "gcp-api-key", "description": "Google API key", "category": "live-key", "severity": "high", "keywords": ["aiza"], "regex": "(?<![A-Za-z0-9_-])(AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-client-secret", "description": "Google OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["gocspx-"], "regex": "\\b(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "gcp-service-account-key", "description": "Google Cloud service account key file", "category": "live-key", "severity": "critical", "keywords": ["service_account", "private_key"], "multiline": true, "regex": '(?:"type"\\s{0,5}:\\s{0,5}"service_account"[^{}]{0,3000}?"private_key"\\s{0,5}:\\s{0,5}"|"private_key"\\s{0,5}:\\s{0,5}"(?=-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?"[^{}]{0,3000}?"type"\\s{0,5}:\\s{0,5}"service_account"))(-----BEGIN (?:RSA )?PRIVATE KEY-----[A-Za-z0-9+/=\\\\\\s]{64,8000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', "entropy": 4.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-refresh-token", "description": "Google OAuth refresh token", "category": "live-key", "severity": "high", "keywords": ["1//0"], "regex": "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,200})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/google.yml" }, { "spec": { "id": "google-oauth-access-token", "description": "Google OAuth access token", "category": "live-key", "severity": "medium", "keywords": ["ya29."], "regex": "\\b(ya29\\.[A-Za-z0-9_.-]{49,2000}[A-Za-z0-9_-])(?![A-Za-z0-9_.-])", "entropy": 4 }, "origin": "rules/google.yml" }, { "spec": { "id": "grafana-cloud-access-token", "description": "Grafana Cloud access policy token", "category": "live-key", "severity": "critical", "keywords": ["glc_"], "regex": "\\b(glc_[A-Za-z0-9+/]{32,600}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-service-account-token", "description": "Grafana service account token", "category": "live-key", "severity": "critical", "keywords": ["glsa_"], "regex": "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", "entropy": 3.5 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "grafana-api-key", "description": "Grafana API key (legacy)", "category": "live-key", "severity": "high", "keywords": ["eyjrijoi"], "regex": "\\b(eyJrIjoi[A-Za-z0-9]{50,400}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/grafana.yml" }, { "spec": { "id": "vault-service-token", "description": "HashiCorp Vault service token", "category": "live-key", "severity": "critical", "keywords": ["hvs."], "regex": "\\b(hvs\\.[A-Za-z0-9_-]{90,500})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-batch-token", "description": "HashiCorp Vault batch token", "category": "live-key", "severity": "high", "keywords": ["hvb."], "regex": "\\b(hvb\\.[A-Za-z0-9_-]{90,600})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-recovery-token", "description": "HashiCorp Vault recovery token", "category": "live-key", "severity": "high", "keywords": ["hvr."], "regex": "\\b(hvr\\.[A-Za-z0-9_-]{24,500})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "vault-legacy-service-token", "description": "HashiCorp Vault service token (pre-1.10 format)", "category": "live-key", "severity": "critical", "keywords": ["vault"], "regex": "vault[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5, "allow": ["^s\\.[A-Za-z]{24}$"] }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "terraform-cloud-api-token", "description": "HCP Terraform (Terraform Cloud) API token", "category": "live-key", "severity": "critical", "keywords": [".atlasv1."], "regex": "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", "entropy": 3.5 }, "origin": "rules/hashicorp.yml" }, { "spec": { "id": "heroku-api-key", "description": "Heroku platform API key", "category": "live-key", "severity": "critical", "keywords": ["hrku-"], "regex": "\\b(HRKU-AA[A-Za-z0-9_-]{58})(?![A-Za-z0-9_-])", "entropy": 3.5 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "heroku-api-key-legacy", "description": "Heroku platform API key (UUID format)", "category": "live-key", "severity": "critical", "keywords": ["heroku"], "regex": "heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/heroku.yml" }, { "spec": { "id": "curl-basic-auth", "description": "Password in a curl -u / --user option", "category": "generic-secret", "severity": "high", "keywords": ["curl"], "regex": `\\bcurl\\b[^\\n]{0,300}?\\s(?:-u|--user)(?:[ \\t]{1,3}|=)["']?[^\\s:'"$]{1,64}:([^\\s'"]{3,128})`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"], "allowLine": ["://(?:postgres:postgres|root:root|admin:admin|guest:guest|user:user|test:test|mysql:mysql|sa:sa|dev:dev|demo:demo|mongo:mongo|redis:redis|rabbitmq:rabbitmq|app:app|docker:docker|airflow:airflow|keycloak:keycloak)@", "@(?:[\\w-]{1,63}\\.){0,8}(?:example\\.(?:com|org|net)|localhost|test|invalid|example)(?![\\w.-])", "(?:@|//)(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?![\\w.-])", "(?:server|data source|host|addr|address)[ \\t]{0,3}=[ \\t]{0,3}(?:localhost|127\\.0\\.0\\.1|\\.|\\(local\\)|\\(localdb\\))[;\\\\,]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-header", "description": "HTTP Basic Authorization header with credentials", "category": "generic-secret", "severity": "high", "keywords": ["authorization"], "regex": `\\b(?:[Aa]uthorization|AUTHORIZATION)["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:[Bb]asic|BASIC)[ \\t]{1,3}([A-Za-z0-9+/]{12,400}={0,2})(?![A-Za-z0-9+/=])`, "entropy": 3, "allow": ["^(?:QWxhZGRpbjpvcGVuIHNlc2FtZQ==|czZCaGRSa3F0MzpnWDFmQmF0M2JW|YWRtaW46YWRtaW4=)$", "cGFzc3dvc|Bhc3N3b3|wYXNzd29y|c2VjcmV0|NlY3Jld|zZWNyZX|ZXhhbXBsZ|V4YW1wbG|leGFtcGxl|Y2hhbmdlb|NoYW5nZW|jaGFuZ2Vt|dGVzd|Rlc3|0ZXN0", "^(?:dXNlcjpwYXNz|dXNlcm5hbWU6)"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-bearer-token", "description": "Literal bearer token in an Authorization header", "category": "generic-secret", "severity": "medium", "keywords": ["authorization"], "regex": `\\bauthorization["']?[ \\t]{0,3}[:=,][ \\t]{0,3}["']?(?:bearer|token)[ \\t]{1,3}((?!eyJ)[A-Za-z0-9._~+/-]{20,2000}={0,2})(?![A-Za-z0-9._~+/=-])`, "flags": "i", "entropy": 3.5, "allow": ["^[A-Za-z_.-]+$", "^(?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*$"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "http-basic-auth-credentials", "description": "Password passed to an HTTP client's basic authentication", "category": "generic-secret", "severity": "high", "keywords": ["auth", "credentials"], "regex": `(?:\\bauth[ \\t]{0,3}=[ \\t]{0,3}\\(|(?:HTTPBasicAuth|HTTPDigestAuth|BasicAuth|UsernamePasswordCredentials|setBasicAuth|basicAuth|withBasicAuth)\\()[ \\t]{0,3}["'][^"'\\s]{1,64}["'][ \\t]{0,3},[ \\t]{0,3}["']([^"'\\s]{4,128})["']`, "entropy": 3, "allow": ["^(?:password|passwd|pass|pwd|secret|changeme|change_me|changeit|example|test|testing|dummy|placeholder|default|admin|root|postgres|mysql|mongo|redis|guest|user|username|dbpass|dbpassword|db_password|mypassword|my_password|yourpassword|your_password|pa\\$\\$word|p@ssw0rd|p@ssword|passw0rd|password1|password123|secret123|pass123|foobar|qwerty|letmein|hunter2|mysecretpassword|supersecret|topsecret|s3cr3t|x-oauth-basic|x-access-token)$", "^[*x.\u2022#-]+$", "^[0-9]{1,6}$", "^[$%\\[(#]"] }, "origin": "rules/http-auth.yml" }, { "spec": { "id": "huggingface-access-token", "description": "Hugging Face user access token", "category": "live-key", "severity": "high", "keywords": ["hf_"], "regex": "\\b(hf_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "huggingface-organization-token", "description": "Hugging Face organization API token", "category": "live-key", "severity": "high", "keywords": ["api_org_"], "regex": "\\b(api_org_(?=(?:[a-z0-9]{0,33}[A-Z]){7})[A-Za-z0-9]{34})\\b", "entropy": 4 }, "origin": "rules/huggingface.yml" }, { "spec": { "id": "ibm-cloud-api-key", "description": "IBM Cloud API key", "category": "live-key", "severity": "critical", "keywords": ["ibm", "bluemix"], "regex": "(?<![a-z])(?:ibm|bluemix)[\\w.-]{0,30}(?:api[_.-]?key|apikey|key|token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 4 }, "origin": "rules/ibm.yml" }, { "spec": { "id": "infracost-api-key", "description": "Infracost API key", "category": "live-key", "severity": "medium", "keywords": ["ico-"], "regex": "\\b(ico-[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/infracost.yml" }, { "spec": { "id": "jwt", "description": "JSON Web Token", "message": "JSON Web Token - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["eyj"], "regex": "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,2000}\\.e[wy][A-Za-z0-9_-]{10,8000}\\.[A-Za-z0-9_-]{22,1400})(?![A-Za-z0-9_.-])", "entropy": 4, "validator": "jwt", "allow": ["\\.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$", "\\.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lI"] }, "origin": "rules/jwt.yml" }, { "spec": { "id": "jwt-base64", "description": "Base64-encoded JSON Web Token", "message": "Base64-encoded JSON Web Token (as in a Kubernetes Secret) - a signed bearer token; if it has not expired, anyone holding it acts as its subject", "category": "generic-secret", "generatedFiles": true, "severity": "medium", "keywords": ["zxlk"], "regex": "(?<![A-Za-z0-9+/])(ZXlK[A-Za-z0-9+/]{80,6000}={0,2})(?![A-Za-z0-9+/=])", "entropy": 4, "validator": "jwt" }, "origin": "rules/jwt.yml" }, { "spec": { "id": "linear-api-key", "description": "Linear personal API key", "category": "live-key", "severity": "high", "keywords": ["lin_api_"], "regex": "\\b(lin_api_[A-Za-z0-9]{40})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-oauth-access-token", "description": "Linear OAuth access token", "category": "live-key", "severity": "high", "keywords": ["lin_oauth_"], "regex": "\\b(lin_oauth_[a-f0-9]{64})\\b", "entropy": 3 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-webhook-secret", "description": "Linear webhook signing secret", "category": "live-key", "severity": "medium", "keywords": ["lin_wh_"], "regex": "\\b(lin_wh_[A-Za-z0-9]{32,64})\\b", "entropy": 3.5 }, "origin": "rules/linear.yml" }, { "spec": { "id": "linear-client-secret", "description": "Linear OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linear"], "regex": "(?<![a-z])linear[\\w.-]{0,30}(?:client[_.-]?)?secret[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/linear.yml" }, { "spec": { "id": "telegram-bot-token", "description": "Telegram bot token", "category": "live-key", "severity": "high", "keywords": [":aa"], "regex": "(?<![0-9])([0-9]{6,12}:AA[A-Za-z0-9_-]{33})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-bot-token", "description": "Discord bot token", "category": "live-key", "severity": "high", "keywords": ["discord", ".run(", ".login(", "bot_token", "bot-token", "bottoken", 'token = "', "token = '", 'token: "', "token: '", 'token": "', 'token":"', "token=", "token: m", "token: n", "token: o", "token = m"], "regex": "(?<![\\w.-])([MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![\\w.-])", "entropy": 4 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-webhook-url", "description": "Discord webhook URL", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": "(https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,72})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "discord-client-secret", "description": "Discord application client secret", "category": "live-key", "severity": "high", "keywords": ["discord"], "regex": `(?:discord|Discord|DISCORD)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-webhook", "description": "Microsoft Teams incoming webhook URL", "category": "live-key", "severity": "medium", "keywords": ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], "allow": ["0{8}-0{4}-0{4}-0{4}-0{12}"], "regex": "(https://(?:[a-zA-Z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}@[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?:/[A-Za-z0-9_-]{20,80})?)" }, "origin": "rules/messaging.yml" }, { "spec": { "id": "microsoft-teams-workflow-url", "description": "Microsoft Teams / Power Automate workflow trigger URL with its signature", "category": "live-key", "severity": "medium", "keywords": ["logic.azure.com", "powerplatform.com"], "regex": `(https://[a-zA-Z0-9.-]{1,100}(?:\\.logic\\.azure\\.com(?::443)?|\\.api\\.powerplatform\\.com(?::443)?/powerautomate/automations/direct)/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]{1,40}/paths/invoke\\?[^\\s"'<>]{0,200}?sig=[A-Za-z0-9_%-]{40,90})`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "gitter-access-token", "description": "Gitter access token", "category": "live-key", "severity": "medium", "keywords": ["gitter"], "regex": `(?:gitter|Gitter|GITTER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{40})(?![\\w-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "mattermost-access-token", "description": "Mattermost personal access or bot token", "category": "live-key", "severity": "medium", "keywords": ["mattermost"], "regex": `(?:mattermost|Mattermost|MATTERMOST|MatterMost)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{26})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-access-token", "description": "Sendbird API token", "category": "live-key", "severity": "high", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{40})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "sendbird-app-id", "description": "Sendbird application ID", "message": "Sendbird application ID - an identifier rather than a secret; check that no API token sits beside it", "category": "live-key", "severity": "low", "keywords": ["sendbird"], "regex": `(?:sendbird|Sendbird|SendBird|SENDBIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-api-key", "description": "MessageBird (Bird) API access key", "category": "live-key", "severity": "high", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "messagebird-client-id", "description": "MessageBird (Bird) client ID", "message": "MessageBird client ID - an identifier rather than a secret; check that no access key sits beside it", "category": "live-key", "severity": "low", "keywords": ["messagebird", "message_bird", "message-bird"], "regex": `(?:[Mm]essage[_-]?[Bb]ird|MESSAGE[_-]?BIRD)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/messaging.yml" }, { "spec": { "id": "netlify-personal-access-token", "description": "Netlify personal access token", "category": "live-key", "severity": "critical", "keywords": ["nfp_"], "regex": "\\b(nfp_[A-Za-z0-9_]{36})(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "netlify-access-token-legacy", "description": "Netlify access token (unprefixed format)", "category": "live-key", "severity": "critical", "keywords": ["netlify"], "regex": "netlify[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}(?!nfp_)([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_=-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/netlify.yml" }, { "spec": { "id": "newrelic-user-api-key", "description": "New Relic user API key", "category": "live-key", "severity": "critical", "keywords": ["nrak-"], "regex": "\\b(NRAK-[A-Z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-admin-api-key", "description": "New Relic admin API key", "category": "live-key", "severity": "critical", "keywords": ["nraa-"], "regex": "\\b(NRAA-[A-Za-z0-9]{27})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-insert-key", "description": "New Relic Insights insert key", "category": "live-key", "severity": "high", "keywords": ["nrii-"], "regex": "\\b(NRII-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-query-key", "description": "New Relic Insights query key", "category": "live-key", "severity": "medium", "keywords": ["nriq-"], "regex": "\\b(NRIQ-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-browser-key", "description": "New Relic browser application key", "category": "live-key", "severity": "low", "keywords": ["nrjs-"], "regex": "\\b(NRJS-[a-f0-9]{19})\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "newrelic-license-key", "description": "New Relic ingest license key", "category": "live-key", "severity": "high", "keywords": ["nral"], "regex": "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", "entropy": 3 }, "origin": "rules/newrelic.yml" }, { "spec": { "id": "notion-integration-token", "description": "Notion integration token", "category": "live-key", "severity": "high", "keywords": ["ntn_"], "regex": "\\b(ntn_\\d{11}[A-Za-z0-9]{35})\\b", "entropy": 3.5 }, "origin": "rules/notion.yml" }, { "spec": { "id": "notion-integration-token-legacy", "description": "Notion integration token (secret_ format)", "category": "live-key", "severity": "high", "keywords": ["secret_"], "regex": "\\b(secret_(?=[A-Za-z0-9]{0,42}[0-9])(?=[A-Za-z0-9]{0,42}[A-Z])[A-Za-z0-9]{43})\\b", "entropy": 4 }, "origin": "rules/notion.yml" }, { "spec": { "id": "npm-access-token", "description": "npm access token", "category": "live-key", "severity": "critical", "keywords": ["npm_"], "regex": "\\b(npm_[A-Za-z0-9]{36})\\b", "validator": "npm-checksum", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "npm-legacy-access-token", "description": "npm access token (UUID format)", "category": "live-key", "severity": "high", "keywords": ["_authtoken", "npm_token", "npm-token", "npmtoken", "npm_auth_token", "npm-auth-token", "npmauthtoken"], "regex": "(?:_authToken|npm[_.-]?(?:auth[_.-]?)?token)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/npm.yml" }, { "spec": { "id": "okta-api-token", "description": "Okta API token", "category": "live-key", "severity": "critical", "keywords": ["okta", "ssws"], "regex": "(?:okta|ssws)[\\w.-]{0,30}[\\s\"'`:=>,]{1,8}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", "flags": "i", "entropy": 3.5 }, "origin": "rules/okta.yml" }, { "spec": { "id": "square-access-token", "description": "Square personal access token (sq0atp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0atp-"], "regex": "\\b(sq0atp-[0-9A-Za-z_-]{22,43})(?![\\w-])", "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-oauth-secret", "description": "Square OAuth application secret (sq0csp-)", "category": "live-key", "severity": "critical", "keywords": ["sq0csp-"], "regex": "\\b(sq0csp-[0-9A-Za-z_-]{43})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "square-access-token-eaaa", "description": "Square access token (EAAA format)", "category": "live-key", "severity": "critical", "keywords": ["square"], "regex": `(?:square|Square|SQUARE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(EAAA[A-Za-z0-9_-]{56,72})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-access-token", "description": "Braintree production access token", "category": "live-key", "severity": "critical", "keywords": ["access_token$production$"], "regex": "\\b(access_token\\$production\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3, "allow": ["\\$(?:0+|x+|X+)(?:\\$|$)"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-sandbox-access-token", "description": "Braintree sandbox access token (test key, not a live key)", "message": "Braintree sandbox token - reaches the sandbox only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["access_token$sandbox$"], "regex": "\\b(access_token\\$sandbox\\$[0-9a-z]{16}(?:\\$[0-9a-f]{32})?)(?![\\w$])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-tokenization-key", "description": "Braintree production tokenization key", "message": "Braintree production tokenization key - meant for client code, but it can create payment methods for the merchant; check that no private key sits beside it", "category": "live-key", "severity": "low", "keywords": ["production_"], "regex": "\\b(production_(?=[a-z]{0,7}[0-9])[0-9a-z]{8}_(?=[a-z]{0,15}[0-9])[0-9a-z]{16})(?![0-9a-z])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "braintree-private-key", "description": "Braintree API private key", "category": "live-key", "severity": "critical", "keywords": ["braintree"], "regex": `(?:braintree|Braintree|BRAINTREE)[^\\n]{0,200}?(?:private|Private|PRIVATE)[_.-]?(?:key|Key|KEY)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-client-secret", "description": "PayPal REST API client secret", "category": "live-key", "severity": "high", "keywords": ["paypal"], "regex": `(?:paypal|PayPal|Paypal|PAYPAL)[^\\n]{0,160}?(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{80})(?![\\w-])`, "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "paypal-access-token", "description": "PayPal OAuth access token", "category": "live-key", "severity": "high", "keywords": ["a21aa"], "regex": "\\b(A21AA[A-Za-z0-9_-]{80,120})(?![\\w-])", "entropy": 4 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-access-token", "description": "Plaid production access token", "category": "live-key", "severity": "high", "keywords": ["access-production-", "access-development-"], "regex": "\\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-sandbox-access-token", "description": "Plaid sandbox access token (test key, not a live key)", "message": "Plaid sandbox access token - reaches sandbox data only, not live bank accounts", "category": "live-key", "severity": "low", "keywords": ["access-sandbox-"], "regex": "\\b(access-sandbox-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b" }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-secret-key", "description": "Plaid API secret", "category": "live-key", "severity": "high", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{30})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "plaid-client-id", "description": "Plaid client ID", "message": "Plaid client ID - an identifier rather than a secret, but it pairs with the Plaid secret; check that no secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["plaid"], "regex": `(?:plaid|Plaid|PLAID)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{24})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-live-secret-key", "description": "Flutterwave live secret key", "category": "live-key", "severity": "critical", "keywords": ["flwseck-"], "regex": "\\b(FLWSECK-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-test-secret-key", "description": "Flutterwave test secret key (test key, not a live key)", "message": "Flutterwave test key (FLWSECK_TEST) - reaches test mode only, not live payments", "category": "live-key", "severity": "low", "keywords": ["flwseck_test-"], "regex": "\\b(FLWSECK_TEST-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-encryption-key", "description": "Flutterwave encryption key", "category": "live-key", "severity": "medium", "keywords": ["flwseck"], "regex": "\\b(FLWSECK(?:_TEST)?-?[a-hA-H0-9]{12})(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "flutterwave-public-key", "description": "Flutterwave public key", "message": "Flutterwave public key - meant for client code; check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["flwpubk"], "regex": "\\b(FLWPUBK(?:_TEST)?-[a-hA-H0-9]{32}-X)(?![\\w-])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-live-access-token", "description": "GoCardless live access token", "category": "live-key", "severity": "critical", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(live_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "gocardless-sandbox-access-token", "description": "GoCardless sandbox access token (test key, not a live key)", "message": "GoCardless sandbox token - reaches the sandbox only, not live payments", "category": "live-key", "severity": "low", "keywords": ["gocardless"], "regex": "(?:gocardless|GoCardless|GOCARDLESS|Gocardless)[^\\n]{0,160}?\\b(sandbox_[A-Za-z0-9_=-]{40})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-key-secret", "description": "Razorpay API key secret", "category": "live-key", "severity": "high", "keywords": ["razorpay", "rzp_"], "regex": `(?:(?:razorpay|Razorpay|RAZORPAY|RazorPay)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|\\brzp_(?:live|test)_[A-Za-z0-9]{14}["'][ \\t]{0,3},[ \\t]{0,3}["'])([A-Za-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "razorpay-live-key-id", "description": "Razorpay live key ID", "message": "Razorpay live key ID - an identifier used in checkout code; check that its key secret is not committed beside it", "category": "live-key", "severity": "low", "keywords": ["rzp_live_"], "regex": "\\b(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-api-key", "description": "Adyen API key", "category": "live-key", "severity": "critical", "keywords": ["aqe"], "regex": "\\b(AQE[A-Za-z0-9]{5,20}\\.[A-Za-z0-9_=-]{50,80}(?![\\w=-])|AQE[A-Za-z0-9+/]{40,200}={0,2}-[A-Za-z0-9+/]{30,60}={0,2}-[\\x21-\\x7e]{16})", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-hmac-key", "description": "Adyen webhook HMAC key", "category": "live-key", "severity": "high", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,20}(?:hmac|Hmac|HMAC)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Fa-f0-9]{64})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "adyen-client-key", "description": "Adyen client key", "message": "Adyen client key - meant for client code (it only works from allowed origins); check that no API key sits beside it", "category": "live-key", "severity": "low", "keywords": ["adyen"], "regex": `(?:adyen|Adyen|ADYEN)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-api-token", "description": "Finicity (Mastercard Open Banking) app key", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![0-9a-zA-Z])`, "entropy": 3 }, "origin": "rules/payments.yml" }, { "spec": { "id": "finicity-client-secret", "description": "Finicity (Mastercard Open Banking) partner secret", "category": "live-key", "severity": "high", "keywords": ["finicity"], "regex": `(?:finicity|Finicity|FINICITY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{20})(?![0-9a-zA-Z])`, "entropy": 3.5, "allow": ["^[0-9]+$"] }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-api-key", "description": "Chargebee live API key", "category": "live-key", "severity": "high", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(live_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "chargebee-test-api-key", "description": "Chargebee test-site API key (test key, not a live key)", "message": "Chargebee test-site API key - reaches the test site only, not live billing", "category": "live-key", "severity": "low", "keywords": ["chargebee"], "regex": "(?:chargebee|Chargebee|ChargeBee|CHARGEBEE)[^\\n]{0,160}?\\b(test_[A-Za-z0-9]{32,34})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "freemius-secret-key", "description": "Freemius secret key", "category": "live-key", "severity": "high", "keywords": ["secret_key"], "regex": `["']secret_key["'][ \\t]{0,5}=>[ \\t]{0,5}["'](sk_[^\\s"']{29})["']`, "entropy": 3.5 }, "origin": "rules/payments.yml" }, { "spec": { "id": "postman-api-key", "description": "Postman API key", "category": "live-key", "severity": "high", "keywords": ["pmak-"], "regex": "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", "entropy": 3 }, "origin": "rules/postman.yml" }, { "spec": { "id": "private-key", "description": "Private key (PEM)", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["private key"], "multiline": true, "regex": `-----BEGIN (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z-]{2,20}: ?[^\\r\\n\\\\]{1,120}){0,4}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["']){0,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])[A-Za-z0-9+/]{1,100}={0,2}){0,250}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| |(?:\\\\r)?\\\\n["'][ \\t]{0,3}\\+?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}\\+?[ \\t]{0,3}["'])?-----END (?:[A-Z0-9]{1,12} ){0,2}PRIVATE KEY-----`, "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "pgp-private-key-block", "description": "PGP private key block", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["pgp private key block"], "multiline": true, "regex": "-----BEGIN PGP PRIVATE KEY BLOCK-----(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z-]{2,30}: ?[^\\r\\n\\\\]{0,200}){0,8}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| ){1,2}[A-Za-z0-9+/]{60,8192}={0,2}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )[A-Za-z0-9+/]{1,100}={0,2}){0,1000}(?:(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )=[A-Za-z0-9+/]{4})?(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[ \\t]{0,40}| )?-----END PGP PRIVATE KEY BLOCK-----", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "putty-private-key", "description": "PuTTY private key file", "category": "generic-secret", "generatedFiles": true, "severity": "critical", "keywords": ["putty-user-key-file"], "multiline": true, "regex": "PuTTY-User-Key-File-[23]: [a-z0-9@.-]{3,40}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[^\\r\\n\\\\]{0,200}){1,40}?(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-Lines: [0-9]{1,3}(?:(?:\\\\r)?(?:\\\\n|\\r?\\n)[A-Za-z0-9+/]{1,100}={0,2}){1,100}(?:\\\\r)?(?:\\\\n|\\r?\\n)Private-(?:MAC|Hash): [0-9a-fA-F]{40,64}", "entropy": 4 }, "origin": "rules/private-keys.yml" }, { "spec": { "id": "prod-host", "description": "Production hostname in a development, test or staging file", "message": "Production hostname in a non-production file - this environment would talk to production", "category": "prod-host", "severity": "high", "environments": ["development", "test", "staging"], "keywords": ["prod.", ".prod", "-prod", "prod-", "//prod", "@prod", "=prod", '"prod', "'prod", "prod0", "prod1", "prod2", "prod3", "production", "prd", "live.", "-live", ".live"], "regex": `(?:\\/\\/(?:[^\\s\\/@'"\`<>]{1,256}@)?|(?:host|hostname|server|endpoint|address|addr|data source)["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?(?:tcp:)?)([a-z0-9][a-z0-9-]{0,62}(?:\\.[a-z0-9][a-z0-9-]{0,62}){0,20})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["^(?!.*(?:(?:^|[.-])(?:prod|production|prd)\\d{0,2}(?:[.-]|$)|(?:^|[.-])live\\d{0,2}\\.))", "(?:^|[.-])(?:dev|development|develop|local|test|testing|qa|uat|stage|staging|stg|preprod|sandbox|preview|nonprod)\\d{0,2}[.-]", "(?:^|[.-])(?:non|pre)-(?:prod|production)(?:[.-]|$)", "(?:^|\\.)(?:localhost|example|invalid|test|local|internal\\.example)$", "(?:^|\\.)live\\.(?:com|net)$"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "prod-host-managed-db", "description": "Cloud-managed database endpoint in a development or test file", "message": "Cloud-managed database (RDS, Cloud SQL, Azure SQL, Atlas, ...) in a development or test file - local and test runs should not reach a shared database", "category": "prod-host", "severity": "medium", "environments": ["development", "test"], "keywords": ["rds.amazonaws", "cache.amazonaws", "docdb.amazonaws", "redshift.amazonaws", "neptune.amazonaws", "memorydb.", "database.windows.net", "database.azure.com", "cache.windows.net", "documents.azure.com", "cosmos.azure.com", "mongodb.net", "db.ondigitalocean.com", "neon.tech", "psdb.cloud", "pooler.supabase.com", "supabase.co", "aivencloud.com", "cockroachlabs.cloud", "redislabs.com", "redis-cloud.com", "/cloudsql/", "instance_connection_name"], "regex": `(?<![a-z0-9.-])((?:[a-z0-9][a-z0-9-]{0,62}\\.){1,12}(?:rds\\.amazonaws\\.com(?:\\.cn)?|(?:cache|docdb|redshift|neptune)\\.amazonaws\\.com|memorydb\\.[a-z0-9-]{1,30}\\.amazonaws\\.com|database\\.windows\\.net|(?:postgres|mysql|mariadb)\\.database\\.azure\\.com|redis\\.cache\\.windows\\.net|documents\\.azure\\.com|mongo\\.cosmos\\.azure\\.com|mongodb\\.net|db\\.ondigitalocean\\.com|neon\\.tech|psdb\\.cloud|pooler\\.supabase\\.com|aivencloud\\.com|cockroachlabs\\.cloud|redislabs\\.com|redis-cloud\\.com)|db\\.[a-z]{20}\\.supabase\\.co|(?<=\\/cloudsql\\/|instance_connection_name["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?)(?:[a-z][a-z0-9.-]{0,60}:)?[a-z][a-z0-9-]{4,61}[a-z0-9]:[a-z]{2,12}-[a-z]{2,12}[0-9]{1,2}:[a-z][a-z0-9-]{0,95})(?![a-z0-9-]|\\.[a-z0-9])`, "flags": "i", "allow": ["(?:^|[.:-])(?:dev|development|develop|local|test|testing|qa|uat|ci|sandbox|preview)\\d{0,2}(?:[.:-]|$)"] }, "origin": "rules/prod-host.yml" }, { "spec": { "id": "pulumi-access-token", "description": "Pulumi access token", "category": "live-key", "severity": "critical", "keywords": ["pul-"], "regex": "\\b(pul-[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/pulumi.yml" }, { "spec": { "id": "pypi-upload-token", "description": "PyPI API token", "category": "live-key", "severity": "critical", "keywords": ["pypi-ageichlwas5vcmc"], "regex": "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "pypi-test-upload-token", "description": "TestPyPI API token", "category": "live-key", "severity": "medium", "keywords": ["pypi-agendgvzdc5wexbplm9yzw"], "regex": "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000})(?![A-Za-z0-9_-])", "entropy": 4 }, "origin": "rules/pypi.yml" }, { "spec": { "id": "railway-token", "description": "Railway API or project token", "category": "live-key", "severity": "critical", "keywords": ["railway"], "regex": "railway[\\w.-]{0,30}(?:token|api[_.-]?key|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/railway.yml" }, { "spec": { "id": "render-api-key", "description": "Render API key", "category": "live-key", "severity": "critical", "keywords": ["rnd_"], "regex": "\\b(rnd_[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/render.yml" }, { "spec": { "id": "rubygems-api-key", "description": "RubyGems.org API key", "category": "live-key", "severity": "critical", "keywords": ["rubygems_"], "regex": "\\b(rubygems_[a-f0-9]{48})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/rubygems.yml" }, { "spec": { "id": "intercom-access-token", "description": "Intercom access token", "category": "live-key", "severity": "high", "keywords": ["intercom"], "regex": `(?:intercom|Intercom|INTERCOM)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9+/_-]{58,60}={0,2})(?![A-Za-z0-9+/=_-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "zendesk-api-token", "description": "Zendesk API token", "category": "live-key", "severity": "high", "keywords": ["zendesk"], "regex": `(?:zendesk|Zendesk|ZenDesk|ZENDESK)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-api-key", "description": "HubSpot legacy API key (hapikey)", "category": "live-key", "severity": "high", "keywords": ["hubspot", "hapikey"], "regex": `(?:hubspot|HubSpot|Hubspot|HUBSPOT|hapikey|HAPIKEY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "hubspot-private-app-token", "description": "HubSpot private app access token", "category": "live-key", "severity": "high", "keywords": ["pat-na", "pat-eu", "pat-ap"], "regex": "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "launchdarkly-access-token", "description": "LaunchDarkly SDK key or API access token", "category": "live-key", "severity": "high", "keywords": ["launchdarkly", "launch_darkly", "launch-darkly"], "regex": `(?:[Ll]aunch[_-]?[Dd]arkly|LAUNCH[_-]?DARKLY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:api|sdk|mob)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9=_-]{40})(?![\\w=-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "typeform-api-token", "description": "Typeform personal access token", "category": "live-key", "severity": "high", "keywords": ["tfp_"], "regex": "\\b(tfp_[A-Za-z0-9_.=-]{40,70})(?![\\w.=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "beamer-api-token", "description": "Beamer API key", "category": "live-key", "severity": "medium", "keywords": ["beamer"], "regex": `(?:beamer|Beamer|BEAMER)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(b_[A-Za-z0-9=_-]{44})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "adafruit-io-key", "description": "Adafruit IO key", "category": "live-key", "severity": "medium", "keywords": ["adafruit", "aio_"], "regex": `(?:(?:adafruit|Adafruit|ADAFRUIT)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?|(?<![\\w-])(?=aio_))([A-Za-z0-9_-]{32})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "squarespace-access-token", "description": "Squarespace API key", "category": "live-key", "severity": "medium", "keywords": ["squarespace"], "regex": `(?:squarespace|Squarespace|SquareSpace|SQUARESPACE)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?![A-Za-z0-9-])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "etsy-api-key", "description": "Etsy API keystring", "category": "live-key", "severity": "medium", "keywords": ["etsy_", "etsy-", "etsy.", "etsyapi", "etsykey", "etsytoken", "etsysecret", "etsyaccess", "etsyclient", "etsyshared"], "allow": ["^[a-z]+$"], "regex": `(?:etsy|Etsy|ETSY)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{24})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "freshbooks-access-token", "description": "FreshBooks access token", "category": "live-key", "severity": "high", "keywords": ["freshbooks"], "regex": `(?:freshbooks|FreshBooks|Freshbooks|FRESHBOOKS)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?([A-Za-z0-9]{64})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "finnhub-access-token", "description": "Finnhub API key", "category": "live-key", "severity": "medium", "keywords": ["finnhub"], "regex": `(?:finnhub|Finnhub|FINNHUB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{20})(?![A-Za-z0-9])`, "entropy": 3.3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "rapidapi-access-token", "description": "RapidAPI key", "category": "live-key", "severity": "high", "keywords": ["rapidapi"], "regex": `(?:rapidapi|RapidAPI|RapidApi|Rapidapi|RAPIDAPI)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_-]{50})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "maxmind-license-key", "description": "MaxMind license key", "category": "live-key", "severity": "medium", "keywords": ["_mmk"], "regex": "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-api-key", "description": "Yandex Cloud API key", "category": "live-key", "severity": "high", "keywords": ["aqvn"], "regex": "\\b(AQVN[A-Za-z0-9_-]{35,38})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-access-token", "description": "Yandex Cloud IAM token", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:Bearer )?(t1\\.[A-Za-z0-9_-]{8,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "yandex-aws-access-token", "description": "Yandex Cloud static access key secret", "category": "live-key", "severity": "high", "keywords": ["yandex"], "regex": `(?:yandex|Yandex|YANDEX)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(YC[A-Za-z0-9_-]{38})(?![\\w-])`, "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "settlemint-access-token", "description": "SettleMint access token", "category": "live-key", "severity": "medium", "keywords": ["sm_aat_", "sm_pat_", "sm_sat_"], "regex": "\\b(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "intra42-client-secret", "description": "42 (Intra) API client secret", "category": "live-key", "severity": "medium", "keywords": ["s-s4t2ud-", "s-s4t2af-"], "regex": "\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-live-api-token", "description": "Duffel live API token", "category": "live-key", "severity": "high", "keywords": ["duffel_live_"], "regex": "\\b(duffel_live_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "duffel-test-api-token", "description": "Duffel test-mode API token (test key, not a live key)", "message": "Duffel test token - reaches test mode only, not live bookings", "category": "live-key", "severity": "low", "keywords": ["duffel_test_"], "regex": "\\b(duffel_test_[A-Za-z0-9_=-]{43})(?![\\w=-])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-api-token", "description": "EasyPost production API key", "category": "live-key", "severity": "high", "keywords": ["ezak"], "regex": "\\b(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "easypost-test-api-token", "description": "EasyPost test API key (test key, not a live key)", "message": "EasyPost test key (EZTK) - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["eztk"], "regex": "\\b(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-live-api-token", "description": "Shippo live API token", "category": "live-key", "severity": "high", "keywords": ["shippo_live_"], "regex": "\\b(shippo_live_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "shippo-test-api-token", "description": "Shippo test API token (test key, not a live key)", "message": "Shippo test token - reaches test mode only, not live shipments", "category": "live-key", "severity": "low", "keywords": ["shippo_test_"], "regex": "\\b(shippo_test_[a-fA-F0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-api-key", "description": "Lob live secret API key", "category": "live-key", "severity": "high", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(live_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-test-api-key", "description": "Lob test secret API key (test key, not a live key)", "message": "Lob test key - reaches test mode only, no mail is sent", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(test_[a-f0-9]{35})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "lob-publishable-key", "description": "Lob publishable API key", "message": "Lob publishable key - meant for client code (address verification); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["lob_", "lob-", "lob.", "lob(", "lobapi", "lobkey", "lobsecret", "lobpub", "lobtest", "loblive", "lobtoken"], "regex": `(?<![A-Za-z])(?:lob|Lob|LOB)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/saas-misc.yml" }, { "spec": { "id": "sentry-user-auth-token", "description": "Sentry user auth token", "category": "live-key", "severity": "high", "keywords": ["sntryu_"], "regex": "\\b(sntryu_[a-f0-9]{64})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-org-auth-token", "description": "Sentry organization auth token", "category": "live-key", "severity": "high", "keywords": ["sntrys_"], "regex": "\\b(sntrys_eyJ[A-Za-z0-9+/]{40,1000}={0,2}_[A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=_])", "entropy": 4 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-auth-token-legacy", "description": "Sentry auth token (64-hex format)", "category": "live-key", "severity": "high", "keywords": ["sentry"], "regex": "sentry[\\w.-]{0,30}(?:auth[_.-]?)?(?:token|api[_.-]?key)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{64})(?![A-Za-z0-9])", "flags": "i", "entropy": 3 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "sentry-dsn-secret", "description": "Sentry DSN with a secret key", "category": "live-key", "severity": "medium", "keywords": ["://"], "regex": "\\bhttps?://[a-f0-9]{32}:([a-f0-9]{32})@[A-Za-z0-9.-]{1,100}(?::\\d{1,5})?/(?:[\\w.-]{1,50}/)?\\d{1,20}(?![\\w/])", "entropy": 2.8 }, "origin": "rules/sentry.yml" }, { "spec": { "id": "shopify-access-token", "description": "Shopify Admin API access token (shpat_)", "category": "live-key", "severity": "critical", "keywords": ["shpat_"], "regex": "\\b(shpat_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-custom-app-access-token", "description": "Shopify custom app access token (shpca_)", "category": "live-key", "severity": "critical", "keywords": ["shpca_"], "regex": "\\b(shpca_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-private-app-access-token", "description": "Shopify private app access token (shppa_)", "category": "live-key", "severity": "critical", "keywords": ["shppa_"], "regex": "\\b(shppa_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "shopify-shared-secret", "description": "Shopify app shared secret (shpss_)", "category": "live-key", "severity": "high", "keywords": ["shpss_"], "regex": "\\b(shpss_[a-fA-F0-9]{32})(?![0-9a-zA-Z])", "entropy": 3 }, "origin": "rules/shopify.yml" }, { "spec": { "id": "slack-bot-token", "description": "Slack bot token", "category": "live-key", "severity": "high", "keywords": ["xoxb-"], "regex": "\\b(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-user-token", "description": "Slack user token", "category": "live-key", "severity": "critical", "keywords": ["xoxp-"], "regex": "\\b(xoxp-[0-9]{8,14}-[0-9]{8,14}-[0-9]{8,14}-[A-Za-z0-9]{28,34})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-token", "description": "Slack app-level token (xapp-)", "category": "live-key", "severity": "high", "keywords": ["xapp-"], "regex": "\\b(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[a-fA-F0-9]{32,80})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-access-token", "description": "Slack app configuration access token (xoxe.xoxp-/xoxe.xoxb-)", "category": "live-key", "severity": "high", "keywords": ["xoxe.xoxp-", "xoxe.xoxb-"], "regex": "\\b(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-config-refresh-token", "description": "Slack app configuration refresh token (xoxe-)", "category": "live-key", "severity": "high", "keywords": ["xoxe-"], "regex": "\\b(xoxe-[0-9]-[A-Za-z0-9]{140,150})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workspace-token", "description": "Slack workspace app access or refresh token (xoxa-/xoxr-)", "category": "live-key", "severity": "high", "keywords": ["xoxa-", "xoxr-"], "regex": "\\b(xox[ar]-(?:[0-9]{1,2}-)?[0-9A-Za-z]{8,48}(?:-[0-9A-Za-z]{8,64}){0,4})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-legacy-token", "description": "Slack legacy, session or browser-client token (xoxo-/xoxs-/xoxc-)", "category": "live-key", "severity": "high", "keywords": ["xoxo-", "xoxs-", "xoxc-"], "regex": "\\b(xox[ocs]-[0-9]{1,14}-[0-9]{1,14}-[0-9]{1,14}-[a-fA-F0-9]{16,64})(?![\\w-])", "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-webhook-url", "description": "Slack incoming webhook URL", "category": "live-key", "severity": "high", "keywords": ["hooks.slack.com/services/"], "regex": "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-workflow-webhook-url", "description": "Slack workflow webhook (trigger) URL", "category": "live-key", "severity": "medium", "keywords": ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], "regex": "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{6,12}/(?:A[A-Z0-9]{6,12}/)?[0-9]{6,20}/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])", "entropy": 3.5 }, "origin": "rules/slack.yml" }, { "spec": { "id": "slack-app-secret", "description": "Slack app signing secret or client secret", "category": "live-key", "severity": "high", "keywords": ["slack"], "regex": `(?:slack|Slack|SLACK)[\\w.-]{0,20}(?:signing|Signing|SIGNING|client|Client|CLIENT)[_.-]?(?:secret|Secret|SECRET)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/slack.yml" }, { "spec": { "id": "snyk-api-token", "description": "Snyk API token", "category": "live-key", "severity": "high", "keywords": ["snyk"], "regex": "snyk(?:[\\w.-]{0,30}(?:token|api[_.-]?key|key|auth)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}|\\s{1,3}auth\\s{1,3})([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])", "flags": "i", "entropy": 3 }, "origin": "rules/snyk.yml" }, { "spec": { "id": "twitter-bearer-token", "description": "X (Twitter) app-only bearer token", "category": "live-key", "severity": "high", "keywords": ["aaaaaaaaaaaaaaaaaaaa"], "regex": "(?<![A-Za-z0-9+/%])(A{20}[A-Za-z0-9%]{74,134})(?![A-Za-z0-9%+/=])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-key", "description": "X (Twitter) API key (consumer key)", "category": "live-key", "severity": "medium", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{25})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-api-secret", "description": "X (Twitter) API key secret (consumer secret)", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{50})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-token", "description": "X (Twitter) user access token", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([0-9]{10,25}-[A-Za-z0-9]{20,40})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "twitter-access-secret", "description": "X (Twitter) user access token secret", "category": "live-key", "severity": "high", "keywords": ["twitter", "tweepy"], "regex": `(?:twitter|Twitter|TWITTER|tweepy)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{45})(?![A-Za-z0-9])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-access-token", "description": "Facebook / Meta Graph API access token", "category": "live-key", "severity": "high", "keywords": ["eaa"], "regex": "(?<![A-Za-z0-9+/])(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9+/=])", "entropy": 4 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-secret", "description": "Facebook / Meta app secret", "category": "live-key", "severity": "high", "keywords": ["facebook", "fb_", "fb.", "fb-", "fbapp", "fbsecret", "fbtoken", "fbkey", "fbclient", "meta_app", "metaapp", "meta-app"], "regex": `(?:facebook|Facebook|FACEBOOK|fb|FB|Fb|meta|Meta|META)[\\w.-]{0,20}(?:secret|Secret|SECRET|token|Token|TOKEN|key|Key|KEY)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "facebook-app-access-token", "description": "Facebook app access token (app ID and secret)", "category": "live-key", "severity": "high", "keywords": ["facebook", "access_token", "app_token", "%7c", "fb_"], "regex": "(?<![\\w|])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?![\\w-])", "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-secret", "description": "LinkedIn OAuth client secret", "category": "live-key", "severity": "high", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:secret|Secret|SECRET)[\\w.-]{0,20}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(WPL_AP[0-9]\\.[A-Za-z0-9]{8,32}\\.[A-Za-z0-9+/]{4,32}={0,2}|[A-Za-z0-9]{16})(?![A-Za-z0-9+/=.])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "linkedin-client-id", "description": "LinkedIn OAuth client ID", "message": "LinkedIn client ID - an identifier rather than a secret; check that no client secret sits beside it", "category": "live-key", "severity": "low", "keywords": ["linkedin", "linked_in", "linked-in"], "regex": `(?:[Ll]inked[_-]?[Ii]n|LINKED[_-]?IN)[\\w.-]{0,20}(?:client|Client|CLIENT)[_.-]?(?:id|Id|ID)(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{12,14})(?![A-Za-z0-9])`, "entropy": 2.5, "allow": ["^[a-z]+$", "^[0-9]+$"] }, "origin": "rules/social.yml" }, { "spec": { "id": "twitch-api-token", "description": "Twitch API client secret or OAuth token", "category": "live-key", "severity": "medium", "keywords": ["twitch"], "regex": `(?:twitch|Twitch|TWITCH)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?(?:oauth:)?([a-z0-9]{30})(?![A-Za-z0-9])`, "entropy": 3.3, "allowLine": ["twitch[\\w.-]{0,20}client[_.-]?id"] }, "origin": "rules/social.yml" }, { "spec": { "id": "flickr-api-key", "description": "Flickr API key", "category": "live-key", "severity": "medium", "keywords": ["flickr"], "regex": `(?:flickr|Flickr|FLICKR)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([a-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/social.yml" }, { "spec": { "id": "nytimes-api-key", "description": "New York Times API key", "category": "live-key", "severity": "medium", "keywords": ["nytimes", "new-york-times", "newyorktimes", "new_york_times"], "allow": ["^[a-z]+(?:_[a-z]+)+$"], "regex": `(?:[Nn][Yy][Tt]imes|NYTIMES|[Nn]ew[_-]?[Yy]ork[_-]?[Tt]imes|NEW[_-]?YORK[_-]?TIMES)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9_=-]{32})(?![\\w=-])`, "entropy": 3.5 }, "origin": "rules/social.yml" }, { "spec": { "id": "sonarqube-token", "description": "SonarQube user or analysis token", "category": "live-key", "severity": "high", "keywords": ["squ_", "sqp_", "sqa_"], "regex": "\\b(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "sonar-token-legacy", "description": "SonarQube / SonarQube Cloud token (unprefixed format)", "category": "live-key", "severity": "high", "keywords": ["sonar"], "regex": "sonar[\\w.-]{0,30}(?:token|login|key|password)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([a-f0-9]{40})(?![A-Za-z0-9])", "flags": "i", "entropy": 2.8 }, "origin": "rules/sonarqube.yml" }, { "spec": { "id": "stripe-live-secret-key", "description": "Stripe live secret key", "category": "live-key", "severity": "critical", "keywords": ["sk_live_"], "regex": "\\b(sk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-restricted-key", "description": "Stripe live restricted key", "category": "live-key", "severity": "critical", "keywords": ["rk_live_"], "regex": "\\b(rk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-secret-key", "description": "Stripe test-mode secret key (test key, not a live key)", "message": "Stripe test key (sk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["sk_test_"], "regex": "\\b(sk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5, "allow": ["^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2|26PHem9AhJZvU623DfE1x4sd)$"] }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-test-restricted-key", "description": "Stripe test-mode restricted key (test key, not a live key)", "message": "Stripe test key (rk_test_) - reaches test-mode data only, not live payments; keep it out of the repository anyway", "category": "live-key", "severity": "low", "keywords": ["rk_test_"], "regex": "\\b(rk_test_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-webhook-secret", "description": "Stripe webhook signing secret", "category": "live-key", "severity": "high", "keywords": ["whsec_"], "regex": "\\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?![A-Za-z0-9+/=])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "stripe-live-publishable-key", "description": "Stripe live publishable key", "message": "Stripe live publishable key - public by design (it ships to browsers); check that no secret key sits beside it", "category": "live-key", "severity": "low", "keywords": ["pk_live_"], "regex": "\\b(pk_live_[0-9a-zA-Z]{24,247})(?![0-9a-zA-Z])", "entropy": 3.5 }, "origin": "rules/stripe.yml" }, { "spec": { "id": "supabase-personal-access-token", "description": "Supabase personal access token (management API)", "category": "live-key", "severity": "critical", "keywords": ["sbp_"], "regex": "\\b(sbp_[a-f0-9]{40})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-secret-key", "description": "Supabase secret API key", "category": "live-key", "severity": "critical", "keywords": ["sb_secret_"], "regex": "\\b(sb_secret_[A-Za-z0-9_-]{24,64})(?![A-Za-z0-9_-])", "entropy": 3.5, "allow": ["^sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz$"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "supabase-service-role-key", "description": "Supabase service_role key", "category": "live-key", "severity": "critical", "keywords": ["service_role", "service-role", "service.role", "servicerole"], "regex": "service[_.-]?role[\\w.-]{0,20}[\\s\"'`:=>,]{1,8}(eyJ[A-Za-z0-9_-]{10,500}\\.eyJ[A-Za-z0-9_-]{20,2000}\\.[A-Za-z0-9_-]{20,500})(?![A-Za-z0-9_.-])", "flags": "i", "entropy": 4, "allow": ["\\.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIi"] }, "origin": "rules/supabase.yml" }, { "spec": { "id": "tencent-cloud-secret-id", "description": "Tencent Cloud SecretId", "category": "live-key", "severity": "high", "keywords": ["akid"], "regex": "\\b(AKID[A-Za-z0-9]{32})\\b", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "tencent-cloud-secret-key", "description": "Tencent Cloud SecretKey", "category": "live-key", "severity": "critical", "keywords": ["tencent", "qcloud"], "regex": "(?:tencent|qcloud)[\\w.-]{0,30}secret[_.-]?key[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{32})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.5 }, "origin": "rules/tencent.yml" }, { "spec": { "id": "twilio-auth-token", "description": "Twilio auth token or API key secret", "category": "live-key", "severity": "critical", "keywords": ["twilio"], "regex": `(?:twilio|Twilio|TWILIO)[\\w.-]{0,40}(?:\\\\?["']?\\]?[ \\t]{0,5}(?:=>|:=|=|:)|\\\\?["'][ \\t]{0,5},|["'][ \\t]{1,5}value=|>|\\((?:[ \\t]{0,3}[A-Za-z_]{1,20}[ \\t]{0,3}[=:])?)[ \\t]{0,5}(?:\\\\?["'\\x60])?([A-Za-z0-9]{32})(?![A-Za-z0-9])`, "entropy": 3, "allowLine": ["(?:twilio)[\\w.-]{0,30}(?:sid|phone|number|from|to|service)\\b"] }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-account-credentials", "description": "Twilio account SID with its auth token", "category": "live-key", "severity": "critical", "keywords": ["twilio", 'client("', "client('", "-u 'ac", '-u "ac', "-u ac", "--user ac"], "regex": `\\bAC[a-f0-9]{32}(?:["'][ \\t]{0,3},[ \\t]{0,3}["']|:)([a-f0-9]{32})(?![A-Za-z0-9])`, "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "twilio-api-key", "description": "Twilio API key SID", "message": "Twilio API key SID - identifies an API key; its 32-character secret is usually committed beside it", "category": "live-key", "severity": "medium", "keywords": ["twilio", "api_key", "apikey", "api-key", "api_sid", "apisid", "key_sid", "keysid", 'client("', "client('"], "regex": "\\b(SK[0-9a-f]{32})(?![A-Za-z0-9])", "entropy": 3 }, "origin": "rules/twilio.yml" }, { "spec": { "id": "vercel-token", "description": "Vercel access token or API key", "category": "live-key", "severity": "critical", "keywords": ["vcp_", "vci_", "vca_", "vcr_", "vck_"], "regex": "\\b(vc[pciark]_[A-Za-z0-9_-]{50}[A-Za-z0-9]{6})(?![A-Za-z0-9_-])", "validator": "vercel-checksum", "entropy": 3.5 }, "origin": "rules/vercel.yml" }, { "spec": { "id": "vercel-token-legacy", "description": "Vercel access token (24-character format)", "category": "live-key", "severity": "critical", "keywords": ["vercel"], "regex": "vercel[\\w.-]{0,30}(?:token|key|secret)[\\w.-]{0,10}[\\s\"'`:=>,]{1,8}([A-Za-z0-9]{24})(?![A-Za-z0-9])", "flags": "i", "entropy": 3.2 }, "origin": "rules/vercel.yml" }];
   }
 });
 
@@ -23493,7 +20116,7 @@ var TokenType, Lexer;
 var init_lexer = __esm({
   "node_modules/@actions/expressions/dist/lexer.js"() {
     init_data();
-    init_errors2();
+    init_errors();
     (function(TokenType2) {
       TokenType2[TokenType2["UNKNOWN"] = 0] = "UNKNOWN";
       TokenType2[TokenType2["LEFT_PAREN"] = 1] = "LEFT_PAREN";
@@ -23782,7 +20405,7 @@ function errorDescription(typ) {
   }
 }
 var MAX_PARSER_DEPTH, MAX_EXPRESSION_LENGTH, ErrorType, ExpressionError, ExpressionEvaluationError;
-var init_errors2 = __esm({
+var init_errors = __esm({
   "node_modules/@actions/expressions/dist/errors.js"() {
     init_lexer();
     MAX_PARSER_DEPTH = 50;
@@ -24092,7 +20715,7 @@ var fromjson;
 var init_fromjson = __esm({
   "node_modules/@actions/expressions/dist/funcs/fromjson.js"() {
     init_reviver();
-    init_errors2();
+    init_errors();
     fromjson = {
       name: "fromJson",
       description: "`fromJSON(value)`\n\nReturns a JSON object or JSON data type for `value`. You can use this function to provide a JSON object as an evaluated expression or to convert environment variables from a string.",
@@ -24115,11 +20738,11 @@ var init_fromjson = __esm({
 });
 
 // node_modules/@actions/expressions/dist/funcs/join.js
-var join4;
+var join3;
 var init_join = __esm({
   "node_modules/@actions/expressions/dist/funcs/join.js"() {
     init_data();
-    join4 = {
+    join3 = {
       name: "join",
       description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
       minArgs: 1,
@@ -24214,7 +20837,7 @@ function validateFunction(context, identifier, argCount) {
 var wellKnownFunctions;
 var init_funcs = __esm({
   "node_modules/@actions/expressions/dist/funcs.js"() {
-    init_errors2();
+    init_errors();
     init_case();
     init_contains();
     init_endswith();
@@ -24229,7 +20852,7 @@ var init_funcs = __esm({
       endswith,
       format,
       fromjson,
-      join: join4,
+      join: join3,
       startswith,
       tojson
     };
@@ -24267,7 +20890,7 @@ var init_parser = __esm({
   "node_modules/@actions/expressions/dist/parser.js"() {
     init_ast();
     init_data();
-    init_errors2();
+    init_errors();
     init_funcs();
     init_lexer();
     Parser = class {
@@ -24558,7 +21181,7 @@ var init_dist = __esm({
     init_completion();
     init_descriptionDictionary();
     init_data();
-    init_errors2();
+    init_errors();
     init_evaluator();
     init_features();
     init_funcs();
@@ -27416,7 +24039,7 @@ ${indent}`);
 });
 
 // node_modules/yaml/dist/stringify/stringify.js
-var require_stringify2 = __commonJS({
+var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
@@ -27545,7 +24168,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -27760,7 +24383,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -27863,7 +24486,7 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
@@ -29321,7 +25944,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -34113,6 +30736,3414 @@ var init_checks = __esm({
   }
 });
 
+// src/reporters/ruleInfo.ts
+async function describeRules(engine, findings, extra = []) {
+  const custom = new Set(engine.config.rules.map((r2) => r2.spec.id));
+  const origins = new Map(loadBuiltinRules().map((r2) => [r2.spec.id, r2.origin]));
+  const infos = engine.rules.map((r2) => {
+    const origin = custom.has(r2.id) ? void 0 : origins.get(r2.id);
+    const helpUri = origin ? secretRuleDocUrl(origin, r2.id) : void 0;
+    return { id: r2.id, description: r2.spec.description, category: r2.spec.category, severity: r2.spec.severity, ...helpUri ? { helpUri } : {} };
+  });
+  const known = new Set(infos.map((r2) => r2.id));
+  for (const r2 of extra) if (!known.has(r2.id)) known.add(r2.id), infos.push(r2);
+  if (findings.some((f3) => f3.category === "workflow" || f3.category === "echo-leak") && findings.some((f3) => !known.has(f3.ruleId))) {
+    const { WORKFLOW_CHECKS: WORKFLOW_CHECKS2 } = await Promise.resolve().then(() => (init_checks(), checks_exports));
+    for (const check12 of WORKFLOW_CHECKS2) {
+      if (known.has(check12.id)) continue;
+      const found = findings.filter((f3) => f3.ruleId === check12.id).map((f3) => f3.severity);
+      const severity = found.sort((a, b3) => severityRank(b3) - severityRank(a))[0] ?? "medium";
+      infos.push({ id: check12.id, description: check12.description, category: check12.category, severity, helpUri: workflowCheckDocUrl(check12.id) });
+    }
+  }
+  return infos;
+}
+var init_ruleInfo = __esm({
+  "src/reporters/ruleInfo.ts"() {
+    "use strict";
+    init_builtinRules2();
+    init_finding();
+    init_ruleDocs();
+  }
+});
+
+// node_modules/braces/lib/utils.js
+var require_utils2 = __commonJS({
+  "node_modules/braces/lib/utils.js"(exports) {
+    "use strict";
+    exports.isInteger = (num) => {
+      if (typeof num === "number") {
+        return Number.isInteger(num);
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isInteger(Number(num));
+      }
+      return false;
+    };
+    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
+    exports.exceedsLimit = (min, max, step = 1, limit) => {
+      if (limit === false) return false;
+      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
+      return (Number(max) - Number(min)) / Number(step) >= limit;
+    };
+    exports.escapeNode = (block, n = 0, type) => {
+      const node = block.nodes[n];
+      if (!node) return;
+      if (type && node.type === type || node.type === "open" || node.type === "close") {
+        if (node.escaped !== true) {
+          node.value = "\\" + node.value;
+          node.escaped = true;
+        }
+      }
+    };
+    exports.encloseBrace = (node) => {
+      if (node.type !== "brace") return false;
+      if (node.commas >> 0 + node.ranges >> 0 === 0) {
+        node.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isInvalidBrace = (block) => {
+      if (block.type !== "brace") return false;
+      if (block.invalid === true || block.dollar) return true;
+      if (block.commas >> 0 + block.ranges >> 0 === 0) {
+        block.invalid = true;
+        return true;
+      }
+      if (block.open !== true || block.close !== true) {
+        block.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isOpenOrClose = (node) => {
+      if (node.type === "open" || node.type === "close") {
+        return true;
+      }
+      return node.open === true || node.close === true;
+    };
+    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
+      if (node.type === "text") acc.push(node.value);
+      if (node.type === "range") node.type = "text";
+      return acc;
+    }, []);
+    exports.flatten = (...args) => {
+      const result = [];
+      const flat = (arr) => {
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
+          if (Array.isArray(ele)) {
+            flat(ele);
+            continue;
+          }
+          if (ele !== void 0) {
+            result.push(ele);
+          }
+        }
+        return result;
+      };
+      flat(args);
+      return result;
+    };
+  }
+});
+
+// node_modules/braces/lib/stringify.js
+var require_stringify2 = __commonJS({
+  "node_modules/braces/lib/stringify.js"(exports, module) {
+    "use strict";
+    var utils = require_utils2();
+    module.exports = (ast, options = {}) => {
+      const stringify = (node, parent = {}) => {
+        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        let output = "";
+        if (node.value) {
+          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
+            return "\\" + node.value;
+          }
+          return node.value;
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes) {
+          for (const child2 of node.nodes) {
+            output += stringify(child2);
+          }
+        }
+        return output;
+      };
+      return stringify(ast);
+    };
+  }
+});
+
+// node_modules/is-number/index.js
+var require_is_number = __commonJS({
+  "node_modules/is-number/index.js"(exports, module) {
+    "use strict";
+    module.exports = function(num) {
+      if (typeof num === "number") {
+        return num - num === 0;
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/to-regex-range/index.js
+var require_to_regex_range = __commonJS({
+  "node_modules/to-regex-range/index.js"(exports, module) {
+    "use strict";
+    var isNumber = require_is_number();
+    var toRegexRange = (min, max, options) => {
+      if (isNumber(min) === false) {
+        throw new TypeError("toRegexRange: expected the first argument to be a number");
+      }
+      if (max === void 0 || min === max) {
+        return String(min);
+      }
+      if (isNumber(max) === false) {
+        throw new TypeError("toRegexRange: expected the second argument to be a number.");
+      }
+      let opts = { relaxZeros: true, ...options };
+      if (typeof opts.strictZeros === "boolean") {
+        opts.relaxZeros = opts.strictZeros === false;
+      }
+      let relax = String(opts.relaxZeros);
+      let shorthand = String(opts.shorthand);
+      let capture = String(opts.capture);
+      let wrap = String(opts.wrap);
+      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
+        return toRegexRange.cache[cacheKey].result;
+      }
+      let a = Math.min(min, max);
+      let b3 = Math.max(min, max);
+      if (Math.abs(a - b3) === 1) {
+        let result = min + "|" + max;
+        if (opts.capture) {
+          return `(${result})`;
+        }
+        if (opts.wrap === false) {
+          return result;
+        }
+        return `(?:${result})`;
+      }
+      let isPadded = hasPadding(min) || hasPadding(max);
+      let state = { min, max, a, b: b3 };
+      let positives = [];
+      let negatives = [];
+      if (isPadded) {
+        state.isPadded = isPadded;
+        state.maxLen = String(state.max).length;
+      }
+      if (a < 0) {
+        let newMin = b3 < 0 ? Math.abs(b3) : 1;
+        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
+        a = state.a = 0;
+      }
+      if (b3 >= 0) {
+        positives = splitToPatterns(a, b3, state, opts);
+      }
+      state.negatives = negatives;
+      state.positives = positives;
+      state.result = collatePatterns(negatives, positives, opts);
+      if (opts.capture === true) {
+        state.result = `(${state.result})`;
+      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
+        state.result = `(?:${state.result})`;
+      }
+      toRegexRange.cache[cacheKey] = state;
+      return state.result;
+    };
+    function collatePatterns(neg, pos, options) {
+      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
+      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
+      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
+      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
+      return subpatterns.join("|");
+    }
+    function splitToRanges(min, max) {
+      let nines = 1;
+      let zeros = 1;
+      let stop = countNines(min, nines);
+      let stops = /* @__PURE__ */ new Set([max]);
+      while (min <= stop && stop <= max) {
+        stops.add(stop);
+        nines += 1;
+        stop = countNines(min, nines);
+      }
+      stop = countZeros(max + 1, zeros) - 1;
+      while (min < stop && stop <= max) {
+        stops.add(stop);
+        zeros += 1;
+        stop = countZeros(max + 1, zeros) - 1;
+      }
+      stops = [...stops];
+      stops.sort(compare);
+      return stops;
+    }
+    function rangeToPattern(start, stop, options) {
+      if (start === stop) {
+        return { pattern: start, count: [], digits: 0 };
+      }
+      let zipped = zip(start, stop);
+      let digits = zipped.length;
+      let pattern = "";
+      let count2 = 0;
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
+        if (startDigit === stopDigit) {
+          pattern += startDigit;
+        } else if (startDigit !== "0" || stopDigit !== "9") {
+          pattern += toCharacterClass(startDigit, stopDigit, options);
+        } else {
+          count2++;
+        }
+      }
+      if (count2) {
+        pattern += options.shorthand === true ? "\\d" : "[0-9]";
+      }
+      return { pattern, count: [count2], digits };
+    }
+    function splitToPatterns(min, max, tok, options) {
+      let ranges = splitToRanges(min, max);
+      let tokens = [];
+      let start = min;
+      let prev;
+      for (let i = 0; i < ranges.length; i++) {
+        let max2 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max2), options);
+        let zeros = "";
+        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
+          if (prev.count.length > 1) {
+            prev.count.pop();
+          }
+          prev.count.push(obj.count[0]);
+          prev.string = prev.pattern + toQuantifier(prev.count);
+          start = max2 + 1;
+          continue;
+        }
+        if (tok.isPadded) {
+          zeros = padZeros(max2, tok, options);
+        }
+        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
+        tokens.push(obj);
+        start = max2 + 1;
+        prev = obj;
+      }
+      return tokens;
+    }
+    function filterPatterns(arr, comparison, prefix, intersection, options) {
+      let result = [];
+      for (let ele of arr) {
+        let { string } = ele;
+        if (!intersection && !contains3(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+        if (intersection && contains3(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+      }
+      return result;
+    }
+    function zip(a, b3) {
+      let arr = [];
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b3[i]]);
+      return arr;
+    }
+    function compare(a, b3) {
+      return a > b3 ? 1 : b3 > a ? -1 : 0;
+    }
+    function contains3(arr, key, val) {
+      return arr.some((ele) => ele[key] === val);
+    }
+    function countNines(min, len) {
+      return Number(String(min).slice(0, -len) + "9".repeat(len));
+    }
+    function countZeros(integer, zeros) {
+      return integer - integer % Math.pow(10, zeros);
+    }
+    function toQuantifier(digits) {
+      let [start = 0, stop = ""] = digits;
+      if (stop || start > 1) {
+        return `{${start + (stop ? "," + stop : "")}}`;
+      }
+      return "";
+    }
+    function toCharacterClass(a, b3, options) {
+      return `[${a}${b3 - a === 1 ? "" : "-"}${b3}]`;
+    }
+    function hasPadding(str) {
+      return /^-?(0+)\d/.test(str);
+    }
+    function padZeros(value, tok, options) {
+      if (!tok.isPadded) {
+        return value;
+      }
+      let diff = Math.abs(tok.maxLen - String(value).length);
+      let relax = options.relaxZeros !== false;
+      switch (diff) {
+        case 0:
+          return "";
+        case 1:
+          return relax ? "0?" : "0";
+        case 2:
+          return relax ? "0{0,2}" : "00";
+        default: {
+          return relax ? `0{0,${diff}}` : `0{${diff}}`;
+        }
+      }
+    }
+    toRegexRange.cache = {};
+    toRegexRange.clearCache = () => toRegexRange.cache = {};
+    module.exports = toRegexRange;
+  }
+});
+
+// node_modules/fill-range/index.js
+var require_fill_range = __commonJS({
+  "node_modules/fill-range/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var toRegexRange = require_to_regex_range();
+    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var transform = (toNumber) => {
+      return (value) => toNumber === true ? Number(value) : String(value);
+    };
+    var isValidValue = (value) => {
+      return typeof value === "number" || typeof value === "string" && value !== "";
+    };
+    var isNumber = (num) => Number.isInteger(+num);
+    var zeros = (input) => {
+      let value = `${input}`;
+      let index = -1;
+      if (value[0] === "-") value = value.slice(1);
+      if (value === "0") return false;
+      while (value[++index] === "0") ;
+      return index > 0;
+    };
+    var stringify = (start, end, options) => {
+      if (typeof start === "string" || typeof end === "string") {
+        return true;
+      }
+      return options.stringify === true;
+    };
+    var pad = (input, maxLength, toNumber) => {
+      if (maxLength > 0) {
+        let dash = input[0] === "-" ? "-" : "";
+        if (dash) input = input.slice(1);
+        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
+      }
+      if (toNumber === false) {
+        return String(input);
+      }
+      return input;
+    };
+    var toMaxLen = (input, maxLength) => {
+      let negative = input[0] === "-" ? "-" : "";
+      if (negative) {
+        input = input.slice(1);
+        maxLength--;
+      }
+      while (input.length < maxLength) input = "0" + input;
+      return negative ? "-" + input : input;
+    };
+    var toSequence = (parts, options, maxLen) => {
+      parts.negatives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
+      parts.positives.sort((a, b3) => a < b3 ? -1 : a > b3 ? 1 : 0);
+      let prefix = options.capture ? "" : "?:";
+      let positives = "";
+      let negatives = "";
+      let result;
+      if (parts.positives.length) {
+        positives = parts.positives.map((v2) => toMaxLen(String(v2), maxLen)).join("|");
+      }
+      if (parts.negatives.length) {
+        negatives = `-(${prefix}${parts.negatives.map((v2) => toMaxLen(String(v2), maxLen)).join("|")})`;
+      }
+      if (positives && negatives) {
+        result = `${positives}|${negatives}`;
+      } else {
+        result = positives || negatives;
+      }
+      if (options.wrap) {
+        return `(${prefix}${result})`;
+      }
+      return result;
+    };
+    var toRange = (a, b3, isNumbers, options) => {
+      if (isNumbers) {
+        return toRegexRange(a, b3, { wrap: false, ...options });
+      }
+      let start = String.fromCharCode(a);
+      if (a === b3) return start;
+      let stop = String.fromCharCode(b3);
+      return `[${start}-${stop}]`;
+    };
+    var toRegex = (start, end, options) => {
+      if (Array.isArray(start)) {
+        let wrap = options.wrap === true;
+        let prefix = options.capture ? "" : "?:";
+        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
+      }
+      return toRegexRange(start, end, options);
+    };
+    var rangeError = (...args) => {
+      return new RangeError("Invalid range arguments: " + util.inspect(...args));
+    };
+    var invalidRange = (start, end, options) => {
+      if (options.strictRanges === true) throw rangeError([start, end]);
+      return [];
+    };
+    var invalidStep = (step, options) => {
+      if (options.strictRanges === true) {
+        throw new TypeError(`Expected step "${step}" to be a number`);
+      }
+      return [];
+    };
+    var fillNumbers = (start, end, step = 1, options = {}) => {
+      let a = Number(start);
+      let b3 = Number(end);
+      if (!Number.isInteger(a) || !Number.isInteger(b3)) {
+        if (options.strictRanges === true) throw rangeError([start, end]);
+        return [];
+      }
+      if (a === 0) a = 0;
+      if (b3 === 0) b3 = 0;
+      let descending = a > b3;
+      let startString = String(start);
+      let endString = String(end);
+      let stepString = String(step);
+      step = Math.max(Math.abs(step), 1);
+      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
+      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
+      let toNumber = padded === false && stringify(start, end, options) === false;
+      let format2 = options.transform || transform(toNumber);
+      if (options.toRegex && step === 1) {
+        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
+      }
+      let parts = { negatives: [], positives: [] };
+      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b3 : a <= b3) {
+        if (options.toRegex === true && step > 1) {
+          push(a);
+        } else {
+          range.push(pad(format2(a, index), maxLen, toNumber));
+        }
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+      }
+      return range;
+    };
+    var fillLetters = (start, end, step = 1, options = {}) => {
+      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
+        return invalidRange(start, end, options);
+      }
+      let format2 = options.transform || ((val) => String.fromCharCode(val));
+      let a = `${start}`.charCodeAt(0);
+      let b3 = `${end}`.charCodeAt(0);
+      let descending = a > b3;
+      let min = Math.min(a, b3);
+      let max = Math.max(a, b3);
+      if (options.toRegex && step === 1) {
+        return toRange(min, max, false, options);
+      }
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b3 : a <= b3) {
+        range.push(format2(a, index));
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return toRegex(range, null, { wrap: false, options });
+      }
+      return range;
+    };
+    var fill = (start, end, step, options = {}) => {
+      if (end == null && isValidValue(start)) {
+        return [start];
+      }
+      if (!isValidValue(start) || !isValidValue(end)) {
+        return invalidRange(start, end, options);
+      }
+      if (typeof step === "function") {
+        return fill(start, end, 1, { transform: step });
+      }
+      if (isObject(step)) {
+        return fill(start, end, 0, step);
+      }
+      let opts = { ...options };
+      if (opts.capture === true) opts.wrap = true;
+      step = step || opts.step || 1;
+      if (!isNumber(step)) {
+        if (step != null && !isObject(step)) return invalidStep(step, opts);
+        return fill(start, end, 1, step);
+      }
+      if (isNumber(start) && isNumber(end)) {
+        return fillNumbers(start, end, step, opts);
+      }
+      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
+    };
+    module.exports = fill;
+  }
+});
+
+// node_modules/braces/lib/compile.js
+var require_compile = __commonJS({
+  "node_modules/braces/lib/compile.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var utils = require_utils2();
+    var compile2 = (ast, options = {}) => {
+      const walk2 = (node, parent = {}) => {
+        const invalidBlock = utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalid = invalidBlock === true || invalidNode === true;
+        const prefix = options.escapeInvalid === true ? "\\" : "";
+        let output = "";
+        if (node.isOpen === true) {
+          return prefix + node.value;
+        }
+        if (node.isClose === true) {
+          console.log("node.isClose", prefix, node.value);
+          return prefix + node.value;
+        }
+        if (node.type === "open") {
+          return invalid ? prefix + node.value : "(";
+        }
+        if (node.type === "close") {
+          return invalid ? prefix + node.value : ")";
+        }
+        if (node.type === "comma") {
+          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
+          }
+        }
+        if (node.nodes) {
+          for (const child2 of node.nodes) {
+            output += walk2(child2, node);
+          }
+        }
+        return output;
+      };
+      return walk2(ast);
+    };
+    module.exports = compile2;
+  }
+});
+
+// node_modules/braces/lib/expand.js
+var require_expand = __commonJS({
+  "node_modules/braces/lib/expand.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var stringify = require_stringify2();
+    var utils = require_utils2();
+    var append = (queue = "", stash = "", enclose = false) => {
+      const result = [];
+      queue = [].concat(queue);
+      stash = [].concat(stash);
+      if (!stash.length) return queue;
+      if (!queue.length) {
+        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
+      }
+      for (const item of queue) {
+        if (Array.isArray(item)) {
+          for (const value of item) {
+            result.push(append(value, stash, enclose));
+          }
+        } else {
+          for (let ele of stash) {
+            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
+            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
+          }
+        }
+      }
+      return utils.flatten(result);
+    };
+    var expand2 = (ast, options = {}) => {
+      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
+      const walk2 = (node, parent = {}) => {
+        node.queue = [];
+        let p2 = parent;
+        let q3 = parent.queue;
+        while (p2.type !== "brace" && p2.type !== "root" && p2.parent) {
+          p2 = p2.parent;
+          q3 = p2.queue;
+        }
+        if (node.invalid || node.dollar) {
+          q3.push(append(q3.pop(), stringify(node, options)));
+          return;
+        }
+        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
+          q3.push(append(q3.pop(), ["{}"]));
+          return;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
+            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
+          }
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
+          }
+          q3.push(append(q3.pop(), range));
+          node.nodes = [];
+          return;
+        }
+        const enclose = utils.encloseBrace(node);
+        let queue = node.queue;
+        let block = node;
+        while (block.type !== "brace" && block.type !== "root" && block.parent) {
+          block = block.parent;
+          queue = block.queue;
+        }
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child2 = node.nodes[i];
+          if (child2.type === "comma" && node.type === "brace") {
+            if (i === 1) queue.push("");
+            queue.push("");
+            continue;
+          }
+          if (child2.type === "close") {
+            q3.push(append(q3.pop(), queue, enclose));
+            continue;
+          }
+          if (child2.value && child2.type !== "open") {
+            queue.push(append(queue.pop(), child2.value));
+            continue;
+          }
+          if (child2.nodes) {
+            walk2(child2, node);
+          }
+        }
+        return queue;
+      };
+      return utils.flatten(walk2(ast));
+    };
+    module.exports = expand2;
+  }
+});
+
+// node_modules/braces/lib/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/braces/lib/constants.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      MAX_LENGTH: 1e4,
+      // Digits
+      CHAR_0: "0",
+      /* 0 */
+      CHAR_9: "9",
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: "A",
+      /* A */
+      CHAR_LOWERCASE_A: "a",
+      /* a */
+      CHAR_UPPERCASE_Z: "Z",
+      /* Z */
+      CHAR_LOWERCASE_Z: "z",
+      /* z */
+      CHAR_LEFT_PARENTHESES: "(",
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: ")",
+      /* ) */
+      CHAR_ASTERISK: "*",
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: "&",
+      /* & */
+      CHAR_AT: "@",
+      /* @ */
+      CHAR_BACKSLASH: "\\",
+      /* \ */
+      CHAR_BACKTICK: "`",
+      /* ` */
+      CHAR_CARRIAGE_RETURN: "\r",
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: "^",
+      /* ^ */
+      CHAR_COLON: ":",
+      /* : */
+      CHAR_COMMA: ",",
+      /* , */
+      CHAR_DOLLAR: "$",
+      /* . */
+      CHAR_DOT: ".",
+      /* . */
+      CHAR_DOUBLE_QUOTE: '"',
+      /* " */
+      CHAR_EQUAL: "=",
+      /* = */
+      CHAR_EXCLAMATION_MARK: "!",
+      /* ! */
+      CHAR_FORM_FEED: "\f",
+      /* \f */
+      CHAR_FORWARD_SLASH: "/",
+      /* / */
+      CHAR_HASH: "#",
+      /* # */
+      CHAR_HYPHEN_MINUS: "-",
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: "<",
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: "{",
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: "[",
+      /* [ */
+      CHAR_LINE_FEED: "\n",
+      /* \n */
+      CHAR_NO_BREAK_SPACE: "\xA0",
+      /* \u00A0 */
+      CHAR_PERCENT: "%",
+      /* % */
+      CHAR_PLUS: "+",
+      /* + */
+      CHAR_QUESTION_MARK: "?",
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: ">",
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: "}",
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: "]",
+      /* ] */
+      CHAR_SEMICOLON: ";",
+      /* ; */
+      CHAR_SINGLE_QUOTE: "'",
+      /* ' */
+      CHAR_SPACE: " ",
+      /*   */
+      CHAR_TAB: "	",
+      /* \t */
+      CHAR_UNDERSCORE: "_",
+      /* _ */
+      CHAR_VERTICAL_LINE: "|",
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
+      /* \uFEFF */
+    };
+  }
+});
+
+// node_modules/braces/lib/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/braces/lib/parse.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify2();
+    var {
+      MAX_LENGTH,
+      CHAR_BACKSLASH,
+      /* \ */
+      CHAR_BACKTICK,
+      /* ` */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_RIGHT_SQUARE_BRACKET,
+      /* ] */
+      CHAR_DOUBLE_QUOTE,
+      /* " */
+      CHAR_SINGLE_QUOTE,
+      /* ' */
+      CHAR_NO_BREAK_SPACE,
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE
+    } = require_constants6();
+    var parse3 = (input, options = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      const opts = options || {};
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input.length > max) {
+        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
+      }
+      const ast = { type: "root", input, nodes: [] };
+      const stack = [ast];
+      let block = ast;
+      let prev = ast;
+      let brackets = 0;
+      const length = input.length;
+      let index = 0;
+      let depth = 0;
+      let value;
+      const advance = () => input[index++];
+      const push = (node) => {
+        if (node.type === "text" && prev.type === "dot") {
+          prev.type = "text";
+        }
+        if (prev && prev.type === "text" && node.type === "text") {
+          prev.value += node.value;
+          return;
+        }
+        block.nodes.push(node);
+        node.parent = block;
+        node.prev = prev;
+        prev = node;
+        return node;
+      };
+      push({ type: "bos" });
+      while (index < length) {
+        block = stack[stack.length - 1];
+        value = advance();
+        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+          continue;
+        }
+        if (value === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          continue;
+        }
+        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value });
+          continue;
+        }
+        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+          brackets++;
+          let next;
+          while (index < length && (next = advance())) {
+            value += next;
+            if (next === CHAR_LEFT_SQUARE_BRACKET) {
+              brackets++;
+              continue;
+            }
+            if (next === CHAR_BACKSLASH) {
+              value += advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              brackets--;
+              if (brackets === 0) {
+                break;
+              }
+            }
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_PARENTHESES) {
+          block = push({ type: "paren", nodes: [] });
+          stack.push(block);
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_PARENTHESES) {
+          if (block.type !== "paren") {
+            push({ type: "text", value });
+            continue;
+          }
+          block = stack.pop();
+          push({ type: "text", value });
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
+          const open2 = value;
+          let next;
+          if (options.keepQuotes !== true) {
+            value = "";
+          }
+          while (index < length && (next = advance())) {
+            if (next === CHAR_BACKSLASH) {
+              value += next + advance();
+              continue;
+            }
+            if (next === open2) {
+              if (options.keepQuotes === true) value += next;
+              break;
+            }
+            value += next;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_CURLY_BRACE) {
+          depth++;
+          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
+          const brace = {
+            type: "brace",
+            open: true,
+            close: false,
+            dollar,
+            depth,
+            commas: 0,
+            ranges: 0,
+            nodes: []
+          };
+          block = push(brace);
+          stack.push(block);
+          push({ type: "open", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_CURLY_BRACE) {
+          if (block.type !== "brace") {
+            push({ type: "text", value });
+            continue;
+          }
+          const type = "close";
+          block = stack.pop();
+          block.close = true;
+          push({ type, value });
+          depth--;
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_COMMA && depth > 0) {
+          if (block.ranges > 0) {
+            block.ranges = 0;
+            const open2 = block.nodes.shift();
+            block.nodes = [open2, { type: "text", value: stringify(block) }];
+          }
+          push({ type: "comma", value });
+          block.commas++;
+          continue;
+        }
+        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+          const siblings = block.nodes;
+          if (depth === 0 || siblings.length === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+          if (prev.type === "dot") {
+            block.range = [];
+            prev.value += value;
+            prev.type = "range";
+            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
+              block.invalid = true;
+              block.ranges = 0;
+              prev.type = "text";
+              continue;
+            }
+            block.ranges++;
+            block.args = [];
+            continue;
+          }
+          if (prev.type === "range") {
+            siblings.pop();
+            const before = siblings[siblings.length - 1];
+            before.value += prev.value + value;
+            prev = before;
+            block.ranges--;
+            continue;
+          }
+          push({ type: "dot", value });
+          continue;
+        }
+        push({ type: "text", value });
+      }
+      do {
+        block = stack.pop();
+        if (block.type !== "root") {
+          block.nodes.forEach((node) => {
+            if (!node.nodes) {
+              if (node.type === "open") node.isOpen = true;
+              if (node.type === "close") node.isClose = true;
+              if (!node.nodes) node.type = "text";
+              node.invalid = true;
+            }
+          });
+          const parent = stack[stack.length - 1];
+          const index2 = parent.nodes.indexOf(block);
+          parent.nodes.splice(index2, 1, ...block.nodes);
+        }
+      } while (stack.length > 0);
+      push({ type: "eos" });
+      return ast;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/braces/index.js
+var require_braces = __commonJS({
+  "node_modules/braces/index.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify2();
+    var compile2 = require_compile();
+    var expand2 = require_expand();
+    var parse3 = require_parse2();
+    var braces = (input, options = {}) => {
+      let output = [];
+      if (Array.isArray(input)) {
+        for (const pattern of input) {
+          const result = braces.create(pattern, options);
+          if (Array.isArray(result)) {
+            output.push(...result);
+          } else {
+            output.push(result);
+          }
+        }
+      } else {
+        output = [].concat(braces.create(input, options));
+      }
+      if (options && options.expand === true && options.nodupes === true) {
+        output = [...new Set(output)];
+      }
+      return output;
+    };
+    braces.parse = (input, options = {}) => parse3(input, options);
+    braces.stringify = (input, options = {}) => {
+      if (typeof input === "string") {
+        return stringify(braces.parse(input, options), options);
+      }
+      return stringify(input, options);
+    };
+    braces.compile = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      return compile2(input, options);
+    };
+    braces.expand = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      let result = expand2(input, options);
+      if (options.noempty === true) {
+        result = result.filter(Boolean);
+      }
+      if (options.nodupes === true) {
+        result = [...new Set(result)];
+      }
+      return result;
+    };
+    braces.create = (input, options = {}) => {
+      if (input === "" || input.length < 3) {
+        return [input];
+      }
+      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
+    };
+    module.exports = braces;
+  }
+});
+
+// node_modules/picomatch/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      SEP: path8.sep,
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var path8 = __require("path");
+    var win32 = process.platform === "win32";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants7();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.supportsLookbehinds = () => {
+      const segs = process.version.slice(1).split(".").map(Number);
+      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
+        return true;
+      }
+      return false;
+    };
+    exports.isWindows = (options) => {
+      if (options && typeof options.windows === "boolean") {
+        return options.windows;
+      }
+      return win32 === true || path8.sep === "\\";
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants7();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan2 = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  code = advance();
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES) {
+                  isGlob = token.isGlob = true;
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_LEFT_PARENTHESES) {
+                backslashes = token.backslashes = true;
+                code = advance();
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n = prevIndex ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value = input.slice(n, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (idx !== 0 || value !== "") {
+            parts.push(value);
+          }
+          prevIndex = i;
+        }
+        if (prevIndex && prevIndex + 1 < input.length) {
+          const value = input.slice(prevIndex + 1);
+          parts.push(value);
+          if (opts.tokens) {
+            tokens[tokens.length - 1].value = value;
+            depth(tokens[tokens.length - 1]);
+            state.maxDepth += tokens[tokens.length - 1].depth;
+          }
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan2;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants4 = require_constants7();
+    var utils = require_utils3();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants4;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v2) => utils.escapeRegex(v2)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j3 = i + 1; j3 < values.length; j3++) {
+          const a = values[i];
+          const b3 = values[j3];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+            continue;
+          }
+          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var getStarExtglobSequenceOutput = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      for (const branch of branches) {
+        const safeOutput = getStarExtglobSequenceOutput(branch);
+        if (safeOutput) {
+          return { risky: true, safeOutput };
+        }
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      return { risky: false };
+    };
+    var parse3 = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const win32 = utils.isWindows(options);
+      const PLATFORM_CHARS = constants4.globChars(win32);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count2 = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count2++;
+        }
+        if (count2 % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.value += tok.value;
+          prev.output = (prev.output || "") + tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open2.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m2, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m2;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m2 : `\\${m2}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m2) => {
+              return m2.length % 2 === 0 ? "\\\\" : m2 ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open2 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open2);
+          push(open2);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t2 of toks) {
+              state.output += t2.output || t2.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (next === "<" && !utils.supportsLookbehinds()) {
+              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
+            }
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse3.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const win32 = utils.isWindows(options);
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants4.globChars(win32);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var path8 = __require("path");
+    var scan2 = require_scan();
+    var parse3 = require_parse3();
+    var utils = require_utils3();
+    var constants4 = require_constants7();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = utils.isWindows(options);
+      const regex2 = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch.test(input, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch.test = (input, regex2, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format2 ? format2(input) : input;
+      if (match === false) {
+        output = format2 ? format2(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch.matchBase(input, regex2, options, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
+      return regex2.test(path8.basename(input));
+    };
+    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    picomatch.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p2) => picomatch.parse(p2, options));
+      return parse3(pattern, { ...options, fastpaths: false });
+    };
+    picomatch.scan = (input, options) => scan2(input, options);
+    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch.toRegex(source, options);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse3.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse3(input, options);
+      }
+      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch.constants = constants4;
+    module.exports = picomatch;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    module.exports = require_picomatch();
+  }
+});
+
+// node_modules/micromatch/index.js
+var require_micromatch = __commonJS({
+  "node_modules/micromatch/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var braces = require_braces();
+    var picomatch = require_picomatch2();
+    var utils = require_utils3();
+    var isEmptyString = (v2) => v2 === "" || v2 === "./";
+    var hasBraces = (v2) => {
+      const index = v2.indexOf("{");
+      return index > -1 && v2.indexOf("}", index) > -1;
+    };
+    var micromatch3 = (list2, patterns, options) => {
+      patterns = [].concat(patterns);
+      list2 = [].concat(list2);
+      let omit2 = /* @__PURE__ */ new Set();
+      let keep = /* @__PURE__ */ new Set();
+      let items = /* @__PURE__ */ new Set();
+      let negatives = 0;
+      let onResult = (state) => {
+        items.add(state.output);
+        if (options && options.onResult) {
+          options.onResult(state);
+        }
+      };
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
+        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
+        if (negated) negatives++;
+        for (let item of list2) {
+          let matched = isMatch(item, true);
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
+          if (negated) {
+            omit2.add(matched.output);
+          } else {
+            omit2.delete(matched.output);
+            keep.add(matched.output);
+          }
+        }
+      }
+      let result = negatives === patterns.length ? [...items] : [...keep];
+      let matches = result.filter((item) => !omit2.has(item));
+      if (options && matches.length === 0) {
+        if (options.failglob === true) {
+          throw new Error(`No matches found for "${patterns.join(", ")}"`);
+        }
+        if (options.nonull === true || options.nullglob === true) {
+          return options.unescape ? patterns.map((p2) => p2.replace(/\\/g, "")) : patterns;
+        }
+      }
+      return matches;
+    };
+    micromatch3.match = micromatch3;
+    micromatch3.matcher = (pattern, options) => picomatch(pattern, options);
+    micromatch3.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    micromatch3.any = micromatch3.isMatch;
+    micromatch3.not = (list2, patterns, options = {}) => {
+      patterns = [].concat(patterns).map(String);
+      let result = /* @__PURE__ */ new Set();
+      let items = [];
+      let onResult = (state) => {
+        if (options.onResult) options.onResult(state);
+        items.push(state.output);
+      };
+      let matches = new Set(micromatch3(list2, patterns, { ...options, onResult }));
+      for (let item of items) {
+        if (!matches.has(item)) {
+          result.add(item);
+        }
+      }
+      return [...result];
+    };
+    micromatch3.contains = (str, pattern, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      if (Array.isArray(pattern)) {
+        return pattern.some((p2) => micromatch3.contains(str, p2, options));
+      }
+      if (typeof pattern === "string") {
+        if (isEmptyString(str) || isEmptyString(pattern)) {
+          return false;
+        }
+        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
+          return true;
+        }
+      }
+      return micromatch3.isMatch(str, pattern, { ...options, contains: true });
+    };
+    micromatch3.matchKeys = (obj, patterns, options) => {
+      if (!utils.isObject(obj)) {
+        throw new TypeError("Expected the first argument to be an object");
+      }
+      let keys = micromatch3(Object.keys(obj), patterns, options);
+      let res = {};
+      for (let key of keys) res[key] = obj[key];
+      return res;
+    };
+    micromatch3.some = (list2, patterns, options) => {
+      let items = [].concat(list2);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (items.some((item) => isMatch(item))) {
+          return true;
+        }
+      }
+      return false;
+    };
+    micromatch3.every = (list2, patterns, options) => {
+      let items = [].concat(list2);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch(String(pattern), options);
+        if (!items.every((item) => isMatch(item))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    micromatch3.all = (str, patterns, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
+    };
+    micromatch3.capture = (glob, input, options) => {
+      let posix = utils.isWindows(options);
+      let regex2 = picomatch.makeRe(String(glob), { ...options, capture: true });
+      let match = regex2.exec(posix ? utils.toPosixSlashes(input) : input);
+      if (match) {
+        return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
+      }
+    };
+    micromatch3.makeRe = (...args) => picomatch.makeRe(...args);
+    micromatch3.scan = (...args) => picomatch.scan(...args);
+    micromatch3.parse = (patterns, options) => {
+      let res = [];
+      for (let pattern of [].concat(patterns || [])) {
+        for (let str of braces(String(pattern), options)) {
+          res.push(picomatch.parse(str, options));
+        }
+      }
+      return res;
+    };
+    micromatch3.braces = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      if (options && options.nobrace === true || !hasBraces(pattern)) {
+        return [pattern];
+      }
+      return braces(pattern, options);
+    };
+    micromatch3.braceExpand = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      return micromatch3.braces(pattern, { ...options, expand: true });
+    };
+    micromatch3.hasBraces = hasBraces;
+    module.exports = micromatch3;
+  }
+});
+
+// src/cli/errors.ts
+var UserError;
+var init_errors2 = __esm({
+  "src/cli/errors.ts"() {
+    "use strict";
+    UserError = class extends Error {
+      constructor(message2, hint) {
+        super(message2);
+        this.hint = hint;
+        this.name = "UserError";
+      }
+      hint;
+    };
+  }
+});
+
+// src/suppressions/allowlist.ts
+function where2(entry, index) {
+  return `${entry.origin ?? "config"}: allow[${index}]`;
+}
+function list(entry, index, field) {
+  const value = entry[field];
+  if (value === void 0 || value === null) return void 0;
+  const items = typeof value === "string" ? [value] : value;
+  if (!Array.isArray(items) || items.some((s) => typeof s !== "string" || s === ""))
+    throw new UserError(`${where2(entry, index)}.${field} must be a list of non-empty strings`);
+  return items;
+}
+function compile(source, entry, index, field) {
+  try {
+    return new RegExp(source);
+  } catch (error2) {
+    throw new UserError(`${where2(entry, index)}.${field} "${source}" is not a valid regular expression: ${error2.message}`);
+  }
+}
+function compileAllowlist(entries, requireReason = false) {
+  return entries.map((entry, index) => {
+    if (!entry || typeof entry !== "object") throw new UserError(`${where2(entry ?? {}, index)} must be a mapping (rules, paths, secrets, lines, stopwords, reason)`);
+    const [rules, paths, secrets, lines, stopwords] = FIELDS.map((f3) => list(entry, index, f3));
+    if (![rules, paths, secrets, lines, stopwords].some((l3) => l3 && l3.length > 0))
+      throw new UserError(`${where2(entry, index)} sets nothing to match`, "give it rules, paths, secrets, lines or stopwords");
+    if (entry.reason !== void 0 && typeof entry.reason !== "string") throw new UserError(`${where2(entry, index)}.reason must be a string`);
+    if (requireReason && !entry.reason?.trim())
+      throw new UserError(`${where2(entry, index)} has no reason, and the config sets requireReason`, "add `reason: why these findings are safe` to the entry");
+    return {
+      entry,
+      ...rules ? { rules: rules.map((r2) => r2.toLowerCase()) } : {},
+      ...paths ? { paths } : {},
+      secrets: (secrets ?? []).map((s) => compile(s, entry, index, "secrets")),
+      lines: (lines ?? []).map((s) => compile(s, entry, index, "lines")),
+      ...stopwords ? { stopwords: stopwords.map((w2) => w2.toLowerCase()) } : {}
+    };
+  });
+}
+function allowEntryFor(finding, allowlist) {
+  return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
+    if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
+    if (paths && !import_micromatch.default.isMatch(finding.file, paths, { dot: true })) return false;
+    if (secrets.length && !(finding.secret !== "" && secrets.some((re2) => re2.test(finding.secret)))) return false;
+    if (lines.length && !(finding.lineText !== void 0 && lines.some((re2) => re2.test(finding.lineText)))) return false;
+    if (stopwords && !(finding.secret !== "" && stopwords.some((w2) => finding.secret.toLowerCase().includes(w2)))) return false;
+    return true;
+  });
+}
+var import_micromatch, FIELDS;
+var init_allowlist = __esm({
+  "src/suppressions/allowlist.ts"() {
+    "use strict";
+    import_micromatch = __toESM(require_micromatch(), 1);
+    init_errors2();
+    FIELDS = ["rules", "paths", "secrets", "lines", "stopwords"];
+  }
+});
+
+// src/suppressions/baseline.ts
+import { createHmac, randomBytes, scrypt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+function isIsoDate(value) {
+  const m2 = DATE.exec(value);
+  if (!m2) return false;
+  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+function parseBaseline(text, shown) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, "recreate it with `keyfence baseline --output FILE`");
+  }
+  const doc = data;
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
+  if (doc.version !== BASELINE_VERSION)
+    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
+  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
+  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
+  const entries = doc.entries.map((raw, i) => {
+    const at3 = `${shown}: entries[${i}]`;
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
+    const e = raw;
+    for (const field of ["ruleId", "file", "hash"])
+      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
+    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
+    for (const field of ["reason", "owner", "expires"])
+      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
+    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
+    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
+    return {
+      ruleId: e.ruleId,
+      file: e.file,
+      hash: e.hash,
+      ...typeof e.reason === "string" ? { reason: e.reason } : {},
+      ...typeof e.owner === "string" ? { owner: e.owner } : {},
+      ...typeof e.expires === "string" ? { expires: e.expires } : {},
+      ...Object.keys(extra).length ? { extra } : {}
+    };
+  });
+  return { salt: doc.salt, entries };
+}
+async function readBaseline(path8, shown) {
+  let text;
+  try {
+    text = await readFile(path8, "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT")
+      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
+    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
+  }
+  return parseBaseline(text, shown);
+}
+function cmp(a, b3) {
+  return a < b3 ? -1 : a > b3 ? 1 : 0;
+}
+function sortEntries(entries) {
+  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
+}
+function scryptHex(secret, salt) {
+  return new Promise(
+    (resolve8, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve8(derived.toString("hex")))
+  );
+}
+function findingHash(salt, finding) {
+  if (finding.secret === "")
+    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
+  const id = `${salt}\0${finding.secret}`;
+  let hash = hashes.get(id);
+  if (!hash) {
+    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
+    hashes.set(id, hash);
+  }
+  return hash;
+}
+function today(now = /* @__PURE__ */ new Date()) {
+  return now.toISOString().slice(0, 10);
+}
+function isExpired(entry, now = /* @__PURE__ */ new Date()) {
+  return entry.expires !== void 0 && entry.expires < today(now);
+}
+async function matchBaseline(findings, baseline, options = {}) {
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const e of baseline.entries) {
+    const place = `${e.ruleId}\0${e.file}`;
+    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
+  }
+  const matched = /* @__PURE__ */ new Set();
+  const entryOf = await Promise.all(
+    findings.map(async (f3) => {
+      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
+      if (!candidates) return void 0;
+      const hash = await findingHash(baseline.salt, f3);
+      return candidates.find((e) => e.hash === hash);
+    })
+  );
+  const kept = [];
+  const expired = /* @__PURE__ */ new Set();
+  findings.forEach((f3, i) => {
+    const entry = entryOf[i];
+    if (entry) matched.add(entry);
+    if (entry && isExpired(entry, options.now)) expired.add(entry);
+    if (!entry || isExpired(entry, options.now)) kept.push(f3);
+  });
+  const covers = options.covers ?? (() => true);
+  return {
+    kept,
+    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
+    expired: [...expired],
+    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
+  };
+}
+function describe(e) {
+  return `${e.ruleId} in ${e.file}`;
+}
+function listSome(items, max = 5) {
+  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
+}
+function baselineNotes(shown, match) {
+  const notes = match.expired.map((e) => {
+    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
+    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
+  });
+  const n = match.stale.length;
+  if (n > 0)
+    notes.push(
+      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
+    );
+  return notes;
+}
+var BASELINE_VERSION, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
+var init_baseline = __esm({
+  "src/suppressions/baseline.ts"() {
+    "use strict";
+    init_errors2();
+    BASELINE_VERSION = 1;
+    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
+    HASH_BYTES = 16;
+    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
+    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+    hashes = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/suppressions/inlineComment.ts
+function reasonAfter(rest) {
+  let text = rest;
+  const next = ANY_MARKER.exec(text);
+  if (next) text = text.slice(0, next.index);
+  const close = text.search(/\*\/|-->/);
+  if (close !== -1) text = text.slice(0, close);
+  text = text.replace(/^[\s:,;—–-]+/, "").trim();
+  return /[\p{L}\p{N}]/u.test(text) ? text : "";
+}
+function parseMarkers(line2, pattern) {
+  const out = [];
+  pattern.lastIndex = 0;
+  for (let m2 = pattern.exec(line2); m2; m2 = pattern.exec(line2)) {
+    const rules = m2[1]?.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
+    out.push({ rules: rules && rules.length > 0 ? rules : void 0, reason: reasonAfter(line2.slice(m2.index + m2[0].length)), text: m2[0] });
+  }
+  return out;
+}
+function withoutSecret(finding, line2) {
+  const { secret } = finding;
+  if (!secret) return line2;
+  if (!secret.includes("\n") && line2.includes(secret)) return line2.split(secret).join(" ".repeat(secret.length));
+  const start = Math.max(0, finding.column - 1);
+  const end = finding.endLine === finding.line ? Math.max(start, finding.endColumn - 1) : line2.length;
+  return line2.slice(0, start) + " ".repeat(Math.max(0, Math.min(end, line2.length) - start)) + line2.slice(end);
+}
+function judge(marker2, finding, strict, requireReason) {
+  const ruleId = finding.ruleId.toLowerCase();
+  if (marker2.rules && !marker2.rules.includes(ruleId)) return void 0;
+  const where3 = `${finding.file}:${finding.line}`;
+  if (strict && !marker2.rules)
+    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` must name the check, as \`keyfence: ignore[${finding.ruleId}] reason\`; the finding is still reported` };
+  if ((strict || requireReason) && !marker2.reason)
+    return { suppressed: false, problem: `${where3}: \`${marker2.text}\` needs a reason after it (\`keyfence: ignore[${finding.ruleId}] why this is safe\`); the finding is still reported` };
+  return { suppressed: true };
+}
+function inlineSuppression(finding, options) {
+  const strict = finding.category === "workflow";
+  const requireReason = options.requireReason === true;
+  let problem;
+  const consider = (markers) => {
+    for (const marker2 of markers) {
+      const verdict = judge(marker2, finding, strict, requireReason);
+      if (!verdict) continue;
+      if (verdict.suppressed) return true;
+      problem ??= verdict.problem;
+    }
+    return false;
+  };
+  const line2 = finding.lineText;
+  if (line2 !== void 0) {
+    const visible = withoutSecret(finding, line2);
+    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
+    const foreign = strict ? void 0 : options.markers.find((m2) => m2 && visible.includes(m2));
+    if (foreign !== void 0) {
+      if (!requireReason) return { suppressed: true };
+      problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
+    }
+  }
+  const previous = finding.previousLineText;
+  if (previous !== void 0) {
+    const markers = parseMarkers(previous, NEXT_LINE);
+    if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m2) => m2.rules));
+    if (consider(markers)) return { suppressed: true };
+    if (!strict && !requireReason) {
+      const nextForms = options.markers.map((m2) => NEXT_LINE_FORMS[m2]).filter((m2) => m2 !== void 0);
+      if (nextForms.some((m2) => previous.includes(m2))) return { suppressed: true };
+    }
+  }
+  return problem ? { suppressed: false, problem } : { suppressed: false };
+}
+var SAME_LINE, NEXT_LINE, ANY_MARKER, COMMENT_ONLY, NEXT_LINE_FORMS;
+var init_inlineComment = __esm({
+  "src/suppressions/inlineComment.ts"() {
+    "use strict";
+    SAME_LINE = /keyfence:\s*(?:allow|ignore)\b(?:\[([^\]\n]*)\])?/gi;
+    NEXT_LINE = /keyfence-ignore-next-line\b(?:\[([^\]\n]*)\])?/gi;
+    ANY_MARKER = /keyfence(?::\s*(?:allow|ignore)|-ignore-next-line)\b/i;
+    COMMENT_ONLY = /^\s*(?:#|\/\/|\/\*|\*|<!--|--|;|%|'|rem\s)/i;
+    NEXT_LINE_FORMS = {
+      "pragma: allowlist secret": "pragma: allowlist nextline secret",
+      "secretlint-disable-line": "secretlint-disable-next-line"
+    };
+  }
+});
+
+// src/suppressions/suppress.ts
+function applySuppressions(findings, options) {
+  if (options.disabled) return { kept: findings, notes: [] };
+  const { config } = options;
+  const allowlist = compileAllowlist(config.allow, config.requireReason === true);
+  const problems = /* @__PURE__ */ new Set();
+  const kept = findings.filter((f3) => {
+    const inline = inlineSuppression(f3, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
+    if (inline.suppressed) return false;
+    if (inline.problem) problems.add(inline.problem);
+    return allowEntryFor(f3, allowlist) === void 0;
+  });
+  const notes = [...problems].slice(0, MAX_INLINE_NOTES);
+  if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
+  return { kept, notes };
+}
+async function suppressFindings(findings, options) {
+  const first = applySuppressions(findings, options);
+  if (options.disabled || !options.baseline) return first;
+  const { path: path8, shown, covers, now } = options.baseline;
+  const baseline = await readBaseline(path8, shown);
+  const match = await matchBaseline(first.kept, baseline, { covers, now });
+  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
+}
+var MAX_INLINE_NOTES;
+var init_suppress = __esm({
+  "src/suppressions/suppress.ts"() {
+    "use strict";
+    init_allowlist();
+    init_baseline();
+    init_inlineComment();
+    MAX_INLINE_NOTES = 20;
+  }
+});
+
+// src/cli/reportLinks.ts
+function githubLinker(env) {
+  const server = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!repository || !/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^https?:\/\//.test(server)) return void 0;
+  return (file, line2, commit) => {
+    const ref = commit ?? sha;
+    if (!ref || !/^[0-9a-f]{7,64}$/i.test(ref)) return void 0;
+    const path8 = file.split("/").map((s) => encodeURIComponent(s)).join("/");
+    return `${server}/${repository}/blob/${ref}/${path8}#L${line2}`;
+  };
+}
+var init_reportLinks = __esm({
+  "src/cli/reportLinks.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/writeAtomic.ts
+import { rmSync } from "node:fs";
+import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, join as join4 } from "node:path";
+async function writeAtomic(path8, content) {
+  const folder = dirname3(path8);
+  await mkdir2(folder, { recursive: true });
+  const temp = join4(folder, `.${basename3(path8)}.${process.pid}.${Date.now()}.tmp`);
+  const onSignal = (signal) => {
+    rmSync(temp, { force: true });
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  try {
+    await writeFile2(temp, content, { mode: 420 });
+    await rename2(temp, path8);
+  } catch (error2) {
+    await rm2(temp, { force: true });
+    throw error2;
+  } finally {
+    process.removeListener("SIGINT", onSignal).removeListener("SIGTERM", onSignal);
+  }
+}
+var init_writeAtomic = __esm({
+  "src/cli/writeAtomic.ts"() {
+    "use strict";
+  }
+});
+
 // src/cli/emitReport.ts
 import { resolve as resolve2 } from "node:path";
 function effectiveFailOn(flag, config) {
@@ -34126,35 +34157,13 @@ function effectiveFailOn(flag, config) {
 function exitCodeFor(findings, failOn) {
   return findings.some((f3) => severityRank(f3.severity) >= severityRank(failOn)) ? 1 : 0;
 }
-async function describeRules(engine, outcome, format2) {
-  if (format2 !== "sarif" && format2 !== "markdown") return [];
-  const custom = new Set(engine.config.rules.map((r2) => r2.spec.id));
-  const origins = new Map(loadBuiltinRules().map((r2) => [r2.spec.id, r2.origin]));
-  const infos = engine.rules.map((r2) => {
-    const origin = custom.has(r2.id) ? void 0 : origins.get(r2.id);
-    const helpUri = origin ? secretRuleDocUrl(origin, r2.id) : void 0;
-    return { id: r2.id, description: r2.spec.description, category: r2.spec.category, severity: r2.spec.severity, ...helpUri ? { helpUri } : {} };
-  });
-  infos.push(...outcome.rules ?? []);
-  const known = new Set(infos.map((r2) => r2.id));
-  if (outcome.findings.some((f3) => f3.category === "workflow" && !known.has(f3.ruleId))) {
-    const { WORKFLOW_CHECKS: WORKFLOW_CHECKS2 } = await Promise.resolve().then(() => (init_checks(), checks_exports));
-    for (const check12 of WORKFLOW_CHECKS2) {
-      if (known.has(check12.id)) continue;
-      const found = outcome.findings.filter((f3) => f3.ruleId === check12.id).map((f3) => f3.severity);
-      const severity = found.sort((a, b3) => severityRank(b3) - severityRank(a))[0] ?? "medium";
-      infos.push({ id: check12.id, description: check12.description, category: check12.category, severity, helpUri: workflowCheckDocUrl(check12.id) });
-    }
-  }
-  return infos;
-}
 async function emitReport(context, options, engine, outcome) {
   const baseline = options.baseline ? { path: resolve2(context.cwd, options.baseline), shown: options.baseline, ...outcome.covers ? { covers: outcome.covers } : {} } : void 0;
   const suppressed = await suppressFindings(outcome.findings, { config: engine.config, disabled: options.noSuppressions, baseline });
   const report = toReport(suppressed.kept, outcome.stats, [...outcome.notes, ...suppressed.notes], options.showSecrets);
   const render = await loadReporter(options.format);
   const color = options.format === "text" && !options.output && context.stdout.isTTY === true && !("NO_COLOR" in context.env);
-  const rules = await describeRules(engine, outcome, options.format);
+  const rules = options.format === "sarif" || options.format === "markdown" ? await describeRules(engine, outcome.findings, outcome.rules) : [];
   const linkTo = githubLinker(context.env);
   const text = render(report, { color, rules, ...linkTo ? { linkTo } : {} });
   if (options.output) await writeAtomic(resolve2(context.cwd, options.output), text);
@@ -34166,13 +34175,12 @@ var DEFAULT_FAIL_ON;
 var init_emitReport = __esm({
   "src/cli/emitReport.ts"() {
     "use strict";
-    init_builtinRules2();
     init_finding();
     init_redact();
     init_reporter();
-    init_ruleDocs();
+    init_ruleInfo();
     init_suppress();
-    init_errors();
+    init_errors2();
     init_reportLinks();
     init_writeAtomic();
     DEFAULT_FAIL_ON = "medium";
@@ -34623,7 +34631,7 @@ var init_loadConfig = __esm({
   "src/config/loadConfig.ts"() {
     "use strict";
     import_yaml2 = __toESM(require_dist(), 1);
-    init_errors();
+    init_errors2();
     init_finding();
     init_builtinRules2();
     init_compiledRule();
@@ -34963,7 +34971,7 @@ var CONFIG_NAMES;
 var init_configFile = __esm({
   "src/config/configFile.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_config();
     CONFIG_NAMES = ["keyfence.yml", ".keyfence.yml", "keyfence.yaml", ".keyfence.yaml"];
   }
@@ -42070,7 +42078,7 @@ var init_client = __esm({
     init_dist_bundle();
     init_dist_bundle2();
     init_dist_src5();
-    init_errors();
+    init_errors2();
     init_version();
     KeyfenceOctokit = Octokit2.plugin(retry, throttling);
     DEFAULT_API = "https://api.github.com";
@@ -42525,7 +42533,7 @@ var GitHubFacts;
 var init_facts = __esm({
   "src/github/facts.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     GitHubFacts = class {
       constructor(octokit, owner, repo) {
         this.octokit = octokit;
@@ -50428,7 +50436,7 @@ var SAFE_GIT_CONFIG, MAX_STDERR, BlobReader;
 var init_git = __esm({
   "src/sources/git.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     SAFE_GIT_CONFIG = [
       "-c",
       "core.hooksPath=/dev/null",
@@ -50597,7 +50605,7 @@ var init_files = __esm({
   "src/sources/files.ts"() {
     "use strict";
     import_fast_glob = __toESM(require_out4(), 1);
-    init_errors();
+    init_errors2();
     init_binary();
     init_git();
     toPosix = (p2) => sep5 === "/" ? p2 : p2.split(sep5).join("/");
@@ -51140,7 +51148,7 @@ var SHALLOW_NOTE;
 var init_repository = __esm({
   "src/sources/repository.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_git();
     SHALLOW_NOTE = "shallow clone: commits before the shallow boundary are not in this clone and were not scanned; the oldest commits present are scanned as adding their whole tree (`git fetch --unshallow` for the full history)";
   }
@@ -51214,7 +51222,7 @@ async function createEngine(config) {
 var init_createEngine = __esm({
   "src/engine/createEngine.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_engine();
     init_regexSafety();
   }
@@ -51486,7 +51494,7 @@ async function historyRevisions(repo, options) {
 var init_history = __esm({
   "src/sources/history.ts"() {
     "use strict";
-    init_errors();
+    init_errors2();
     init_repository();
   }
 });
@@ -51529,7 +51537,7 @@ var init_workflowFiles = __esm({
   "src/sources/workflowFiles.ts"() {
     "use strict";
     import_fast_glob2 = __toESM(require_out4(), 1);
-    init_errors();
+    init_errors2();
     PATTERNS = ["**/.github/workflows/*.yml", "**/.github/workflows/*.yaml", "**/action.yml", "**/action.yaml"];
     IGNORE = ["**/node_modules/**", "**/.git/**"];
   }
@@ -51567,7 +51575,7 @@ var init_scanOptions = __esm({
     "use strict";
     init_finding();
     init_reporter();
-    init_errors();
+    init_errors2();
     SCAN_OPTION_SPEC = {
       format: { type: "string", short: "f" },
       output: { type: "string", short: "o" },
@@ -51682,7 +51690,7 @@ var init_audit = __esm({
     init_workflowFiles();
     init_auditWorkflow();
     init_emitReport();
-    init_errors();
+    init_errors2();
     init_scanOptions();
     command = {
       summary: "history + tree + workflows in one report; with --github, the repository's GitHub settings too",
@@ -54030,25 +54038,23 @@ function getIDToken(aud) {
 
 // src/action/main.ts
 init_emitReport();
-init_errors();
+init_errors2();
 init_writeAtomic();
 init_reportLinks();
 init_configFile();
-init_builtinRules2();
 init_engine();
 init_finding();
 init_redact();
 init_client();
 init_auditSettings();
 init_reporter();
-init_ruleDocs();
+init_ruleInfo();
 init_files();
 init_git();
 init_suppress();
-init_checks();
 
 // src/action/event.ts
-init_errors();
+init_errors2();
 import { readFileSync as readFileSync4 } from "node:fs";
 var MODES = ["pull-request", "push", "audit"];
 var ZERO = /^0+$/;
@@ -54227,7 +54233,7 @@ init_gitChanges();
 init_gitLog();
 
 // src/sources/commitRange.ts
-init_errors();
+init_errors2();
 init_repository();
 import { readFileSync as readFileSync5 } from "node:fs";
 var NULL_SHA = /^0+$/;
@@ -54404,22 +54410,6 @@ async function scan(mode, event, engine, root, inputs) {
   const audit = await collectAudit2(engine, set, github, (m2) => info(m2));
   return { findings: audit.findings, stats: audit.stats, notes: audit.notes, rules: audit.rules ?? [] };
 }
-function describeRules2(engine, findings, extra) {
-  const origins = new Map(loadBuiltinRules().map((r2) => [r2.spec.id, r2.origin]));
-  const custom = new Set(engine.config.rules.map((r2) => r2.spec.id));
-  const infos = engine.rules.map((r2) => {
-    const origin = custom.has(r2.id) ? void 0 : origins.get(r2.id);
-    const helpUri = origin ? secretRuleDocUrl(origin, r2.id) : void 0;
-    return { id: r2.id, description: r2.spec.description, category: r2.spec.category, severity: r2.spec.severity, ...helpUri ? { helpUri } : {} };
-  });
-  for (const check12 of WORKFLOW_CHECKS) {
-    const severity = findings.find((f3) => f3.ruleId === check12.id)?.severity ?? "medium";
-    infos.push({ id: check12.id, description: check12.description, category: check12.category, severity, helpUri: workflowCheckDocUrl(check12.id) });
-  }
-  const known = new Set(infos.map((r2) => r2.id));
-  for (const r2 of [...extra, ...settingsRuleInfo([])]) if (!known.has(r2.id)) known.add(r2.id), infos.push(r2);
-  return infos;
-}
 var LEVEL2 = { critical: "error", high: "error", medium: "warning", low: "notice" };
 function annotate(findings) {
   for (const f3 of findings) {
@@ -54470,7 +54460,7 @@ async function run() {
   const report = toReport(suppressed.kept, scanned.stats, [...scanned.notes, ...suppressed.notes], false);
   annotate(report.findings);
   for (const note2 of report.notes) notice(note2, { title: "keyfence" });
-  const rules = describeRules2(engine, suppressed.kept, scanned.rules);
+  const rules = await describeRules(engine, suppressed.kept, [...scanned.rules, ...settingsRuleInfo([])]);
   const sarifPath = resolve7(workspace, inputs.sarif || resolve7(process.env.RUNNER_TEMP ?? workspace, "keyfence.sarif"));
   mkdirSync2(dirname7(sarifPath), { recursive: true });
   await writeAtomic(sarifPath, (await loadReporter("sarif"))(report, { color: false, rules }));

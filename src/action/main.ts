@@ -13,18 +13,16 @@ import { UserError } from '../cli/errors.js';
 import { writeAtomic } from '../cli/writeAtomic.js';
 import { githubLinker } from '../cli/reportLinks.js';
 import { loadConfig } from '../config/configFile.js';
-import { loadBuiltinRules } from '../engine/builtinRules.js';
 import { Engine } from '../engine/engine.js';
 import { SEVERITIES, type Finding, type ReportFinding, type ScanStats, type Severity } from '../findings/finding.js';
 import { toReport } from '../findings/redact.js';
 import { createGitHubClient, resolveApiUrl } from '../github/client.js';
 import { settingsRuleInfo } from '../github/auditSettings.js';
 import { loadReporter, type RuleInfo } from '../reporters/reporter.js';
-import { secretRuleDocUrl, workflowCheckDocUrl } from '../reporters/ruleDocs.js';
+import { describeRules } from '../reporters/ruleInfo.js';
 import { listFiles } from '../sources/files.js';
 import { findRepoRoot } from '../sources/git.js';
 import { suppressFindings } from '../suppressions/suppress.js';
-import { WORKFLOW_CHECKS } from '../workflows/checks/index.js';
 import { chooseMode, isNewBranchPush, readEvent, type Mode, type RunEvent } from './event.js';
 import { placeFinding, upsertReview, type ReviewOutcome } from './review.js';
 import { scanRange } from './scanRange.js';
@@ -93,24 +91,6 @@ async function scan(mode: Mode, event: RunEvent, engine: Engine, root: string, i
   return { findings: audit.findings, stats: audit.stats, notes: audit.notes, rules: audit.rules ?? [] };
 }
 
-/** Descriptions and doc pages of everything that may have reported, for SARIF and the summary. */
-function describeRules(engine: Engine, findings: Finding[], extra: RuleInfo[]): RuleInfo[] {
-  const origins = new Map(loadBuiltinRules().map((r) => [r.spec.id, r.origin]));
-  const custom = new Set(engine.config.rules.map((r) => r.spec.id));
-  const infos: RuleInfo[] = engine.rules.map((r) => {
-    const origin = custom.has(r.id) ? undefined : origins.get(r.id);
-    const helpUri = origin ? secretRuleDocUrl(origin, r.id) : undefined;
-    return { id: r.id, description: r.spec.description, category: r.spec.category, severity: r.spec.severity, ...(helpUri ? { helpUri } : {}) };
-  });
-  for (const check of WORKFLOW_CHECKS) {
-    const severity = findings.find((f) => f.ruleId === check.id)?.severity ?? 'medium';
-    infos.push({ id: check.id, description: check.description, category: check.category, severity, helpUri: workflowCheckDocUrl(check.id) });
-  }
-  const known = new Set(infos.map((r) => r.id));
-  for (const r of [...extra, ...settingsRuleInfo([])]) if (!known.has(r.id)) (known.add(r.id), infos.push(r));
-  return infos;
-}
-
 const LEVEL: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
 
 function annotate(findings: ReportFinding[]): void {
@@ -170,7 +150,7 @@ export async function run(): Promise<void> {
   annotate(report.findings);
   for (const note of report.notes) core.notice(note, { title: 'keyfence' });
 
-  const rules = describeRules(engine, suppressed.kept, scanned.rules);
+  const rules = await describeRules(engine, suppressed.kept, [...scanned.rules, ...settingsRuleInfo([])]);
   const sarifPath = resolve(workspace, inputs.sarif || resolve(process.env.RUNNER_TEMP ?? workspace, 'keyfence.sarif'));
   mkdirSync(dirname(sarifPath), { recursive: true });
   await writeAtomic(sarifPath, (await loadReporter('sarif'))(report, { color: false, rules }));

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { KeyfenceConfig } from '../config/config.js';
-import { loadBuiltinRules } from '../engine/builtinRules.js';
 import type { Engine } from '../engine/engine.js';
 import { severityRank, type Finding, type ScanStats, type Severity } from '../findings/finding.js';
 import { toReport } from '../findings/redact.js';
-import { loadReporter, type Format, type RuleInfo } from '../reporters/reporter.js';
-import { secretRuleDocUrl, workflowCheckDocUrl } from '../reporters/ruleDocs.js';
+import { loadReporter, type RuleInfo } from '../reporters/reporter.js';
+import { describeRules } from '../reporters/ruleInfo.js';
 import { suppressFindings } from '../suppressions/suppress.js';
 import type { CommandContext } from './command.js';
 import { UserError } from './errors.js';
@@ -47,31 +46,6 @@ export function exitCodeFor(findings: ReadonlyArray<{ severity: Severity }>, fai
   return findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
 }
 
-/** What SARIF and markdown say about the rules that ran: descriptions and doc links. */
-async function describeRules(engine: Engine, outcome: ScanOutcome, format: Format): Promise<RuleInfo[]> {
-  if (format !== 'sarif' && format !== 'markdown') return [];
-  const custom = new Set(engine.config.rules.map((r) => r.spec.id));
-  const origins = new Map(loadBuiltinRules().map((r) => [r.spec.id, r.origin]));
-  const infos: RuleInfo[] = engine.rules.map((r) => {
-    const origin = custom.has(r.id) ? undefined : origins.get(r.id);
-    const helpUri = origin ? secretRuleDocUrl(origin, r.id) : undefined;
-    return { id: r.id, description: r.spec.description, category: r.spec.category, severity: r.spec.severity, ...(helpUri ? { helpUri } : {}) };
-  });
-  infos.push(...(outcome.rules ?? []));
-  const known = new Set(infos.map((r) => r.id));
-  if (outcome.findings.some((f) => f.category === 'workflow' && !known.has(f.ruleId))) {
-    // Loaded only when a workflow finding needs it: `staged` never pays for the workflow checks.
-    const { WORKFLOW_CHECKS } = await import('../workflows/checks/index.js');
-    for (const check of WORKFLOW_CHECKS) {
-      if (known.has(check.id)) continue;
-      const found = outcome.findings.filter((f) => f.ruleId === check.id).map((f) => f.severity);
-      const severity = found.sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'medium';
-      infos.push({ id: check.id, description: check.description, category: check.category, severity, helpUri: workflowCheckDocUrl(check.id) });
-    }
-  }
-  return infos;
-}
-
 /**
  * Everything after the engine, shared by every scanning command: suppressions (inline, allowlists,
  * --baseline), the masking stage, the reporter, the output and the exit code.
@@ -84,7 +58,8 @@ export async function emitReport(context: CommandContext, options: ScanOptions, 
   const report = toReport(suppressed.kept, outcome.stats, [...outcome.notes, ...suppressed.notes], options.showSecrets);
   const render = await loadReporter(options.format);
   const color = options.format === 'text' && !options.output && context.stdout.isTTY === true && !('NO_COLOR' in context.env);
-  const rules = await describeRules(engine, outcome, options.format);
+  // Only SARIF and markdown describe rules.
+  const rules = options.format === 'sarif' || options.format === 'markdown' ? await describeRules(engine, outcome.findings, outcome.rules) : [];
   const linkTo = githubLinker(context.env);
   const text = render(report, { color, rules, ...(linkTo ? { linkTo } : {}) });
   if (options.output) await writeAtomic(resolve(context.cwd, options.output), text);
