@@ -35218,6 +35218,10 @@ var init_lineIndex = __esm({
         }
         return lo;
       }
+      /** Offset in the fragment's text where fragment line `index` starts. */
+      startOf(index) {
+        return this.lineStarts()[index] ?? 0;
+      }
       /** The file's 1-based line number of fragment line `index`. */
       fileLine(index) {
         const { lineNumbers, firstLine: firstLine2 } = this.fragment;
@@ -35801,8 +35805,9 @@ var init_entropy = __esm({
 
 // src/engine/verify.ts
 function insideDataUri(text, lineStart2, start) {
-  const marker2 = text.lastIndexOf(";base64,", start);
-  if (marker2 < lineStart2) return false;
+  const found = text.slice(lineStart2, start + 8).lastIndexOf(";base64,");
+  if (found === -1) return false;
+  const marker2 = lineStart2 + found;
   for (let i = marker2 + 8; i < start; i++) if (!BASE64_CHAR.test(text[i])) return false;
   return true;
 }
@@ -35891,18 +35896,19 @@ var init_scanner = __esm({
         const lines = new LineIndex(fragment);
         const verified = [];
         const rejectedAsFake = [];
+        const lineOf = /* @__PURE__ */ new Map();
         for (const c3 of candidates) {
           const rule = this.rules[c3.rule];
-          const lineText = lines.lineText(lines.lineOf(c3.start));
-          const lineStart2 = text.lastIndexOf("\n", c3.start - 1) + 1;
-          const rejection = verifyCandidate(rule, c3.secret, lineText, insideDataUri(text, lineStart2, c3.start));
+          const lineIndex = lines.lineOf(c3.start);
+          lineOf.set(c3, lineIndex);
+          const rejection = verifyCandidate(rule, c3.secret, lines.lineText(lineIndex), insideDataUri(text, lines.startOf(lineIndex), c3.start));
           if (rejection === void 0) verified.push(c3);
           else if ((rejection === "validator" || rejection === "placeholder") && rule.spec.category !== "generic-secret") rejectedAsFake.push(c3);
         }
         const findings = [];
         for (const c3 of dropOverlaps(verified, rejectedAsFake, this.rules)) {
           const rule = this.rules[c3.rule];
-          const lineIndex = lines.lineOf(c3.start);
+          const lineIndex = lineOf.get(c3);
           const lineText = lines.lineText(lineIndex);
           const from = lines.position(c3.start);
           const to2 = lines.position(c3.end);

@@ -32,6 +32,11 @@ export class LineIndex {
     return lo;
   }
 
+  /** Offset in the fragment's text where fragment line `index` starts. */
+  startOf(index: number): number {
+    return this.lineStarts()[index] ?? 0;
+  }
+
   /** The file's 1-based line number of fragment line `index`. */
   fileLine(index: number): number {
     const { lineNumbers, firstLine } = this.fragment;

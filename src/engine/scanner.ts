@@ -10,8 +10,8 @@ import { Prefilter } from './prefilter.js';
 import { insideDataUri, verifyCandidate } from './verify.js';
 
 /**
- * Prefilter -> match -> verify for one fragment at a time. Holds no state between fragments, so
- * it can run in any number of workers.
+ * Prefilter -> match -> verify for one fragment at a time. Nothing found in one fragment affects
+ * the next (the prefilter only caches its automaton), so it can run in any number of workers.
  */
 export class Scanner {
   private readonly prefilter: Prefilter;
@@ -39,18 +39,19 @@ export class Scanner {
     const lines = new LineIndex(fragment);
     const verified: Candidate[] = [];
     const rejectedAsFake: Candidate[] = [];
+    const lineOf = new Map<Candidate, number>();
     for (const c of candidates) {
       const rule = this.rules[c.rule]!;
-      const lineText = lines.lineText(lines.lineOf(c.start));
-      const lineStart = text.lastIndexOf('\n', c.start - 1) + 1;
-      const rejection = verifyCandidate(rule, c.secret, lineText, insideDataUri(text, lineStart, c.start));
+      const lineIndex = lines.lineOf(c.start);
+      lineOf.set(c, lineIndex);
+      const rejection = verifyCandidate(rule, c.secret, lines.lineText(lineIndex), insideDataUri(text, lines.startOf(lineIndex), c.start));
       if (rejection === undefined) verified.push(c);
       else if ((rejection === 'validator' || rejection === 'placeholder') && rule.spec.category !== 'generic-secret') rejectedAsFake.push(c);
     }
     const findings: Finding[] = [];
     for (const c of dropOverlaps(verified, rejectedAsFake, this.rules)) {
       const rule = this.rules[c.rule]!;
-      const lineIndex = lines.lineOf(c.start);
+      const lineIndex = lineOf.get(c)!;
       const lineText = lines.lineText(lineIndex);
       const from = lines.position(c.start);
       const to = lines.position(c.end);

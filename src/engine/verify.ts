@@ -9,8 +9,10 @@ const BASE64_CHAR = /[A-Za-z0-9+/=]/;
 
 /** True when offset `start` of `text` sits inside a base64 data URI (`data:…;base64,…`) on its line. */
 export function insideDataUri(text: string, lineStart: number, start: number): boolean {
-  const marker = text.lastIndexOf(';base64,', start);
-  if (marker < lineStart) return false;
+  // Searched on the line only: a file without data URIs must not be rescanned for every candidate.
+  const found = text.slice(lineStart, start + 8).lastIndexOf(';base64,');
+  if (found === -1) return false;
+  const marker = lineStart + found;
   for (let i = marker + 8; i < start; i++) if (!BASE64_CHAR.test(text[i]!)) return false;
   return true;
 }
