@@ -1,12 +1,13 @@
 // Builds what `npx keyfence` runs: one ESM bundle with lazily loaded chunks (so the pre-commit hook
-// loads no more than it uses) and the rule pack pre-parsed to JSON without its examples.
+// loads no more than it uses), the rule pack pre-parsed to JSON without its examples, and the
+// prefilter's keyword automaton for that pack.
 //
 // The build writes into a fresh folder and moves each file into dist/ with an atomic rename, so a
 // keyfence process (or a test run) started from the old bundle never sees half of the new one.
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { buildAction } from './buildAction.mjs';
 
@@ -25,7 +26,32 @@ const rules = readdirSync('rules')
   });
 writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
 
+/**
+ * The prefilter's keyword automaton for the built-in rules, computed once here rather than in every
+ * run (src/engine/prefilter.ts): the build runs the engine's own code for it, bundled on the fly.
+ */
+async function writeKeywordAutomaton(pack, out) {
+  const { outputFiles } = await build({
+    stdin: { contents: "export * from './src/engine/prefilter.ts';", resolveDir: root, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+  const module = join(staging, 'prefilter-build.mjs');
+  writeFileSync(module, outputFiles[0].text);
+  try {
+    const { buildKeywordAutomaton, encodeKeywordAutomaton } = await import(pathToFileURL(join(root, module)).href);
+    const keywords = pack.flatMap(({ spec }) => spec.keywords.map((k) => k.toLowerCase()));
+    writeFileSync(out, encodeKeywordAutomaton(buildKeywordAutomaton(keywords)));
+  } finally {
+    rmSync(module);
+  }
+}
+
 try {
+  await writeKeywordAutomaton(rules, join(staging, 'prefilter.bin'));
   await build({
     entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
     outdir: staging,

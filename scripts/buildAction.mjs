@@ -25,7 +25,8 @@ export function rulePack() {
 /**
  * The engine reads the rule pack from dist/rules.json next to the bundle; the Action has no such
  * file. This plugin puts a module in front of src/engine/builtinRules.ts that re-exports it with
- * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`).
+ * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`), and
+ * no precomputed keyword automaton.
  */
 function inlineRulePack(rules) {
   return {
@@ -41,6 +42,8 @@ function inlineRulePack(rules) {
           `export * from ${JSON.stringify('./builtinRules.ts')};`,
           `const RULES = ${JSON.stringify(rules)};`,
           'export function loadBuiltinRules() { return structuredClone(RULES); }',
+          // No precomputed keyword automaton beside a single-file bundle: the prefilter builds it.
+          'export function loadBuiltinKeywordAutomaton() { return undefined; }',
         ].join('\n'),
         resolveDir: dirname(args.pluginData.real),
         loader: 'js',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { decodeKeywordAutomaton, type KeywordAutomaton } from './prefilter.js';
 import type { RuleSpec } from './ruleSpec.js';
 
 /** A rule with the file it came from, for error messages and the docs check. */
@@ -14,9 +15,28 @@ export interface SourcedRule {
  * examples): beside the bundle, or in dist/ when running from source (tests build it first).
  */
 export function loadBuiltinRules(): SourcedRule[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const path = [join(here, 'rules.json'), join(here, '..', '..', 'dist', 'rules.json')].find((p) => existsSync(p));
+  const path = builtPath('rules.json');
   if (!path) throw new Error('the built-in rules (dist/rules.json) are missing: run `npm run build`');
   return JSON.parse(readFileSync(path, 'utf8')) as SourcedRule[];
+}
+
+let automaton: KeywordAutomaton | null | undefined;
+
+/**
+ * The keyword automaton of the built-in rules, precomputed by the build (dist/prefilter.bin), or
+ * undefined where there is none (the Action's single-file bundle): the prefilter then builds it.
+ */
+export function loadBuiltinKeywordAutomaton(): KeywordAutomaton | undefined {
+  if (automaton === undefined) {
+    const path = builtPath('prefilter.bin');
+    automaton = path ? decodeKeywordAutomaton(readFileSync(path)) : null;
+  }
+  return automaton ?? undefined;
+}
+
+/** A file the build writes: beside the bundle, or in dist/ when running from source. */
+function builtPath(name: string): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return [join(here, name), join(here, '..', '..', 'dist', name)].find((p) => existsSync(p));
 }
 

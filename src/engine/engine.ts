@@ -3,7 +3,7 @@ import type { KeyfenceConfig } from '../config/config.js';
 import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
 import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
-import { loadBuiltinRules } from './builtinRules.js';
+import { loadBuiltinKeywordAutomaton, loadBuiltinRules } from './builtinRules.js';
 import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
 import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
 import { Policy } from './policy.js';
@@ -26,15 +26,10 @@ interface Requirement {
   until?: RegExp;
 }
 
-interface ScopedScanner {
-  matches: (file: string) => boolean;
-  scanner: Scanner;
-}
-
-/** One compiled test for a list of micromatch globs (compiled once, not per file). */
+/** One test for a list of micromatch globs, compiled on first use (a hook run may never need it), once. */
 function anyGlob(globs: string[], nocase = false): (file: string) => boolean {
-  const tests = globs.map((g) => micromatch.matcher(g, { dot: true, nocase }));
-  return (file) => tests.some((test) => test(file));
+  let tests: Array<(file: string) => boolean> | undefined;
+  return (file) => (tests ??= globs.map((g) => micromatch.matcher(g, { dot: true, nocase }))).some((test) => test(file));
 }
 
 function fileMatcher(globs: string[]): (file: string) => boolean {
@@ -63,7 +58,6 @@ export class Engine {
   /** Every rule that can produce a finding, with the engine's own (env-crossover, prod-host-domain). */
   readonly rules: CompiledRule[];
   private readonly scanner: Scanner;
-  private readonly scoped: ScopedScanner[] = [];
   private readonly policy: Policy;
   private readonly ledger = new CrossoverLedger();
   private readonly environmentGlobs: Array<[Environment, (file: string) => boolean]>;
@@ -97,19 +91,18 @@ export class Engine {
       const requires = rule.spec.requires;
       if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
     }
-    const unscoped: CompiledRule[] = [];
-    const groups = new Map<string, CompiledRule[]>();
-    for (const rule of scanned) {
+    // Rules with the same `files:` share one matcher, which the scanner asks only when one of them
+    // has a keyword in the file: most files never pay for a glob test.
+    const matchers = new Map<string, (file: string) => boolean>();
+    const scopes = scanned.map((rule) => {
       const files = rule.spec.files;
-      if (!files) {
-        unscoped.push(rule);
-        continue;
-      }
+      if (!files) return undefined;
       const key = JSON.stringify(files);
-      groups.set(key, [...(groups.get(key) ?? []), rule]);
-    }
-    this.scanner = new Scanner(unscoped);
-    for (const [key, rules] of groups) this.scoped.push({ matches: fileMatcher(JSON.parse(key) as string[]), scanner: new Scanner(rules) });
+      let matches = matchers.get(key);
+      if (!matches) matchers.set(key, (matches = fileMatcher(files)));
+      return matches;
+    });
+    this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);
 
     // The engine's own rules: metadata for reports, overrides applied like any rule's.
     const stage: CompiledRule[] = [];
@@ -221,7 +214,6 @@ export class Engine {
 
   private match(fragment: Fragment, environment: Environment): Finding[] {
     const findings = this.scanner.scan(fragment, environment);
-    for (const { matches, scanner } of this.scoped) if (matches(fragment.file)) findings.push(...scanner.scan(fragment, environment));
     if (this.requirements.size === 0 || !findings.some((f) => this.requirements.has(f.ruleId))) return findings;
     const offsets = new FragmentOffsets(fragment);
     const found = new Map<Requirement, { after: number[]; until: number[] }>();

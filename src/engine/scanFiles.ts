@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Finding, ScanStats } from '../findings/finding.js';
@@ -22,17 +23,54 @@ const PARALLEL_FROM_FILES = 2000;
 const BATCH_FILES = 64;
 
 /**
- * Scans a set of files on disk. Small sets run in-process; large ones are shared between the main
- * thread and one worker thread per further core, all taking small batches from one queue so one
- * slow file cannot leave a core idle.
+ * Worker threads for a file scan, started before the files are listed and the configuration is
+ * read, so that loading the bundle in each worker overlaps that work instead of following it.
+ * `scanFiles` takes them over, or closes them when the set turns out too small to share.
  */
-export async function scanFiles(engine: Engine, set: FileSet, threads = defaultThreads()): Promise<FileScanResult> {
+export class ScanWorkers {
+  private constructor(readonly workers: Worker[]) {}
+
+  /** One worker per core after the first (see defaultThreads); undefined when there is one core or no worker bundle. */
+  static start(threads = defaultThreads()): ScanWorkers | undefined {
+    if (threads < 2 || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
+    const workers = Array.from({ length: threads - 1 }, () => new Worker(WORKER_URL));
+    // A worker that fails to load reports it when used; until then the error must not go unhandled.
+    for (const worker of workers) worker.on('error', () => {});
+    return new ScanWorkers(workers);
+  }
+
+  /** Workers for a scan of `paths` (default: the working directory) when one of them is a folder. */
+  static startFor(paths: string[], cwd: string): ScanWorkers | undefined {
+    const folder = (paths.length ? paths : ['.']).some((p) => statSync(resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory());
+    return folder ? ScanWorkers.start() : undefined;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/**
+ * Scans a set of files on disk. Small sets run in-process; large ones are shared between the main
+ * thread and the worker threads (`workers`, or ones started here), all taking small batches from
+ * one queue so one slow file cannot leave a core idle. Closes `workers` in every case.
+ */
+export async function scanFiles(engine: Engine, set: FileSet, workers?: ScanWorkers): Promise<FileScanResult> {
   const started = performance.now();
-  const workerUrl = new URL('./worker.js', import.meta.url);
-  const parallel = threads > 1 && set.files.length >= PARALLEL_FROM_FILES && existsSync(fileURLToPath(workerUrl));
-  const results = parallel
-    ? await scanInWorkers(engine, set, threads, workerUrl)
-    : [await scanBatch(engine, { root: set.root, files: set.files })];
+  if (set.files.length < PARALLEL_FROM_FILES) {
+    await workers?.close();
+    workers = undefined;
+  } else {
+    workers ??= ScanWorkers.start();
+  }
+  let results: BatchResult[];
+  try {
+    results = workers ? await scanInWorkers(engine, set, workers.workers) : [await scanBatch(engine, { root: set.root, files: set.files })];
+  } finally {
+    await workers?.close();
+  }
   const findings = results.flatMap((r) => r.findings);
   const skipped = results.flatMap((r) => r.skipped);
   const files = results.reduce((n, r) => n + r.files, 0);
@@ -46,44 +84,57 @@ function defaultThreads(): number {
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(availableParallelism(), 4);
 }
 
-async function scanInWorkers(engine: Engine, set: FileSet, threads: number, url: URL): Promise<BatchResult[]> {
-  const batches: string[][] = [];
-  for (let i = 0; i < set.files.length; i += BATCH_FILES) batches.push(set.files.slice(i, i + BATCH_FILES));
+/**
+ * The main thread and every worker claim batches of files from one shared counter, so no thread
+ * waits for another to hand it work (the main thread cannot answer while it scans a batch itself);
+ * the workers post each batch's result as they go.
+ */
+async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): Promise<BatchResult[]> {
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
   const results: BatchResult[] = [];
-  let next = 0;
-  const runWorker = () =>
+  const runWorker = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(url, { workerData: { config: engine.config } });
-      const feed = () => {
-        const batch = batches[next++];
-        if (batch === undefined) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        worker.postMessage({ root: set.root, files: batch });
-      };
-      worker.on('message', (message: { ok: true; result: BatchResult } | { ok: false; error: string }) => {
-        if (!message.ok) {
-          void worker.terminate();
-          reject(new Error(`scan worker failed: ${message.error}`));
-          return;
-        }
+      const onMessage = (message: WorkerMessage) => {
+        if (!message.ok) return settle(new Error(`scan worker failed: ${message.error}`));
+        if ('done' in message) return settle();
         engine.addObservations(message.result.observations ?? []);
         results.push(message.result);
-        feed();
-      });
-      worker.on('error', reject);
-      feed();
+      };
+      const onError = (error: Error) => settle(new Error(`scan worker failed: ${error.message}`));
+      const settle = (error?: Error) => {
+        worker.off('message', onMessage).off('error', onError);
+        if (error) reject(error);
+        else resolve();
+      };
+      worker.on('message', onMessage).on('error', onError);
+      worker.postMessage({ config: engine.config });
+      worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
     });
   // The main thread scans too, yielding between batches so the workers' results are taken in.
   const runHere = async () => {
-    for (let batch = batches[next++]; batch !== undefined; batch = batches[next++]) {
+    for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== undefined; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
       results.push(await scanBatch(engine, { root: set.root, files: batch }));
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all([runHere(), ...Array.from({ length: Math.min(threads - 1, batches.length) }, runWorker)]);
+  await Promise.all([runHere(), ...workers.map(runWorker)]);
   return results;
+}
+
+/** What the main thread sends a worker: every file, and the counter batches are claimed from. */
+export interface SharedScan {
+  root: string;
+  files: string[];
+  claimed: Int32Array;
+  batchFiles: number;
+}
+
+export type WorkerMessage = { ok: true; result: BatchResult } | { ok: true; done: true } | { ok: false; error: string };
+
+/** The next unclaimed batch of `files`, or undefined when all are taken. */
+export function claimBatch(files: string[], claimed: Int32Array, size: number): string[] | undefined {
+  const from = Atomics.add(claimed, 0, size);
+  return from < files.length ? files.slice(from, from + size) : undefined;
 }
 
 /** One note per kind of skip, naming a few files, so a large tree does not flood the report. */

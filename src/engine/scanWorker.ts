@@ -1,17 +1,30 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { KeyfenceConfig } from '../config/config.js';
 import { Engine } from './engine.js';
-import { scanBatch, type BatchRequest } from './scanBatch.js';
+import { scanBatch } from './scanBatch.js';
+import { claimBatch, type SharedScan, type WorkerMessage } from './scanFiles.js';
 
 /**
- * A worker thread of the file scan: builds its own engine from the configuration once, then scans
- * the batches of files the main thread sends and posts back what it found.
+ * A worker thread of the file scan. It may be started before the configuration is known (see
+ * ScanWorkers): the first message is the configuration, from which it builds its engine once; the
+ * second names the files, and the worker claims batches of them until none are left, posting what
+ * it found in each, then `done`.
  */
-const engine = new Engine(workerData.config as KeyfenceConfig);
-parentPort!.on('message', async (request: BatchRequest) => {
+let engine: Engine | undefined;
+const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+parentPort!.on('message', async (request: { config: KeyfenceConfig } | SharedScan) => {
   try {
-    parentPort!.postMessage({ ok: true, result: { ...(await scanBatch(engine, request)), observations: engine.takeObservations() } });
+    if ('config' in request) {
+      engine = new Engine(request.config);
+      return;
+    }
+    if (!engine) throw new Error('files arrived before the configuration');
+    const { root, files, claimed, batchFiles } = request;
+    for (let batch = claimBatch(files, claimed, batchFiles); batch !== undefined; batch = claimBatch(files, claimed, batchFiles)) {
+      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch })), observations: engine.takeObservations() } });
+    }
+    post({ ok: true, done: true });
   } catch (error) {
-    parentPort!.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
+    post({ ok: false, error: (error as Error).stack ?? String(error) });
   }
 });

@@ -6,7 +6,7 @@ import type { CompiledRule } from './compiledRule.js';
 import { fileKind } from './fileKind.js';
 import { LineIndex } from './lineIndex.js';
 import { matchRule, type Candidate } from './match.js';
-import { Prefilter } from './prefilter.js';
+import { Prefilter, type KeywordAutomaton } from './prefilter.js';
 import { insideDataUri, verifyCandidate } from './verify.js';
 
 /**
@@ -16,8 +16,17 @@ import { insideDataUri, verifyCandidate } from './verify.js';
 export class Scanner {
   private readonly prefilter: Prefilter;
 
-  constructor(readonly rules: readonly CompiledRule[]) {
-    this.prefilter = new Prefilter(rules);
+  /**
+   * @param scopes per rule, the test of its `files:` globs (undefined: every file); rules sharing
+   * globs share one function, asked at most once per fragment.
+   * @param prebuilt the built-in rules' keyword automaton (see Prefilter).
+   */
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    private readonly scopes: ReadonlyArray<((file: string) => boolean) | undefined> = [],
+    prebuilt?: () => KeywordAutomaton | undefined,
+  ) {
+    this.prefilter = new Prefilter(rules, { prebuilt });
   }
 
   scan(fragment: Fragment, environment: Environment): Finding[] {
@@ -26,10 +35,17 @@ export class Scanner {
     if (hits.size === 0 && this.prefilter.alwaysOn.length === 0) return [];
     const kind = fileKind(fragment.file, text);
     const candidates: Candidate[] = [];
+    const inScope = new Map<(file: string) => boolean, boolean>();
     const run = (index: number, ruleHits: number[] | undefined) => {
       const rule = this.rules[index]!;
       if (rule.environments && !rule.environments.has(environment)) return;
       if (kind !== 'source' && !runsOnGeneratedFiles(rule)) return;
+      const scope = this.scopes[index];
+      if (scope) {
+        let matches = inScope.get(scope);
+        if (matches === undefined) inScope.set(scope, (matches = scope(fragment.file)));
+        if (!matches) return;
+      }
       matchRule(rule, index, text, ruleHits, candidates);
     };
     for (const [index, ruleHits] of hits) run(index, ruleHits);

@@ -1,8 +1,7 @@
 import { constants } from 'node:buffer';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import fg from 'fast-glob';
 import { UserError } from '../cli/errors.js';
 import { isBinary } from './binary.js';
 import type { Fragment, Skipped } from './fragment.js';
@@ -47,44 +46,105 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
       files.add(toPosix(relative(base, target)));
       continue;
     }
-    const found = await fg('**/*', { cwd: target, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**'], suppressErrors: true });
-    for (const f of found) files.add(toPosix(relative(base, resolve(target, f))));
+    const prefix = target === base ? '' : `${toPosix(relative(base, target))}/`;
+    walkFiles(target, prefix, files);
   }
   return { root: base, files: [...files].sort(), inRepository: false };
 }
 
+/**
+ * Every regular file under `dir` (symlinks not followed, `.git` folders left out; a folder that
+ * cannot be read is passed over), added to `out` as `prefix` + its path below `dir`. A plain
+ * synchronous walk: on the bench's 41,000-file tree it takes a fifth of the time fast-glob takes
+ * to match `**` (its pattern machinery buys nothing when every file is wanted).
+ */
+function walkFiles(dir: string, prefix: string, out: Set<string>): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.isFile()) out.add(prefix + entry.name);
+    else if (entry.isDirectory() && entry.name !== '.git') walkFiles(`${dir}${sep}${entry.name}`, `${prefix}${entry.name}/`, out);
+  }
+}
+
+
+/** Never follow a symlink (the open fails instead); never block on a FIFO. Windows has neither flag. */
+const NO_FOLLOW = fsConstants.O_NOFOLLOW as number | undefined;
+const OPEN_FLAGS = fsConstants.O_RDONLY | (NO_FOLLOW ?? 0) | ((fsConstants.O_NONBLOCK as number | undefined) ?? 0);
+/** One read buffer per thread, reused for every file that fits: the text is decoded out of it. */
+let scratch = Buffer.allocUnsafe(1 << 20);
 
 /**
  * Reads one file as a fragment, or says why it was skipped. Never follows a symlink. Synchronous on
- * purpose: it runs in scan workers (or a short CLI run), where blocking costs nothing, and
- * `lstatSync` + `readFileSync` cost a fifth of their promise versions on trees of small files.
+ * purpose: it runs in scan workers (or a short CLI run), where blocking costs nothing, and one
+ * open + fstat + read into a reused buffer costs a fraction of the promise-based reads on trees of
+ * small files.
  */
 export function readFileFragment(root: string, file: string, maxSize: number, rawName?: Buffer): Fragment | Skipped | undefined {
-  const path: string | Buffer = rawName ?? resolve(root, file);
-  let info;
+  const path: string | Buffer = rawName ?? `${root}${sep}${file}`;
+  let fd: number;
   try {
-    info = lstatSync(path);
+    if (NO_FOLLOW === undefined && lstatSync(path).isSymbolicLink()) return { file, reason: 'symlink' };
+    fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // O_NOFOLLOW on a symlink: ELOOP on Linux and macOS, EMLINK on FreeBSD.
+    if (code === 'ELOOP' || code === 'EMLINK') return { file, reason: 'symlink' };
+    // A socket: nothing to read.
+    if (code === 'ENXIO') return undefined;
     // A name that is not UTF-8 reached us decoded, with replacement characters: open it by its bytes.
-    const raw = !rawName && (error as NodeJS.ErrnoException).code === 'ENOENT' ? rawPath(root, file) : undefined;
+    const raw = !rawName && code === 'ENOENT' ? rawPath(root, file) : undefined;
     if (raw) return readFileFragment(root, file, maxSize, raw);
     // Tracked but deleted in the work tree: nothing to scan.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (code === 'ENOENT') return undefined;
     return { file, reason: 'unreadable', detail: (error as Error).message };
   }
-  if (info.isSymbolicLink()) return { file, reason: 'symlink' };
-  if (info.isDirectory()) return { file, reason: 'submodule' };
-  if (!info.isFile()) return undefined;
-  // No file can be longer than the longest string a JavaScript engine holds, whatever maxFileSize says.
-  if (info.size > Math.min(maxSize, constants.MAX_STRING_LENGTH)) return { file, reason: 'too-large', detail: `${info.size} bytes` };
-  let buffer: Buffer;
   try {
-    buffer = readFileSync(path);
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return { file, reason: 'submodule' };
+    if (!info.isFile()) return undefined;
+    // No file can be longer than the longest string a JavaScript engine holds, whatever maxFileSize says.
+    const limit = Math.min(maxSize, constants.MAX_STRING_LENGTH);
+    if (info.size > limit) return { file, reason: 'too-large', detail: `${info.size} bytes` };
+    const bytes = readAll(fd, info.size, limit);
+    if (bytes === undefined) return { file, reason: 'too-large', detail: 'grew while being read' };
+    if (isBinary(bytes)) return { file, reason: 'binary' };
+    return { file, text: bytes.toString('utf8'), firstLine: 1, bytes: bytes.length };
   } catch (error) {
     return { file, reason: 'unreadable', detail: (error as Error).message };
+  } finally {
+    closeSync(fd);
   }
-  if (isBinary(buffer)) return { file, reason: 'binary' };
-  return { file, text: buffer.toString('utf8'), firstLine: 1, bytes: buffer.length };
+}
+
+/**
+ * The whole file from `fd`, `size` bytes as fstat said, or more if it grew meanwhile; undefined
+ * once it passes `limit`. The result may be a view of the scratch buffer: decode it before the next read.
+ */
+function readAll(fd: number, size: number, limit: number): Buffer | undefined {
+  // One byte more than expected, so a file that grew is noticed without a second fstat.
+  if (scratch.length < size + 1) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
+  let length = 0;
+  for (;;) {
+    if (length === scratch.length) {
+      if (length >= limit) return undefined;
+      const bigger = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
+      scratch.copy(bigger, 0, 0, length);
+      scratch = bigger;
+    }
+    const n = readSync(fd, scratch, length, scratch.length - length, null);
+    if (n === 0) break;
+    length += n;
+  }
+  if (length > limit) return undefined;
+  const bytes = scratch.subarray(0, length);
+  // Do not keep a very large buffer alive between files.
+  if (scratch.length > 16 << 20) scratch = Buffer.allocUnsafe(1 << 20);
+  return bytes;
 }
 
 /**

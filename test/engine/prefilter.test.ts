@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRule } from '../../src/engine/compiledRule.js';
-import { Prefilter } from '../../src/engine/prefilter.js';
+import { loadBuiltinKeywordAutomaton, loadBuiltinRules } from '../../src/engine/builtinRules.js';
+import { buildKeywordAutomaton, decodeKeywordAutomaton, encodeKeywordAutomaton, Prefilter } from '../../src/engine/prefilter.js';
 
 function rulesWith(keywordSets: string[][]) {
   return keywordSets.map((keywords, i) =>
@@ -24,7 +25,7 @@ function naiveHits(keywordSets: string[][], text: string): Map<number, number[]>
 describe('Prefilter', () => {
   it('finds overlapping and nested keywords, case-insensitively', () => {
     const sets = [['token'], ['auth_token'], ['sk_live_'], ['sk_'], ['ken_a']];
-    const hits = new Prefilter(rulesWith(sets), 0).hits('x = AUTH_TOKEN_A; y = "sk_live_123"');
+    const hits = new Prefilter(rulesWith(sets), { searchEachBudget: 0 }).hits('x = AUTH_TOKEN_A; y = "sk_live_123"');
     expect(hits).toEqual(naiveHits(sets, 'x = AUTH_TOKEN_A; y = "sk_live_123"'));
     expect(hits.get(0)).toEqual([9]);
     expect(hits.get(1)).toEqual([4]);
@@ -39,10 +40,37 @@ describe('Prefilter', () => {
     const word = fc.string({ unit: alphabet, minLength: 1, maxLength: 5 }).map((w) => w.toLowerCase().replace(/é/g, 'e'));
     fc.assert(
       fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.string({ unit: alphabet, maxLength: 200 }), (sets, text) => {
-        expect(new Prefilter(rulesWith(sets), smallText).hits(text)).toEqual(naiveHits(sets, text));
+        expect(new Prefilter(rulesWith(sets), { searchEachBudget: smallText }).hits(text)).toEqual(naiveHits(sets, text));
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('gives the same hits with a prebuilt automaton that holds more keywords than the rules use, and survives encoding', () => {
+    const alphabet = fc.constantFrom('a', 'b', 'c', '_', '-', 'A', '.', '\n');
+    const word = fc.string({ unit: alphabet, minLength: 1, maxLength: 5 }).map((w) => w.toLowerCase());
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), fc.array(word, { maxLength: 4 }), fc.string({ unit: alphabet, maxLength: 200 }), (sets, extra, text) => {
+        const prebuilt = decodeKeywordAutomaton(encodeKeywordAutomaton(buildKeywordAutomaton([...sets.flat(), ...extra])));
+        expect(new Prefilter(rulesWith(sets), { searchEachBudget: 0, prebuilt: () => prebuilt }).hits(text)).toEqual(naiveHits(sets, text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('builds its own automaton when the prebuilt one lacks a keyword of the rules', () => {
+    const prebuilt = buildKeywordAutomaton(['token']);
+    const sets = [['token'], ['sk_live_']];
+    const text = 'token = sk_live_abc';
+    expect(new Prefilter(rulesWith(sets), { searchEachBudget: 0, prebuilt: () => prebuilt }).hits(text)).toEqual(naiveHits(sets, text));
+  });
+
+  it('is prebuilt by the build for exactly the built-in rules\' keywords', () => {
+    const prebuilt = loadBuiltinKeywordAutomaton();
+    expect(prebuilt).toBeDefined();
+    const keywords = new Set(loadBuiltinRules().flatMap(({ spec }) => spec.keywords.map((k) => k.toLowerCase())));
+    expect(prebuilt!.keywords).toEqual([...keywords].sort());
+    expect(prebuilt!.table).toEqual(buildKeywordAutomaton(keywords).table);
   });
 
   it('runs keyword-less rules on every fragment', () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/configFile.js';
 import { createEngine } from '../../engine/createEngine.js';
-import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
+import { ScanWorkers, scanFiles, skipNotes } from '../../engine/scanFiles.js';
 import { listFiles } from '../../sources/files.js';
 import { coverageOfPaths, DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';
 import { applySuppressions } from '../../suppressions/suppress.js';
@@ -50,9 +50,15 @@ entries of files outside PATH are kept as they are.
     const existing = existsSync(path) ? await readBaseline(path, options.output) : undefined;
     if (values.prune === true && !existing) throw new UserError(`baseline: ${options.output} does not exist, so there is nothing to prune`);
 
-    const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
-    const engine = await createEngine(await loadConfig(set.root, options.config));
-    const result = await scanFiles(engine, set);
+    const workers = ScanWorkers.startFor(positionals, context.cwd);
+    let set, engine, result;
+    try {
+      set = await listFiles(positionals, context.cwd, values['no-git'] === true);
+      engine = await createEngine(await loadConfig(set.root, options.config));
+      result = await scanFiles(engine, set, workers);
+    } finally {
+      await workers?.close();
+    }
     const findings = [...result.findings, ...engine.finish()];
     const { kept, notes } = applySuppressions(findings, { config: engine.config, disabled: options.noSuppressions });
 

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/configFile.js';
 import { createEngine } from '../../engine/createEngine.js';
-import { scanFiles, skipNotes } from '../../engine/scanFiles.js';
+import { ScanWorkers, scanFiles, skipNotes } from '../../engine/scanFiles.js';
 import { listFiles } from '../../sources/files.js';
 import { coverageOfPaths } from '../../suppressions/baseline.js';
 import type { Command } from '../command.js';
@@ -18,14 +18,19 @@ and untracked files that are not ignored; --no-git scans every file under PATH.
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
     const { options, values, positionals } = parseCommandArgs(context.args, { 'no-git': { type: 'boolean' } }, 'scan');
-    const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
-    const engine = await createEngine(await loadConfig(set.root, options.config));
-    const result = await scanFiles(engine, set);
-    return emitReport(context, options, engine, {
-      findings: [...result.findings, ...engine.finish()],
-      stats: result.stats,
-      notes: skipNotes(result.skipped),
-      covers: coverageOfPaths(set.root, context.cwd, positionals),
-    });
+    const workers = ScanWorkers.startFor(positionals, context.cwd);
+    try {
+      const set = await listFiles(positionals, context.cwd, values['no-git'] === true);
+      const engine = await createEngine(await loadConfig(set.root, options.config));
+      const result = await scanFiles(engine, set, workers);
+      return await emitReport(context, options, engine, {
+        findings: [...result.findings, ...engine.finish()],
+        stats: result.stats,
+        notes: skipNotes(result.skipped),
+        covers: coverageOfPaths(set.root, context.cwd, positionals),
+      });
+    } finally {
+      await workers?.close();
+    }
   },
 };
