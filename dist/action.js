@@ -2172,9 +2172,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve9(data);
+              return err ? reject(err) : resolve10(data);
             });
           });
         }
@@ -2212,12 +2212,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve9, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve9(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -4484,8 +4484,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve9, reject) => {
-        res = resolve9;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6736,12 +6736,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7411,12 +7411,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve9, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve9;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7895,16 +7895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve9) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve9;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve9(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve9) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7915,7 +7915,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve9(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve9, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7978,7 +7978,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve9(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8314,8 +8314,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve9) => {
-            this[kClosedResolve] = resolve9;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
@@ -9584,7 +9584,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve9, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9597,7 +9597,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve9(null);
+              resolve10(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9616,7 +9616,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9633,7 +9633,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve9,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9703,18 +9703,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve9, stream, length } = consume2;
+      const { type, body, resolve: resolve10, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve9(chunksDecode(body, length));
+          resolve10(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve9(JSON.parse(chunksDecode(body, length)));
+          resolve10(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve9(chunksConcat(body, length).buffer);
+          resolve10(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve9(new Blob(body, { type: stream[kContentType] }));
+          resolve10(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve9(chunksConcat(body, length));
+          resolve10(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,9 +9971,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10196,9 +10196,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10483,9 +10483,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10577,9 +10577,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve9(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -14442,7 +14442,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve9, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14518,7 +14518,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve9({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14561,7 +14561,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve9({
+              resolve10({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18302,8 +18302,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms2) {
-      return new Promise((resolve9) => {
-        setTimeout(resolve9, ms2).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms2).unref();
       });
     }
     module.exports = {
@@ -26808,10 +26808,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -26825,7 +26825,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep7) {
+          if (!keyProps.anchor && !keyProps.tag && !sep8) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -26849,7 +26849,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep8 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -26865,7 +26865,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep8, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -26956,7 +26956,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep7 = "";
+        let sep8 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -26970,13 +26970,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep7 + cb;
-              sep7 = "";
+                comment += sep8 + cb;
+              sep8 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep7 += source;
+                sep8 += source;
               hasSpace = true;
               break;
             default:
@@ -27019,18 +27019,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep7, value } = collItem;
+        const { start, key, sep: sep8, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep7?.[0],
+          next: key ?? sep8?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep7 && !value) {
+          if (!props.anchor && !props.tag && !sep8 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -27084,8 +27084,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep7 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
+        if (!isMap3 && !sep8 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -27097,7 +27097,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep8 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -27108,8 +27108,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep7)
-                for (const st2 of sep7) {
+              if (sep8)
+                for (const st2 of sep8) {
                   if (st2 === valueProps.found)
                     break;
                   if (st2.type === "newline") {
@@ -27126,7 +27126,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep8, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -27306,7 +27306,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep7 = "";
+      let sep8 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -27323,24 +27323,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep7 === " ")
-            sep7 = "\n";
-          else if (!prevMoreIndented && sep7 === "\n")
-            sep7 = "\n\n";
-          value += sep7 + indent.slice(trimIndent) + content;
-          sep7 = "\n";
+          if (sep8 === " ")
+            sep8 = "\n";
+          else if (!prevMoreIndented && sep8 === "\n")
+            sep8 = "\n\n";
+          value += sep8 + indent.slice(trimIndent) + content;
+          sep8 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep7 === "\n")
+          if (sep8 === "\n")
             value += "\n";
           else
-            sep7 = "\n";
+            sep8 = "\n";
         } else {
-          value += sep7 + content;
-          sep7 = " ";
+          value += sep8 + content;
+          sep8 = " ";
           prevMoreIndented = false;
         }
       }
@@ -27523,25 +27523,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep7 = " ";
+      let sep8 = " ";
       let pos = line2.lastIndex;
       while (match = line2.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep7 === "\n")
-            res += sep7;
+          if (sep8 === "\n")
+            res += sep8;
           else
-            sep7 = "\n";
+            sep8 = "\n";
         } else {
-          res += sep7 + lm;
-          sep7 = " ";
+          res += sep8 + lm;
+          sep8 = " ";
         }
         pos = line2.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep7 + (match?.[1] ?? "");
+      return res + sep8 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -28351,14 +28351,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep7, value }) {
+    function stringifyItem({ start, key, sep: sep8, value }) {
       let res = "";
       for (const st2 of start)
         res += st2.source;
       if (key)
         res += stringifyToken(key);
-      if (sep7)
-        for (const st2 of sep7)
+      if (sep8)
+        for (const st2 of sep8)
           res += st2.source;
       if (value)
         res += stringifyToken(value);
@@ -29525,18 +29525,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep7;
+          let sep8;
           if (scalar.end) {
-            sep7 = scalar.end;
-            sep7.push(this.sourceToken);
+            sep8 = scalar.end;
+            sep8.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep7 = [this.sourceToken];
+            sep8 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep7 }]
+            items: [{ start, key: scalar, sep: sep8 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -29689,15 +29689,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it2.key) && !includesToken(it2.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it2.start);
                   const key = it2.key;
-                  const sep7 = it2.sep;
-                  sep7.push(this.sourceToken);
+                  const sep8 = it2.sep;
+                  sep8.push(this.sourceToken);
                   delete it2.key;
                   delete it2.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep7 }]
+                    items: [{ start: start2, key, sep: sep8 }]
                   });
                 } else if (start.length > 0) {
                   it2.sep = it2.sep.concat(start, this.sourceToken);
@@ -29891,13 +29891,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep7 = fc.end.splice(1, fc.end.length);
-            sep7.push(this.sourceToken);
+            const sep8 = fc.end.splice(1, fc.end.length);
+            sep8.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep7 }]
+              items: [{ start, key: fc, sep: sep8 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -34013,153 +34013,6 @@ var init_allowlist = __esm({
   }
 });
 
-// src/suppressions/baseline.ts
-import { createHmac, randomBytes, scrypt } from "node:crypto";
-import { readFile } from "node:fs/promises";
-function isIsoDate(value) {
-  const m2 = DATE.exec(value);
-  if (!m2) return false;
-  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-function parseBaseline(text, shown) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, "recreate it with `keyfence baseline --output FILE`");
-  }
-  const doc = data;
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
-  if (doc.version !== BASELINE_VERSION)
-    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
-  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
-  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
-  const entries = doc.entries.map((raw, i) => {
-    const at3 = `${shown}: entries[${i}]`;
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
-    const e = raw;
-    for (const field of ["ruleId", "file", "hash"])
-      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
-    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
-    for (const field of ["reason", "owner", "expires"])
-      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
-    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
-    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
-    return {
-      ruleId: e.ruleId,
-      file: e.file,
-      hash: e.hash,
-      ...typeof e.reason === "string" ? { reason: e.reason } : {},
-      ...typeof e.owner === "string" ? { owner: e.owner } : {},
-      ...typeof e.expires === "string" ? { expires: e.expires } : {},
-      ...Object.keys(extra).length ? { extra } : {}
-    };
-  });
-  return { salt: doc.salt, entries };
-}
-async function readBaseline(path8, shown) {
-  let text;
-  try {
-    text = await readFile(path8, "utf8");
-  } catch (error2) {
-    if (error2.code === "ENOENT")
-      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
-    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
-  }
-  return parseBaseline(text, shown);
-}
-function cmp(a, b3) {
-  return a < b3 ? -1 : a > b3 ? 1 : 0;
-}
-function sortEntries(entries) {
-  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
-}
-function scryptHex(secret, salt) {
-  return new Promise(
-    (resolve9, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve9(derived.toString("hex")))
-  );
-}
-function findingHash(salt, finding) {
-  if (finding.secret === "")
-    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
-  const id = `${salt}\0${finding.secret}`;
-  let hash = hashes.get(id);
-  if (!hash) {
-    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
-    hashes.set(id, hash);
-  }
-  return hash;
-}
-function today(now = /* @__PURE__ */ new Date()) {
-  return now.toISOString().slice(0, 10);
-}
-function isExpired(entry, now = /* @__PURE__ */ new Date()) {
-  return entry.expires !== void 0 && entry.expires < today(now);
-}
-async function matchBaseline(findings, baseline, options = {}) {
-  const byPlace = /* @__PURE__ */ new Map();
-  for (const e of baseline.entries) {
-    const place = `${e.ruleId}\0${e.file}`;
-    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
-  }
-  const matched = /* @__PURE__ */ new Set();
-  const entryOf = await Promise.all(
-    findings.map(async (f3) => {
-      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
-      if (!candidates) return void 0;
-      const hash = await findingHash(baseline.salt, f3);
-      return candidates.find((e) => e.hash === hash);
-    })
-  );
-  const kept = [];
-  const expired = /* @__PURE__ */ new Set();
-  findings.forEach((f3, i) => {
-    const entry = entryOf[i];
-    if (entry) matched.add(entry);
-    if (entry && isExpired(entry, options.now)) expired.add(entry);
-    if (!entry || isExpired(entry, options.now)) kept.push(f3);
-  });
-  const covers = options.covers ?? (() => true);
-  return {
-    kept,
-    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
-    expired: [...expired],
-    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
-  };
-}
-function describe(e) {
-  return `${e.ruleId} in ${e.file}`;
-}
-function listSome(items, max = 5) {
-  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
-}
-function baselineNotes(shown, match) {
-  const notes = match.expired.map((e) => {
-    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
-    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
-  });
-  const n = match.stale.length;
-  if (n > 0)
-    notes.push(
-      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
-    );
-  return notes;
-}
-var BASELINE_VERSION, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
-var init_baseline = __esm({
-  "src/suppressions/baseline.ts"() {
-    "use strict";
-    init_errors2();
-    BASELINE_VERSION = 1;
-    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
-    HASH_BYTES = 16;
-    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
-    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-    hashes = /* @__PURE__ */ new Map();
-  }
-});
-
 // src/suppressions/inlineComment.ts
 function reasonAfter(rest) {
   let text = rest;
@@ -34247,6 +34100,229 @@ var init_inlineComment = __esm({
   }
 });
 
+// src/suppressions/baseline.ts
+var baseline_exports = {};
+__export(baseline_exports, {
+  BASELINE_VERSION: () => BASELINE_VERSION,
+  DEFAULT_BASELINE_FILE: () => DEFAULT_BASELINE_FILE,
+  baselineNotes: () => baselineNotes,
+  coverageOfPaths: () => coverageOfPaths,
+  findingHash: () => findingHash,
+  isExpired: () => isExpired,
+  isIsoDate: () => isIsoDate,
+  matchBaseline: () => matchBaseline,
+  newBaseline: () => newBaseline,
+  parseBaseline: () => parseBaseline,
+  readBaseline: () => readBaseline,
+  serializeBaseline: () => serializeBaseline,
+  sortEntries: () => sortEntries,
+  today: () => today,
+  updateBaseline: () => updateBaseline
+});
+import { createHmac, randomBytes, scrypt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { relative as relative2, resolve as resolve2, sep as sep3 } from "node:path";
+function newBaseline() {
+  return { salt: randomBytes(16).toString("hex"), entries: [] };
+}
+function isIsoDate(value) {
+  const m2 = DATE.exec(value);
+  if (!m2) return false;
+  const date = new Date(Date.UTC(Number(m2[1]), Number(m2[2]) - 1, Number(m2[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+function parseBaseline(text, shown) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UserError(`${shown}: not a keyfence baseline: not valid JSON`, "recreate it with `keyfence baseline --output FILE`");
+  }
+  const doc = data;
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new UserError(`${shown}: not a keyfence baseline: expected a JSON object`);
+  if (doc.version !== BASELINE_VERSION)
+    throw new UserError(`${shown}: unsupported baseline version ${JSON.stringify(doc.version)}; this keyfence reads version ${BASELINE_VERSION}`);
+  if (typeof doc.salt !== "string" || !/^[0-9a-f]{32,128}$/.test(doc.salt)) throw new UserError(`${shown}: \`salt\` must be the hex salt keyfence wrote; do not edit it`);
+  if (!Array.isArray(doc.entries)) throw new UserError(`${shown}: \`entries\` must be a list`);
+  const entries = doc.entries.map((raw, i) => {
+    const at3 = `${shown}: entries[${i}]`;
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new UserError(`${at3} must be an object`);
+    const e = raw;
+    for (const field of ["ruleId", "file", "hash"])
+      if (typeof e[field] !== "string" || e[field] === "") throw new UserError(`${at3}.${field} is missing`);
+    if (!/^[0-9a-f]{32}$/.test(e.hash)) throw new UserError(`${at3}.hash is not a hash keyfence wrote`);
+    for (const field of ["reason", "owner", "expires"])
+      if (e[field] !== void 0 && typeof e[field] !== "string") throw new UserError(`${at3}.${field} must be a string`);
+    if (typeof e.expires === "string" && !isIsoDate(e.expires)) throw new UserError(`${at3}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
+    const extra = Object.fromEntries(Object.entries(e).filter(([k2]) => !KNOWN_FIELDS.includes(k2)));
+    return {
+      ruleId: e.ruleId,
+      file: e.file,
+      hash: e.hash,
+      ...typeof e.reason === "string" ? { reason: e.reason } : {},
+      ...typeof e.owner === "string" ? { owner: e.owner } : {},
+      ...typeof e.expires === "string" ? { expires: e.expires } : {},
+      ...Object.keys(extra).length ? { extra } : {}
+    };
+  });
+  return { salt: doc.salt, entries };
+}
+async function readBaseline(path8, shown) {
+  let text;
+  try {
+    text = await readFile(path8, "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT")
+      throw new UserError(`baseline ${shown} does not exist`, `create it with \`keyfence baseline --output ${shown}\``);
+    throw new UserError(`cannot read baseline ${shown}: ${error2.message}`);
+  }
+  return parseBaseline(text, shown);
+}
+function cmp(a, b3) {
+  return a < b3 ? -1 : a > b3 ? 1 : 0;
+}
+function entryId(e) {
+  return `${e.ruleId}\0${e.file}\0${e.hash}`;
+}
+function sortEntries(entries) {
+  return [...entries].sort((a, b3) => cmp(a.file, b3.file) || cmp(a.ruleId, b3.ruleId) || cmp(a.hash, b3.hash));
+}
+function serializeBaseline(baseline) {
+  const seen = /* @__PURE__ */ new Set();
+  const entries = sortEntries(baseline.entries).filter((e) => !seen.has(entryId(e)) && seen.add(entryId(e))).map((e) => {
+    const extra = e.extra ? Object.fromEntries(Object.keys(e.extra).sort(cmp).map((k2) => [k2, e.extra[k2]])) : {};
+    return {
+      ruleId: e.ruleId,
+      file: e.file,
+      hash: e.hash,
+      ...e.reason !== void 0 ? { reason: e.reason } : {},
+      ...e.owner !== void 0 ? { owner: e.owner } : {},
+      ...e.expires !== void 0 ? { expires: e.expires } : {},
+      ...extra
+    };
+  });
+  return `${JSON.stringify({ version: BASELINE_VERSION, about: ABOUT, salt: baseline.salt, entries }, null, 2)}
+`;
+}
+function scryptHex(secret, salt) {
+  return new Promise(
+    (resolve10, reject) => scrypt(secret, salt, HASH_BYTES, SCRYPT, (error2, derived) => error2 ? reject(error2) : resolve10(derived.toString("hex")))
+  );
+}
+function findingHash(salt, finding) {
+  if (finding.secret === "")
+    return Promise.resolve(createHmac("sha256", salt).update(`finding\0${finding.fingerprint}`).digest("hex").slice(0, HASH_BYTES * 2));
+  const id = `${salt}\0${finding.secret}`;
+  let hash = hashes.get(id);
+  if (!hash) {
+    hash = scryptHex(finding.secret, `keyfence/baseline/v1\0${salt}`);
+    hashes.set(id, hash);
+  }
+  return hash;
+}
+function today(now = /* @__PURE__ */ new Date()) {
+  return now.toISOString().slice(0, 10);
+}
+function isExpired(entry, now = /* @__PURE__ */ new Date()) {
+  return entry.expires !== void 0 && entry.expires < today(now);
+}
+async function matchBaseline(findings, baseline, options = {}) {
+  const byPlace = /* @__PURE__ */ new Map();
+  for (const e of baseline.entries) {
+    const place = `${e.ruleId}\0${e.file}`;
+    byPlace.set(place, [...byPlace.get(place) ?? [], e]);
+  }
+  const matched = /* @__PURE__ */ new Set();
+  const entryOf = await Promise.all(
+    findings.map(async (f3) => {
+      const candidates = byPlace.get(`${f3.ruleId}\0${f3.file}`);
+      if (!candidates) return void 0;
+      const hash = await findingHash(baseline.salt, f3);
+      return candidates.find((e) => e.hash === hash);
+    })
+  );
+  const kept = [];
+  const expired = /* @__PURE__ */ new Set();
+  findings.forEach((f3, i) => {
+    const entry = entryOf[i];
+    if (entry) matched.add(entry);
+    if (entry && isExpired(entry, options.now)) expired.add(entry);
+    if (!entry || isExpired(entry, options.now)) kept.push(f3);
+  });
+  const covers = options.covers ?? (() => true);
+  return {
+    kept,
+    used: baseline.entries.filter((e) => matched.has(e) && !expired.has(e)),
+    expired: [...expired],
+    stale: sortEntries(baseline.entries.filter((e) => !matched.has(e) && covers(e.file)))
+  };
+}
+function describe(e) {
+  return `${e.ruleId} in ${e.file}`;
+}
+function listSome(items, max = 5) {
+  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
+}
+function baselineNotes(shown, match) {
+  const notes = match.expired.map((e) => {
+    const who = [e.owner ? `owner ${e.owner}` : "", e.reason ? `reason: ${e.reason}` : ""].filter(Boolean).join("; ");
+    return `baseline ${shown}: the entry for ${describe(e)} expired on ${e.expires}${who ? ` (${who})` : ""}; its findings are reported again`;
+  });
+  const n = match.stale.length;
+  if (n > 0)
+    notes.push(
+      `baseline ${shown}: ${n} entr${n === 1 ? "y matches" : "ies match"} nothing any more (stale): ${listSome(match.stale.map(describe))}; remove ${n === 1 ? "it" : "them"} with \`keyfence baseline --prune --output ${shown}\``
+    );
+  return notes;
+}
+async function updateBaseline(existing, findings, options = {}) {
+  const salt = existing?.salt ?? newBaseline().salt;
+  const covers = options.covers ?? (() => true);
+  const old = new Map((existing?.entries ?? []).map((e) => [entryId(e), e]));
+  const current = /* @__PURE__ */ new Map();
+  const hashed = await Promise.all(findings.map(async (f3) => ({ ruleId: f3.ruleId, file: f3.file, hash: await findingHash(salt, f3) })));
+  for (const e of hashed) current.set(entryId(e), e);
+  const entries = [];
+  let added = 0;
+  let kept = 0;
+  let removed = 0;
+  for (const [id, entry] of old) {
+    if (current.has(id) || !covers(entry.file)) {
+      entries.push(entry);
+      kept++;
+    } else removed++;
+  }
+  if (!options.prune) {
+    const defaults = Object.fromEntries(Object.entries(options.defaults ?? {}).filter(([, v2]) => v2 !== void 0));
+    for (const [id, entry] of current) {
+      if (old.has(id)) continue;
+      entries.push({ ...entry, ...defaults });
+      added++;
+    }
+  }
+  return { baseline: { salt, entries: sortEntries(entries) }, added, kept, removed };
+}
+function coverageOfPaths(root, cwd, paths) {
+  const prefixes = (paths.length ? paths : ["."]).map((p2) => relative2(root, resolve2(cwd, p2)).split(sep3).join("/"));
+  if (prefixes.some((p2) => p2 === "")) return () => true;
+  return (file) => prefixes.some((p2) => file === p2 || file.startsWith(`${p2}/`));
+}
+var BASELINE_VERSION, DEFAULT_BASELINE_FILE, ABOUT, SCRYPT, HASH_BYTES, KNOWN_FIELDS, DATE, hashes;
+var init_baseline = __esm({
+  "src/suppressions/baseline.ts"() {
+    "use strict";
+    init_errors2();
+    BASELINE_VERSION = 1;
+    DEFAULT_BASELINE_FILE = ".keyfence-baseline.json";
+    ABOUT = "keyfence baseline: findings accepted when this file was written. Entries hold no secret: `hash` is scrypt of the secret with the random `salt`, which must not change. Add `reason`, `owner` and `expires` (YYYY-MM-DD; an expired entry stops suppressing) by hand: `keyfence baseline --output FILE` keeps them, `--prune` drops entries that match nothing.";
+    SCRYPT = { N: 1 << 12, r: 8, p: 1 };
+    HASH_BYTES = 16;
+    KNOWN_FIELDS = ["ruleId", "file", "hash", "reason", "owner", "expires"];
+    DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+    hashes = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/suppressions/suppress.ts
 function applySuppressions(findings, options) {
   if (options.disabled) return { kept: findings, notes: [] };
@@ -34267,16 +34343,16 @@ async function suppressFindings(findings, options) {
   const first = applySuppressions(findings, options);
   if (options.disabled || !options.baseline) return first;
   const { path: path8, shown, covers, now } = options.baseline;
-  const baseline = await readBaseline(path8, shown);
-  const match = await matchBaseline(first.kept, baseline, { covers, now });
-  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
+  const { baselineNotes: baselineNotes2, matchBaseline: matchBaseline2, readBaseline: readBaseline2 } = await Promise.resolve().then(() => (init_baseline(), baseline_exports));
+  const baseline = await readBaseline2(path8, shown);
+  const match = await matchBaseline2(first.kept, baseline, { covers, now });
+  return { kept: match.kept, notes: [...first.notes, ...baselineNotes2(shown, match)] };
 }
 var MAX_INLINE_NOTES;
 var init_suppress = __esm({
   "src/suppressions/suppress.ts"() {
     "use strict";
     init_allowlist();
-    init_baseline();
     init_inlineComment();
     MAX_INLINE_NOTES = 20;
   }
@@ -34302,6 +34378,10 @@ var init_reportLinks = __esm({
 });
 
 // src/cli/writeAtomic.ts
+var writeAtomic_exports = {};
+__export(writeAtomic_exports, {
+  writeAtomic: () => writeAtomic
+});
 import { rmSync } from "node:fs";
 import { mkdir as mkdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname3, join as join4 } from "node:path";
@@ -34331,7 +34411,7 @@ var init_writeAtomic = __esm({
 });
 
 // src/cli/emitReport.ts
-import { resolve as resolve2 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 function effectiveFailOn(flag, config) {
   const configured = config.failOn ?? DEFAULT_FAIL_ON;
   if (flag === void 0) return configured;
@@ -34344,7 +34424,7 @@ function exitCodeFor(findings, failOn) {
   return findings.some((f3) => severityRank(f3.severity) >= severityRank(failOn)) ? 1 : 0;
 }
 async function emitReport(context, options, engine, outcome) {
-  const baseline = options.baseline ? { path: resolve2(context.cwd, options.baseline), shown: options.baseline, ...outcome.covers ? { covers: outcome.covers } : {} } : void 0;
+  const baseline = options.baseline ? { path: resolve3(context.cwd, options.baseline), shown: options.baseline, ...outcome.covers ? { covers: outcome.covers } : {} } : void 0;
   const suppressed = await suppressFindings(outcome.findings, { config: engine.config, disabled: options.noSuppressions, baseline });
   const report = toReport(suppressed.kept, outcome.stats, [...outcome.notes, ...suppressed.notes], options.showSecrets);
   const render = await loadReporter(options.format);
@@ -34352,7 +34432,7 @@ async function emitReport(context, options, engine, outcome) {
   const rules = options.format === "sarif" || options.format === "markdown" ? await describeRules(engine, outcome.findings, outcome.rules) : [];
   const linkTo = githubLinker(context.env);
   const text = render(report, { color, rules, ...linkTo ? { linkTo } : {} });
-  if (options.output) await writeAtomic(resolve2(context.cwd, options.output), text);
+  if (options.output) await (await Promise.resolve().then(() => (init_writeAtomic(), writeAtomic_exports))).writeAtomic(resolve3(context.cwd, options.output), text);
   else context.stdout.write(text);
   const failOn = effectiveFailOn(options.failOn, engine.config);
   return exitCodeFor(report.findings, failOn);
@@ -34368,7 +34448,6 @@ var init_emitReport = __esm({
     init_suppress();
     init_errors2();
     init_reportLinks();
-    init_writeAtomic();
     DEFAULT_FAIL_ON = "medium";
   }
 });
@@ -34555,7 +34634,7 @@ function compileRule(spec, origin, options = {}) {
   const build = () => {
     if (regexes) return regexes;
     const regex2 = buildRegex(spec.regex, `gd${flags}`, where3, "`regex`");
-    const groups2 = new RegExp(`${spec.regex}|`, flags).exec("").length - 1;
+    const groups2 = options.groups ?? new RegExp(`${spec.regex}|`, flags).exec("").length - 1;
     const secretGroup = spec.secretGroup ?? (groups2 > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups2)
       throw new RuleError(where3, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups2} group(s)`);
@@ -34658,7 +34737,7 @@ __export(loadConfig_exports, {
   readConfig: () => readConfig
 });
 import { existsSync as existsSync2, readFileSync, statSync } from "node:fs";
-import { dirname as dirname4, isAbsolute, join as join5, relative as relative2, resolve as resolve3, sep as sep3 } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join5, relative as relative3, resolve as resolve4, sep as sep4 } from "node:path";
 function positionOf(_doc, node, file, text) {
   const offset = node?.range?.[0];
   if (offset === void 0) return file;
@@ -34670,11 +34749,11 @@ function positionOf(_doc, node, file, text) {
 function readConfig(root, explicit) {
   const path8 = findConfigFile(root, explicit);
   if (!path8) return defaultConfig();
-  return loadConfigFile(resolve3(path8), root);
+  return loadConfigFile(resolve4(path8), root);
 }
 function loadConfigFile(path8, root) {
   const merger = new Merger(root);
-  merger.applyFile(resolve3(path8), []);
+  merger.applyFile(resolve4(path8), []);
   return merger.finish();
 }
 function readLayer(abs, shown) {
@@ -34915,9 +34994,9 @@ var init_loadConfig = __esm({
       /** Where each rule id was referenced, to check they exist once every layer is in. */
       references = [];
       shown(abs) {
-        const rel = relative2(this.root, abs);
+        const rel = relative3(this.root, abs);
         if (rel === "") return ".";
-        return !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep3).join("/") : abs;
+        return !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep4).join("/") : abs;
       }
       applyFile(abs, stack) {
         if (this.applied.has(abs)) return;
@@ -34939,7 +35018,7 @@ var init_loadConfig = __esm({
         const spec = ext.value;
         const base = dirname4(from);
         if (spec.startsWith(".") || isAbsolute(spec)) {
-          const target = resolve3(base, spec);
+          const target = resolve4(base, spec);
           if (!existsSync2(target)) throw new UserError(`${ext.at}: extends "${spec}": no such file (${this.shown(target)})`, "give a path relative to this config file, or an installed npm package");
           if (statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}" is a folder, not a policy file`, "name the file, e.g. extends: ./policy/keyfence.yml");
           return target;
@@ -35126,7 +35205,7 @@ var init_loadConfig = __esm({
 
 // src/config/configFile.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { join as join6, relative as relative3, resolve as resolve4 } from "node:path";
+import { join as join6, relative as relative4, resolve as resolve5 } from "node:path";
 function findConfigFile(root, explicit) {
   if (explicit) {
     if (!existsSync3(explicit)) throw new UserError(`config file ${explicit} does not exist`, "check the --config path");
@@ -35147,11 +35226,11 @@ async function loadConfig(root, explicit) {
   try {
     text = readFileSync2(path8, "utf8");
   } catch (error2) {
-    throw new UserError(`cannot read config ${relative3(root, path8) || path8}: ${error2.message}`);
+    throw new UserError(`cannot read config ${relative4(root, path8) || path8}: ${error2.message}`);
   }
-  if (!hasSettings(text)) return { ...defaultConfig(), sources: [relative3(root, resolve4(path8)) || path8] };
+  if (!hasSettings(text)) return { ...defaultConfig(), sources: [relative4(root, resolve5(path8)) || path8] };
   const { loadConfigFile: loadConfigFile2 } = await Promise.resolve().then(() => (init_loadConfig(), loadConfig_exports));
-  return loadConfigFile2(resolve4(path8), root);
+  return loadConfigFile2(resolve5(path8), root);
 }
 var CONFIG_NAMES;
 var init_configFile = __esm({
@@ -36049,13 +36128,13 @@ var init_engine = __esm({
         ];
         const byId = /* @__PURE__ */ new Map();
         const trusted = new Set(builtin.map((r2) => r2.spec));
-        for (const { spec, origin } of all) {
+        for (const { spec, origin, groups: groups2 } of all) {
           const override = config.overrides[spec.id];
           if (override?.enabled === false) {
             byId.delete(spec.id);
             continue;
           }
-          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec) });
+          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...trusted.has(spec) && groups2 !== void 0 ? { groups: groups2 } : {} });
           byId.set(spec.id, rule);
         }
         const scanned = [...byId.values()];
@@ -36686,8 +36765,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t2 = 0) {
-          return new this.Promise(function(resolve9, reject) {
-            return setTimeout(resolve9, t2);
+          return new this.Promise(function(resolve10, reject) {
+            return setTimeout(resolve10, t2);
           });
         }
         computePenalty() {
@@ -36898,15 +36977,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve9, returned, task;
+          var args, cb, error2, reject, resolve10, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve9, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve10, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve9(returned);
+                  return resolve10(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -36921,13 +37000,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve9;
-          resolve9 = reject = null;
+          var promise, reject, resolve10;
+          resolve10 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve9 = _resolve;
+            resolve10 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve9, reject });
+          this._queue.push({ task, args, resolve: resolve10, reject });
           this._tryToRun();
           return promise;
         }
@@ -37328,14 +37407,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at3;
               };
-              return new this.Promise((resolve9, reject) => {
+              return new this.Promise((resolve10, reject) => {
                 if (finished()) {
-                  return resolve9();
+                  return resolve10();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve9();
+                      return resolve10();
                     }
                   });
                 }
@@ -37428,9 +37507,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve9, reject) {
+              return new this.Promise(function(resolve10, reject) {
                 return fn2(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve9)(args3);
+                  return (args3[0] != null ? reject : resolve10)(args3);
                 });
               });
             };
@@ -39235,12 +39314,12 @@ async function hook(token, request2, route, parameters) {
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
   return request2(endpoint2);
 }
-var b64url, sep4, jwtRE, isJWT, createTokenAuth;
+var b64url, sep5, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle6 = __esm({
   "node_modules/@octokit/auth-token/dist-bundle/index.js"() {
     b64url = "(?:[a-zA-Z0-9_-]+)";
-    sep4 = "\\.";
-    jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
+    sep5 = "\\.";
+    jwtRE = new RegExp(`^${b64url}${sep5}${b64url}${sep5}${b64url}$`);
     isJWT = jwtRE.test.bind(jwtRE);
     createTokenAuth = function createTokenAuth2(token) {
       if (!token) {
@@ -47607,7 +47686,7 @@ import { statSync as statSync2 } from "node:fs";
 import { dirname as dirname5 } from "node:path";
 import { spawn as spawn2 } from "node:child_process";
 function runGit(args, cwd, input) {
-  return new Promise((resolve9, reject) => {
+  return new Promise((resolve10, reject) => {
     const child2 = spawn2("git", [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"], env: gitEnv() });
     const out = [];
     const err = [];
@@ -47617,7 +47696,7 @@ function runGit(args, cwd, input) {
       "error",
       (error2) => reject(error2.code === "ENOENT" ? new UserError("git was not found on PATH", "install git, or use --no-git to scan plain files") : error2)
     );
-    child2.on("close", (code) => resolve9({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }));
+    child2.on("close", (code) => resolve10({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }));
     if (input !== void 0 && child2.stdin) {
       child2.stdin.on("error", () => {
       });
@@ -47670,12 +47749,12 @@ function streamGit(args, cwd) {
   child2.stderr.on("data", (s) => {
     if (stderr.length < MAX_STDERR) stderr += s;
   });
-  const done = new Promise((resolve9, reject) => {
+  const done = new Promise((resolve10, reject) => {
     child2.on(
       "error",
       (error2) => reject(error2.code === "ENOENT" ? new UserError("git was not found on PATH", "install git, or use --no-git to scan plain files") : error2)
     );
-    child2.on("close", (code, signal) => resolve9({ code: code ?? (signal ? 128 : 1), stderr }));
+    child2.on("close", (code, signal) => resolve10({ code: code ?? (signal ? 128 : 1), stderr }));
   });
   done.catch(() => {
   });
@@ -47748,8 +47827,8 @@ var init_git = __esm({
         if (!/^[0-9a-f]{40,64}$/.test(id)) return Promise.resolve(void 0);
         if (this.failure) return Promise.reject(this.failure);
         const child2 = this.start();
-        return new Promise((resolve9, reject) => {
-          this.waiting.push({ resolve: resolve9, reject });
+        return new Promise((resolve10, reject) => {
+          this.waiting.push({ resolve: resolve10, reject });
           child2.stdin.write(`${id}
 `);
         });
@@ -47806,19 +47885,19 @@ var init_git = __esm({
 import { constants as constants3 } from "node:buffer";
 import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
-import { dirname as dirname6, isAbsolute as isAbsolute2, relative as relative4, resolve as resolve5, sep as sep5 } from "node:path";
+import { dirname as dirname6, isAbsolute as isAbsolute2, relative as relative5, resolve as resolve6, sep as sep6 } from "node:path";
 async function listFiles(paths, cwd, noGit = false) {
-  const targets = (paths.length ? paths : ["."]).map((p2) => resolve5(cwd, p2));
+  const targets = (paths.length ? paths : ["."]).map((p2) => resolve6(cwd, p2));
   for (const target of targets) {
     try {
       await stat2(target);
     } catch {
-      throw new UserError(`${relative4(cwd, target) || target} does not exist`, "give a file or directory to scan");
+      throw new UserError(`${relative5(cwd, target) || target} does not exist`, "give a file or directory to scan");
     }
   }
   const root = noGit ? void 0 : await findRepoRoot(targets[0]);
   if (root) {
-    const pathspecs = targets.map((t2) => toPosix(relative4(root, t2)) || ".");
+    const pathspecs = targets.map((t2) => toPosix(relative5(root, t2)) || ".");
     const outside = pathspecs.find((p2) => p2.startsWith("..") || isAbsolute2(p2));
     if (outside) throw new UserError(`${outside} is outside the repository at ${root}`, "scan paths of one repository at a time, or use --no-git");
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--", ...pathspecs.map((p2) => `:(literal)${p2}`)], root);
@@ -47829,10 +47908,10 @@ async function listFiles(paths, cwd, noGit = false) {
   const files = /* @__PURE__ */ new Set();
   for (const target of targets) {
     if ((await stat2(target)).isFile()) {
-      files.add(toPosix(relative4(base, target)));
+      files.add(toPosix(relative5(base, target)));
       continue;
     }
-    const prefix = target === base ? "" : `${toPosix(relative4(base, target))}/`;
+    const prefix = target === base ? "" : `${toPosix(relative5(base, target))}/`;
     walkFiles(target, prefix, files);
   }
   return { root: base, files: [...files].sort(), inRepository: false };
@@ -47846,11 +47925,11 @@ function walkFiles(dir, prefix, out) {
   }
   for (const entry of entries) {
     if (entry.isFile()) out.add(prefix + entry.name);
-    else if (entry.isDirectory() && entry.name !== ".git") walkFiles(`${dir}${sep5}${entry.name}`, `${prefix}${entry.name}/`, out);
+    else if (entry.isDirectory() && entry.name !== ".git") walkFiles(`${dir}${sep6}${entry.name}`, `${prefix}${entry.name}/`, out);
   }
 }
 function readFileFragment(root, file, maxSize, rawName) {
-  const path8 = rawName ?? `${root}${sep5}${file}`;
+  const path8 = rawName ?? `${root}${sep6}${file}`;
   let fd;
   try {
     if (NO_FOLLOW === void 0 && lstatSync(path8).isSymbolicLink()) return { file, reason: "symlink" };
@@ -47901,7 +47980,7 @@ function readAll(fd, size, limit) {
 }
 function rawPath(root, file) {
   if (!file.includes("\uFFFD")) return void 0;
-  let at3 = Buffer.from(resolve5(root));
+  let at3 = Buffer.from(resolve6(root));
   for (const part of file.split("/")) {
     let name = Buffer.from(part);
     if (part.includes("\uFFFD")) {
@@ -47915,7 +47994,7 @@ function rawPath(root, file) {
       if (fits.length !== 1) return void 0;
       name = fits[0];
     }
-    at3 = Buffer.concat([at3, Buffer.from(sep5), name]);
+    at3 = Buffer.concat([at3, Buffer.from(sep6), name]);
   }
   return at3;
 }
@@ -47926,7 +48005,7 @@ var init_files = __esm({
     init_errors2();
     init_binary();
     init_git();
-    toPosix = (p2) => sep5 === "/" ? p2 : p2.split(sep5).join("/");
+    toPosix = (p2) => sep6 === "/" ? p2 : p2.split(sep6).join("/");
     NO_FOLLOW = fsConstants.O_NOFOLLOW;
     OPEN_FLAGS = fsConstants.O_RDONLY | (NO_FOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
     scratch = Buffer.allocUnsafe(1 << 20);
@@ -48719,7 +48798,7 @@ var init_scanBatch = __esm({
 // src/engine/scanFiles.ts
 import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 async function scanFiles(engine, set, workers) {
@@ -48749,7 +48828,7 @@ function defaultThreads() {
 async function scanInWorkers(engine, set, workers) {
   const claimed = new Int32Array(new SharedArrayBuffer(4));
   const results = [];
-  const runWorker = (worker) => new Promise((resolve9, reject) => {
+  const runWorker = (worker) => new Promise((resolve10, reject) => {
     const onMessage = (message2) => {
       if (!message2.ok) return settle(new Error(`scan worker failed: ${message2.error}`));
       if ("done" in message2) return settle();
@@ -48760,7 +48839,7 @@ async function scanInWorkers(engine, set, workers) {
     const settle = (error2) => {
       worker.off("message", onMessage).off("error", onError);
       if (error2) reject(error2);
-      else resolve9();
+      else resolve10();
     };
     worker.on("message", onMessage).on("error", onError);
     worker.postMessage({ config: engine.config });
@@ -48769,7 +48848,7 @@ async function scanInWorkers(engine, set, workers) {
   const runHere = async () => {
     for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== void 0; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
       results.push(await scanBatch(engine, { root: set.root, files: batch }));
-      await new Promise((resolve9) => setImmediate(resolve9));
+      await new Promise((resolve10) => setImmediate(resolve10));
     }
   };
   await Promise.all([runHere(), ...workers.map(runWorker)]);
@@ -48816,7 +48895,7 @@ var init_scanFiles = __esm({
       }
       /** Workers for a scan of `paths` (default: the working directory) when one of them is a folder. */
       static startFor(paths, cwd) {
-        const folder = (paths.length ? paths : ["."]).some((p2) => statSync3(resolve6(cwd, p2), { throwIfNoEntry: false })?.isDirectory());
+        const folder = (paths.length ? paths : ["."]).some((p2) => statSync3(resolve7(cwd, p2), { throwIfNoEntry: false })?.isDirectory());
         return folder ? _ScanWorkers.start() : void 0;
       }
       async close() {
@@ -49291,15 +49370,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative7 = [];
+      const relative8 = [];
       for (const pattern of patterns) {
         if (isAbsolute3(pattern)) {
           absolute.push(pattern);
         } else {
-          relative7.push(pattern);
+          relative8.push(pattern);
         }
       }
-      return [absolute, relative7];
+      return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute3(pattern) {
@@ -50390,41 +50469,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p2 = new Promise(function(resolve9, reject) {
+        var p2 = new Promise(function(resolve10, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result);
+            resolve10(result);
           });
         });
         p2.catch(noop4);
         return p2;
       }
       function unshift(value) {
-        var p2 = new Promise(function(resolve9, reject) {
+        var p2 = new Promise(function(resolve10, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve9(result);
+            resolve10(result);
           });
         });
         p2.catch(noop4);
         return p2;
       }
       function drained() {
-        var p2 = new Promise(function(resolve9) {
+        var p2 = new Promise(function(resolve10) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve9();
+              resolve10();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve9();
+                resolve10();
                 queue.drain = previousDrain;
               };
             }
@@ -50910,9 +50989,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve9(stats) : reject(error2);
+            return error2 === null ? resolve10(stats) : reject(error2);
           });
         });
       }
@@ -50936,10 +51015,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           this._walkAsync(root, options, (error2, entries) => {
             if (error2 === null) {
-              resolve9(entries);
+              resolve10(entries);
             } else {
               reject(error2);
             }
@@ -50949,10 +51028,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve9, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve9(entries));
+          stream.once("end", () => resolve10(entries));
         });
       }
     };
@@ -51715,7 +51794,7 @@ __export(audit_exports, {
   command: () => command
 });
 import { readFile as readFile2 } from "node:fs/promises";
-import { relative as relative5, resolve as resolve7, sep as sep6 } from "node:path";
+import { relative as relative6, resolve as resolve8, sep as sep7 } from "node:path";
 async function collectAudit(engine, set, github, warn) {
   const notes = [];
   const tree = await scanFiles(engine, set);
@@ -51777,9 +51856,9 @@ async function githubTarget(slug, url, context) {
 async function readWorkflows(root) {
   const out = [];
   for (const path8 of await findWorkflowFiles([root])) {
-    const file = relative5(root, resolve7(root, path8)).split(sep6).join("/");
+    const file = relative6(root, resolve8(root, path8)).split(sep7).join("/");
     if (!isWorkflowFile(file)) continue;
-    out.push({ file, text: await readFile2(resolve7(root, path8), "utf8") });
+    out.push({ file, text: await readFile2(resolve8(root, path8), "utf8") });
   }
   return out;
 }
@@ -51871,7 +51950,7 @@ var init_maskText = __esm({
 
 // src/action/main.ts
 import { mkdirSync as mkdirSync2 } from "node:fs";
-import { dirname as dirname7, relative as relative6, resolve as resolve8 } from "node:path";
+import { dirname as dirname7, relative as relative7, resolve as resolve9 } from "node:path";
 
 // node_modules/@actions/core/lib/core.js
 var core_exports = {};
@@ -52094,11 +52173,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52114,7 +52193,7 @@ var __awaiter = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52187,26 +52266,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve9(output.toString());
+          resolve10(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve9(Buffer.concat(chunks));
+          resolve10(Buffer.concat(chunks));
         });
       }));
     });
@@ -52409,14 +52488,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => {
+      return new Promise((resolve10, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve9(res);
+            resolve10(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -52660,12 +52739,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve9) => setTimeout(() => resolve9(), ms2));
+      return new Promise((resolve10) => setTimeout(() => resolve10(), ms2));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve9, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -52673,7 +52752,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve9(response);
+          resolve10(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -52712,7 +52791,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve9(response);
+          resolve10(response);
         }
       }));
     });
@@ -52723,11 +52802,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c3, k2) => (c3[k2.toLowerC
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52743,7 +52822,7 @@ var __awaiter2 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52774,11 +52853,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52794,7 +52873,7 @@ var __awaiter3 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -52863,11 +52942,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter4 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -52883,7 +52962,7 @@ var __awaiter4 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53185,11 +53264,11 @@ import * as fs2 from "fs";
 import * as path2 from "path";
 var __awaiter5 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53205,7 +53284,7 @@ var __awaiter5 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53309,11 +53388,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53329,7 +53408,7 @@ var __awaiter6 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53403,11 +53482,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter7 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53423,7 +53502,7 @@ var __awaiter7 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53642,7 +53721,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve9, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve10, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -53725,7 +53804,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve9(exitCode);
+            resolve10(exitCode);
           }
         });
         if (this.options.input) {
@@ -53848,11 +53927,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53868,7 +53947,7 @@ var __awaiter8 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -53921,11 +54000,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -53941,7 +54020,7 @@ var __awaiter9 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54000,11 +54079,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P3, generator) {
   function adopt(value) {
-    return value instanceof P3 ? value : new P3(function(resolve9) {
-      resolve9(value);
+    return value instanceof P3 ? value : new P3(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P3 || (P3 = Promise))(function(resolve9, reject) {
+  return new (P3 || (P3 = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -54020,7 +54099,7 @@ var __awaiter10 = function(thisArg, _arguments, P3, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -54555,23 +54634,23 @@ async function run() {
   const event = readEvent(process.env);
   const mode = chooseMode(inputs.mode.trim(), event);
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const cwd = resolve8(workspace, inputs.path);
+  const cwd = resolve9(workspace, inputs.path);
   const root = await findRepoRoot(cwd);
   if (!root && mode !== "audit") throw new UserError(`${cwd} is not a git repository`, "run actions/checkout before keyfence");
   const top = root ?? cwd;
-  const engine = new Engine(await loadConfig(top, inputs.config ? resolve8(workspace, inputs.config) : void 0));
+  const engine = new Engine(await loadConfig(top, inputs.config ? resolve9(workspace, inputs.config) : void 0));
   const failOnInput = inputs.failOn.trim();
   if (failOnInput && !SEVERITIES.includes(failOnInput)) throw new UserError(`input fail-on must be one of ${SEVERITIES.join(", ")}, not "${failOnInput}"`);
   const failOn = failOnInput || engine.config.failOn || DEFAULT_FAIL_ON;
   info(`keyfence: ${mode}${event.pullRequest ? ` #${event.pullRequest.number} ${event.pullRequest.baseSha.slice(0, 12)}..${event.pullRequest.headSha.slice(0, 12)}` : ""}`);
   const scanned = await scan(mode, event, engine, top, inputs);
-  const baseline = inputs.baseline ? { path: resolve8(workspace, inputs.baseline), shown: inputs.baseline, ...scanned.covers ? { covers: scanned.covers } : {} } : void 0;
+  const baseline = inputs.baseline ? { path: resolve9(workspace, inputs.baseline), shown: inputs.baseline, ...scanned.covers ? { covers: scanned.covers } : {} } : void 0;
   const suppressed = await suppressFindings(scanned.findings, { config: engine.config, disabled: false, baseline });
   const report = toReport(suppressed.kept, scanned.stats, [...scanned.notes, ...suppressed.notes], false);
   annotate(report.findings);
   for (const note2 of report.notes) notice(note2, { title: "keyfence" });
   const rules = await describeRules(engine, suppressed.kept, [...scanned.rules, ...settingsRuleInfo([])]);
-  const sarifPath = resolve8(workspace, inputs.sarif || resolve8(process.env.RUNNER_TEMP ?? workspace, "keyfence.sarif"));
+  const sarifPath = resolve9(workspace, inputs.sarif || resolve9(process.env.RUNNER_TEMP ?? workspace, "keyfence.sarif"));
   mkdirSync2(dirname7(sarifPath), { recursive: true });
   await writeAtomic(sarifPath, (await loadReporter("sarif"))(report, { color: false, rules }));
   let outcome;
@@ -54598,7 +54677,7 @@ async function run() {
   }
   for (const s of SEVERITIES) setOutput(s, report.findings.filter((f3) => f3.severity === s).length);
   setOutput("total", report.findings.length);
-  setOutput("sarif", relative6(workspace, sarifPath).startsWith("..") ? sarifPath : relative6(workspace, sarifPath));
+  setOutput("sarif", relative7(workspace, sarifPath).startsWith("..") ? sarifPath : relative7(workspace, sarifPath));
   if (exitCodeFor(report.findings, failOn) !== 0) {
     const n = report.findings.filter((f3) => SEVERITIES.indexOf(f3.severity) <= SEVERITIES.indexOf(failOn)).length;
     setFailed(`keyfence: ${n} finding${n === 1 ? "" : "s"} at or above ${failOn}`);

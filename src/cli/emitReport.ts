@@ -10,7 +10,6 @@ import type { CommandContext } from './command.js';
 import { UserError } from './errors.js';
 import { githubLinker } from './reportLinks.js';
 import type { ScanOptions } from './scanOptions.js';
-import { writeAtomic } from './writeAtomic.js';
 
 export const DEFAULT_FAIL_ON: Severity = 'medium';
 
@@ -62,7 +61,7 @@ export async function emitReport(context: CommandContext, options: ScanOptions, 
   const rules = options.format === 'sarif' || options.format === 'markdown' ? await describeRules(engine, outcome.findings, outcome.rules) : [];
   const linkTo = githubLinker(context.env);
   const text = render(report, { color, rules, ...(linkTo ? { linkTo } : {}) });
-  if (options.output) await writeAtomic(resolve(context.cwd, options.output), text);
+  if (options.output) await (await import('./writeAtomic.js')).writeAtomic(resolve(context.cwd, options.output), text);
   else context.stdout.write(text);
   const failOn = effectiveFailOn(options.failOn, engine.config);
   return exitCodeFor(report.findings, failOn);

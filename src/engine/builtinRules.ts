@@ -8,6 +8,8 @@ import type { RuleSpec } from './ruleSpec.js';
 export interface SourcedRule {
   spec: RuleSpec;
   origin: string;
+  /** The number of capture groups of `spec.regex`, when the build counted them. */
+  groups?: number;
 }
 
 /**

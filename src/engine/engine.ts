@@ -3,7 +3,7 @@ import type { KeyfenceConfig } from '../config/config.js';
 import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
 import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
-import { loadBuiltinKeywordAutomaton, loadBuiltinRules } from './builtinRules.js';
+import { loadBuiltinKeywordAutomaton, loadBuiltinRules, type SourcedRule } from './builtinRules.js';
 import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
 import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
 import { Policy } from './policy.js';
@@ -76,14 +76,14 @@ export class Engine {
     ];
     const byId = new Map<string, CompiledRule>();
     const trusted = new Set(builtin.map((r) => r.spec));
-    for (const { spec, origin } of all) {
+    for (const { spec, origin, groups } of all as SourcedRule[]) {
       const override = config.overrides[spec.id];
       if (override?.enabled === false) {
         byId.delete(spec.id);
         continue;
       }
       // A custom rule with a built-in rule's id replaces it.
-      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec) });
+      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...(trusted.has(spec) && groups !== undefined ? { groups } : {}) });
       byId.set(spec.id, rule);
     }
     const scanned = [...byId.values()];

@@ -1,7 +1,7 @@
 import type { KeyfenceConfig } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
 import { allowEntryFor, compileAllowlist } from './allowlist.js';
-import { baselineNotes, matchBaseline, readBaseline, type Baseline } from './baseline.js';
+import type { Baseline } from './baseline.js';
 import { inlineSuppression } from './inlineComment.js';
 
 export interface SuppressionOptions {
@@ -56,6 +56,8 @@ export async function suppressFindings(
   const first = applySuppressions(findings, options);
   if (options.disabled || !options.baseline) return first;
   const { path, shown, covers, now } = options.baseline;
+  // Loaded here: most runs (every pre-commit hook without --baseline) never need it.
+  const { baselineNotes, matchBaseline, readBaseline } = await import('./baseline.js');
   const baseline: Baseline = await readBaseline(path, shown);
   const match = await matchBaseline(first.kept, baseline, { covers, now });
   return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
