@@ -36060,7 +36060,12 @@ function anyGlob(globs, nocase = false) {
   let tests;
   return (file) => (tests ??= globs.map((g2) => import_micromatch2.default.matcher(g2, { dot: true, nocase }))).some((test) => test(file));
 }
-function fileMatcher(globs) {
+function fileMatcher(globs, compiled) {
+  if (compiled) {
+    const yes2 = new RegExp(compiled.include, "i");
+    const no3 = compiled.exclude === void 0 ? void 0 : new RegExp(compiled.exclude);
+    return (file) => yes2.test(file) && !no3?.test(file);
+  }
   const include = globs.filter((g2) => !g2.startsWith("!"));
   const exclude = globs.filter((g2) => g2.startsWith("!")).map((g2) => g2.slice(1));
   const yes = anyGlob(include.length ? include : ["**"], true);
@@ -36102,7 +36107,7 @@ function withOverride(spec, config) {
   const severity = config.overrides[spec.id]?.severity;
   return severity ? { ...spec, severity } : spec;
 }
-var import_micromatch2, SECRET_CATEGORIES, Engine, FragmentOffsets;
+var import_micromatch2, PATH_CACHE_SIZE, SECRET_CATEGORIES, Engine, FragmentOffsets;
 var init_engine = __esm({
   "src/engine/engine.ts"() {
     "use strict";
@@ -36115,6 +36120,7 @@ var init_engine = __esm({
     init_policy();
     init_policyRules();
     init_scanner();
+    PATH_CACHE_SIZE = 4096;
     SECRET_CATEGORIES = /* @__PURE__ */ new Set(["live-key", "generic-secret", "fixture"]);
     Engine = class {
       constructor(config) {
@@ -36128,7 +36134,8 @@ var init_engine = __esm({
         ];
         const byId = /* @__PURE__ */ new Map();
         const trusted = new Set(builtin.map((r2) => r2.spec));
-        for (const { spec, origin, groups: groups2 } of all) {
+        const compiledFiles = /* @__PURE__ */ new Map();
+        for (const { spec, origin, groups: groups2, filesPattern } of all) {
           const override = config.overrides[spec.id];
           if (override?.enabled === false) {
             byId.delete(spec.id);
@@ -36136,6 +36143,8 @@ var init_engine = __esm({
           }
           const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...trusted.has(spec) && groups2 !== void 0 ? { groups: groups2 } : {} });
           byId.set(spec.id, rule);
+          if (trusted.has(spec) && filesPattern) compiledFiles.set(spec.id, filesPattern);
+          else compiledFiles.delete(spec.id);
         }
         const scanned = [...byId.values()];
         for (const rule of scanned) {
@@ -36148,7 +36157,7 @@ var init_engine = __esm({
           if (!files) return void 0;
           const key = JSON.stringify(files);
           let matches = matchers.get(key);
-          if (!matches) matchers.set(key, matches = fileMatcher(files));
+          if (!matches) matchers.set(key, matches = fileMatcher(files, compiledFiles.get(rule.id)));
           return matches;
         });
         this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);
@@ -36183,6 +36192,7 @@ var init_engine = __esm({
               break;
             }
           }
+          if (this.byPath.size >= PATH_CACHE_SIZE) this.byPath.clear();
           this.byPath.set(file, known);
         }
         return known;

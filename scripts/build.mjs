@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import micromatch from 'micromatch';
 import { parse } from 'yaml';
 import { buildAction } from './buildAction.mjs';
 
@@ -22,10 +23,24 @@ const rules = readdirSync('rules')
   .sort()
   .flatMap((file) => {
     const data = parse(readFileSync(`rules/${file}`, 'utf8'));
-    // `groups`: the regex's capture groups, counted once here instead of by a second compile per run.
-    return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({ spec, origin: `rules/${file}`, groups: new RegExp(`${spec.regex}|`, spec.flags ?? '').exec('').length - 1 }));
+    // Worked out once here instead of in every run: `groups`, the regex's capture groups (counting
+    // them takes a second compile), and `filesPattern`, the `files:` globs as two regexes.
+    return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({
+      spec,
+      origin: `rules/${file}`,
+      groups: new RegExp(`${spec.regex}|`, spec.flags ?? '').exec('').length - 1,
+      ...(spec.files ? { filesPattern: filesPattern(spec.files) } : {}),
+    }));
   });
 writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
+
+/** A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case, excludes do not. */
+function filesPattern(globs) {
+  const union = (list, nocase) => list.map((g) => micromatch.makeRe(g, { dot: true, nocase }).source).join('|');
+  const include = globs.filter((g) => !g.startsWith('!'));
+  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  return { include: union(include.length ? include : ['**'], true), ...(exclude.length ? { exclude: union(exclude, false) } : {}) };
+}
 
 /**
  * The prefilter's keyword automaton for the built-in rules, computed once here rather than in every

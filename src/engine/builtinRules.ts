@@ -10,6 +10,8 @@ export interface SourcedRule {
   origin: string;
   /** The number of capture groups of `spec.regex`, when the build counted them. */
   groups?: number;
+  /** `spec.files` compiled by the build: regex sources of the globs to include (case-insensitive) and to exclude. */
+  filesPattern?: { include: string; exclude?: string };
 }
 
 /**

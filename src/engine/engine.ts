@@ -11,6 +11,8 @@ import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from './policyR
 import type { RuleSpec } from './ruleSpec.js';
 import { Scanner } from './scanner.js';
 
+const PATH_CACHE_SIZE = 4096;
+
 /** Rules whose secrets are compared across environments. */
 const SECRET_CATEGORIES: ReadonlySet<Category> = new Set(['live-key', 'generic-secret', 'fixture']);
 
@@ -32,7 +34,12 @@ function anyGlob(globs: string[], nocase = false): (file: string) => boolean {
   return (file) => (tests ??= globs.map((g) => micromatch.matcher(g, { dot: true, nocase }))).some((test) => test(file));
 }
 
-function fileMatcher(globs: string[]): (file: string) => boolean {
+function fileMatcher(globs: string[], compiled?: SourcedRule['filesPattern']): (file: string) => boolean {
+  if (compiled) {
+    const yes = new RegExp(compiled.include, 'i');
+    const no = compiled.exclude === undefined ? undefined : new RegExp(compiled.exclude);
+    return (file) => yes.test(file) && !no?.test(file);
+  }
   const include = globs.filter((g) => !g.startsWith('!'));
   const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
   const yes = anyGlob(include.length ? include : ['**'], true);
@@ -76,7 +83,8 @@ export class Engine {
     ];
     const byId = new Map<string, CompiledRule>();
     const trusted = new Set(builtin.map((r) => r.spec));
-    for (const { spec, origin, groups } of all as SourcedRule[]) {
+    const compiledFiles = new Map<string, SourcedRule['filesPattern']>();
+    for (const { spec, origin, groups, filesPattern } of all as SourcedRule[]) {
       const override = config.overrides[spec.id];
       if (override?.enabled === false) {
         byId.delete(spec.id);
@@ -85,6 +93,8 @@ export class Engine {
       // A custom rule with a built-in rule's id replaces it.
       const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...(trusted.has(spec) && groups !== undefined ? { groups } : {}) });
       byId.set(spec.id, rule);
+      if (trusted.has(spec) && filesPattern) compiledFiles.set(spec.id, filesPattern);
+      else compiledFiles.delete(spec.id);
     }
     const scanned = [...byId.values()];
     for (const rule of scanned) {
@@ -99,7 +109,7 @@ export class Engine {
       if (!files) return undefined;
       const key = JSON.stringify(files);
       let matches = matchers.get(key);
-      if (!matches) matchers.set(key, (matches = fileMatcher(files)));
+      if (!matches) matchers.set(key, (matches = fileMatcher(files, compiledFiles.get(rule.id))));
       return matches;
     });
     this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);
@@ -130,6 +140,9 @@ export class Engine {
           break;
         }
       }
+      // A cache for the paths a history touches again and again, bounded so a scan of a large tree
+      // does not keep a classification per file.
+      if (this.byPath.size >= PATH_CACHE_SIZE) this.byPath.clear();
       this.byPath.set(file, known);
     }
     return known;
