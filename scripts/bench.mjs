@@ -124,6 +124,23 @@ const gsTool = (cwd, args) =>
 const scenarios = [];
 const mb = (b) => b / 1e6;
 if (groups.includes('tree')) {
+  // The fixed cost of every tree scan (node, loading the bundle, the rules, a worker started and
+  // stopped): what makes MB/s rise with the size of the tree, measured on its own.
+  const empty = join(BENCH, 'empty-tree');
+  rmSync(empty, { recursive: true, force: true });
+  mkdirSync(empty, { recursive: true });
+  scenarios.push({
+    id: 'startup',
+    group: 'startup',
+    title: 'scan --no-git of an empty folder',
+    size: 'no files',
+    amount: {},
+    expect: {},
+    tools: [
+      { id: 'floor', label: 'floor: node -e 0', role: 'floor', steps: [{ argv: ['node', '-e', '0'], cwd: empty }] },
+      kf(['scan', '--no-git', '.'], empty),
+    ],
+  });
   for (const mode of ['no-git', 'git']) {
     for (const pct of Object.keys(corpus.subsets).map(Number).sort((a, b) => a - b)) {
       const s = corpus.subsets[pct];
