@@ -30953,6 +30953,22 @@ var init_ruleInfo = __esm({
   }
 });
 
+// src/cli/errors.ts
+var UserError;
+var init_errors2 = __esm({
+  "src/cli/errors.ts"() {
+    "use strict";
+    UserError = class extends Error {
+      constructor(message2, hint) {
+        super(message2);
+        this.hint = hint;
+        this.name = "UserError";
+      }
+      hint;
+    };
+  }
+});
+
 // node_modules/braces/lib/utils.js
 var require_utils2 = __commonJS({
   "node_modules/braces/lib/utils.js"(exports) {
@@ -33791,7 +33807,7 @@ var require_micromatch = __commonJS({
       const index = v2.indexOf("{");
       return index > -1 && v2.indexOf("}", index) > -1;
     };
-    var micromatch3 = (list2, patterns, options) => {
+    var micromatch2 = (list2, patterns, options) => {
       patterns = [].concat(patterns);
       list2 = [].concat(list2);
       let omit2 = /* @__PURE__ */ new Set();
@@ -33832,11 +33848,11 @@ var require_micromatch = __commonJS({
       }
       return matches;
     };
-    micromatch3.match = micromatch3;
-    micromatch3.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch3.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    micromatch3.any = micromatch3.isMatch;
-    micromatch3.not = (list2, patterns, options = {}) => {
+    micromatch2.match = micromatch2;
+    micromatch2.matcher = (pattern, options) => picomatch(pattern, options);
+    micromatch2.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
+    micromatch2.any = micromatch2.isMatch;
+    micromatch2.not = (list2, patterns, options = {}) => {
       patterns = [].concat(patterns).map(String);
       let result = /* @__PURE__ */ new Set();
       let items = [];
@@ -33844,7 +33860,7 @@ var require_micromatch = __commonJS({
         if (options.onResult) options.onResult(state);
         items.push(state.output);
       };
-      let matches = new Set(micromatch3(list2, patterns, { ...options, onResult }));
+      let matches = new Set(micromatch2(list2, patterns, { ...options, onResult }));
       for (let item of items) {
         if (!matches.has(item)) {
           result.add(item);
@@ -33852,12 +33868,12 @@ var require_micromatch = __commonJS({
       }
       return [...result];
     };
-    micromatch3.contains = (str, pattern, options) => {
+    micromatch2.contains = (str, pattern, options) => {
       if (typeof str !== "string") {
         throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
       }
       if (Array.isArray(pattern)) {
-        return pattern.some((p2) => micromatch3.contains(str, p2, options));
+        return pattern.some((p2) => micromatch2.contains(str, p2, options));
       }
       if (typeof pattern === "string") {
         if (isEmptyString(str) || isEmptyString(pattern)) {
@@ -33867,18 +33883,18 @@ var require_micromatch = __commonJS({
           return true;
         }
       }
-      return micromatch3.isMatch(str, pattern, { ...options, contains: true });
+      return micromatch2.isMatch(str, pattern, { ...options, contains: true });
     };
-    micromatch3.matchKeys = (obj, patterns, options) => {
+    micromatch2.matchKeys = (obj, patterns, options) => {
       if (!utils.isObject(obj)) {
         throw new TypeError("Expected the first argument to be an object");
       }
-      let keys = micromatch3(Object.keys(obj), patterns, options);
+      let keys = micromatch2(Object.keys(obj), patterns, options);
       let res = {};
       for (let key of keys) res[key] = obj[key];
       return res;
     };
-    micromatch3.some = (list2, patterns, options) => {
+    micromatch2.some = (list2, patterns, options) => {
       let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
         let isMatch = picomatch(String(pattern), options);
@@ -33888,7 +33904,7 @@ var require_micromatch = __commonJS({
       }
       return false;
     };
-    micromatch3.every = (list2, patterns, options) => {
+    micromatch2.every = (list2, patterns, options) => {
       let items = [].concat(list2);
       for (let pattern of [].concat(patterns)) {
         let isMatch = picomatch(String(pattern), options);
@@ -33898,13 +33914,13 @@ var require_micromatch = __commonJS({
       }
       return true;
     };
-    micromatch3.all = (str, patterns, options) => {
+    micromatch2.all = (str, patterns, options) => {
       if (typeof str !== "string") {
         throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
       }
       return [].concat(patterns).every((p2) => picomatch(p2, options)(str));
     };
-    micromatch3.capture = (glob, input, options) => {
+    micromatch2.capture = (glob, input, options) => {
       let posix = utils.isWindows(options);
       let regex2 = picomatch.makeRe(String(glob), { ...options, capture: true });
       let match = regex2.exec(posix ? utils.toPosixSlashes(input) : input);
@@ -33912,9 +33928,9 @@ var require_micromatch = __commonJS({
         return match.slice(1).map((v2) => v2 === void 0 ? "" : v2);
       }
     };
-    micromatch3.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch3.scan = (...args) => picomatch.scan(...args);
-    micromatch3.parse = (patterns, options) => {
+    micromatch2.makeRe = (...args) => picomatch.makeRe(...args);
+    micromatch2.scan = (...args) => picomatch.scan(...args);
+    micromatch2.parse = (patterns, options) => {
       let res = [];
       for (let pattern of [].concat(patterns || [])) {
         for (let str of braces(String(pattern), options)) {
@@ -33923,35 +33939,30 @@ var require_micromatch = __commonJS({
       }
       return res;
     };
-    micromatch3.braces = (pattern, options) => {
+    micromatch2.braces = (pattern, options) => {
       if (typeof pattern !== "string") throw new TypeError("Expected a string");
       if (options && options.nobrace === true || !hasBraces(pattern)) {
         return [pattern];
       }
       return braces(pattern, options);
     };
-    micromatch3.braceExpand = (pattern, options) => {
+    micromatch2.braceExpand = (pattern, options) => {
       if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch3.braces(pattern, { ...options, expand: true });
+      return micromatch2.braces(pattern, { ...options, expand: true });
     };
-    micromatch3.hasBraces = hasBraces;
-    module.exports = micromatch3;
+    micromatch2.hasBraces = hasBraces;
+    module.exports = micromatch2;
   }
 });
 
-// src/cli/errors.ts
-var UserError;
-var init_errors2 = __esm({
-  "src/cli/errors.ts"() {
-    "use strict";
-    UserError = class extends Error {
-      constructor(message2, hint) {
-        super(message2);
-        this.hint = hint;
-        this.name = "UserError";
-      }
-      hint;
-    };
+// keyfence-globs:/work/main/src/engine/globs.ts
+function globs() {
+  return import_micromatch.default;
+}
+var import_micromatch;
+var init_globs = __esm({
+  "keyfence-globs:/work/main/src/engine/globs.ts"() {
+    import_micromatch = __toESM(require_micromatch());
   }
 });
 
@@ -33996,19 +34007,19 @@ function compileAllowlist(entries, requireReason = false) {
 function allowEntryFor(finding, allowlist) {
   return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
     if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
-    if (paths && !import_micromatch.default.isMatch(finding.file, paths, { dot: true })) return false;
+    if (paths && !globs().isMatch(finding.file, paths, { dot: true })) return false;
     if (secrets.length && !(finding.secret !== "" && secrets.some((re2) => re2.test(finding.secret)))) return false;
     if (lines.length && !(finding.lineText !== void 0 && lines.some((re2) => re2.test(finding.lineText)))) return false;
     if (stopwords && !(finding.secret !== "" && stopwords.some((w2) => finding.secret.toLowerCase().includes(w2)))) return false;
     return true;
   });
 }
-var import_micromatch, FIELDS;
+var FIELDS;
 var init_allowlist = __esm({
   "src/suppressions/allowlist.ts"() {
     "use strict";
-    import_micromatch = __toESM(require_micromatch(), 1);
     init_errors2();
+    init_globs();
     FIELDS = ["rules", "paths", "secrets", "lines", "stopwords"];
   }
 });
@@ -34827,8 +34838,8 @@ function readLayer(abs, shown) {
             continue;
           }
           const env = r2.environment(p2.keyNode, p2.key, "environments");
-          const globs = (0, import_yaml2.isScalar)(p2.value) ? [{ value: r2.string(p2.value, `environments.${env}`), at: r2.at(p2.value) }] : r2.strings(p2.value, `environments.${env}`);
-          for (const g2 of globs) layer.environments.globs.push({ env, glob: g2.value, at: g2.at });
+          const globs2 = (0, import_yaml2.isScalar)(p2.value) ? [{ value: r2.string(p2.value, `environments.${env}`), at: r2.at(p2.value) }] : r2.strings(p2.value, `environments.${env}`);
+          for (const g2 of globs2) layer.environments.globs.push({ env, glob: g2.value, at: g2.at });
         }
         break;
       case "policy":
@@ -36056,18 +36067,18 @@ var init_scanner = __esm({
 });
 
 // src/engine/engine.ts
-function anyGlob(globs, nocase = false) {
+function anyGlob(patterns, nocase = false) {
   let tests;
-  return (file) => (tests ??= globs.map((g2) => import_micromatch2.default.matcher(g2, { dot: true, nocase }))).some((test) => test(file));
+  return (file) => (tests ??= patterns.map((g2) => globs().matcher(g2, { dot: true, nocase }))).some((test) => test(file));
 }
-function fileMatcher(globs, compiled) {
+function fileMatcher(patterns, compiled) {
   if (compiled) {
     const yes2 = new RegExp(compiled.include, "i");
     const no3 = compiled.exclude === void 0 ? void 0 : new RegExp(compiled.exclude);
     return (file) => yes2.test(file) && !no3?.test(file);
   }
-  const include = globs.filter((g2) => !g2.startsWith("!"));
-  const exclude = globs.filter((g2) => g2.startsWith("!")).map((g2) => g2.slice(1));
+  const include = patterns.filter((g2) => !g2.startsWith("!"));
+  const exclude = patterns.filter((g2) => g2.startsWith("!")).map((g2) => g2.slice(1));
   const yes = anyGlob(include.length ? include : ["**"], true);
   const no2 = anyGlob(exclude);
   return (file) => yes(file) && !no2(file);
@@ -36107,14 +36118,14 @@ function withOverride(spec, config) {
   const severity = config.overrides[spec.id]?.severity;
   return severity ? { ...spec, severity } : spec;
 }
-var import_micromatch2, PATH_CACHE_SIZE, SECRET_CATEGORIES, Engine, FragmentOffsets;
+var PATH_CACHE_SIZE, SECRET_CATEGORIES, Engine, FragmentOffsets;
 var init_engine = __esm({
   "src/engine/engine.ts"() {
     "use strict";
-    import_micromatch2 = __toESM(require_micromatch(), 1);
     init_classify();
     init_finding();
     init_builtinRules2();
+    init_globs();
     init_compiledRule();
     init_crossover();
     init_policy();
@@ -49241,7 +49252,7 @@ var require_pattern = __commonJS({
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
     var path8 = __require("path");
     var globParent = require_glob_parent();
-    var micromatch3 = require_micromatch();
+    var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
     var ESCAPE_SYMBOL = "\\";
     var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
@@ -49345,13 +49356,13 @@ var require_pattern = __commonJS({
     }
     exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
     function expandBraceExpansion(pattern) {
-      const patterns = micromatch3.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
+      const patterns = micromatch2.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
       patterns.sort((a, b3) => a.length - b3.length);
       return patterns.filter((pattern2) => pattern2 !== "");
     }
     exports.expandBraceExpansion = expandBraceExpansion;
     function getPatternParts(pattern, options) {
-      let { parts } = micromatch3.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      let { parts } = micromatch2.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
       if (parts.length === 0) {
         parts = [pattern];
       }
@@ -49363,7 +49374,7 @@ var require_pattern = __commonJS({
     }
     exports.getPatternParts = getPatternParts;
     function makeRe(pattern, options) {
-      return micromatch3.makeRe(pattern, options);
+      return micromatch2.makeRe(pattern, options);
     }
     exports.makeRe = makeRe;
     function convertPatternsToRe(patterns, options) {

@@ -28,6 +28,19 @@ export function rulePack() {
  * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`), and
  * no precomputed keyword automaton.
  */
+/** micromatch imported up front: the CLI loads it on demand from node_modules, which the Action does not have. */
+const bundledGlobs = {
+  name: 'keyfence-bundled-globs',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]globs(\.js)?$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')), namespace: 'keyfence-globs' }));
+    b.onLoad({ filter: /.*/, namespace: 'keyfence-globs' }, (args) => ({
+      contents: "import micromatch from 'micromatch'; export function globs() { return micromatch; }",
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 function inlineRulePack(rules) {
   return {
     name: 'keyfence-inline-rule-pack',
@@ -69,7 +82,7 @@ export async function buildAction(outfile) {
     logLevel: 'warning',
     // Only loaded to vet custom rules' regexes in createEngine, which the Action does not call.
     external: ['recheck'],
-    plugins: [inlineRulePack(rulePack())],
+    plugins: [inlineRulePack(rulePack()), bundledGlobs],
     define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
   });

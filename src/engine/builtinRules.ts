@@ -18,10 +18,24 @@ export interface SourcedRule {
  * The built-in rules, pre-parsed by the build into dist/rules.json (no YAML parser at start-up, no
  * examples): beside the bundle, or in dist/ when running from source (tests build it first).
  */
-export function loadBuiltinRules(): SourcedRule[] {
-  const path = builtPath('rules.json');
-  if (!path) throw new Error('the built-in rules (dist/rules.json) are missing: run `npm run build`');
-  return JSON.parse(readFileSync(path, 'utf8')) as SourcedRule[];
+export function loadBuiltinRules(): readonly SourcedRule[] {
+  if (!rules) {
+    const path = builtPath('rules.json');
+    if (!path) throw new Error('the built-in rules (dist/rules.json) are missing: run `npm run build`');
+    // Read once per process and frozen, so every engine, reporter and config check shares it safely.
+    rules = deepFreeze(JSON.parse(readFileSync(path, 'utf8')) as SourcedRule[]);
+  }
+  return rules;
+}
+
+let rules: readonly SourcedRule[] | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 let automaton: KeywordAutomaton | null | undefined;

@@ -1,9 +1,9 @@
-import micromatch from 'micromatch';
 import type { KeyfenceConfig } from '../config/config.js';
 import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
 import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
 import { loadBuiltinKeywordAutomaton, loadBuiltinRules, type SourcedRule } from './builtinRules.js';
+import { globs } from './globs.js';
 import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
 import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
 import { Policy } from './policy.js';
@@ -29,19 +29,19 @@ interface Requirement {
 }
 
 /** One test for a list of micromatch globs, compiled on first use (a hook run may never need it), once. */
-function anyGlob(globs: string[], nocase = false): (file: string) => boolean {
+function anyGlob(patterns: string[], nocase = false): (file: string) => boolean {
   let tests: Array<(file: string) => boolean> | undefined;
-  return (file) => (tests ??= globs.map((g) => micromatch.matcher(g, { dot: true, nocase }))).some((test) => test(file));
+  return (file) => (tests ??= patterns.map((g) => globs().matcher(g, { dot: true, nocase }))).some((test) => test(file));
 }
 
-function fileMatcher(globs: string[], compiled?: SourcedRule['filesPattern']): (file: string) => boolean {
+function fileMatcher(patterns: string[], compiled?: SourcedRule['filesPattern']): (file: string) => boolean {
   if (compiled) {
     const yes = new RegExp(compiled.include, 'i');
     const no = compiled.exclude === undefined ? undefined : new RegExp(compiled.exclude);
     return (file) => yes.test(file) && !no?.test(file);
   }
-  const include = globs.filter((g) => !g.startsWith('!'));
-  const exclude = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  const include = patterns.filter((g) => !g.startsWith('!'));
+  const exclude = patterns.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
   const yes = anyGlob(include.length ? include : ['**'], true);
   const no = anyGlob(exclude);
   return (file) => yes(file) && !no(file);

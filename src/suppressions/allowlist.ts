@@ -1,7 +1,7 @@
-import micromatch from 'micromatch';
 import type { AllowEntry } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
 import { UserError } from '../cli/errors.js';
+import { globs } from '../engine/globs.js';
 
 /**
  * Config allowlists (`allow:` in keyfence.yml): each entry drops the findings that match every
@@ -69,7 +69,7 @@ export function compileAllowlist(entries: AllowEntry[], requireReason = false): 
 export function allowEntryFor(finding: Finding, allowlist: readonly CompiledAllow[]): CompiledAllow | undefined {
   return allowlist.find(({ rules, paths, secrets, lines, stopwords }) => {
     if (rules && !rules.includes(finding.ruleId.toLowerCase())) return false;
-    if (paths && !micromatch.isMatch(finding.file, paths, { dot: true })) return false;
+    if (paths && !globs().isMatch(finding.file, paths, { dot: true })) return false;
     if (secrets.length && !(finding.secret !== '' && secrets.some((re) => re.test(finding.secret)))) return false;
     if (lines.length && !(finding.lineText !== undefined && lines.some((re) => re.test(finding.lineText!)))) return false;
     if (stopwords && !(finding.secret !== '' && stopwords.some((w) => finding.secret.toLowerCase().includes(w)))) return false;
