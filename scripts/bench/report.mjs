@@ -253,12 +253,25 @@ export function renderMarkdown(report, svgNames) {
     `The pre-commit repositories are clones of it with ${c.hook.small?.files} file / ${c.hook.small?.added} lines and ${c.hook.large?.files} files / ${fmtInt(c.hook.large?.added ?? 0)} lines staged (one of those lines a live-looking Stripe key).`,
     '',
   );
+  L.push('## Where the time goes, and what keeps it short', '');
+  L.push(
+    'Found with `node scripts/bench-profile.mjs` (`node --cpu-prof` on the bench corpus, self time summed over the main thread and the workers).',
+    '',
+    '- **Prefilter.** One Aho–Corasick pass per file over every rule\'s keywords, on a dense table whose transitions carry a bit for "a keyword ends here", so the inner loop is two array reads and a bit test per character. The build precomputes the table for the built-in rules (`dist/prefilter.bin`); a run only reads it. A rule\'s regex then runs on the lines around its keywords, within a 512-character window on long (minified) lines.',
+    '- **Reading.** A plain recursive `readdir` lists the tree (fast-glob\'s pattern matching cost five times as much for `**`), and each file is read with one `open` (no symlink followed) + `fstat` + `read` into a buffer reused from file to file.',
+    '- **Threads.** Worker threads start before the files are listed, so they load while the tree is walked; the main thread and the workers then claim batches of 64 files from one shared counter (`Atomics.add`), so no thread waits for another to hand it work.',
+    '- **Pre-commit hook.** Only what `staged` needs is loaded: no YAML parser without a `keyfence.yml`, no glob library (the build compiles the built-in rules\' `files:` globs to regexes), no baseline code without `--baseline`; regexes compile on first use; the built-in rules are parsed while git starts; small diffs are searched keyword by keyword instead of loading the table.',
+    '- **What stays.** Each finding\'s fingerprint is a memory-hard scrypt of the secret, about 3 ms, so that a fingerprint in a public report cannot be brute-forced back into a short password: on trees and histories full of findings it is a visible share of the profile, and it is kept on purpose.',
+    '',
+  );
   L.push('## Notes', '');
   L.push(
     '- Throughput is the input size divided by the median time, start-up included: MB = 10⁶ bytes of files (or of `git log -p -U0` output for history). Memory is in MB of 2²⁰ bytes.',
     '- A peer that does not finish within the time limit is stopped, reported as timed out, and not run again in that scenario; in the tree scenarios it is not started on the larger trees either (it would only take longer).',
     '- secretlint\'s time grows faster than the number of files it scans: its profiler keeps every performance mark and searches them linearly on each new one (`@secretlint/profiler`), so a tree of a few thousand files already takes minutes. That is what a user running `secretlint "**/*"` on a large repository gets.',
-    '- git-secrets only looks for AWS credentials out of the box, with one `grep`/`git grep` over combined patterns: it does far less work than keyfence\'s rule set, so it is the stricter speed reference.',
+    '- git-secrets only looks for AWS credentials out of the box, with one `grep`/`git grep` over combined patterns: it does far less work than keyfence\'s rule set, so it is the stricter speed reference. On the tree it runs at about the speed of merely reading the files in node, which keyfence, running its whole rule set in JavaScript, stays within 4× of but does not reach.',
+    '- MB/s grows with the size of the tree because every scan pays a fixed start-up once (the Start-up table: node, the bundle, the rules, a worker thread started) and every thread warms up: the JIT compiles the prefilter\'s loop and each regex it runs. The targets table shows the figures with and without the start-up.',
+    '- Peak memory is higher on the larger trees without the scan holding more: V8 sizes each thread\'s young generation by how fast it allocates (semi-spaces of up to 16 MB per thread) and returns memory lazily. What a scan keeps does not grow with its input: `node scripts/scale-check.mjs` scans 100,000 files and 50,000 commits within the same 250 MB.',
     '- Reproduce with `npm run bench` (about 20–30 minutes on this machine, corpus generation included the first time); `npm run bench -- --quick` for a small corpus; `--scenario tree|history|hook` for one part. Raw figures of every run are kept under `.bench/results/`.',
     '',
   );

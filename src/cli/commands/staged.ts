@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/configFile.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../../config/config.js';
-import { loadBuiltinKeywordAutomaton, loadBuiltinRules } from '../../engine/builtinRules.js';
+import { loadBuiltinRules } from '../../engine/builtinRules.js';
 import { createEngine } from '../../engine/createEngine.js';
 import type { Finding } from '../../findings/finding.js';
 import { startStagedRead } from '../../sources/stagedDiff.js';
@@ -61,9 +61,8 @@ async function runStaged(context: CommandContext): Promise<number> {
   // git reads the index while the configuration loads and the rules compile. The configured size
   // limit is known only then, so the source keeps up to a generous cap and the limit applies below.
   const read = startStagedRead(context.cwd, DEFAULT_MAX_FILE_SIZE * 4);
-  // While git starts: the built-in rules and their keyword automaton need no configuration.
+  // While git starts: the built-in rules need no configuration.
   loadBuiltinRules();
-  loadBuiltinKeywordAutomaton();
   const engine = await createEngine(await loadConfig(await read.root, options.config));
   const staged = await read.changes;
   const findings: Finding[] = [];
