@@ -48857,12 +48857,13 @@ async function scanInWorkers(engine, set, workers) {
       results.push(message2.result);
     };
     const onError = (error2) => settle(new Error(`scan worker failed: ${error2.message}`));
+    const onExit = (code) => settle(new Error(`scan worker stopped (exit code ${code}) before finishing its files`));
     const settle = (error2) => {
-      worker.off("message", onMessage).off("error", onError);
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
       if (error2) reject(error2);
       else resolve10();
     };
-    worker.on("message", onMessage).on("error", onError);
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
     worker.postMessage({ config: engine.config });
     worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES });
   });

@@ -101,12 +101,14 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
         results.push(message.result);
       };
       const onError = (error: Error) => settle(new Error(`scan worker failed: ${error.message}`));
+      // A worker gone without a word (out of memory, killed) must fail the scan, not hang it.
+      const onExit = (code: number) => settle(new Error(`scan worker stopped (exit code ${code}) before finishing its files`));
       const settle = (error?: Error) => {
-        worker.off('message', onMessage).off('error', onError);
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
         if (error) reject(error);
         else resolve();
       };
-      worker.on('message', onMessage).on('error', onError);
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ config: engine.config });
       worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
     });

@@ -11,13 +11,35 @@ afterEach(() => dir?.remove());
  * shared by files of different batches is found only if the workers hand their observations to
  * the main engine (Engine.takeObservations -> addObservations).
  */
+// Above scanFiles' PARALLEL_FROM_FILES, so the scan is shared between the main thread and workers.
+const FILES = 2100;
+
 it('finds values shared across worker batches', () => {
   dir = tempDir('keyfence-workers-');
-  for (let i = 0; i < 600; i++) dir.write(`src/module${String(i).padStart(3, '0')}.js`, `export const n${i} = ${i};\n`);
+  for (let i = 0; i < FILES; i++) dir.write(`src/module${String(i).padStart(4, '0')}.js`, `export const n${i} = ${i};\n`);
   const shared = fake.password();
   dir.write('a/.env.production', `SESSION_SECRET=${shared}\n`);
   dir.write('z/.env.staging', `SESSION_SECRET=${shared}\n`);
   const result = runCli(['scan', '--no-git', '--format', 'json'], dir.path, { KEYFENCE_THREADS: '2' });
   const findings = (JSON.parse(result.stdout) as { findings: Array<{ ruleId: string; file: string }> }).findings;
   expect(findings.filter((f) => f.ruleId === 'env-crossover').map((f) => f.file)).toEqual(['z/.env.staging']);
+});
+
+it('reports the same findings and counts with one thread and with several', () => {
+  dir = tempDir('keyfence-workers-');
+  for (let i = 0; i < FILES; i++) {
+    const name = `pkg${i % 7}/src/module${String(i).padStart(4, '0')}.js`;
+    dir.write(name, i % 300 === 0 ? `const key = '${fake.stripeLive()}';\n` : `export const n${i} = ${i};\n`);
+  }
+  const run = (threads: string) => {
+    const report = JSON.parse(runCli(['scan', '--no-git', '--format', 'json'], dir.path, { KEYFENCE_THREADS: threads }).stdout) as {
+      findings: Array<{ ruleId: string; file: string; line: number; fingerprint: string }>;
+      stats: { files: number; bytes: number };
+    };
+    return { findings: report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.fingerprint}`), files: report.stats.files, bytes: report.stats.bytes };
+  };
+  const one = run('1');
+  expect(one.files).toBe(FILES);
+  expect(one.findings).toHaveLength(Math.ceil(FILES / 300));
+  expect(run('3')).toEqual(one);
 });
