@@ -19645,17 +19645,7 @@ var init_reporter = __esm({
   }
 });
 
-// src/engine/prefilter.ts
-function asciiLowerCase(text) {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length && !/[^\x00-\x7f]/.test(text)) return lower;
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c3 = text.charCodeAt(i);
-    out += c3 >= 65 && c3 <= 90 ? String.fromCharCode(c3 | 32) : text[i];
-  }
-  return out;
-}
+// src/engine/keywordAutomaton.ts
 function buildKeywordAutomaton(keywordSet) {
   const keywords = [...new Set(keywordSet)].sort();
   const classes = new Uint8Array(128);
@@ -19716,114 +19706,9 @@ function buildKeywordAutomaton(keywordSet) {
   for (let i = 0; i < table.length; i++) if (ends.has(table[i] >> shift)) table[i] |= 1;
   return { keywords, classes, shift, table, ends };
 }
-var Prefilter, SEARCH_EACH_BUDGET, SEARCH_EACH_BUDGET_PREBUILT, Automaton;
-var init_prefilter = __esm({
-  "src/engine/prefilter.ts"() {
+var init_keywordAutomaton = __esm({
+  "src/engine/keywordAutomaton.ts"() {
     "use strict";
-    Prefilter = class {
-      rulesOf = /* @__PURE__ */ new Map();
-      automaton;
-      /** Characters searched keyword by keyword so far. */
-      searchedEach = 0;
-      /** Rules with no keyword: they run on every fragment. */
-      alwaysOn = [];
-      searchEachBudget;
-      prebuilt;
-      /**
-       * @param options.prebuilt the built-in rules' automaton, used when it holds every keyword of `rules`.
-       * @param options.searchEachBudget until this many characters have been searched, texts are
-       * searched keyword by keyword with `indexOf`: for a pre-commit hook's few staged lines that is
-       * cheaper than making the automaton at all (loading a prebuilt one costs a few milliseconds,
-       * building one 10–25), while a scan of a tree makes it on its first files.
-       */
-      constructor(rules, options = {}) {
-        this.prebuilt = options.prebuilt;
-        this.searchEachBudget = options.searchEachBudget ?? (options.prebuilt ? SEARCH_EACH_BUDGET_PREBUILT : SEARCH_EACH_BUDGET);
-        rules.forEach((rule, index) => {
-          if (rule.keywords.length === 0) this.alwaysOn.push(index);
-          for (const keyword of new Set(rule.keywords)) {
-            if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
-            this.rulesOf.set(keyword, [...this.rulesOf.get(keyword) ?? [], index]);
-          }
-        });
-      }
-      /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
-      hits(text) {
-        if (!this.automaton && this.searchedEach + text.length <= this.searchEachBudget) {
-          this.searchedEach += text.length;
-          return this.searchEach(text);
-        }
-        this.automaton ??= new Automaton(this.keywordAutomaton(), this.rulesOf);
-        return this.automaton.hits(text);
-      }
-      keywordAutomaton() {
-        const prebuilt = this.prebuilt?.();
-        if (prebuilt) {
-          const known = new Set(prebuilt.keywords);
-          if ([...this.rulesOf.keys()].every((k2) => known.has(k2))) return prebuilt;
-        }
-        return buildKeywordAutomaton(this.rulesOf.keys());
-      }
-      /** Every keyword with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
-      searchEach(text) {
-        const lower = asciiLowerCase(text);
-        const byRule = /* @__PURE__ */ new Map();
-        for (const [keyword, rules] of this.rulesOf) {
-          for (let at3 = lower.indexOf(keyword); at3 !== -1; at3 = lower.indexOf(keyword, at3 + 1)) {
-            for (const r2 of rules) {
-              const list2 = byRule.get(r2);
-              if (list2 === void 0) byRule.set(r2, [at3]);
-              else list2.push(at3);
-            }
-          }
-        }
-        for (const [r2, list2] of byRule) if (list2.length > 1) byRule.set(r2, [...new Set(list2)].sort((a, b3) => a - b3));
-        return byRule;
-      }
-    };
-    SEARCH_EACH_BUDGET = 16384;
-    SEARCH_EACH_BUDGET_PREBUILT = 4096;
-    Automaton = class {
-      classes;
-      table;
-      /** Per state number (a table value shifted right by `shift`): outputs, or undefined. */
-      outputs;
-      shift;
-      constructor({ keywords, classes, shift, table, ends }, rulesOf) {
-        this.classes = classes;
-        this.shift = shift;
-        this.table = table;
-        this.outputs = new Array(table.length >> shift).fill(void 0);
-        for (const [state, indexes] of ends) this.outputs[state] = indexes.map((k2) => ({ length: keywords[k2].length, rules: rulesOf.get(keywords[k2]) ?? [] }));
-      }
-      hits(text) {
-        const byRule = /* @__PURE__ */ new Map();
-        const { classes, table, outputs, shift } = this;
-        let unordered = false;
-        let state = 0;
-        for (let i = 0, n = text.length; i < n; i++) {
-          const c3 = text.charCodeAt(i);
-          state = table[(state & ~1) + (c3 < 128 ? classes[c3] : 0)];
-          if ((state & 1) === 0) continue;
-          const found = outputs[state >> shift];
-          for (const { length, rules } of found) {
-            const at3 = i - length + 1;
-            for (const r2 of rules) {
-              const list2 = byRule.get(r2);
-              if (list2 === void 0) byRule.set(r2, [at3]);
-              else {
-                const last = list2[list2.length - 1];
-                if (last === at3) continue;
-                if (at3 < last) unordered = true;
-                list2.push(at3);
-              }
-            }
-          }
-        }
-        if (unordered) for (const list2 of byRule.values()) list2.sort((a, b3) => a - b3);
-        return byRule;
-      }
-    };
   }
 });
 
@@ -19831,7 +19716,7 @@ var init_prefilter = __esm({
 var init_builtinRules = __esm({
   "src/engine/builtinRules.ts"() {
     "use strict";
-    init_prefilter();
+    init_keywordAutomaton();
   }
 });
 
@@ -35895,6 +35780,129 @@ var init_match = __esm({
     "use strict";
     LONG_LINE = 4096;
     WINDOW = 512;
+  }
+});
+
+// src/engine/prefilter.ts
+function asciiLowerCase(text) {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && !/[^\x00-\x7f]/.test(text)) return lower;
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c3 = text.charCodeAt(i);
+    out += c3 >= 65 && c3 <= 90 ? String.fromCharCode(c3 | 32) : text[i];
+  }
+  return out;
+}
+var Prefilter, SEARCH_EACH_BUDGET, SEARCH_EACH_BUDGET_PREBUILT, Automaton;
+var init_prefilter = __esm({
+  "src/engine/prefilter.ts"() {
+    "use strict";
+    init_keywordAutomaton();
+    Prefilter = class {
+      rulesOf = /* @__PURE__ */ new Map();
+      automaton;
+      /** Characters searched keyword by keyword so far. */
+      searchedEach = 0;
+      /** Rules with no keyword: they run on every fragment. */
+      alwaysOn = [];
+      searchEachBudget;
+      prebuilt;
+      /**
+       * @param options.prebuilt the built-in rules' automaton, used when it holds every keyword of `rules`.
+       * @param options.searchEachBudget until this many characters have been searched, texts are
+       * searched keyword by keyword with `indexOf`: for a pre-commit hook's few staged lines that is
+       * cheaper than making the automaton at all (loading a prebuilt one costs a few milliseconds,
+       * building one 10–25), while a scan of a tree makes it on its first files.
+       */
+      constructor(rules, options = {}) {
+        this.prebuilt = options.prebuilt;
+        this.searchEachBudget = options.searchEachBudget ?? (options.prebuilt ? SEARCH_EACH_BUDGET_PREBUILT : SEARCH_EACH_BUDGET);
+        rules.forEach((rule, index) => {
+          if (rule.keywords.length === 0) this.alwaysOn.push(index);
+          for (const keyword of new Set(rule.keywords)) {
+            if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
+            this.rulesOf.set(keyword, [...this.rulesOf.get(keyword) ?? [], index]);
+          }
+        });
+      }
+      /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
+      hits(text) {
+        if (!this.automaton && this.searchedEach + text.length <= this.searchEachBudget) {
+          this.searchedEach += text.length;
+          return this.searchEach(text);
+        }
+        this.automaton ??= new Automaton(this.keywordAutomaton(), this.rulesOf);
+        return this.automaton.hits(text);
+      }
+      keywordAutomaton() {
+        const prebuilt = this.prebuilt?.();
+        if (prebuilt) {
+          const known = new Set(prebuilt.keywords);
+          if ([...this.rulesOf.keys()].every((k2) => known.has(k2))) return prebuilt;
+        }
+        return buildKeywordAutomaton(this.rulesOf.keys());
+      }
+      /** Every keyword with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
+      searchEach(text) {
+        const lower = asciiLowerCase(text);
+        const byRule = /* @__PURE__ */ new Map();
+        for (const [keyword, rules] of this.rulesOf) {
+          for (let at3 = lower.indexOf(keyword); at3 !== -1; at3 = lower.indexOf(keyword, at3 + 1)) {
+            for (const r2 of rules) {
+              const list2 = byRule.get(r2);
+              if (list2 === void 0) byRule.set(r2, [at3]);
+              else list2.push(at3);
+            }
+          }
+        }
+        for (const [r2, list2] of byRule) if (list2.length > 1) byRule.set(r2, [...new Set(list2)].sort((a, b3) => a - b3));
+        return byRule;
+      }
+    };
+    SEARCH_EACH_BUDGET = 16384;
+    SEARCH_EACH_BUDGET_PREBUILT = 4096;
+    Automaton = class {
+      classes;
+      table;
+      /** Per state number (a table value shifted right by `shift`): outputs, or undefined. */
+      outputs;
+      shift;
+      constructor({ keywords, classes, shift, table, ends }, rulesOf) {
+        this.classes = classes;
+        this.shift = shift;
+        this.table = table;
+        this.outputs = new Array(table.length >> shift).fill(void 0);
+        for (const [state, indexes] of ends) this.outputs[state] = indexes.map((k2) => ({ length: keywords[k2].length, rules: rulesOf.get(keywords[k2]) ?? [] }));
+      }
+      hits(text) {
+        const byRule = /* @__PURE__ */ new Map();
+        const { classes, table, outputs, shift } = this;
+        let unordered = false;
+        let state = 0;
+        for (let i = 0, n = text.length; i < n; i++) {
+          const c3 = text.charCodeAt(i);
+          state = table[(state & ~1) + (c3 < 128 ? classes[c3] : 0)];
+          if ((state & 1) === 0) continue;
+          const found = outputs[state >> shift];
+          for (const { length, rules } of found) {
+            const at3 = i - length + 1;
+            for (const r2 of rules) {
+              const list2 = byRule.get(r2);
+              if (list2 === void 0) byRule.set(r2, [at3]);
+              else {
+                const last = list2[list2.length - 1];
+                if (last === at3) continue;
+                if (at3 < last) unordered = true;
+                list2.push(at3);
+              }
+            }
+          }
+        }
+        if (unordered) for (const list2 of byRule.values()) list2.sort((a, b3) => a - b3);
+        return byRule;
+      }
+    };
   }
 });
 

@@ -44,11 +44,11 @@ function filesPattern(globs) {
 
 /**
  * The prefilter's keyword automaton for the built-in rules, computed once here rather than in every
- * run (src/engine/prefilter.ts): the build runs the engine's own code for it, bundled on the fly.
+ * run (src/engine/keywordAutomaton.ts): the build runs the engine's own code for it, bundled on the fly.
  */
 async function writeKeywordAutomaton(pack, out) {
   const { outputFiles } = await build({
-    stdin: { contents: "export * from './src/engine/prefilter.ts';", resolveDir: root, loader: 'ts' },
+    stdin: { contents: "export * from './src/engine/keywordAutomaton.ts';", resolveDir: root, loader: 'ts' },
     bundle: true,
     write: false,
     format: 'esm',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { decodeKeywordAutomaton, type KeywordAutomaton } from './prefilter.js';
+import { decodeKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton.js';
 import type { RuleSpec } from './ruleSpec.js';
 
 /** A rule with the file it came from, for error messages and the docs check. */

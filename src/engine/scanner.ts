@@ -6,7 +6,8 @@ import type { CompiledRule } from './compiledRule.js';
 import { fileKind } from './fileKind.js';
 import { LineIndex } from './lineIndex.js';
 import { matchRule, type Candidate } from './match.js';
-import { Prefilter, type KeywordAutomaton } from './prefilter.js';
+import type { KeywordAutomaton } from './keywordAutomaton.js';
+import { Prefilter } from './prefilter.js';
 import { insideDataUri, verifyCandidate } from './verify.js';
 
 /**

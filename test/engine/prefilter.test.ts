@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileRule } from '../../src/engine/compiledRule.js';
 import { loadBuiltinKeywordAutomaton, loadBuiltinRules } from '../../src/engine/builtinRules.js';
-import { buildKeywordAutomaton, decodeKeywordAutomaton, encodeKeywordAutomaton, Prefilter } from '../../src/engine/prefilter.js';
+import { buildKeywordAutomaton, decodeKeywordAutomaton, encodeKeywordAutomaton } from '../../src/engine/keywordAutomaton.js';
+import { Prefilter } from '../../src/engine/prefilter.js';
 
 function rulesWith(keywordSets: string[][]) {
   return keywordSets.map((keywords, i) =>
