@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { BlobReader, gitFailure, notARepository, runGit, streamGit } from './git.js';
 import { SkipTally, isSkipped, toGitFragment, type GitFragment } from './gitChanges.js';
 import { PATCH_ARGS, PatchParser, type FileChange } from './patchParser.js';
@@ -22,6 +24,12 @@ export interface StagedChanges {
 /** A staged read under way: the root arrives first, the changes after. */
 export interface StagedRead {
   root: Promise<string>;
+  /**
+   * Where the work tree most likely starts, found at once by looking for `.git` above `cwd`
+   * (undefined when GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES say otherwise): enough to start loading the
+   * configuration while git confirms `root`. Compare before relying on it.
+   */
+  likelyRoot: string | undefined;
   changes: Promise<StagedChanges>;
 }
 
@@ -39,7 +47,24 @@ export function startStagedRead(cwd: string, maxFileLength: number): StagedRead 
   const changes = readChanges(cwd, rootCall, maxFileLength);
   // Whoever awaits `root` first hears of a failure; the other promise must not crash the process.
   changes.catch(() => {});
-  return { root: rootCall, changes };
+  return { root: rootCall, likelyRoot: likelyWorkTree(cwd), changes };
+}
+
+function likelyWorkTree(cwd: string): string | undefined {
+  if (['GIT_DIR', 'GIT_WORK_TREE', 'GIT_CEILING_DIRECTORIES'].some((name) => process.env[name] !== undefined)) return undefined;
+  let dir: string;
+  try {
+    // git reports the root with symlinks resolved.
+    dir = realpathSync(cwd);
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
 }
 
 async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength: number): Promise<StagedChanges> {

@@ -187,6 +187,18 @@ describe('keyfence staged', () => {
     expect(where(keyfenceJson(join(dir.path, 'pkg', 'a'), ['staged']).report)).toEqual([['pkg/a/b.txt', 2, 7, STRIPE]]);
   });
 
+  it('takes its configuration from the root git names, even below a folder that only looks like a repository', () => {
+    dir = repoWithBase({ 'keyfence.yml': 'overrides:\n  stripe-live-secret-key:\n    enabled: false\n', 'pkg/a/b.txt': 'x\n' });
+    // Not a repository (git passes over an empty .git folder), but the first `.git` above pkg/a.
+    dir.write('pkg/.git/.keep', '');
+    dir.write('pkg/keyfence.yml', 'failOn: low\n');
+    dir.write('pkg/a/b.txt', `x\nkey = ${fake.stripeLive()}\n`);
+    dir.git('add', 'pkg/a/b.txt');
+    const result = keyfenceJson(join(dir.path, 'pkg', 'a'), ['staged']);
+    expect(where(result.report)).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
   it('fails closed outside a repository: exit 2, one line, and the bypass hint', () => {
     const outside = mkdtempSync(join(tmpdir(), 'keyfence-norepo-'));
     try {

@@ -61,9 +61,13 @@ async function runStaged(context: CommandContext): Promise<number> {
   // git reads the index while the configuration loads and the rules compile. The configured size
   // limit is known only then, so the source keeps up to a generous cap and the limit applies below.
   const read = startStagedRead(context.cwd, DEFAULT_MAX_FILE_SIZE * 4);
-  // While git starts: the built-in rules need no configuration.
+  // While git starts: the built-in rules need no configuration, and the configuration loads from
+  // where the work tree most likely starts, again from git's answer should that differ.
   loadBuiltinRules();
-  const engine = await createEngine(await loadConfig(await read.root, options.config));
+  const likely = read.likelyRoot ?? (await read.root);
+  let engine = await createEngine(await loadConfig(likely, options.config));
+  const root = await read.root;
+  if (root !== likely) engine = await createEngine(await loadConfig(root, options.config));
   const staged = await read.changes;
   const findings: Finding[] = [];
   const scanned = new Set<string>();
@@ -78,7 +82,7 @@ async function runStaged(context: CommandContext): Promise<number> {
   // A commit that adds a value to one environment's config is compared with the other environments'
   // config files as the index holds them, so the commit that introduces a reuse is the one blocked.
   if ([...scanned].some((file) => engine.wantsObservation(file))) {
-    const others = await readTreeFiles(await read.root, 'index', (file) => !scanned.has(file) && engine.wantsObservation(file), engine.config.maxFileSize);
+    const others = await readTreeFiles(root, 'index', (file) => !scanned.has(file) && engine.wantsObservation(file), engine.config.maxFileSize);
     for (const fragment of others) engine.observe(fragment);
   }
   findings.push(...engine.finish());
