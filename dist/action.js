@@ -30839,10 +30839,11 @@ var init_ruleInfo = __esm({
 });
 
 // src/cli/errors.ts
-var UserError;
+var USER_ERROR, UserError;
 var init_errors2 = __esm({
   "src/cli/errors.ts"() {
     "use strict";
+    USER_ERROR = /* @__PURE__ */ Symbol.for("keyfence.UserError");
     UserError = class extends Error {
       constructor(message2, hint) {
         super(message2);
@@ -30850,6 +30851,14 @@ var init_errors2 = __esm({
         this.name = "UserError";
       }
       hint;
+      [USER_ERROR] = true;
+      /**
+       * `instanceof` by mark, not by class: the pre-commit hook's one-file bundle (dist/hook.js) has a
+       * copy of this class, while code it loads on demand from the rest of dist/ throws the other one.
+       */
+      static [Symbol.hasInstance](value) {
+        return typeof value === "object" && value !== null && value[USER_ERROR] === true;
+      }
     };
   }
 });

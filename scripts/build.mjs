@@ -6,7 +6,7 @@
 // keyfence process (or a test run) started from the old bundle never sees half of the new one.
 import { build } from 'esbuild';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import micromatch from 'micromatch';
 import { parse } from 'yaml';
@@ -66,28 +66,67 @@ async function writeKeywordAutomaton(pack, out) {
   }
 }
 
+const COMMON = {
+  outdir: staging,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+  // recheck finds its native checker binary relative to its own package: load it from node_modules.
+  external: ['recheck'],
+  define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
+  banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
+};
+
+/**
+ * dist/hook.js, what `keyfence staged` runs (src/cli/bin.ts): the program in one file with the
+ * staged command and everything it imports statically, because loading one file is much quicker
+ * than loading the twenty modules of the split bundle. What the command loads on demand (another
+ * report format, a baseline, the YAML parser, the workflow checks) stays out: each such import
+ * points at the module the split build made of it (`split`, that build's metafile).
+ */
+async function buildHook(split) {
+  const built = new Map();
+  for (const [out, { entryPoint }] of Object.entries(split.outputs)) if (entryPoint) built.set(resolve(root, entryPoint), basename(out));
+  const staged = resolve(root, 'src/cli/commands/staged.ts');
+  await build({
+    ...COMMON,
+    entryPoints: { hook: 'src/cli/run.ts' },
+    plugins: [
+      {
+        name: 'keyfence-hook-lazy-imports',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
+            const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+            if (found.errors.length || found.external || found.path === staged) return undefined;
+            const file = built.get(found.path);
+            if (!file) throw new Error(`hook build: ${args.path} (imported by ${relative(root, args.importer)}) is not a module of the split build`);
+            return { path: `./${file}`, external: true };
+          });
+        },
+      },
+    ],
+  });
+}
+
 try {
   await writeKeywordAutomaton(rules, join(staging, 'prefilter.bin'));
-  await build({
+  const { metafile } = await build({
+    ...COMMON,
     entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
-    outdir: staging,
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     chunkNames: '[name]-[hash]',
-    legalComments: 'none',
-    logLevel: 'warning',
-    // recheck finds its native checker binary relative to its own package: load it from node_modules.
-    external: ['recheck'],
-    define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
-    banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
+    metafile: true,
   });
+  await buildHook(metafile);
   // The GitHub Action: one self-contained file, committed (scripts/check-action-bundle.mjs).
   await buildAction(join(root, staging, 'action.js'));
   // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
-  const built = readdirSync(staging).sort((a, b) => Number(a === 'cli.js' || a === 'worker.js') - Number(b === 'cli.js' || b === 'worker.js'));
+  const entry = (file) => ['cli.js', 'worker.js', 'hook.js'].includes(file);
+  const built = readdirSync(staging).sort((a, b) => Number(entry(a)) - Number(entry(b)));
   for (const file of built) renameSync(join(staging, file), join('dist', file));
   // Chunks of earlier builds go once no process can still be loading them.
   const keep = new Set([...built, 'action.js']);

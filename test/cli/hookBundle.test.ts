@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { commit, keyfence } from '../git/gitHelpers.js';
+import { CLI } from '../support/cli.js';
+import { fake } from '../support/secrets.js';
+import { tempRepo, type TempDir } from '../support/tempRepo.js';
+
+/**
+ * `keyfence staged` runs from dist/hook.js, the program built as one file (scripts/build.mjs); what
+ * it loads on demand comes from the split bundle, so this checks the seams between the two.
+ */
+const DIST = dirname(CLI);
+const hook = readFileSync(join(DIST, 'hook.js'), 'utf8');
+
+let dir: TempDir | undefined;
+afterEach(() => {
+  dir?.remove();
+  dir = undefined;
+});
+
+it('loads no module of its own at start-up, and every module it loads later is in dist/', () => {
+  const staticImports = [...hook.matchAll(/^import\s[^;]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
+  expect(staticImports.length).toBeGreaterThan(0);
+  expect(staticImports.filter((s) => !s!.startsWith('node:'))).toEqual([]);
+  const lazy = [...hook.matchAll(/\bimport\(["'](\.\/[^"']+)["']\)/g)].map((m) => m[1]!);
+  expect(lazy.length).toBeGreaterThan(5);
+  expect(lazy.filter((file) => !existsSync(join(DIST, file)))).toEqual([]);
+});
+
+it('reports, formats and fails as the split bundle does, across that seam', () => {
+  dir = tempRepo();
+  dir.write('a.txt', 'x\n');
+  dir.git('add', '-A');
+  commit(dir, 'base');
+  dir.write('a.txt', `x\nkey = ${fake.stripeLive()}\n`);
+  dir.git('add', '-A');
+  // A report format loaded on demand.
+  const sarif = keyfence(dir.path, ['staged', '--format', 'sarif']);
+  expect(sarif.code).toBe(1);
+  expect((JSON.parse(sarif.stdout) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results).toHaveLength(1);
+  // A user error thrown by code loaded on demand (the baseline reader) is still a one-line error with the way out.
+  const missing = keyfence(dir.path, ['staged', '--baseline', 'missing-baseline.json']);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n  hint: .*git commit --no-verify\n$/);
+  // A configuration parsed by the YAML reader, loaded on demand.
+  dir.write('keyfence.yml', 'overrides:\n  stripe-live-secret-key:\n    enabled: false\n');
+  expect(keyfence(dir.path, ['staged']).code).toBe(0);
+});
