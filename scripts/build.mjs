@@ -10,11 +10,10 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import micromatch from 'micromatch';
 import { parse } from 'yaml';
-import { buildAction } from './buildAction.mjs';
+import { buildAction, nodeBundle } from './buildAction.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
-const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 mkdirSync('dist', { recursive: true });
 const staging = mkdtempSync(join('dist', '.build-'));
 
@@ -66,19 +65,7 @@ async function writeKeywordAutomaton(pack, out) {
   }
 }
 
-const COMMON = {
-  outdir: staging,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
-  // recheck finds its native checker binary relative to its own package: load it from node_modules.
-  external: ['recheck'],
-  define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
-};
+const COMMON = { ...nodeBundle(), outdir: staging };
 
 /**
  * dist/hook.js, what `keyfence staged` runs (src/cli/bin.ts): the program in one file with the

@@ -67,23 +67,35 @@ function inlineRulePack(rules) {
 }
 
 export async function buildAction(outfile) {
-  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+  // action.yml runs it with node24; the node20 syntax of nodeBundle keeps it runnable by the CLI's
+  // minimum too. recheck is only loaded to vet custom rules' regexes in createEngine, which the
+  // Action does not call.
   await build({
+    ...nodeBundle(),
     absWorkingDir: root,
     entryPoints: ['src/action/main.ts'],
     outfile,
-    bundle: true,
     splitting: false,
+    plugins: [inlineRulePack(rulePack()), bundledGlobs],
+  });
+}
+
+/**
+ * What every keyfence bundle is: ESM for node 20 with the version baked in, a `require` for the
+ * CommonJS packages it bundles, and recheck left in node_modules (it finds its native checker
+ * binary relative to its own package).
+ */
+export function nodeBundle() {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+  return {
+    bundle: true,
     format: 'esm',
     platform: 'node',
-    // action.yml runs it with node24; node20 syntax keeps it runnable by the CLI's minimum too.
     target: 'node20',
     legalComments: 'none',
     logLevel: 'warning',
-    // Only loaded to vet custom rules' regexes in createEngine, which the Action does not call.
     external: ['recheck'],
-    plugins: [inlineRulePack(rulePack()), bundledGlobs],
     define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
     banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
-  });
+  };
 }
