@@ -33849,13 +33849,13 @@ var require_micromatch = __commonJS({
   }
 });
 
-// keyfence-globs:/work/main/src/engine/globs.ts
+// keyfence-globs:globs
 function globs() {
   return import_micromatch.default;
 }
 var import_micromatch;
 var init_globs = __esm({
-  "keyfence-globs:/work/main/src/engine/globs.ts"() {
+  "keyfence-globs:globs"() {
     import_micromatch = __toESM(require_micromatch());
   }
 });

@@ -32,10 +32,11 @@ export function rulePack() {
 const bundledGlobs = {
   name: 'keyfence-bundled-globs',
   setup(b) {
-    b.onResolve({ filter: /[\\/]globs(\.js)?$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')), namespace: 'keyfence-globs' }));
+    // A path of no folder: the bundle must not hold where it was built.
+    b.onResolve({ filter: /[\\/]globs(\.js)?$/ }, (args) => ({ path: 'globs', namespace: 'keyfence-globs', pluginData: { resolveDir: args.resolveDir } }));
     b.onLoad({ filter: /.*/, namespace: 'keyfence-globs' }, (args) => ({
       contents: "import micromatch from 'micromatch'; export function globs() { return micromatch; }",
-      resolveDir: dirname(args.path),
+      resolveDir: args.pluginData.resolveDir,
       loader: 'js',
     }));
   },

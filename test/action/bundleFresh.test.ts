@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
@@ -12,3 +13,9 @@ it('the committed Action bundle is what src/ builds today', () => {
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
 }, 120000);
+
+it('holds no path of the machine that built it, so every checkout builds the same bytes', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
+  const bundle = readFileSync(new URL('../../dist/action.js', import.meta.url), 'utf8');
+  expect(bundle.includes(root)).toBe(false);
+});
