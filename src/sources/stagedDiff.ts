@@ -26,8 +26,8 @@ export interface StagedRead {
   root: Promise<string>;
   /**
    * Where the work tree most likely starts, found at once by looking for `.git` above `cwd`
-   * (undefined when GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES say otherwise): enough to start loading the
-   * configuration while git confirms `root`. Compare before relying on it.
+   * (undefined when GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES may say otherwise): enough
+   * to start loading the configuration while git confirms `root`. Compare before relying on it.
    */
   likelyRoot: string | undefined;
   changes: Promise<StagedChanges>;
