@@ -68,51 +68,61 @@ async function writeKeywordAutomaton(pack, out) {
 const COMMON = { ...nodeBundle(), outdir: staging };
 
 /**
- * dist/hook.js, what `keyfence staged` runs (src/cli/bin.ts): the program in one file with the
- * staged command and everything it imports statically, because loading one file is much quicker
- * than loading the twenty modules of the split bundle. What the command loads on demand (another
- * report format, a baseline, the YAML parser, the workflow checks) stays out: each such import
- * points at the module the split build made of it (`split`, that build's metafile).
+ * The programs that must start fast, each built as one file: loading one file is much quicker than
+ * loading the twenty-odd modules of the split bundle. `keyfence staged` (the pre-commit hook) and
+ * `keyfence scan` run from them (src/cli/bin.ts), and so does every scan worker thread. `inline` is
+ * the command a program holds with everything it imports statically; what it loads on demand
+ * (another report format, a baseline, the YAML parser, the workflow checks, other commands) stays
+ * out: each such import points at the module the split build made of it.
  */
-async function buildHook(split) {
+const ONE_FILE_PROGRAMS = [
+  { name: 'hook', entry: 'src/cli/run.ts', inline: 'src/cli/commands/staged.ts' },
+  { name: 'scan', entry: 'src/cli/run.ts', inline: 'src/cli/commands/scan.ts' },
+  { name: 'worker', entry: 'src/engine/scanWorker.ts' },
+];
+
+/** `split`: the split build's metafile, which names the file it made of each module loaded on demand. */
+async function buildOneFilePrograms(split) {
   const built = new Map();
   for (const [out, { entryPoint }] of Object.entries(split.outputs)) if (entryPoint) built.set(resolve(root, entryPoint), basename(out));
-  const staged = resolve(root, 'src/cli/commands/staged.ts');
-  await build({
-    ...COMMON,
-    entryPoints: { hook: 'src/cli/run.ts' },
-    plugins: [
-      {
-        name: 'keyfence-hook-lazy-imports',
-        setup(b) {
-          b.onResolve({ filter: /.*/ }, async (args) => {
-            if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
-            const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
-            if (found.errors.length || found.external || found.path === staged) return undefined;
-            const file = built.get(found.path);
-            if (!file) throw new Error(`hook build: ${args.path} (imported by ${relative(root, args.importer)}) is not a module of the split build`);
-            return { path: `./${file}`, external: true };
-          });
+  for (const { name, entry, inline } of ONE_FILE_PROGRAMS) {
+    const inlined = inline && resolve(root, inline);
+    await build({
+      ...COMMON,
+      entryPoints: { [name]: entry },
+      plugins: [
+        {
+          name: 'keyfence-lazy-imports-from-split-build',
+          setup(b) {
+            b.onResolve({ filter: /.*/ }, async (args) => {
+              if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
+              const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+              if (found.errors.length || found.external || found.path === inlined) return undefined;
+              const file = built.get(found.path);
+              if (!file) throw new Error(`${name}.js: ${args.path} (imported by ${relative(root, args.importer)}) is not a module of the split build`);
+              return { path: `./${file}`, external: true };
+            });
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  }
 }
 
 try {
   await writeKeywordAutomaton(rules, join(staging, 'prefilter.bin'));
   const { metafile } = await build({
     ...COMMON,
-    entryPoints: { cli: 'src/cli/bin.ts', worker: 'src/engine/scanWorker.ts' },
+    entryPoints: { cli: 'src/cli/bin.ts' },
     splitting: true,
     chunkNames: '[name]-[hash]',
     metafile: true,
   });
-  await buildHook(metafile);
+  await buildOneFilePrograms(metafile);
   // The GitHub Action: one self-contained file, committed (scripts/check-action-bundle.mjs).
   await buildAction(join(root, staging, 'action.js'));
   // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
-  const entry = (file) => ['cli.js', 'worker.js', 'hook.js'].includes(file);
+  const entry = (file) => file === 'cli.js' || ONE_FILE_PROGRAMS.some(({ name }) => file === `${name}.js`);
   const built = readdirSync(staging).sort((a, b) => Number(entry(a)) - Number(entry(b)));
   for (const file of built) renameSync(join(staging, file), join('dist', file));
   // Chunks of earlier builds go once no process can still be loading them.
