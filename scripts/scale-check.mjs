@@ -26,6 +26,11 @@ const GIT_ENV = {
   GIT_AUTHOR_EMAIL: 'scale@example.com',
   GIT_COMMITTER_NAME: 'Scale Check',
   GIT_COMMITTER_EMAIL: 'scale@example.com',
+  // No `git gc --auto` in the background after the big commit, still writing in .git while the
+  // temporary folder is removed.
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'gc.auto',
+  GIT_CONFIG_VALUE_0: '0',
 };
 
 /** A small deterministic generator (mulberry32): the same repositories on every run. */
@@ -252,7 +257,7 @@ async function main() {
     for (const f of failures) console.error(`scale-check: ${f}`);
     process.exitCode = failures.length ? 1 : 0;
   } finally {
-    if (!args.includes('--keep')) rmSync(root, { recursive: true, force: true });
+    if (!args.includes('--keep')) rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
