@@ -30853,7 +30853,7 @@ var init_errors2 = __esm({
       hint;
       [USER_ERROR] = true;
       /**
-       * `instanceof` by mark, not by class: the pre-commit hook's one-file bundle (dist/hook.js) has a
+       * `instanceof` by mark, not by class: each one-file program (dist/hook.js, dist/scan.js) has a
        * copy of this class, while code it loads on demand from the rest of dist/ throws the other one.
        */
       static [Symbol.hasInstance](value) {
