@@ -36024,15 +36024,15 @@ var init_scanner = __esm({
         if (hits.size === 0 && this.prefilter.alwaysOn.length === 0) return [];
         const kind = fileKind(fragment.file, text);
         const candidates = [];
-        const inScope = /* @__PURE__ */ new Map();
+        let inScope;
         const run2 = (index, ruleHits) => {
           const rule = this.rules[index];
           if (rule.environments && !rule.environments.has(environment)) return;
           if (kind !== "source" && !runsOnGeneratedFiles(rule)) return;
           const scope = this.scopes[index];
           if (scope) {
-            let matches = inScope.get(scope);
-            if (matches === void 0) inScope.set(scope, matches = scope(fragment.file));
+            let matches = inScope?.get(scope);
+            if (matches === void 0) (inScope ??= /* @__PURE__ */ new Map()).set(scope, matches = scope(fragment.file));
             if (!matches) return;
           }
           matchRule(rule, index, text, ruleHits, candidates);
@@ -36160,32 +36160,30 @@ var init_engine = __esm({
           ...domainRule ? [{ spec: domainRule, origin: "keyfence.yml productionDomains" }] : [],
           ...config.rules
         ];
+        const prepared = new Map(builtin.map((r2) => [r2.spec, r2]));
         const byId = /* @__PURE__ */ new Map();
-        const trusted = new Set(builtin.map((r2) => r2.spec));
-        const compiledFiles = /* @__PURE__ */ new Map();
-        for (const { spec, origin, groups: groups2, filesPattern } of all) {
+        for (const { spec, origin } of all) {
           const override = config.overrides[spec.id];
           if (override?.enabled === false) {
             byId.delete(spec.id);
             continue;
           }
-          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...trusted.has(spec) && groups2 !== void 0 ? { groups: groups2 } : {} });
-          byId.set(spec.id, rule);
-          if (trusted.has(spec) && filesPattern) compiledFiles.set(spec.id, filesPattern);
-          else compiledFiles.delete(spec.id);
+          const built = prepared.get(spec);
+          const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: built !== void 0, groups: built?.groups });
+          byId.set(spec.id, { rule, filesPattern: built?.filesPattern });
         }
-        const scanned = [...byId.values()];
+        const scanned = [...byId.values()].map(({ rule }) => rule);
         for (const rule of scanned) {
           const requires = rule.spec.requires;
           if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
         }
         const matchers = /* @__PURE__ */ new Map();
-        const scopes = scanned.map((rule) => {
+        const scopes = [...byId.values()].map(({ rule, filesPattern }) => {
           const files = rule.spec.files;
           if (!files) return void 0;
           const key = JSON.stringify(files);
           let matches = matchers.get(key);
-          if (!matches) matchers.set(key, matches = fileMatcher(files, compiledFiles.get(rule.id)));
+          if (!matches) matchers.set(key, matches = fileMatcher(files, filesPattern));
           return matches;
         });
         this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);

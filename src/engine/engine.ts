@@ -81,22 +81,22 @@ export class Engine {
       ...(domainRule ? [{ spec: domainRule, origin: 'keyfence.yml productionDomains' }] : []),
       ...config.rules,
     ];
-    const byId = new Map<string, CompiledRule>();
-    const trusted = new Set(builtin.map((r) => r.spec));
-    const compiledFiles = new Map<string, SourcedRule['filesPattern']>();
-    for (const { spec, origin, groups, filesPattern } of all as SourcedRule[]) {
+    // Built-in rules by their spec object: what the build worked out for them (their regex's group
+    // count, their `files:` as regexes) holds for them only, not for a custom rule with their id.
+    const prepared = new Map<RuleSpec, SourcedRule>(builtin.map((r) => [r.spec, r]));
+    const byId = new Map<string, { rule: CompiledRule; filesPattern?: SourcedRule['filesPattern'] }>();
+    for (const { spec, origin } of all) {
       const override = config.overrides[spec.id];
       if (override?.enabled === false) {
         byId.delete(spec.id);
         continue;
       }
+      const built = prepared.get(spec);
       // A custom rule with a built-in rule's id replaces it.
-      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: trusted.has(spec), ...(trusted.has(spec) && groups !== undefined ? { groups } : {}) });
-      byId.set(spec.id, rule);
-      if (trusted.has(spec) && filesPattern) compiledFiles.set(spec.id, filesPattern);
-      else compiledFiles.delete(spec.id);
+      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: built !== undefined, groups: built?.groups });
+      byId.set(spec.id, { rule, filesPattern: built?.filesPattern });
     }
-    const scanned = [...byId.values()];
+    const scanned = [...byId.values()].map(({ rule }) => rule);
     for (const rule of scanned) {
       const requires = rule.spec.requires;
       if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
@@ -104,12 +104,12 @@ export class Engine {
     // Rules with the same `files:` share one matcher, which the scanner asks only when one of them
     // has a keyword in the file: most files never pay for a glob test.
     const matchers = new Map<string, (file: string) => boolean>();
-    const scopes = scanned.map((rule) => {
+    const scopes = [...byId.values()].map(({ rule, filesPattern }) => {
       const files = rule.spec.files;
       if (!files) return undefined;
       const key = JSON.stringify(files);
       let matches = matchers.get(key);
-      if (!matches) matchers.set(key, (matches = fileMatcher(files, compiledFiles.get(rule.id))));
+      if (!matches) matchers.set(key, (matches = fileMatcher(files, filesPattern)));
       return matches;
     });
     this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);

@@ -36,15 +36,15 @@ export class Scanner {
     if (hits.size === 0 && this.prefilter.alwaysOn.length === 0) return [];
     const kind = fileKind(fragment.file, text);
     const candidates: Candidate[] = [];
-    const inScope = new Map<(file: string) => boolean, boolean>();
+    let inScope: Map<(file: string) => boolean, boolean> | undefined;
     const run = (index: number, ruleHits: number[] | undefined) => {
       const rule = this.rules[index]!;
       if (rule.environments && !rule.environments.has(environment)) return;
       if (kind !== 'source' && !runsOnGeneratedFiles(rule)) return;
       const scope = this.scopes[index];
       if (scope) {
-        let matches = inScope.get(scope);
-        if (matches === undefined) inScope.set(scope, (matches = scope(fragment.file)));
+        let matches = inScope?.get(scope);
+        if (matches === undefined) (inScope ??= new Map()).set(scope, (matches = scope(fragment.file)));
         if (!matches) return;
       }
       matchRule(rule, index, text, ruleHits, candidates);
