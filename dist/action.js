@@ -48806,7 +48806,7 @@ var init_workflowAudit = __esm({
 });
 
 // src/engine/scanBatch.ts
-async function scanBatch(engine, { root, files }) {
+async function scanBatch(engine, { root, files, deferWorkflows = false }) {
   const result = { findings: [], skipped: [], files: 0, bytes: 0 };
   const maxSize = engine.config.maxFileSize;
   for (const file of files) {
@@ -48819,7 +48819,8 @@ async function scanBatch(engine, { root, files }) {
     result.files++;
     result.bytes += fragment.bytes ?? fragment.text.length;
     for (const f3 of engine.scan(fragment)) result.findings.push(f3);
-    for (const f3 of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f3);
+    if (deferWorkflows && isWorkflowFile(fragment.file)) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
+    else for (const f3 of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f3);
   }
   return result;
 }
@@ -48864,11 +48865,13 @@ function defaultThreads() {
 async function scanInWorkers(engine, set, workers) {
   const claimed = new Int32Array(new SharedArrayBuffer(4));
   const results = [];
+  const workflows = [];
   const runWorker = (worker) => new Promise((resolve10, reject) => {
     const onMessage = (message2) => {
       if (!message2.ok) return settle(new Error(`scan worker failed: ${message2.error}`));
       if ("done" in message2) return settle();
       engine.addObservations(message2.result.observations ?? []);
+      workflows.push(...message2.result.workflows ?? []);
       results.push(message2.result);
     };
     const onError = (error2) => settle(new Error(`scan worker failed: ${error2.message}`));
@@ -48882,13 +48885,20 @@ async function scanInWorkers(engine, set, workers) {
     worker.postMessage({ config: engine.config });
     worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES });
   });
+  const auditHandedBack = async () => {
+    for (let next = workflows.shift(); next; next = workflows.shift()) {
+      results.push({ findings: await auditIfWorkflow(next.file, next.text), skipped: [], files: 0, bytes: 0 });
+    }
+  };
   const runHere = async () => {
     for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== void 0; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
       results.push(await scanBatch(engine, { root: set.root, files: batch }));
+      await auditHandedBack();
       await new Promise((resolve10) => setImmediate(resolve10));
     }
   };
   await Promise.all([runHere(), ...workers.map(runWorker)]);
+  await auditHandedBack();
   return results;
 }
 function claimBatch(files, claimed, size) {
@@ -48915,6 +48925,7 @@ var init_scanFiles = __esm({
   "src/engine/scanFiles.ts"() {
     "use strict";
     init_scanBatch();
+    init_workflowAudit();
     PARALLEL_FROM_FILES = 2e3;
     BATCH_FILES = 64;
     ScanWorkers = class _ScanWorkers {

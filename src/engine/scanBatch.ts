@@ -3,11 +3,16 @@ import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Observation } from './crossover.js';
 import type { Engine } from './engine.js';
-import { auditIfWorkflow } from './workflowAudit.js';
+import { auditIfWorkflow, isWorkflowFile, type WorkflowText } from './workflowAudit.js';
 
 export interface BatchRequest {
   root: string;
   files: string[];
+  /**
+   * Hand workflow files back in `workflows` instead of auditing them. Worker threads do, so that
+   * only the main thread loads the workflow model (the YAML parser and the expression checks).
+   */
+  deferWorkflows?: boolean;
 }
 
 export interface BatchResult {
@@ -17,10 +22,12 @@ export interface BatchResult {
   bytes: number;
   /** Values a worker's engine saw, for the main engine's cross-environment check. */
   observations?: Observation[];
+  /** The workflow files of a `deferWorkflows` batch, still to audit. */
+  workflows?: WorkflowText[];
 }
 
 /** Reads and scans a batch of files; the unit of work of both the in-process scan and a worker. */
-export async function scanBatch(engine: Engine, { root, files }: BatchRequest): Promise<BatchResult> {
+export async function scanBatch(engine: Engine, { root, files, deferWorkflows = false }: BatchRequest): Promise<BatchResult> {
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const maxSize = engine.config.maxFileSize;
   for (const file of files) {
@@ -33,7 +40,8 @@ export async function scanBatch(engine: Engine, { root, files }: BatchRequest): 
     result.files++;
     result.bytes += fragment.bytes ?? fragment.text.length;
     for (const f of engine.scan(fragment)) result.findings.push(f);
-    for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
+    if (deferWorkflows && isWorkflowFile(fragment.file)) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
+    else for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
   }
   return result;
 }

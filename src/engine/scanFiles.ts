@@ -8,6 +8,7 @@ import type { FileSet } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Engine } from './engine.js';
 import { scanBatch, type BatchResult } from './scanBatch.js';
+import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
 
 export interface FileScanResult {
   findings: Finding[];
@@ -87,17 +88,20 @@ function defaultThreads(): number {
 /**
  * The main thread and every worker claim batches of files from one shared counter, so no thread
  * waits for another to hand it work (the main thread cannot answer while it scans a batch itself);
- * the workers post each batch's result as they go.
+ * the workers post each batch's result as they go, with the workflow files they met, which the
+ * main thread audits between its own batches.
  */
 async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): Promise<BatchResult[]> {
   const claimed = new Int32Array(new SharedArrayBuffer(4));
   const results: BatchResult[] = [];
+  const workflows: WorkflowText[] = [];
   const runWorker = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
       const onMessage = (message: WorkerMessage) => {
         if (!message.ok) return settle(new Error(`scan worker failed: ${message.error}`));
         if ('done' in message) return settle();
         engine.addObservations(message.result.observations ?? []);
+        workflows.push(...(message.result.workflows ?? []));
         results.push(message.result);
       };
       const onError = (error: Error) => settle(new Error(`scan worker failed: ${error.message}`));
@@ -112,14 +116,21 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
       worker.postMessage({ config: engine.config });
       worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
     });
+  const auditHandedBack = async () => {
+    for (let next = workflows.shift(); next; next = workflows.shift()) {
+      results.push({ findings: await auditIfWorkflow(next.file, next.text), skipped: [], files: 0, bytes: 0 });
+    }
+  };
   // The main thread scans too, yielding between batches so the workers' results are taken in.
   const runHere = async () => {
     for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== undefined; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
       results.push(await scanBatch(engine, { root: set.root, files: batch }));
+      await auditHandedBack();
       await new Promise((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all([runHere(), ...workers.map(runWorker)]);
+  await auditHandedBack();
   return results;
 }
 

@@ -8,7 +8,7 @@ import { claimBatch, type SharedScan, type WorkerMessage } from './scanFiles.js'
  * A worker thread of the file scan. It may be started before the configuration is known (see
  * ScanWorkers): the first message is the configuration, from which it builds its engine once; the
  * second names the files, and the worker claims batches of them until none are left, posting what
- * it found in each, then `done`.
+ * it found in each (workflow files are handed back, for the main thread to audit), then `done`.
  */
 let engine: Engine | undefined;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -21,7 +21,7 @@ parentPort!.on('message', async (request: { config: KeyfenceConfig } | SharedSca
     if (!engine) throw new Error('files arrived before the configuration');
     const { root, files, claimed, batchFiles } = request;
     for (let batch = claimBatch(files, claimed, batchFiles); batch !== undefined; batch = claimBatch(files, claimed, batchFiles)) {
-      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch })), observations: engine.takeObservations() } });
+      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch, deferWorkflows: true })), observations: engine.takeObservations() } });
     }
     post({ ok: true, done: true });
   } catch (error) {

@@ -1,6 +1,14 @@
 import type { Finding } from '../findings/finding.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 
+export { isWorkflowFile };
+
+/** A workflow file met by a scan, kept for auditing on another thread (see scanBatch). */
+export interface WorkflowText {
+  file: string;
+  text: string;
+}
+
 /**
  * The workflow checks for a whole workflow file that a scan touches. The workflow model loads on
  * the first workflow file, so scans of trees without one never pay for it.

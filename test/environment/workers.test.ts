@@ -25,12 +25,30 @@ it('finds values shared across worker batches', () => {
   expect(findings.filter((f) => f.ruleId === 'env-crossover').map((f) => f.file)).toEqual(['z/.env.staging']);
 });
 
+/** A workflow that checks out a fork's code with a secret in reach: findings in every copy. */
+const PWN_REQUEST = `on:
+  pull_request_target:
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - run: npm ci && npm test
+        env:
+          DEPLOY_TOKEN: \${{ secrets.DEPLOY_TOKEN }}
+`;
+
+// Workers hand workflow files back to the main thread to audit: none may be lost or audited twice.
 it('reports the same findings and counts with one thread and with several', () => {
   dir = tempDir('keyfence-workers-');
+  const PACKAGES = 7;
   for (let i = 0; i < FILES; i++) {
-    const name = `pkg${i % 7}/src/module${String(i).padStart(4, '0')}.js`;
+    const name = `pkg${i % PACKAGES}/src/module${String(i).padStart(4, '0')}.js`;
     dir.write(name, i % 300 === 0 ? `const key = '${fake.stripeLive()}';\n` : `export const n${i} = ${i};\n`);
   }
+  for (let p = 0; p < PACKAGES; p++) dir.write(`pkg${p}/.github/workflows/preview.yml`, PWN_REQUEST);
   const run = (threads: string) => {
     const report = JSON.parse(runCli(['scan', '--no-git', '--format', 'json'], dir.path, { KEYFENCE_THREADS: threads }).stdout) as {
       findings: Array<{ ruleId: string; file: string; line: number; fingerprint: string }>;
@@ -39,7 +57,9 @@ it('reports the same findings and counts with one thread and with several', () =
     return { findings: report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId} ${f.fingerprint}`), files: report.stats.files, bytes: report.stats.bytes };
   };
   const one = run('1');
-  expect(one.files).toBe(FILES);
-  expect(one.findings).toHaveLength(Math.ceil(FILES / 300));
+  expect(one.files).toBe(FILES + PACKAGES);
+  expect(one.findings.filter((f) => f.includes('/src/'))).toHaveLength(Math.ceil(FILES / 300));
+  const workflowFiles = one.findings.filter((f) => f.includes('/.github/workflows/')).map((f) => f.split(':')[0]);
+  expect([...new Set(workflowFiles)]).toEqual(Array.from({ length: PACKAGES }, (_, p) => `pkg${p}/.github/workflows/preview.yml`));
   expect(run('3')).toEqual(one);
 });
