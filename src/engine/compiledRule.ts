@@ -11,7 +11,10 @@ export interface CompiledRule {
   keywords: string[];
   allow: RegExp[];
   allowLine: RegExp[];
+  /** A structure check: a match failing it is dropped. */
   validator?: Validator;
+  /** A checksum: a match failing it is reported at lower severity (see VALIDATORS). */
+  checksum?: Validator;
   environments?: ReadonlySet<Environment>;
 }
 
@@ -54,10 +57,11 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
     throw new RuleError(where, '`keywords` must be a list of non-empty strings');
   const flags = spec.flags ?? '';
   if (!ALLOWED_FLAGS.test(flags)) throw new RuleError(where, '`flags` may only hold i, m, s and u');
-  if (spec.validator !== undefined && !VALIDATORS[spec.validator])
+  if (spec.validator !== undefined && !Object.hasOwn(VALIDATORS, spec.validator))
     throw new RuleError(where, `unknown \`validator\` "${spec.validator}"; known: ${Object.keys(VALIDATORS).join(', ')}`);
   if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
     throw new RuleError(where, `\`environments\` may only hold ${ENVIRONMENTS.join(', ')}`);
+  const validator = spec.validator === undefined ? undefined : VALIDATORS[spec.validator]!;
   // Regexes are built on first use: a pre-commit hook whose few lines wake three rules should not
   // pay for compiling three hundred.
   let regexes: Pick<CompiledRule, 'regex' | 'secretGroup' | 'allow' | 'allowLine'> | undefined;
@@ -94,7 +98,8 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
       return build().allowLine;
     },
     keywords: spec.keywords.map((k) => k.toLowerCase()),
-    validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
+    validator: validator?.kind === 'structure' ? validator.check : undefined,
+    checksum: validator?.kind === 'checksum' ? validator.check : undefined,
     environments: spec.environments ? new Set(spec.environments) : undefined,
   };
 }

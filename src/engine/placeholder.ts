@@ -11,6 +11,11 @@ const KNOWN_EXAMPLES = new Set([
   'AKIAI44QH8DHBEXAMPLE',
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
   'ASIAIOSFODNN7EXAMPLE',
+  // GitHub's documentation examples (OAuth, GitHub App user and installation tokens, refresh token)
+  'gho_16C7e42F292c6912E7710c838347Ae178B4a',
+  'ghu_16C7e42F292c6912E7710c838347Ae178B4a',
+  'ghs_16C7e42F292c6912E7710c838347Ae178B4a',
+  'ghr_1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498',
 ]);
 
 /** Whole-value shapes that are references or templates, not literals. */

@@ -1,5 +1,5 @@
 import { fingerprint } from '../findings/fingerprint.js';
-import type { Environment, Finding } from '../findings/finding.js';
+import type { Environment, Finding, Severity } from '../findings/finding.js';
 import { severityRank } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
 import type { CompiledRule } from './compiledRule.js';
@@ -72,11 +72,12 @@ export class Scanner {
       const lineText = lines.lineText(lineIndex);
       const from = lines.position(c.start);
       const to = lines.position(c.end);
+      const unverified = rule.checksum !== undefined && !rule.checksum(c.secret);
       findings.push({
         ruleId: rule.id,
         category: rule.spec.category,
-        severity: rule.spec.severity,
-        message: rule.spec.message ?? rule.spec.description,
+        severity: unverified ? lower(rule.spec.severity, 'medium') : rule.spec.severity,
+        message: (rule.spec.message ?? rule.spec.description) + (unverified ? UNVERIFIED : ''),
         file: fragment.file,
         line: from.line,
         column: from.column,
@@ -94,6 +95,11 @@ export class Scanner {
   }
 }
 
+/** Why a token whose checksum fails is still reported, and what to do (see VALIDATORS). */
+const UNVERIFIED = ": its checksum does not verify, so it is probably a made-up or mistyped token; if it is a copy of a real one, revoke that";
+
+const lower = (s: Severity, ceiling: Severity): Severity => (severityRank(s) > severityRank(ceiling) ? ceiling : s);
+
 /**
  * Lockfiles and minified bundles are full of long random-looking strings: there only rules anchored
  * on a provider's format run, unless a generic rule says it is precise enough (a PEM block, a JWT).
@@ -106,7 +112,7 @@ function runsOnGeneratedFiles(rule: CompiledRule): boolean {
  * Where verified matches of several rules overlap (a Stripe key also caught by the generic
  * `api_key=` rule), keep the most specific: a provider rule over a generic one, then the higher
  * severity, then the longer match. A provider rule that recognised its own format and found it fake
- * (a bad checksum, a placeholder) also silences generic rules on that span.
+ * (a placeholder, a failed structure check) also silences generic rules on that span.
  */
 function dropOverlaps(verified: Candidate[], fake: Candidate[], rules: readonly CompiledRule[]): Candidate[] {
   const overlaps = (a: Candidate, b: Candidate) => a.start < b.end && b.start < a.end;
