@@ -7,6 +7,14 @@ export type Rejection = 'allow' | 'allow-line' | 'placeholder' | 'entropy' | 'va
 
 const BASE64_CHAR = /[A-Za-z0-9+/=]/;
 
+/**
+ * Typed by a person rather than generated: a run of one character (`…Token00000000`) or three
+ * capitalised words in a row (`ghp_PersonalAccessToken…`). About one random 36-character token in
+ * 450 looks like this; a real token is never judged by it, since it only applies once the checksum
+ * has failed.
+ */
+const HAND_WRITTEN = /(.)\1{3}|(?:[A-Z][a-z]{3,}){3}/;
+
 /** True when offset `start` of `text` sits inside a base64 data URI (`data:…;base64,…`) on its line. */
 export function insideDataUri(text: string, lineStart: number, start: number): boolean {
   // Searched on the line only: a file without data URIs must not be rescanned for every candidate.
@@ -27,6 +35,8 @@ export function verifyCandidate(rule: CompiledRule, secret: string, line: string
   if (rule.spec.placeholders !== false && isPlaceholder(secret)) return 'placeholder';
   if (rule.spec.entropy !== undefined && shannonEntropy(secret) < rule.spec.entropy) return 'entropy';
   if (rule.validator && !rule.validator(secret)) return 'validator';
+  // A token that fails its checksum is still reported (see VALIDATORS), unless a person typed it.
+  if (rule.checksum && HAND_WRITTEN.test(secret) && !rule.checksum(secret)) return 'placeholder';
   // A token-shaped run inside a base64 data URI (an inlined image or font) is noise.
   if (inDataUri) return 'embedded-data';
   return undefined;

@@ -32,6 +32,13 @@ it.each([
   }
 });
 
+it('does not report a token a person typed, whose checksum fails', () => {
+  for (const typed of ['DeployBotReadOnlyToken' + '0'.repeat(14), 'abc' + '1'.repeat(33)]) {
+    expect(typed).toHaveLength(36);
+    expect(findingsIn(`const token = "ghp_${typed}";\n`)).toEqual([]);
+  }
+});
+
 it("does not report GitHub's documentation examples", () => {
   expect(findingsIn('{"access_token":"gho_16C7e42F292c6912E7710c838347Ae178B4a","token_type":"bearer"}\n')).toEqual([]);
 });
