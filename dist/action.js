@@ -51867,7 +51867,7 @@ async function collectAudit(engine, set, github, warn) {
     const scan2 = { skipped: new SkipTally(), commits: 0, patchBytes: 0 };
     const inTree = new Set(findings.map((f3) => f3.fingerprint));
     const oldest = /* @__PURE__ */ new Map();
-    for await (const item of readLog(repo.root, await historyRevisions(repo, { all: false }), engine.config.maxFileSize, scan2)) {
+    for await (const item of readLog(repo.root, await historyRevisions(repo, { all: true }), engine.config.maxFileSize, scan2)) {
       if (item.type !== "fragment") continue;
       stats.bytes += item.item.fragment.bytes ?? item.item.fragment.text.length;
       for (const f3 of scanGitFragment(engine, item.item)) {
@@ -51945,8 +51945,9 @@ var init_audit = __esm({
       summary: "history + tree + workflows in one report; with --github, the repository's GitHub settings too",
       usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [options]
 
-Audits a repository in one report: its history (every commit reachable from HEAD; a secret that
-is still in the tree is reported once, where it is now), the files on disk under PATH, the GitHub
+Audits a repository in one report: its whole history (every commit reachable from any branch,
+tag, remote-tracking ref or stash, so unmerged work is covered too; a secret that is still in the
+tree is reported once, where it is now), the files on disk under PATH, the GitHub
 Actions workflows and, with
 --github and a token in GITHUB_TOKEN or GH_TOKEN, the repository's settings on GitHub (environments,
 where secrets are stored and which jobs can reach them, the default token permissions, fork pull

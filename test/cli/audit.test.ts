@@ -47,4 +47,20 @@ describe('keyfence audit', () => {
     expect(stdout).not.toContain(removed);
     expect(stdout).not.toContain(present);
   });
+
+  it('covers unmerged branches: a key committed and removed on a branch main never merged', () => {
+    const branchOnly = fake.stripeLive();
+    repo.git('checkout', '-q', '-b', 'spike');
+    repo.write('spike/.env.production', `STRIPE_SECRET_KEY=${branchOnly}\n`);
+    repo.git('add', '.');
+    repo.git('commit', '-q', '-m', 'try the live key');
+    const spikeCommit = repo.git('rev-parse', 'HEAD').trim();
+    repo.git('rm', '-q', 'spike/.env.production');
+    repo.git('commit', '-q', '-m', 'drop it');
+    repo.git('checkout', '-q', '-');
+    const report = JSON.parse(runCli(['audit', '--format', 'json'], repo.path).stdout);
+    const onBranch = report.findings.filter((f: { file: string }) => f.file === 'spike/.env.production');
+    expect(onBranch.map((f: { ruleId: string; commit?: string }) => `${f.ruleId} ${f.commit}`)).toEqual([`stripe-live-secret-key ${spikeCommit}`]);
+    expect(report.stats.commits).toBe(4);
+  });
 });

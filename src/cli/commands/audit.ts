@@ -24,8 +24,9 @@ export const command: Command = {
   summary: 'history + tree + workflows in one report; with --github, the repository\'s GitHub settings too',
   usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [options]
 
-Audits a repository in one report: its history (every commit reachable from HEAD; a secret that
-is still in the tree is reported once, where it is now), the files on disk under PATH, the GitHub
+Audits a repository in one report: its whole history (every commit reachable from any branch,
+tag, remote-tracking ref or stash, so unmerged work is covered too; a secret that is still in the
+tree is reported once, where it is now), the files on disk under PATH, the GitHub
 Actions workflows and, with
 --github and a token in GITHUB_TOKEN or GH_TOKEN, the repository's settings on GitHub (environments,
 where secrets are stored and which jobs can reach them, the default token permissions, fork pull
@@ -76,15 +77,16 @@ export async function collectAudit(
   notes.push(...skipNotes(tree.skipped));
   const stats: ScanStats = { ...tree.stats };
 
-  // The history: what is no longer in the tree but still in a commit. A secret found in both is
-  // reported once, where it is now; one added by several commits, once, with the oldest.
+  // The history of every ref: what is no longer in the tree, or never was (an unmerged branch), but
+  // is in a commit. A secret found in both is reported once, where it is now; one added by several
+  // commits, once, with the oldest.
   if (set.inRepository && (await runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], set.root)).code === 0) {
     const repo = await openRepository(set.root);
     if (repo.shallow) notes.push(SHALLOW_NOTE);
     const scan: LogScan = { skipped: new SkipTally(), commits: 0, patchBytes: 0 };
     const inTree = new Set(findings.map((f) => f.fingerprint));
     const oldest = new Map<string, Finding>();
-    for await (const item of readLog(repo.root, await historyRevisions(repo, { all: false }), engine.config.maxFileSize, scan)) {
+    for await (const item of readLog(repo.root, await historyRevisions(repo, { all: true }), engine.config.maxFileSize, scan)) {
       if (item.type !== 'fragment') continue;
       stats.bytes += item.item.fragment.bytes ?? item.item.fragment.text.length;
       for (const f of scanGitFragment(engine, item.item)) {
