@@ -35163,24 +35163,27 @@ function isEnvFile(base) {
   return /^\.env(?:rc)?(?:\.[A-Za-z0-9_-]+)*$/.test(base) || /\.env$/.test(base);
 }
 function envFileEnvironment(base) {
-  if (base === ".envrc") return "development";
   const dotted = /^\.env((?:\.[A-Za-z0-9_-]+)*)$/.exec(base);
   if (dotted) {
-    const words2 = dotted[1].split(".").filter(Boolean);
-    if (words2.length === 0) return "development";
-    for (const word of words2) {
+    for (const word of dotted[1].split(".").filter(Boolean)) {
       const env = environmentOfWord(word);
       if (env) return env;
     }
-    return /^(?:example|sample|template|dist|defaults?|tmpl|local)$/i.test(words2[0]) ? "development" : "unknown";
+    return void 0;
   }
-  const stem = base.slice(0, -".env".length);
-  const words = stem.split(/[._-]/).filter(Boolean);
+  if (!base.endsWith(".env")) return void 0;
+  const words = base.slice(0, -".env".length).split(/[._-]/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const env = wordEnv(words[i], i === words.length - 1 ? "last" : "any");
     if (env) return env;
   }
-  return "unknown";
+  return void 0;
+}
+function isDeveloperEnvFile(base) {
+  if (base === ".envrc") return true;
+  const dotted = /^\.env((?:\.[A-Za-z0-9_-]+)*)$/.exec(base);
+  const first = dotted?.[1].split(".").find(Boolean);
+  return dotted !== null && (first === void 0 || /^(?:example|sample|template|dist|defaults?|tmpl|local)$/i.test(first));
 }
 function extensionOf(base) {
   const dot = base.lastIndexOf(".");
@@ -35243,7 +35246,10 @@ function classify(file) {
   const tests = inTestTree(dirs, base);
   if (tests.fixture) return { environment: "test", role: "fixture" };
   if (tests.test) return { environment: "test", role: config && isTestConfig(base, dirs) ? "config" : "test" };
-  if (isEnvFile(base)) return { environment: envFileEnvironment(base) ?? "unknown", role: "config" };
+  if (isEnvFile(base)) {
+    const environment = envFileEnvironment(base) ?? folderEnvironment(dirs) ?? (isDeveloperEnvFile(base) ? "development" : "unknown");
+    return { environment, role: "config" };
+  }
   if (!config) return { environment: "unknown", role: "other" };
   return { environment: nameEnvironment(base) ?? folderEnvironment(dirs) ?? "unknown", role: "config" };
 }

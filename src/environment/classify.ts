@@ -136,27 +136,35 @@ export function isEnvFile(base: string): boolean {
   return /^\.env(?:rc)?(?:\.[A-Za-z0-9_-]+)*$/.test(base) || /\.env$/.test(base);
 }
 
+/** The environment an env file's name states: `.env.production`, `.env.prod.local`, `app.prod.env`. */
 function envFileEnvironment(base: string): Environment | undefined {
-  if (base === '.envrc') return 'development';
   const dotted = /^\.env((?:\.[A-Za-z0-9_-]+)*)$/.exec(base);
   if (dotted) {
-    const words = dotted[1]!.split('.').filter(Boolean);
-    // `.env`, `.env.local`, `.env.example`: the developer's own settings or their template.
-    if (words.length === 0) return 'development';
-    for (const word of words) {
+    for (const word of dotted[1]!.split('.').filter(Boolean)) {
       const env = environmentOfWord(word);
       if (env) return env;
     }
-    return /^(?:example|sample|template|dist|defaults?|tmpl|local)$/i.test(words[0]!) ? 'development' : 'unknown';
+    return undefined;
   }
+  if (!base.endsWith('.env')) return undefined;
   // `production.env`, `app.prod.env`, `local.env`
-  const stem = base.slice(0, -'.env'.length);
-  const words = stem.split(/[._-]/).filter(Boolean);
+  const words = base.slice(0, -'.env'.length).split(/[._-]/).filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     const env = wordEnv(words[i]!, i === words.length - 1 ? 'last' : 'any');
     if (env) return env;
   }
-  return 'unknown';
+  return undefined;
+}
+
+/**
+ * `.env`, `.env.local`, `.env.example`, `.envrc`: by convention the developer's own settings or
+ * their template, unless the folder says otherwise (`deploy/production/.env`).
+ */
+function isDeveloperEnvFile(base: string): boolean {
+  if (base === '.envrc') return true;
+  const dotted = /^\.env((?:\.[A-Za-z0-9_-]+)*)$/.exec(base);
+  const first = dotted?.[1]!.split('.').find(Boolean);
+  return dotted !== null && (first === undefined || /^(?:example|sample|template|dist|defaults?|tmpl|local)$/i.test(first));
 }
 
 function extensionOf(base: string): string {
@@ -236,7 +244,11 @@ export function classify(file: string): Classification {
   const tests = inTestTree(dirs, base);
   if (tests.fixture) return { environment: 'test', role: 'fixture' };
   if (tests.test) return { environment: 'test', role: config && isTestConfig(base, dirs) ? 'config' : 'test' };
-  if (isEnvFile(base)) return { environment: envFileEnvironment(base) ?? 'unknown', role: 'config' };
+  if (isEnvFile(base)) {
+    // The name first (`.env.production`), then the folder (`k8s/overlays/dev/config.env`).
+    const environment = envFileEnvironment(base) ?? folderEnvironment(dirs) ?? (isDeveloperEnvFile(base) ? 'development' : 'unknown');
+    return { environment, role: 'config' };
+  }
   if (!config) return { environment: 'unknown', role: 'other' };
   return { environment: nameEnvironment(base) ?? folderEnvironment(dirs) ?? 'unknown', role: 'config' };
 }

@@ -31,6 +31,13 @@ const CASES: Array<[string, Environment, FileRole]> = [
   ['deploy/production.env', 'production', 'config'],
   ['docker/app.prod.env', 'production', 'config'],
   ['local.env', 'development', 'config'],
+  // No environment in the name: the folder's, else the developer's own settings.
+  ['k8s/overlays/dev/config.env', 'development', 'config'],
+  ['deploy/production/.env', 'production', 'config'],
+  ['environments/staging/app.env', 'staging', 'config'],
+  ['deploy/production/.env.staging', 'staging', 'config'],
+  ['apps/web/.env', 'development', 'config'],
+  ['services/api/app.env', 'unknown', 'config'],
   // config/<env>.*
   ['config/production.json', 'production', 'config'],
   ['config/production.js', 'production', 'config'],
