@@ -48846,6 +48846,7 @@ var init_scanBatch = __esm({
   "src/engine/scanBatch.ts"() {
     "use strict";
     init_files();
+    init_workflowPath();
     init_workflowAudit();
   }
 });

@@ -3,7 +3,8 @@ import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Observation } from './crossover.js';
 import type { Engine } from './engine.js';
-import { auditIfWorkflow, isWorkflowFile, type WorkflowText } from './workflowAudit.js';
+import { isWorkflowFile } from '../workflows/workflowPath.js';
+import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
 
 export interface BatchRequest {
   root: string;

@@ -96,7 +96,8 @@ export class Scanner {
 }
 
 /** Why a token whose checksum fails is still reported, and what to do (see VALIDATORS). */
-const UNVERIFIED = ": its checksum does not verify, so it is probably a made-up or mistyped token; if it is a copy of a real one, revoke that";
+const UNVERIFIED =
+  ': its checksum does not verify, so it is probably a made-up or mistyped token; if it is a copy of a real one, revoke that';
 
 const lower = (s: Severity, ceiling: Severity): Severity => (severityRank(s) > severityRank(ceiling) ? ceiling : s);
 

@@ -1,8 +1,6 @@
 import type { Finding } from '../findings/finding.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 
-export { isWorkflowFile };
-
 /** A workflow file met by a scan, kept for auditing on another thread (see scanBatch). */
 export interface WorkflowText {
   file: string;
