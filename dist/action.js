@@ -36101,6 +36101,36 @@ var init_scanner = __esm({
   }
 });
 
+// src/engine/encodedTexts.ts
+function encodedTexts(text) {
+  const found = [];
+  let runs = 0;
+  RUN.lastIndex = 0;
+  for (let m2 = RUN.exec(text); m2 !== null && runs < MAX_VALUES; m2 = RUN.exec(text)) {
+    runs++;
+    const start = m2.index;
+    const end = start + m2[0].length;
+    if (TOKEN_BEFORE.test(text[start - 1] ?? " ") || TOKEN_AFTER.test(text[end] ?? " ")) continue;
+    const bytes = Buffer.from(m2[0], "base64");
+    if (isPrintable(bytes)) found.push({ start, end, decoded: bytes.toString("latin1") });
+  }
+  return found;
+}
+function isPrintable(bytes) {
+  for (const b3 of bytes) if (b3 > 126 || b3 < 32 && b3 !== 9 && b3 !== 10 && b3 !== 13) return false;
+  return true;
+}
+var RUN, MAX_VALUES, TOKEN_BEFORE, TOKEN_AFTER;
+var init_encodedTexts = __esm({
+  "src/engine/encodedTexts.ts"() {
+    "use strict";
+    RUN = /[A-Za-z0-9+/]{26,65536}={0,2}/g;
+    MAX_VALUES = 64;
+    TOKEN_BEFORE = /[\w.%+/-]/;
+    TOKEN_AFTER = /[\w.%=+/-]/;
+  }
+});
+
 // src/engine/engine.ts
 function anyGlob(patterns, nocase = false) {
   let tests;
@@ -36166,6 +36196,8 @@ var init_engine = __esm({
     init_policy();
     init_policyRules();
     init_scanner();
+    init_encodedTexts();
+    init_lineIndex();
     PATH_CACHE_SIZE = 4096;
     SECRET_CATEGORIES = /* @__PURE__ */ new Set(["live-key", "generic-secret", "fixture"]);
     Engine = class {
@@ -36259,7 +36291,7 @@ var init_engine = __esm({
        */
       scan(fragment, environment) {
         const where3 = this.where(fragment, environment);
-        const raw = this.match(fragment, where3.environment);
+        const raw = this.match(fragment, where3);
         this.remember(fragment, where3, raw, true);
         const out = [];
         for (const finding of raw) {
@@ -36278,7 +36310,7 @@ var init_engine = __esm({
         if (!this.crossoverEnabled) return;
         const where3 = this.where(fragment, environment);
         if (!participates(where3.environment)) return;
-        this.remember(fragment, where3, this.match(fragment, where3.environment), false);
+        this.remember(fragment, where3, this.match(fragment, where3), false);
       }
       /** Whether observing this file can matter: config files of development, test, staging or production. */
       wantsObservation(file) {
@@ -36309,8 +36341,39 @@ var init_engine = __esm({
         const found = this.classify(fragment.file, environment === void 0 ? fragment.text : void 0);
         return environment === void 0 ? found : { ...found, environment };
       }
-      match(fragment, environment) {
-        const findings = this.scanner.scan(fragment, environment);
+      match(fragment, where3) {
+        const findings = this.withRequirementsMet(fragment, this.scanner.scan(fragment, where3.environment));
+        return where3.role === "config" ? this.withEncoded(fragment, where3.environment, findings) : findings;
+      }
+      /**
+       * Configuration often holds a secret base64-encoded (a CI variable with a whole service-account
+       * JSON, a Helm value, a Secret's `data:`): each such value is decoded and scanned once more. What
+       * is found inside is located at the encoded value and replaces a generic finding of that value;
+       * its line is reported with the value masked, since the encoding hides nothing.
+       */
+      withEncoded(fragment, environment, findings) {
+        const encoded = encodedTexts(fragment.text);
+        if (encoded.length === 0) return findings;
+        const lines = new LineIndex(fragment);
+        let out = findings;
+        for (const value of encoded) {
+          const inner = this.scanner.scan({ file: fragment.file, text: value.decoded, ...fragment.commit ? { commit: fragment.commit } : {} }, environment).filter((f3) => !this.requirements.has(f3.ruleId));
+          if (inner.length === 0) continue;
+          const from = lines.position(value.start);
+          const to2 = lines.position(value.end);
+          const index = lines.lineOf(value.start);
+          const line2 = lines.lineText(index);
+          const column = value.start - lines.startOf(index);
+          const lineText = `${line2.slice(0, column)}<base64>${line2.slice(column + value.end - value.start)}`;
+          out = out.filter((f3) => f3.category !== "generic-secret" || f3.line !== from.line || f3.endColumn <= from.column || f3.column >= to2.column);
+          for (const f3 of inner) {
+            out.push({ ...f3, message: `${f3.message} (base64-encoded)`, line: from.line, column: from.column, endLine: to2.line, endColumn: to2.column, lineText, previousLineText: lines.previousLineText(index) });
+          }
+        }
+        return out;
+      }
+      /** Drops the findings of rules that `require` a later match (`set -x` … a secret) where it is missing. */
+      withRequirementsMet(fragment, findings) {
         if (this.requirements.size === 0 || !findings.some((f3) => this.requirements.has(f3.ruleId))) return findings;
         const offsets = new FragmentOffsets(fragment);
         const found = /* @__PURE__ */ new Map();

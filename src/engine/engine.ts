@@ -10,6 +10,8 @@ import { Policy } from './policy.js';
 import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from './policyRules.js';
 import type { RuleSpec } from './ruleSpec.js';
 import { Scanner } from './scanner.js';
+import { encodedTexts } from './encodedTexts.js';
+import { LineIndex } from './lineIndex.js';
 
 const PATH_CACHE_SIZE = 4096;
 
@@ -168,7 +170,7 @@ export class Engine {
    */
   scan(fragment: Fragment, environment?: Environment): Finding[] {
     const where = this.where(fragment, environment);
-    const raw = this.match(fragment, where.environment);
+    const raw = this.match(fragment, where);
     this.remember(fragment, where, raw, true);
     const out: Finding[] = [];
     for (const finding of raw) {
@@ -188,7 +190,7 @@ export class Engine {
     if (!this.crossoverEnabled) return;
     const where = this.where(fragment, environment);
     if (!participates(where.environment)) return;
-    this.remember(fragment, where, this.match(fragment, where.environment), false);
+    this.remember(fragment, where, this.match(fragment, where), false);
   }
 
   /** Whether observing this file can matter: config files of development, test, staging or production. */
@@ -225,8 +227,43 @@ export class Engine {
     return environment === undefined ? found : { ...found, environment };
   }
 
-  private match(fragment: Fragment, environment: Environment): Finding[] {
-    const findings = this.scanner.scan(fragment, environment);
+  private match(fragment: Fragment, where: Classification): Finding[] {
+    const findings = this.withRequirementsMet(fragment, this.scanner.scan(fragment, where.environment));
+    return where.role === 'config' ? this.withEncoded(fragment, where.environment, findings) : findings;
+  }
+
+  /**
+   * Configuration often holds a secret base64-encoded (a CI variable with a whole service-account
+   * JSON, a Helm value, a Secret's `data:`): each such value is decoded and scanned once more. What
+   * is found inside is located at the encoded value and replaces a generic finding of that value;
+   * its line is reported with the value masked, since the encoding hides nothing.
+   */
+  private withEncoded(fragment: Fragment, environment: Environment, findings: Finding[]): Finding[] {
+    const encoded = encodedTexts(fragment.text);
+    if (encoded.length === 0) return findings;
+    const lines = new LineIndex(fragment);
+    let out = findings;
+    for (const value of encoded) {
+      const inner = this.scanner
+        .scan({ file: fragment.file, text: value.decoded, ...(fragment.commit ? { commit: fragment.commit } : {}) }, environment)
+        .filter((f) => !this.requirements.has(f.ruleId));
+      if (inner.length === 0) continue;
+      const from = lines.position(value.start);
+      const to = lines.position(value.end);
+      const index = lines.lineOf(value.start);
+      const line = lines.lineText(index);
+      const column = value.start - lines.startOf(index);
+      const lineText = `${line.slice(0, column)}<base64>${line.slice(column + value.end - value.start)}`;
+      out = out.filter((f) => f.category !== 'generic-secret' || f.line !== from.line || f.endColumn <= from.column || f.column >= to.column);
+      for (const f of inner) {
+        out.push({ ...f, message: `${f.message} (base64-encoded)`, line: from.line, column: from.column, endLine: to.line, endColumn: to.column, lineText, previousLineText: lines.previousLineText(index) });
+      }
+    }
+    return out;
+  }
+
+  /** Drops the findings of rules that `require` a later match (`set -x` … a secret) where it is missing. */
+  private withRequirementsMet(fragment: Fragment, findings: Finding[]): Finding[] {
     if (this.requirements.size === 0 || !findings.some((f) => this.requirements.has(f.ruleId))) return findings;
     const offsets = new FragmentOffsets(fragment);
     const found = new Map<Requirement, { after: number[]; until: number[] }>();
