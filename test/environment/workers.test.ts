@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { fake } from '../support/secrets.js';
@@ -25,20 +26,8 @@ it('finds values shared across worker batches', () => {
   expect(findings.filter((f) => f.ruleId === 'env-crossover').map((f) => f.file)).toEqual(['z/.env.staging']);
 });
 
-/** A workflow that checks out a fork's code with a secret in reach: findings in every copy. */
-const PWN_REQUEST = `on:
-  pull_request_target:
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm ci && npm test
-        env:
-          DEPLOY_TOKEN: \${{ secrets.DEPLOY_TOKEN }}
-`;
+/** The fixture workflow that checks out a fork's code with a secret in reach: findings in every copy. */
+const PWN_REQUEST = readFileSync(new URL('../../fixtures/workflows/untrusted-checkout/err-pwn-request.yml', import.meta.url), 'utf8');
 
 // Workers hand workflow files back to the main thread to audit: none may be lost or audited twice.
 it('reports the same findings and counts with one thread and with several', () => {
