@@ -3,7 +3,7 @@
  * payload at GITHUB_EVENT_PATH), the repository, and the mode to run in.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 export const MODES = ['pull-request', 'push', 'audit'] as const;
 export type Mode = (typeof MODES)[number];

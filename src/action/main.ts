@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { DEFAULT_FAIL_ON, exitCodeFor } from '../cli/emitReport.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { writeAtomic } from '../cli/writeAtomic.js';
 import { githubLinker } from '../cli/reportLinks.js';
 import { loadConfig } from '../config/configFile.js';
@@ -193,7 +193,7 @@ try {
   await run();
 } catch (error) {
   // Messages quote what they complain about (a config value, a regex): mask any key in them.
-  const { maskSecrets } = await import('../findings/maskText.js');
+  const { maskSecrets } = await import('../engine/maskText.js');
   if (error instanceof UserError || (error as { where?: string }).where !== undefined) {
     core.setFailed(maskSecrets(`keyfence: ${(error as Error).message}${error instanceof UserError && error.hint ? ` (${error.hint})` : ''}`));
   } else {

@@ -7,7 +7,7 @@ import { loadReporter, type RuleInfo } from '../reporters/reporter.js';
 import { describeRules } from '../reporters/ruleInfo.js';
 import { suppressFindings } from '../suppressions/suppress.js';
 import type { CommandContext } from './command.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import { githubLinker } from './reportLinks.js';
 import type { ScanOptions } from './scanOptions.js';
 

@@ -11,7 +11,7 @@ const argv = process.argv.slice(2);
 async function crash(error: unknown): Promise<void> {
   let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   try {
-    text = (await import('../findings/maskText.js')).maskSecrets(text);
+    text = (await import('../engine/maskText.js')).maskSecrets(text);
   } catch {
     // Masking needs the rules; the message is still better than none.
   }

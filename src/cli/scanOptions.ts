@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
 import { FORMATS, type Format } from '../reporters/reporter.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 
 /** The options every scanning command takes (shared/interface.md). */
 export interface ScanOptions {

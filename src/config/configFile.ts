@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { defaultConfig, type KeyfenceConfig } from './config.js';
 
 export const CONFIG_NAMES = ['keyfence.yml', '.keyfence.yml', 'keyfence.yaml', '.keyfence.yaml'];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Environment, type Severity } from '../findings/finding.js';
 import { loadBuiltinRules } from '../engine/builtinRules.js';
 import { compileRule, RuleError } from '../engine/compiledRule.js';

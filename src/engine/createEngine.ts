@@ -1,5 +1,5 @@
 import type { KeyfenceConfig } from '../config/config.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { Engine } from './engine.js';
 import { checkRegexSafetyCached } from './regexSafety.js';
 

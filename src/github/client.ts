@@ -1,7 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /** The REST client every GitHub call goes through: retries, rate-limit throttling, GHES base URLs. */

@@ -4,7 +4,7 @@
  * `undefined`: checks skip what they cannot see, and never crash on it.
  */
 import type { RestEndpointMethodTypes } from '@octokit/rest';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import type { GitHubClient } from './client.js';
 
 export type Repository = RestEndpointMethodTypes['repos']['get']['response']['data'];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { resolveCommit, unknownRevision, type Repository } from './repository.js';
 
 /** A range of commits to scan, as `git log` arguments built from resolved ids only. */

@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { isBinary } from './binary.js';
 import type { Fragment, Skipped } from './fragment.js';
 import { findRepoRoot, git } from './git.js';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 /**
  * Every git call goes through here, with settings that stop the scanned repository from running

@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { hasCommits, resolveCommit, unknownRevision, type Repository } from './repository.js';
 
 export interface HistoryOptions {

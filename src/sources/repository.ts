@@ -1,5 +1,5 @@
 import type { SimpleGit } from 'simple-git';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { gitFailure, notARepository, simpleGitAt } from './git.js';
 
 /** A repository the history and commit-range sources read: found, and checked, by simple-git. */

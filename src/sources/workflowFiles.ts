@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 const PATTERNS = ['**/.github/workflows/*.yml', '**/.github/workflows/*.yaml', '**/action.yml', '**/action.yaml'];
 const IGNORE = ['**/node_modules/**', '**/.git/**'];

@@ -1,6 +1,6 @@
 import type { AllowEntry } from '../config/config.js';
 import type { Finding } from '../findings/finding.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { globs } from '../engine/globs.js';
 
 /**

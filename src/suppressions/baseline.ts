@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, scrypt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { readConfig as loadConfig } from '../../src/config/loadConfig.js';
 import { runCli } from '../support/cli.js';
 import { tempDir, type TempDir } from '../support/tempRepo.js';

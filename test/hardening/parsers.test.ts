@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { loadConfig } from '../../src/config/configFile.js';
 import { defaultConfig } from '../../src/config/config.js';
 import { Engine } from '../../src/engine/engine.js';

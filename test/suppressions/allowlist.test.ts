@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { defaultConfig, type AllowEntry } from '../../src/config/config.js';
 import { allowedByConfig, compileAllowlist } from '../../src/suppressions/allowlist.js';
 import { applySuppressions } from '../../src/suppressions/suppress.js';

@@ -17,7 +17,7 @@ import { findWorkflowFiles } from '../../sources/workflowFiles.js';
 import { auditWorkflowFile, isWorkflowFile } from '../../workflows/auditWorkflow.js';
 import type { Command, CommandContext } from '../command.js';
 import { emitReport, type ScanOutcome } from '../emitReport.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
 export const command: Command = {

@@ -7,7 +7,7 @@ import { listFiles } from '../../sources/files.js';
 import { coverageOfPaths, DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';
 import { applySuppressions } from '../../suppressions/suppress.js';
 import type { Command } from '../command.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { parseCommandArgs } from '../scanOptions.js';
 import { writeAtomic } from '../writeAtomic.js';
 

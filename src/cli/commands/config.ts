@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/configFile.js';
 import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
 import { DEFAULT_FAIL_ON } from '../emitReport.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 
 export const command: Command = {
   summary: 'print the effective configuration and where each setting came from',

@@ -1,7 +1,7 @@
 import { historyRevisions, parseMaxCount } from '../../sources/history.js';
 import { openRepository } from '../../sources/repository.js';
 import type { Command } from '../command.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { scanCommits } from '../gitScan.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 

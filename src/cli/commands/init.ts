@@ -6,7 +6,7 @@ import { CONFIG_NAMES } from '../../config/configFile.js';
 import { notARepository, runGit } from '../../sources/git.js';
 import { VERSION } from '../../version.js';
 import type { Command, CommandContext } from '../command.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { writeAtomic } from '../writeAtomic.js';
 
 /** The husky release whose conventions (`.husky/<hook>`, `core.hooksPath=.husky/_`) this writes. */

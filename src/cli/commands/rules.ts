@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadBuiltinRules } from '../../engine/builtinRules.js';
 import { ENV_CROSSOVER, PROD_HOST_DOMAIN } from '../../engine/policyRules.js';
 import type { Command } from '../command.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 
 export const command: Command = {
   summary: 'list the built-in rules (--format json for machines)',

@@ -7,7 +7,7 @@ import { startStagedRead } from '../../sources/stagedDiff.js';
 import { readTreeFiles } from '../../sources/treeFiles.js';
 import type { Command, CommandContext } from '../command.js';
 import { emitReport } from '../emitReport.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { scanGitFragment } from '../gitScan.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
@@ -43,7 +43,7 @@ ${SCAN_OPTIONS_HELP}`,
     } catch (error) {
       // A hook that fails must block the commit (exit 2) and still say how to get past it.
       if (error instanceof UserError) throw new UserError(error.message, error.hint ? `${error.hint}; ${BYPASS}` : BYPASS);
-      const { maskSecrets } = await import('../../findings/maskText.js');
+      const { maskSecrets } = await import('../../engine/maskText.js');
       if ((error as { where?: string }).where !== undefined) {
         context.stderr.write(`keyfence: ${maskSecrets((error as Error).message)}\n  hint: ${BYPASS}\n`);
         return 2;

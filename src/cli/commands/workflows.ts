@@ -9,7 +9,7 @@ import { auditWorkflowFile, WORKFLOW_CHECKS } from '../../workflows/auditWorkflo
 import { workflowCheckDocUrl } from '../../reporters/ruleDocs.js';
 import type { Command } from '../command.js';
 import { emitReport } from '../emitReport.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));

@@ -1,7 +1,7 @@
-import { loadBuiltinRules } from '../engine/builtinRules.js';
-import { compileRule } from '../engine/compiledRule.js';
-import { Scanner } from '../engine/scanner.js';
-import { redactSecret } from './redact.js';
+import { loadBuiltinRules } from './builtinRules.js';
+import { compileRule } from './compiledRule.js';
+import { Scanner } from './scanner.js';
+import { redactSecret } from '../findings/redact.js';
 
 /**
  * The masking stage for free text: error messages and stacks, which quote what they complain about
