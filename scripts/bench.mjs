@@ -78,7 +78,9 @@ if (opts.build || !existsSync(join(ROOT, 'dist/cli.js'))) {
 }
 const newest = (dir) => {
   let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) t = Math.max(t, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
+  }
   return t;
 };
 const distAge = statSync(join(ROOT, 'dist/cli.js')).mtimeMs;
@@ -316,7 +318,13 @@ const report = {
     packages: corpus.packages.length,
     languages: corpus.packages.reduce((m, p) => ({ ...m, [p.lang]: (m[p.lang] ?? 0) + 1 }), {}),
     planted: corpus.planted.length,
-    history: { commits: corpus.history.commits, merges: corpus.history.merges, files: corpus.history.files, patchBytes: corpus.history.patchBytes, planted: corpus.history.planted.length },
+    history: {
+      commits: corpus.history.commits,
+      merges: corpus.history.merges,
+      files: corpus.history.files,
+      patchBytes: corpus.history.patchBytes,
+      planted: corpus.history.planted.length,
+    },
     hook: Object.fromEntries(Object.entries(corpus.hook).map(([k, v]) => [k, { files: v.files, added: v.added }])),
   },
   scenarios: results,

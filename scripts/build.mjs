@@ -33,7 +33,10 @@ const rules = readdirSync('rules')
   });
 writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
 
-/** A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case, excludes do not. */
+/**
+ * A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case,
+ * excludes do not.
+ */
 function filesPattern(globs) {
   const union = (list, nocase) => list.map((g) => micromatch.makeRe(g, { dot: true, nocase }).source).join('|');
   const include = globs.filter((g) => !g.startsWith('!'));
@@ -78,7 +81,7 @@ const COMMON = { ...nodeBundle(), outdir: staging };
 const ONE_FILE_PROGRAMS = [
   { name: 'hook', entry: 'src/cli/run.ts', inline: 'src/cli/commands/staged.ts' },
   { name: 'scan', entry: 'src/cli/run.ts', inline: 'src/cli/commands/scan.ts' },
-  { name: 'worker', entry: 'src/engine/scanWorker.ts' },
+  { name: 'worker', entry: 'src/run/scanWorker.ts' },
 ];
 
 /** `split`: the split build's metafile, which names the file it made of each module loaded on demand. */
@@ -96,7 +99,12 @@ async function buildOneFilePrograms(split) {
           setup(b) {
             b.onResolve({ filter: /.*/ }, async (args) => {
               if (args.kind !== 'dynamic-import' || args.pluginData?.resolving) return undefined;
-              const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+              const found = await b.resolve(args.path, {
+                kind: args.kind,
+                resolveDir: args.resolveDir,
+                importer: args.importer,
+                pluginData: { resolving: true },
+              });
               if (found.errors.length || found.external || found.path === inlined) return undefined;
               const file = built.get(found.path);
               if (!file) throw new Error(`${name}.js: ${args.path} (imported by ${relative(root, args.importer)}) is not a module of the split build`);

@@ -25,7 +25,6 @@ const ENGLISH = ('the a of to and in is for that this we it with on be as not ar
   'cache state file result older newer the the a a to of in is it is').split(' ');
 const SYLLABLES = 'ba be bi bo bu da de di do ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so ta te ti to tu va ve vi vo za ze zi zo ex ly ify ar or en on in ax ix'.split(' ');
 const LICENSES = ['MIT', 'Apache-2.0', 'BSD-3-Clause', 'ISC', 'MPL-2.0'];
-const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const LOG_LEVELS = ['info', 'debug', 'warn', 'error'];
 
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
@@ -520,7 +519,10 @@ export function jsonFile(r, target, kind) {
     for (let i = 0, n = r.int(2, 8); i < n; i++) {
       const key = ident.camel(r);
       if (depth < 3 && r.chance(0.3)) fill((o[key] = {}), depth + 1);
-      else o[key] = r.weighted([[3, () => sentence(r, 1, 4).slice(0, -1)], [2, () => r.int(0, 5000)], [1, () => r.chance(0.5)], [1, () => words(r, 2, 4)]])();
+      else {
+        const value = r.weighted([[3, () => sentence(r, 1, 4).slice(0, -1)], [2, () => r.int(0, 5000)], [1, () => r.chance(0.5)], [1, () => words(r, 2, 4)]]);
+        o[key] = value();
+      }
       size += key.length + 2 * depth + 24;
     }
   };
@@ -687,7 +689,7 @@ export function sourceMap(r, target, file) {
 const SIZES = new WeakMap();
 
 /** Running size of an array of lines (characters plus newlines), counted incrementally. */
-export function byteLen(lines) {
+function byteLen(lines) {
   let seen = SIZES.get(lines);
   if (!seen) SIZES.set(lines, (seen = { count: 0, size: 0 }));
   for (let i = seen.count; i < lines.length; i++) seen.size += lines[i].length + 1;

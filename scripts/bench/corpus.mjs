@@ -13,7 +13,7 @@ const BLOCK = ['web', 'web', 'node', 'node', 'python', 'python', 'go', 'go', 'ja
 const SRC_EXT = { web: ['ts', 'tsx', 'ts', 'js'], node: ['ts', 'ts', 'js'], python: ['py'], go: ['go'], java: ['java'], ruby: ['rb'] };
 const SYNTAX = { ts: 'js', tsx: 'js', js: 'js', py: 'py', go: 'go', java: 'java', rb: 'rb', yaml: 'yaml', yml: 'yaml', json: 'json', md: 'md', env: 'env', properties: 'properties' };
 
-export function packageLanguage(index) {
+function packageLanguage(index) {
   const block = Math.floor(index / BLOCK.length);
   return new Rng(`block-${block}`).shuffle(BLOCK)[index % BLOCK.length];
 }
@@ -37,7 +37,7 @@ function sourceFile(r, lang, ext, target, test, javaPkg, cls) {
  * Builds one package's files in memory: [{ path, text }], paths relative to the tree root, plus the
  * credentials planted in it.
  */
-export function buildPackage(index) {
+function buildPackage(index) {
   const r = new Rng(`package-${index}`);
   const lang = packageLanguage(index);
   const name = `${c.projectName(r)}-${c.words(r, 1, 1)[0]}-${index}`;

@@ -41,7 +41,7 @@ function treeHwmKb(pid) {
  * step: { argv: [cmd, ...args], cwd, env?, capture?: boolean (keep stdout/stderr text) }
  * Returns { ms, rssKb, code, signal, timedOut, stdout, stderr, stdoutBytes }.
  */
-export function runStep(step, timeoutMs) {
+function runStep(step, timeoutMs) {
   return new Promise((resolve) => {
     const timeFile = GNU_TIME ? join(tmpdir(), `keyfence-bench-${process.pid}-${++seq}.time`) : undefined;
     const argv = GNU_TIME ? [GNU_TIME, '-f', '%M', '-o', timeFile, ...step.argv] : step.argv;

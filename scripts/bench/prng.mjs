@@ -1,7 +1,7 @@
 // A small seeded PRNG (sfc32) with the helpers the corpus generators need. Same seed, same bytes,
 // on every machine: nothing here may depend on Math.random, the clock or the locale.
 
-export function hashSeed(text) {
+function hashSeed(text) {
   // FNV-1a, 32-bit: turns a name ("pkg-17", "history") into a seed.
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -21,7 +21,7 @@ function throughput(t) {
   return '';
 }
 
-function status(t, timeoutS, kfMedian) {
+function status(t, timeoutS) {
   if (t.status === 'timed-out') return t.reason ?? `timed out after ${timeoutS} s`;
   if (t.status === 'failed') return `failed: ${t.reason}`;
   if (t.status === 'skipped') return `skipped: ${t.reason}`;
@@ -85,7 +85,7 @@ export function renderTable(report) {
 // ------------------------------------------------------------------------------------------------
 // Targets
 
-export function evaluateTargets(report) {
+function evaluateTargets(report) {
   const sc = (id) => report.scenarios.find((s) => s.id === id);
   const kf = (s) => s?.tools.find((t) => t.role === 'keyfence');
   const out = [];

@@ -39,7 +39,7 @@ const j = (...parts) => parts.join('');
  * Each kind: a value factory and the environment variable / key name it usually travels under.
  * `live: true` kinds are what a scanner is expected to report.
  */
-export const SECRET_KINDS = {
+const SECRET_KINDS = {
   'stripe-live': { name: 'STRIPE_SECRET_KEY', live: true, make: (r) => j('sk', '_li', 've_', r.base62(r.pick([24, 34, 99]))) },
   'stripe-restricted': { name: 'STRIPE_RESTRICTED_KEY', live: true, make: (r) => j('rk', '_li', 've_', r.base62(r.pick([24, 34, 99]))) },
   'aws-access-key': { name: 'AWS_ACCESS_KEY_ID', live: true, make: (r) => j('AK', 'IA', r.upperNum(16)) },
@@ -84,7 +84,7 @@ export const SECRET_KINDS = {
 };
 
 /** Values that look like credentials to a naive scanner but are not: a good scanner stays quiet. */
-export const DECOYS = {
+const DECOYS = {
   'stripe-test': (r) => j('sk', '_te', 'st_', r.base62(24)),
   'aws-example': () => j('AK', 'IA', 'IOSFODNN7', 'EXAM', 'PLE'),
   placeholder: (r) => r.pick(['your_api_key_here', '<redacted>', 'changeme', 'XXXXXXXXXXXXXXXXXXXX', '${API_KEY}', '{{ .Values.apiKey }}', 'REPLACE_ME']),

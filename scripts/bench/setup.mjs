@@ -16,14 +16,14 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const GENERATOR_VERSION = 1;
 const GENERATOR_FILES = ['prng.mjs', 'content.mjs', 'secrets.mjs', 'corpus.mjs', 'history.mjs', 'setup.mjs'];
 
-export const SCALES = {
+const SCALES = {
   full: { packages: 100, commits: 6500, subsets: [10, 30, 100], minBytes: 150e6, minFiles: 40000 },
   quick: { packages: 10, commits: 1000, subsets: [10, 30, 100], minBytes: 0, minFiles: 0 },
 };
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
 
-export function generatorHash(scaleName) {
+function generatorHash(scaleName) {
   const h = createHash('sha256');
   h.update(`v${GENERATOR_VERSION}:${scaleName}:${JSON.stringify(SCALES[scaleName])}\n`);
   for (const f of GENERATOR_FILES) h.update(readFileSync(join(HERE, f)));

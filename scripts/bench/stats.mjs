@@ -1,6 +1,6 @@
 // Medians, ranges and round-by-round ratios.
 
-export function median(xs) {
+function median(xs) {
   if (!xs.length) return NaN;
   const s = xs.slice().sort((a, b) => a - b);
   const m = s.length >> 1;

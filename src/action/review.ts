@@ -8,9 +8,9 @@
  * A token that may not write (fork pull requests get a read-only one) makes GitHub answer 403:
  * then nothing more is written and the caller says why in the job summary. Never an error.
  */
-import type { Finding, ReportFinding, Severity } from '../findings/finding.js';
+import type { ReportFinding, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
-import type { GitHubClient } from '../github/client.js';
+import { gitHubOutage, type GitHubClient } from '../github/client.js';
 
 export const REVIEW_MARKER = '<!-- keyfence:review -->';
 const FINGERPRINTS = /<!-- keyfence:fingerprints ([0-9a-f ]*) -->/;
@@ -27,18 +27,6 @@ export type ReviewOutcome =
   | { status: 'written'; created: number; updated: number; fixed: number; reviewId: number; reviewCreated: boolean }
   | { status: 'nothing-to-say' }
   | { status: 'skipped'; reason: string };
-
-/** Where a finding sits in the pull request's diff: the line in HEAD it can be commented on. */
-export function placeFinding(f: Finding, added: Map<string, Map<number, string>>): number | undefined {
-  const lines = added.get(f.file);
-  if (!lines) return undefined;
-  const text = f.lineText;
-  if (lines.has(f.line) && (text === undefined || lines.get(f.line) === text)) return f.line;
-  if (text === undefined) return undefined;
-  // Found in an earlier commit of the range, where the line stood elsewhere.
-  for (const [n, t] of lines) if (t === text) return n;
-  return undefined;
-}
 
 interface LineGroup {
   path: string;
@@ -174,6 +162,8 @@ export async function upsertReview(
     return { status: 'written', created, updated: toUpdate.length - fixed, fixed, reviewId, reviewCreated };
   } catch (error) {
     const e = error as ErrorLike;
+    const outage = gitHubOutage(error);
+    if (outage) return { status: 'skipped', reason: outage };
     if (e.status === 403 || e.status === 401)
       return { status: 'skipped', reason: `the token may not write to this pull request (GitHub answered ${e.status}: ${e.message ?? ''})`.trim() };
     if (e.status === 404) return { status: 'skipped', reason: `GitHub answered 404 for pull request #${pull}: the token cannot see it` };

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** What every command receives; tests build one to run a command in-process. */
 export interface CommandContext {
@@ -8,6 +8,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  /** For `keyfence scan -` (default: the process's standard input). */
+  stdin?: Readable;
 }
 
 /** A command module in src/cli/commands/<name>.ts exports `command`. Returns the exit code. */

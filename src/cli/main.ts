@@ -1,5 +1,5 @@
 import type { Command, CommandContext } from './command.js';
-import { UserError } from '../errors.js';
+import { reportError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -46,14 +46,6 @@ export async function main(argv: string[], context: Omit<CommandContext, 'args'>
     }
     return await command.run({ ...context, args });
   } catch (error) {
-    // Messages quote what they complain about (a config value, a regex): mask any key in them.
-    const { maskSecrets } = await import('../engine/maskText.js');
-    if (error instanceof UserError || (error as { where?: string }).where !== undefined) {
-      context.stderr.write(`keyfence: ${maskSecrets((error as Error).message)}\n`);
-      if (error instanceof UserError && error.hint) context.stderr.write(`  hint: ${maskSecrets(error.hint)}\n`);
-      return 2;
-    }
-    context.stderr.write(`keyfence: internal error: ${maskSecrets((error as Error).stack ?? String(error))}\n`);
-    return 2;
+    return reportError(error, context.stderr);
   }
 }

@@ -1,26 +1,29 @@
+import { isBrokenPipe, reportError } from '../errors.js';
 import { main } from './main.js';
 
 // The program behind `keyfence` (see bin.ts): every command, and the pre-commit hook's dist/hook.js.
+
+const argv = process.argv.slice(2);
+const BYPASS = argv[0] === 'staged' ? 'to commit anyway, knowingly: git commit --no-verify' : undefined;
 
 /**
  * The last line of defence: an error no command caught (one thrown from an event handler, a promise
  * nobody awaited) would make node exit 1, which means "findings". It is an internal error: exit 2,
  * so CI tells it from findings and the pre-commit hook blocks the commit saying how to bypass it.
  */
-const argv = process.argv.slice(2);
 async function crash(error: unknown): Promise<void> {
-  let text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  try {
-    text = (await import('../engine/maskText.js')).maskSecrets(text);
-  } catch {
-    // Masking needs the rules; the message is still better than none.
-  }
-  process.stderr.write(`keyfence: internal error: ${text}\n`);
-  if (argv[0] === 'staged') process.stderr.write('  hint: to commit anyway, knowingly: git commit --no-verify\n');
-  process.exit(2);
+  process.exit(await reportError(error instanceof Error ? error : new Error(String(error)), process.stderr, BYPASS));
 }
 process.on('uncaughtException', (error) => void crash(error));
 process.on('unhandledRejection', (error) => void crash(error));
 
-const code = await main(argv, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
-process.exitCode = code;
+// A reader that stops early (`keyfence rules | head -1`) closes the pipe: what it did not read it
+// did not want. The run ends as it would have, with the exit code its findings decide.
+let stdoutClosed = false;
+process.stdout.on('error', (error) => {
+  // After the pipe broke, later writes fail as "destroyed": the same closed pipe.
+  if (stdoutClosed || isBrokenPipe(error)) stdoutClosed = true;
+  else void crash(error);
+});
+
+process.exitCode = await main(argv, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });

@@ -1,20 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SEVERITIES, type Severity } from '../findings/finding.js';
-import { FORMATS, type Format } from '../reporters/reporter.js';
 import { UserError } from '../errors.js';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
+import { FORMATS, formatsHelp, isFormat } from '../reporters/reporter.js';
+import type { ScanOptions } from '../run/options.js';
 
-/** The options every scanning command takes (shared/interface.md). */
-export interface ScanOptions {
-  format: Format;
-  output?: string;
-  config?: string;
-  baseline?: string;
-  failOn?: Severity;
-  showSecrets: boolean;
-  noSuppressions: boolean;
-}
-
-export const SCAN_OPTION_SPEC = {
+const SCAN_OPTION_SPEC = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   config: { type: 'string', short: 'c' },
@@ -25,9 +15,11 @@ export const SCAN_OPTION_SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
+/** The options every scanning command takes (docs/cli.md). */
 export const SCAN_OPTIONS_HELP = `Options:
-  -f, --format text|json|sarif|github|markdown   report format (default text)
-  -o, --output FILE        write the report to FILE (atomically) instead of stdout
+  -f, --format FORMAT      report format:
+${formatsHelp()}
+  -o, --output FILE        write the report to FILE instead of stdout (the summary line still goes to stderr)
   -c, --config FILE        configuration (default keyfence.yml or .keyfence.yml at the root)
       --baseline FILE      drop findings recorded in this baseline
       --fail-on SEVERITY   lowest severity that makes the exit code 1 (default medium)
@@ -45,12 +37,12 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const format = (values.format as string | undefined) ?? 'text';
-  if (!FORMATS.includes(format as Format)) throw new UserError(`unknown format "${format}"`, `use one of ${FORMATS.join(', ')}`);
+  if (!isFormat(format)) throw new UserError(`unknown format "${format}"`, `use one of ${FORMATS.join(', ')}`);
   const failOn = values['fail-on'] as string | undefined;
   if (failOn !== undefined && !SEVERITIES.includes(failOn as Severity))
     throw new UserError(`unknown severity "${failOn}" for --fail-on`, `use one of ${SEVERITIES.join(', ')}`);
   const options: ScanOptions = {
-    format: format as Format,
+    format,
     output: values.output as string | undefined,
     config: values.config as string | undefined,
     baseline: values.baseline as string | undefined,
@@ -58,5 +50,5 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
     showSecrets: values['show-secrets'] === true,
     noSuppressions: values['no-suppressions'] === true,
   };
-  return { options, values, positionals: parsed.positionals, help: values.help === true };
+  return { options, values, positionals: parsed.positionals };
 }

@@ -1,4 +1,4 @@
-/** The vocabulary every stage shares. Values are fixed by the public interface (shared/interface.md). */
+/** The vocabulary every stage shares. Values are fixed by the public interface (docs/cli.md). */
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -72,18 +72,26 @@ export interface ReportFinding extends Omit<Finding, 'secret' | 'lineText' | 'pr
   date?: string;
 }
 
+/** What a run covered, in the units it scanned (docs/cli.md, schema/report.schema.json). */
 export interface ScanStats {
+  /** Distinct files scanned, whole or in part. */
   files: number;
+  /** Bytes of text scanned. */
   bytes: number;
+  /** Commits walked (diff, history, audit). */
   commits: number;
   durationMs: number;
-  /** Files passed over, with why (binary, too large, unreadable). */
-  skipped?: number;
+  /** Files passed over (binary, too large, unreadable, submodules); the notes say which. */
+  skipped: number;
+  /** Findings silenced, by how. */
+  suppressed: { inline: number; allow: number; baseline: number };
 }
 
 export interface Report {
   findings: ReportFinding[];
   stats: ScanStats;
+  /** What the summary counts: files, commits, or both (an audit). */
+  units: Array<'files' | 'commits'>;
   /** One-line notes for the user: skipped files, a shallow clone, a check the token could not make. */
   notes: string[];
 }

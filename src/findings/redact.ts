@@ -34,7 +34,7 @@ export function compareFindings(a: Finding, b: Finding): number {
  * The masking stage: the only way from findings to what reporters see. Raw secrets, source lines
  * and anything else that could hold a secret are dropped here unless `showSecrets`.
  */
-export function toReport(findings: Finding[], stats: ScanStats, notes: string[], showSecrets: boolean): Report {
+export function toReport(findings: Finding[], stats: ScanStats, notes: string[], showSecrets: boolean, units: Report['units'] = ['files']): Report {
   const sorted = [...findings].sort(compareFindings);
   return {
     findings: sorted.map((f): ReportFinding => {
@@ -47,6 +47,7 @@ export function toReport(findings: Finding[], stats: ScanStats, notes: string[],
       };
     }),
     stats,
+    units,
     notes,
   };
 }

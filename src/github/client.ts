@@ -75,3 +75,17 @@ export function createGitHubClient(options: ClientOptions): GitHubClient {
     retry: { retries: 2, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
   });
 }
+
+/**
+ * Why a GitHub request failed when GitHub itself is at fault or out of reach: a 5xx answer, a
+ * refused connection, a timeout (octokit reports the last two as 500 without a response). These
+ * are outages, not verdicts on the token: callers that can do without GitHub note them and go on.
+ * Undefined for any other failure.
+ */
+export function gitHubOutage(error: unknown): string | undefined {
+  const e = error as { status?: unknown; message?: unknown; response?: unknown; name?: unknown };
+  if (typeof e !== 'object' || e === null || typeof e.status !== 'number' || e.status < 500) return undefined;
+  const message = typeof e.message === 'string' && e.message ? e.message.split('\n')[0] : '';
+  if (e.response === undefined) return `GitHub could not be reached${e.name === 'AbortError' ? ' in time' : ''}${message ? ` (${message})` : ''}`;
+  return `GitHub answered ${e.status}, a server error${message ? ` (its message: ${message})` : ''}`;
+}

@@ -5,7 +5,7 @@
  */
 import type { RestEndpointMethodTypes } from '@octokit/rest';
 import { UserError } from '../errors.js';
-import type { GitHubClient } from './client.js';
+import { gitHubOutage, type GitHubClient } from './client.js';
 
 export type Repository = RestEndpointMethodTypes['repos']['get']['response']['data'];
 export type DeploymentEnvironment = NonNullable<RestEndpointMethodTypes['repos']['getAllEnvironments']['response']['data']['environments']>[number];
@@ -63,7 +63,8 @@ export class GitHubFacts {
         const e = error as ErrorLike;
         if (e.status === 401) throw new UserError(`GitHub rejected the token (401 on GET /repos/${this.fullName})`, 'set GITHUB_TOKEN or GH_TOKEN to a valid token');
         if (e.status === 404) throw new UserError(`GitHub repository ${this.fullName} was not found, or the token cannot see it`, 'check --github OWNER/REPO, and that the token has "Metadata: read" on it');
-        if (e.status === undefined) throw new UserError(`cannot reach the GitHub API: ${e.message ?? String(error)}`, 'check --github-url (or GITHUB_API_URL) and the network');
+        const outage = gitHubOutage(error);
+        if (e.status === undefined || outage) throw new UserError(`cannot read ${this.fullName} on GitHub: ${outage ?? e.message ?? String(error)}`, 'check --github-url (or GITHUB_API_URL) and the network, or run the audit again later');
         throw new UserError(`GitHub answered ${e.status} on GET /repos/${this.fullName}: ${e.message ?? ''}`.trim());
       }
     });
@@ -168,8 +169,9 @@ export class GitHubFacts {
         return await load();
       } catch (error) {
         const e = error as ErrorLike;
-        if (e.status === undefined) {
-          this.notes.push(`github: could not read ${what} (${route}): ${e.message ?? String(error)}; the check was skipped`);
+        const outage = gitHubOutage(error);
+        if (e.status === undefined || outage) {
+          this.notes.push(`github: could not read ${what} (${route}): ${outage ?? e.message ?? String(error)}; the check was skipped`);
           return undefined;
         }
         this.notes.push(refusalNote(e, what, route, permission));

@@ -2,7 +2,7 @@ import type { Report } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { Reporter } from './reporter.js';
 
-/** The JSON report of shared/interface.md, fields in the documented order. */
+/** The JSON report of docs/cli.md (schema/report.schema.json), fields in the documented order. */
 export const renderJson: Reporter = (report: Report) => {
   const findings = report.findings.map((f) => ({
     ruleId: f.ruleId,

@@ -1,5 +1,6 @@
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Report, type ReportFinding } from '../findings/finding.js';
 import type { RenderContext, Reporter } from './reporter.js';
+import { scannedText } from './summary.js';
 
 /**
  * A GitHub-flavoured markdown summary for `$GITHUB_STEP_SUMMARY` and pull-request comments: counts
@@ -68,10 +69,10 @@ function row(f: ReportFinding, context: RenderContext, docs: Map<string, string>
 }
 
 export const renderMarkdown: Reporter = (report: Report, context: RenderContext) => {
-  const { findings, notes, stats } = report;
+  const { findings, notes } = report;
   const out: string[] = [];
   const n = findings.length;
-  const scanned = stats.commits > 0 ? `${stats.commits} commit${stats.commits === 1 ? '' : 's'}` : `${stats.files} file${stats.files === 1 ? '' : 's'}`;
+  const scanned = scannedText(report);
   out.push(`## keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`, '');
   if (n === 0) {
     out.push(`No secrets or workflow problems found in ${scanned}.`);

@@ -1,8 +1,5 @@
 import type { Report } from '../findings/finding.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
-
 /** What a report says about a rule or workflow check that ran (SARIF rules, markdown links). */
 export interface RuleInfo {
   id: string;
@@ -15,31 +12,56 @@ export interface RuleInfo {
 
 /** What a reporter may know besides the report. Reporters only format; they decide nothing. */
 export interface RenderContext {
-  /** ANSI colours (text only): on a TTY and unless NO_COLOR is set. */
+  /** ANSI colours (formats whose entry says `colour`): on a TTY and unless NO_COLOR is set. */
   color: boolean;
-  /** Metadata of the rules that ran, for formats that describe rules (SARIF). */
+  /** Metadata of the rules that ran, for formats whose entry says `describesRules` (SARIF). */
   rules: RuleInfo[];
   /**
    * Link target for a file and line (of `commit` for findings from history), when known
-   * (markdown). Computed by the CLI from the CI environment; returns a full, encoded URL.
+   * (markdown). Worked out by the run from the CI environment; returns a full, encoded URL.
    */
   linkTo?: (file: string, line: number, commit?: string) => string | undefined;
 }
 
 export type Reporter = (report: Report, context: RenderContext) => string;
 
-/** Reporters load on demand: the pre-commit hook only ever pays for `text`. */
-export async function loadReporter(format: Format): Promise<Reporter> {
-  switch (format) {
-    case 'text':
-      return (await import('./text.js')).renderText;
-    case 'json':
-      return (await import('./json.js')).renderJson;
-    case 'sarif':
-      return (await import('./sarif.js')).renderSarif;
-    case 'github':
-      return (await import('./github.js')).renderGithub;
-    case 'markdown':
-      return (await import('./markdown.js')).renderMarkdown;
-  }
+/** One report format: everything the rest of keyfence needs to know about it. */
+interface ReporterEntry {
+  /** For `--help`. */
+  summary: string;
+  /** Loaded on demand: the pre-commit hook only ever pays for `text`. */
+  load(): Promise<Reporter>;
+  /** Needs the descriptions of the rules that ran (costs loading the workflow checks' metadata). */
+  describesRules: boolean;
+  /** Paints with ANSI colours when written to a terminal. */
+  colour: boolean;
+}
+
+/** The report formats, in the order `--help` lists them. A new format is one entry here. */
+const REPORTERS = {
+  text: { summary: 'one line per finding, then a summary (default)', load: async () => (await import('./text.js')).renderText, describesRules: false, colour: true },
+  json: { summary: 'the JSON report (schema/report.schema.json)', load: async () => (await import('./json.js')).renderJson, describesRules: false, colour: false },
+  sarif: { summary: 'SARIF 2.1.0, for code scanning', load: async () => (await import('./sarif.js')).renderSarif, describesRules: true, colour: false },
+  github: { summary: 'GitHub Actions workflow commands (annotations)', load: async () => (await import('./github.js')).renderGithub, describesRules: false, colour: false },
+  markdown: { summary: 'a summary for a pull request or job summary', load: async () => (await import('./markdown.js')).renderMarkdown, describesRules: true, colour: false },
+} as const satisfies Record<string, ReporterEntry>;
+
+export type Format = keyof typeof REPORTERS;
+export const FORMATS = Object.keys(REPORTERS) as Format[];
+
+export function isFormat(name: string): name is Format {
+  return Object.hasOwn(REPORTERS, name);
+}
+
+export function reporterEntry(format: Format): ReporterEntry {
+  return REPORTERS[format];
+}
+
+export function loadReporter(format: Format): Promise<Reporter> {
+  return REPORTERS[format].load();
+}
+
+/** The `--format` lines of a command's help, from the entries above. */
+export function formatsHelp(): string {
+  return FORMATS.map((f) => `                           ${f.padEnd(9)} ${REPORTERS[f].summary}`).join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Report, ReportFinding, Severity } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
+import { summaryLine } from './summary.js';
 
 const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m' };
 const DIM = '\x1b[2m';
@@ -21,15 +22,6 @@ function line(f: ReportFinding, color: boolean): string {
 export const renderText: Reporter = (report: Report, { color }) => {
   const out = report.findings.map((f) => line(f, color));
   for (const note of report.notes) out.push(`note: ${note}`);
-  const counts = new Map<string, number>();
-  for (const f of report.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  const bySeverity = (['critical', 'high', 'medium', 'low'] as const)
-    .filter((s) => counts.get(s))
-    .map((s) => `${counts.get(s)} ${s}`)
-    .join(', ');
-  const { files, commits, durationMs } = report.stats;
-  const scanned = commits > 0 ? `${commits} commit${commits === 1 ? '' : 's'}` : `${files} file${files === 1 ? '' : 's'}`;
-  const n = report.findings.length;
-  out.push(`${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'} (${bySeverity})`} in ${scanned}, ${durationMs} ms`);
+  out.push(summaryLine(report));
   return `${out.join('\n')}\n`;
 };

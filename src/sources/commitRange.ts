@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { commitSource } from './commitSource.js';
 import { resolveCommit, unknownRevision, type Repository } from './repository.js';
+import type { StreamSource } from './source.js';
 
 /** A range of commits to scan, as `git log` arguments built from resolved ids only. */
 export interface CommitRange {
@@ -41,7 +43,23 @@ export async function resolveRange(repo: Repository, argument: string | undefine
   }
   const base = await resolveCommit(repo, ends.base);
   if (!base) throw await unknownRevision(repo, ends.base, hint && `${ends.origin}: ${hint}`);
-  return { revisions: [`${base}..${head}`], head, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes: ends.notes };
+  const notes = [...ends.notes];
+  // An empty range is not a clean one: say which way round it is.
+  if (Number((await repo.git.raw(['rev-list', '--count', `${base}..${head}`])).trim()) === 0) {
+    const [b, h] = argument !== undefined ? [ends.base, ends.head] : [base.slice(0, 12), head.slice(0, 12)];
+    notes.push(
+      base === head
+        ? `0 commits selected: ${b} and ${h} are the same commit`
+        : `0 commits selected: ${h} is an ancestor of ${b}, so ${b}..${h} is empty (reversed? ${h}..${b} holds the commits between them)`,
+    );
+  }
+  return { revisions: [`${base}..${head}`], head, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes };
+}
+
+/** The commits of a range as a source, judged against its head commit. */
+export async function rangeSource(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<StreamSource> {
+  const range = await resolveRange(repo, argument, env);
+  return commitSource(repo, range.revisions, range.head, range.notes);
 }
 
 export function parseRange(argument: string): Endpoints {

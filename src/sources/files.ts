@@ -12,6 +12,8 @@ export interface FileSet {
   root: string;
   files: string[];
   inRepository: boolean;
+  /** The paths are the whole repository (or folder), not a part of it. */
+  whole: boolean;
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
@@ -21,13 +23,18 @@ const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
  * Elsewhere, or with `noGit`: every regular file under PATHs (no .git folders).
  */
 export async function listFiles(paths: string[], cwd: string, noGit = false): Promise<FileSet> {
-  const targets = (paths.length ? paths : ['.']).map((p) => resolve(cwd, p));
-  for (const target of targets) {
+  const given = paths.length ? paths : ['.'];
+  const targets = given.map((p) => resolve(cwd, p));
+  for (const [i, target] of targets.entries()) {
+    let info;
     try {
-      await stat(target);
+      info = await stat(target);
     } catch {
-      throw new UserError(`${relative(cwd, target) || target} does not exist`, 'give a file or directory to scan');
+      throw new UserError(`${given[i]} does not exist`, 'give a file or directory to scan');
     }
+    // A pipe, a device, a socket: nothing a listing can read. Standard input has its own spelling.
+    if (!info.isFile() && !info.isDirectory())
+      throw new UserError(`${given[i]} is not a file or directory`, 'to scan standard input, use `keyfence scan -` (with --stdin-filename NAME to name it)');
   }
   const root = noGit ? undefined : await findRepoRoot(targets[0]!);
   if (root) {
@@ -36,7 +43,7 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
     if (outside) throw new UserError(`${outside} is outside the repository at ${root}`, 'scan paths of one repository at a time, or use --no-git');
     const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', ...pathspecs.map((p) => `:(literal)${p}`)], root);
     const files = out.toString('utf8').split('\0').filter(Boolean);
-    return { root, files: [...new Set(files)].sort(), inRepository: true };
+    return { root, files: [...new Set(files)].sort(), inRepository: true, whole: pathspecs.every((p) => p === '.') };
   }
   // One PATH: paths relative to it (to its folder, for a file). Several: relative to the working directory.
   const base = targets.length === 1 ? ((await stat(targets[0]!)).isDirectory() ? targets[0]! : dirname(targets[0]!)) : cwd;
@@ -49,7 +56,7 @@ export async function listFiles(paths: string[], cwd: string, noGit = false): Pr
     const prefix = target === base ? '' : `${toPosix(relative(base, target))}/`;
     walkFiles(target, prefix, files);
   }
-  return { root: base, files: [...files].sort(), inRepository: false };
+  return { root: base, files: [...files].sort(), inRepository: false, whole: true };
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { Fragment, Skipped } from './fragment.js';
 import type { BlobReader } from './git.js';
 import { addedText, type FileChange } from './patchParser.js';
+import type { SourceEvent } from './source.js';
 
 /**
- * What the git sources (staged, diff, history) hand to a command: the added lines of one file as a
+ * What the git sources (staged, diff, history) hand to the run: the added lines of one file as a
  * fragment, and, for files whose content can declare their environment (`NODE_ENV=production` in
  * an env file), the file's whole text, so the engine classifies it as it would on disk.
  */
@@ -43,44 +44,11 @@ export function isSkipped(value: GitFragment | Skipped): value is Skipped {
   return 'reason' in value;
 }
 
-type TallyReason = Skipped['reason'] | 'unmerged';
-
-/**
- * Skipped files, counted per reason with the first few names: a history of many thousand commits
- * keeps a few bytes here, not a list of every binary change.
- */
-export class SkipTally {
-  private readonly byReason = new Map<TallyReason, { count: number; names: string[] }>();
-
-  add(file: string, reason: TallyReason): void {
-    let entry = this.byReason.get(reason);
-    if (!entry) this.byReason.set(reason, (entry = { count: 0, names: [] }));
-    entry.count++;
-    if (entry.names.length < 3 && !entry.names.includes(file)) entry.names.push(file);
-  }
-
-  get total(): number {
-    let n = 0;
-    for (const e of this.byReason.values()) n += e.count;
-    return n;
-  }
-
-  notes(): string[] {
-    const notes: string[] = [];
-    for (const [reason, { count, names }] of this.byReason) {
-      const plural = count === 1 ? '' : 's';
-      const list = `${names.join(', ')}${count > names.length ? ` and ${count - names.length} more` : ''}`;
-      const what: Record<TallyReason, string> = {
-        binary: `${count} binary file${plural} not scanned`,
-        submodule: `${count} submodule change${plural} not scanned (a submodule is a repository of its own: scan it there)`,
-        'too-large': `${count} file${plural} adding more than maxFileSize not scanned`,
-        unmerged: `${count} unmerged path${plural} not scanned: resolve the conflict${plural} and stage the result`,
-        unreadable: `${count} file${plural} could not be read`,
-        symlink: `${count} symlink${plural} not followed`,
-        'not-utf8': `${count} file${plural} not UTF-8`,
-      };
-      notes.push(`${what[reason]}: ${list}`);
-    }
-    return notes;
-  }
+/** The events one parsed file change gives the run: it changed, and what to scan or why not. */
+export async function* changeEvents(change: FileChange, blobs: BlobReader | undefined): AsyncGenerator<SourceEvent> {
+  if (change.status !== 'deleted') yield { type: 'changed', file: change.path };
+  const item = await toGitFragment(change, blobs);
+  if (item === undefined) return;
+  if (isSkipped(item)) yield { type: 'skipped', skipped: item };
+  else yield { type: 'fragment', ...item };
 }

@@ -1,6 +1,7 @@
 import { BlobReader, gitFailure, streamGit } from './git.js';
-import { isSkipped, SkipTally, toGitFragment, type GitFragment } from './gitChanges.js';
-import { COMMIT_FORMAT, PATCH_ARGS, PatchParser, type CommitHeader } from './patchParser.js';
+import { changeEvents } from './gitChanges.js';
+import { COMMIT_FORMAT, PATCH_ARGS, PatchParser } from './patchParser.js';
+import type { SourceEvent } from './source.js';
 
 /**
  * `git log -p` as the history and commit-range sources run it.
@@ -18,39 +19,23 @@ import { COMMIT_FORMAT, PATCH_ARGS, PatchParser, type CommitHeader } from './pat
  */
 export const LOG_ARGS = ['log', '-p', '--cc', '--root', `--format=${COMMIT_FORMAT}`, '--no-show-signature', '--no-notes', '--encoding=UTF-8', ...PATCH_ARGS];
 
-export type LogItem = { type: 'commit'; commit: CommitHeader } | { type: 'fragment'; item: GitFragment };
-
-export interface LogScan {
-  skipped: SkipTally;
-  commits: number;
-  patchBytes: number;
-}
-
 /**
  * Streams the added lines of the commits `revisions` selects (already-validated `git log`
- * arguments), commit by commit. Memory stays flat in the length of the history: the patch is read
- * chunk by chunk from git's pipe and only the file being parsed is held.
+ * arguments), commit by commit, as source events. Memory stays flat in the length of the history:
+ * the patch is read chunk by chunk from git's pipe and only the file being parsed is held.
  */
-export async function* readLog(root: string, revisions: string[], maxFileLength: number, scan: LogScan): AsyncGenerator<LogItem> {
+export async function* readLog(root: string, revisions: string[], maxFileLength: number): AsyncGenerator<SourceEvent> {
   const log = streamGit([...LOG_ARGS, ...revisions], root);
   const parser = new PatchParser({ maxFileLength });
   const blobs = new BlobReader(root, maxFileLength);
   try {
-    const drain = async function* (): AsyncGenerator<LogItem> {
+    const drain = async function* (): AsyncGenerator<SourceEvent> {
       for (const event of parser.take()) {
-        if (event.type === 'commit') {
-          scan.commits++;
-          yield { type: 'commit', commit: event.commit };
-        } else if (event.type === 'file') {
-          const item = await toGitFragment(event.file, blobs);
-          if (item === undefined) continue;
-          if (isSkipped(item)) scan.skipped.add(item.file, item.reason);
-          else yield { type: 'fragment', item };
-        }
+        if (event.type === 'commit') yield { type: 'commit' };
+        else if (event.type === 'file') yield* changeEvents(event.file, blobs);
       }
     };
     for await (const chunk of log.stdout) {
-      scan.patchBytes += chunk.length;
       parser.write(chunk);
       yield* drain();
     }

@@ -1,12 +1,16 @@
 import { UserError } from '../errors.js';
+import { commitSource } from './commitSource.js';
 import { hasCommits, resolveCommit, unknownRevision, type Repository } from './repository.js';
+import type { StreamSource } from './source.js';
 
 export interface HistoryOptions {
   /** Every ref (branches, tags, remotes, stash), not only HEAD. */
   all: boolean;
-  /** Only commits more recent than this date (any date `git log --since` reads). */
-  since?: string;
-  maxCount?: number;
+  /** Only commits more recent than this date (checked by parseGitDate). */
+  since?: string | undefined;
+  /** Only commits older than this date. */
+  until?: string | undefined;
+  maxCount?: number | undefined;
 }
 
 /**
@@ -14,9 +18,10 @@ export interface HistoryOptions {
  * ref with `all`), newest first. A detached HEAD is fine (CI checks out commits, not branches); an
  * unborn one means there is nothing to scan.
  */
-export async function historyRevisions(repo: Repository, options: HistoryOptions): Promise<string[]> {
+async function historyRevisions(repo: Repository, options: HistoryOptions): Promise<string[]> {
   const limits = [
     ...(options.since !== undefined ? [`--since=${options.since}`] : []),
+    ...(options.until !== undefined ? [`--until=${options.until}`] : []),
     ...(options.maxCount !== undefined ? [`--max-count=${options.maxCount}`] : []),
   ];
   if (options.all) {
@@ -33,4 +38,21 @@ export function parseMaxCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new UserError(`--max-count must be a whole number of commits, at least 1 (got "${value}")`);
   return Number(value);
+}
+
+/**
+ * The history as a source: judged against HEAD, whose tree holds the workflow files and config
+ * files as they are now. A window (--since, --until) that holds no commit says so, and why.
+ */
+export async function historySource(repo: Repository, options: HistoryOptions): Promise<StreamSource> {
+  const revisions = await historyRevisions(repo, options);
+  const notes: string[] = [];
+  if (options.since !== undefined || options.until !== undefined) {
+    const count = Number((await repo.git.raw(['rev-list', '--count', ...revisions])).trim());
+    if (count === 0) {
+      const window = [options.since !== undefined ? `newer than ${options.since}` : '', options.until !== undefined ? `older than ${options.until}` : ''].filter(Boolean).join(' and ');
+      notes.push(`0 commits selected: no commit ${options.all ? 'of any ref' : 'reachable from HEAD'} is ${window}`);
+    }
+  }
+  return commitSource(repo, revisions, await resolveCommit(repo, 'HEAD'), notes);
 }

@@ -1,8 +1,9 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BlobReader, gitFailure, notARepository, runGit, streamGit } from './git.js';
-import { SkipTally, isSkipped, toGitFragment, type GitFragment } from './gitChanges.js';
+import { changeEvents } from './gitChanges.js';
 import { PATCH_ARGS, PatchParser, type FileChange } from './patchParser.js';
+import type { SourceEvent, StreamSource } from './source.js';
 
 /**
  * What `git commit` would add: the index against HEAD, as `git diff --cached` shows it. It reads
@@ -15,10 +16,8 @@ export const STAGED_DIFF_ARGS = ['diff', '--cached', ...PATCH_ARGS];
 
 export interface StagedChanges {
   root: string;
-  fragments: GitFragment[];
-  skipped: SkipTally;
-  /** Bytes of patch git printed. */
-  patchBytes: number;
+  /** What the run reads, in the order of the diff. */
+  events: SourceEvent[];
 }
 
 /** A staged read under way: the root arrives first, the changes after. */
@@ -71,16 +70,20 @@ async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength
   const diff = streamGit(STAGED_DIFF_ARGS, cwd);
   const parser = new PatchParser({ maxFileLength });
   const changes: FileChange[] = [];
-  const skipped = new SkipTally();
-  let patchBytes = 0;
+  const events: SourceEvent[] = [];
+  const collect = () => {
+    for (const event of parser.take()) {
+      if (event.type === 'file') changes.push(event.file);
+      else if (event.type === 'unmerged') events.push({ type: 'skipped', skipped: { file: event.path, reason: 'unmerged' } });
+    }
+  };
   try {
     for await (const chunk of diff.stdout) {
-      patchBytes += chunk.length;
       parser.write(chunk);
-      collect(parser, changes, skipped);
+      collect();
     }
     parser.end();
-    collect(parser, changes, skipped);
+    collect();
   } finally {
     diff.kill();
   }
@@ -89,23 +92,24 @@ async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength
   if (code !== 0) throw gitFailure('diff --cached', stderr, code);
 
   const blobs = new BlobReader(root, maxFileLength);
-  const fragments: GitFragment[] = [];
   try {
-    for (const change of changes) {
-      const item = await toGitFragment(change, blobs);
-      if (item === undefined) continue;
-      if (isSkipped(item)) skipped.add(item.file, item.reason);
-      else fragments.push(item);
-    }
+    for (const change of changes) for await (const event of changeEvents(change, blobs)) events.push(event);
   } finally {
     blobs.close();
   }
-  return { root, fragments, skipped, patchBytes };
+  return { root, events };
 }
 
-function collect(parser: PatchParser, changes: FileChange[], skipped: SkipTally): void {
-  for (const event of parser.take()) {
-    if (event.type === 'file') changes.push(event.file);
-    else if (event.type === 'unmerged') skipped.add(event.path, 'unmerged');
-  }
+/** The staged changes as the run reads them: judged against the index they will be committed from. */
+export function stagedSource({ root, events }: StagedChanges): StreamSource {
+  return {
+    kind: 'stream',
+    root,
+    unit: 'files',
+    snapshot: { kind: 'index' },
+    notes: [],
+    async *read() {
+      yield* events;
+    },
+  };
 }

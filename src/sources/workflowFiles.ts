@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { UserError } from '../errors.js';
+import { isWorkflowFile } from '../workflows/workflowPath.js';
 
 const PATTERNS = ['**/.github/workflows/*.yml', '**/.github/workflows/*.yaml', '**/action.yml', '**/action.yaml'];
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
@@ -35,7 +36,8 @@ export async function findWorkflowFiles(paths: string[]): Promise<string[]> {
       caseSensitiveMatch: false,
       suppressErrors: true,
     });
-    for (const f of found) out.add(toPosix(path.join(p, f)));
+    // The globs only narrow the walk: isWorkflowFile is what a workflow file is.
+    for (const f of found) if (isWorkflowFile(f)) out.add(toPosix(path.join(p, f)));
   }
   return [...out].sort();
 }

@@ -28,20 +28,29 @@ const MAX_INLINE_NOTES = 20;
  * what survives, and notes for markers that were meant for a finding but could not silence it (a
  * workflow ignore without a reason).
  */
-export function applySuppressions(findings: Finding[], options: SuppressionOptions): { kept: Finding[]; notes: string[] } {
-  if (options.disabled) return { kept: findings, notes: [] };
+export function applySuppressions(findings: Finding[], options: SuppressionOptions): Suppressed {
+  const suppressed = { inline: 0, allow: 0, baseline: 0 };
+  if (options.disabled) return { kept: findings, notes: [], suppressed };
   const { config } = options;
   const allowlist = compileAllowlist(config.allow, config.requireReason === true);
   const problems = new Set<string>();
   const kept = findings.filter((f) => {
     const inline = inlineSuppression(f, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
-    if (inline.suppressed) return false;
+    if (inline.suppressed) return (suppressed.inline++, false);
     if (inline.problem) problems.add(inline.problem);
-    return allowEntryFor(f, allowlist) === undefined;
+    if (allowEntryFor(f, allowlist) !== undefined) return (suppressed.allow++, false);
+    return true;
   });
   const notes = [...problems].slice(0, MAX_INLINE_NOTES);
   if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
-  return { kept, notes };
+  return { kept, notes, suppressed };
+}
+
+/** What survives the suppression stage, what it noted, and how many findings each kind silenced. */
+export interface Suppressed {
+  kept: Finding[];
+  notes: string[];
+  suppressed: { inline: number; allow: number; baseline: number };
 }
 
 /**
@@ -52,7 +61,7 @@ export function applySuppressions(findings: Finding[], options: SuppressionOptio
 export async function suppressFindings(
   findings: Finding[],
   options: SuppressionOptions & { baseline?: BaselineOption | undefined },
-): Promise<{ kept: Finding[]; notes: string[] }> {
+): Promise<Suppressed> {
   const first = applySuppressions(findings, options);
   if (options.disabled || !options.baseline) return first;
   const { path, shown, covers, now } = options.baseline;
@@ -60,5 +69,6 @@ export async function suppressFindings(
   const { baselineNotes, matchBaseline, readBaseline } = await import('./baseline.js');
   const baseline: Baseline = await readBaseline(path, shown);
   const match = await matchBaseline(first.kept, baseline, { covers, now });
-  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)] };
+  const suppressed = { ...first.suppressed, baseline: first.kept.length - match.kept.length };
+  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)], suppressed };
 }

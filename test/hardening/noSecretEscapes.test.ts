@@ -26,7 +26,7 @@ import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
 import { builtinRulesWithExamples, expandExample, Outputs, type RuleWithExamples } from './leaks.js';
 
 const RULES = builtinRulesWithExamples();
-const STATS = { files: 1, bytes: 1, commits: 0, durationMs: 1 };
+const STATS = { files: 1, bytes: 1, commits: 0, durationMs: 1, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } };
 const ISOLATED = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 
 /** Every report format and the baseline, rendered from `findings` as the CLI renders them. */

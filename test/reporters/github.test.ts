@@ -81,6 +81,6 @@ describe('github reporter', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    expect(renderGithub({ findings: [], notes: [], stats: { files: 1, bytes: 1, commits: 0, durationMs: 1 } }, context())).toBe('keyfence: no findings\n');
+    expect(renderGithub({ findings: [], notes: [], units: ['files'], stats: { files: 1, bytes: 1, commits: 0, durationMs: 1, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } } }, context())).toBe('keyfence: no findings\n');
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exitCodeFor } from '../../src/cli/emitReport.js';
+import { exitCodeFor } from '../../src/run/options.js';
 import { runCli } from '../support/cli.js';
 import { CUSTOM_RULES, otherToken, testToken } from '../support/customRules.js';
 import { tempDir, type TempDir } from '../support/tempRepo.js';
@@ -16,7 +16,7 @@ afterEach(() => {
   vi.resetModules();
 });
 
-const WRITE_ATOMIC = fileURLToPath(new URL('../../src/cli/writeAtomic.ts', import.meta.url));
+const WRITE_ATOMIC = fileURLToPath(new URL('../../src/run/writeAtomic.ts', import.meta.url));
 
 describe('--output', () => {
   it('writes the report to the file and nothing to stdout', () => {
@@ -43,7 +43,7 @@ describe('--output', () => {
         },
       };
     });
-    const { writeAtomic } = await import('../../src/cli/writeAtomic.js');
+    const { writeAtomic } = await import('../../src/run/writeAtomic.js');
     await expect(writeAtomic(target, 'new report that does not fit\n')).rejects.toThrow(/ENOSPC/);
     expect(readFileSync(target, 'utf8')).toBe('old report\n');
     expect(readdirSync(dir.path)).toEqual(['report.json']);

@@ -92,7 +92,7 @@ export function sampleFindings(secrets = sampleSecrets()): Finding[] {
 }
 
 export function sampleReport(showSecrets = false, secrets = sampleSecrets()): Report {
-  return toReport(sampleFindings(secrets), { files: 12, bytes: 3456, commits: 0, durationMs: 42 }, ['1 file skipped, binary: logo.png', 'note with | pipe, 50% and: colon'], showSecrets);
+  return toReport(sampleFindings(secrets), { files: 12, bytes: 3456, commits: 0, durationMs: 42, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, ['1 file skipped, binary: logo.png', 'note with | pipe, 50% and: colon'], showSecrets);
 }
 
 export const SAMPLE_RULES: RuleInfo[] = [

@@ -37,7 +37,7 @@ describe('sarif reporter', () => {
   });
 
   it('passes schema validation, with findings and without', () => {
-    for (const report of [sampleReport(), sampleReport(true), toReport([], { files: 0, bytes: 0, commits: 0, durationMs: 0 }, [], false)]) {
+    for (const report of [sampleReport(), sampleReport(true), toReport([], { files: 0, bytes: 0, commits: 0, durationMs: 0, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, [], false)]) {
       const log = JSON.parse(renderSarif(report, context()));
       const ok = validate(log);
       expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from '../../config/configFile.js';
-import { createEngine } from '../../engine/createEngine.js';
-import { ScanWorkers, scanFiles, skipNotes } from '../../engine/scanFiles.js';
-import { listFiles } from '../../sources/files.js';
-import { coverageOfPaths, DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';
-import { applySuppressions } from '../../suppressions/suppress.js';
-import type { Command } from '../command.js';
 import { UserError } from '../../errors.js';
+import { openEngine } from '../../run/openEngine.js';
+import { openFileSource } from '../../run/openSources.js';
+import { preparePlan, runPipeline } from '../../run/run.js';
+import { writeAtomic } from '../../run/writeAtomic.js';
+import { DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';
+import type { Command } from '../command.js';
 import { parseCommandArgs } from '../scanOptions.js';
-import { writeAtomic } from '../writeAtomic.js';
 
 export const command: Command = {
   summary: 'record today\'s findings as a baseline, so only new ones fail (--output FILE)',
@@ -50,21 +48,14 @@ entries of files outside PATH are kept as they are.
     const existing = existsSync(path) ? await readBaseline(path, options.output) : undefined;
     if (values.prune === true && !existing) throw new UserError(`baseline: ${options.output} does not exist, so there is nothing to prune`);
 
-    const workers = ScanWorkers.startFor(positionals, context.cwd);
-    let set, engine, result;
-    try {
-      set = await listFiles(positionals, context.cwd, values['no-git'] === true);
-      engine = await createEngine(await loadConfig(set.root, options.config));
-      result = await scanFiles(engine, set, workers);
-    } finally {
-      await workers?.close();
-    }
-    const findings = [...result.findings, ...engine.finish()];
-    const { kept, notes } = applySuppressions(findings, { config: engine.config, disabled: options.noSuppressions });
+    const { source, workers } = await openFileSource(positionals, context.cwd, { noGit: values['no-git'] === true });
+    const plan = await preparePlan({ engine: openEngine(source.root, options.config), sources: [source], workers });
+    // The findings a scan would report, before any baseline: what the new baseline records.
+    const { kept, report } = (await runPipeline(plan, options, context)).finished;
 
     const update = await updateBaseline(existing, kept, {
       prune: values.prune === true,
-      covers: coverageOfPaths(set.root, context.cwd, positionals),
+      covers: source.covers!,
       defaults: {
         ...(values.reason !== undefined ? { reason: values.reason as string } : {}),
         ...(values.owner !== undefined ? { owner: values.owner as string } : {}),
@@ -72,7 +63,7 @@ entries of files outside PATH are kept as they are.
       },
     });
     await writeAtomic(path, serializeBaseline(update.baseline));
-    for (const note of [...skipNotes(result.skipped), ...notes]) context.stderr.write(`note: ${note}\n`);
+    for (const note of report.notes) context.stderr.write(`note: ${note}\n`);
     const n = update.baseline.entries.length;
     context.stdout.write(
       `${existing ? 'updated' : 'wrote'} ${options.output}: ${n} entr${n === 1 ? 'y' : 'ies'} (${update.added} new, ${update.kept} kept, ${update.removed} removed)\n`,

@@ -3,7 +3,7 @@ import { configAsJson, describeConfig } from '../../config/describe.js';
 import { loadConfig } from '../../config/configFile.js';
 import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
-import { DEFAULT_FAIL_ON } from '../emitReport.js';
+import { DEFAULT_FAIL_ON } from '../../run/options.js';
 import { UserError } from '../../errors.js';
 
 export const command: Command = {

@@ -7,7 +7,7 @@ import { notARepository, runGit } from '../../sources/git.js';
 import { VERSION } from '../../version.js';
 import type { Command, CommandContext } from '../command.js';
 import { UserError } from '../../errors.js';
-import { writeAtomic } from '../writeAtomic.js';
+import { writeAtomic } from '../../run/writeAtomic.js';
 
 /** The husky release whose conventions (`.husky/<hook>`, `core.hooksPath=.husky/_`) this writes. */
 export const HUSKY_RANGE = '^9.1.7';

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { KeyfenceConfig } from '../config/config.js';
-import { Engine } from './engine.js';
+import { Engine } from '../engine/engine.js';
 import { scanBatch } from './scanBatch.js';
 import { claimBatch, type SharedScan, type WorkerMessage } from './scanFiles.js';
 

@@ -1,8 +1,8 @@
 import type { Finding } from '../findings/finding.js';
 import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
-import type { Observation } from './crossover.js';
-import type { Engine } from './engine.js';
+import type { Observation } from '../engine/crossover.js';
+import type { Engine } from '../engine/engine.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
 

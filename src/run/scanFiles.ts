@@ -3,17 +3,18 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Finding, ScanStats } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import type { FileSet } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../engine/engine.js';
 import { scanBatch, type BatchResult } from './scanBatch.js';
 import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
 
 export interface FileScanResult {
   findings: Finding[];
-  stats: ScanStats;
   skipped: Skipped[];
+  files: number;
+  bytes: number;
 }
 
 /**
@@ -59,7 +60,6 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * one queue so one slow file cannot leave a core idle. Closes `workers` in every case.
  */
 export async function scanFiles(engine: Engine, set: FileSet, workers?: ScanWorkers): Promise<FileScanResult> {
-  const started = performance.now();
   if (set.files.length < PARALLEL_FROM_FILES) {
     await workers?.close();
     workers = undefined;
@@ -72,11 +72,12 @@ export async function scanFiles(engine: Engine, set: FileSet, workers?: ScanWork
   } finally {
     await workers?.close();
   }
-  const findings = results.flatMap((r) => r.findings);
-  const skipped = results.flatMap((r) => r.skipped);
-  const files = results.reduce((n, r) => n + r.files, 0);
-  const bytes = results.reduce((n, r) => n + r.bytes, 0);
-  return { findings, skipped, stats: { files, bytes, commits: 0, durationMs: Math.round(performance.now() - started), skipped: skipped.length } };
+  return {
+    findings: results.flatMap((r) => r.findings),
+    skipped: results.flatMap((r) => r.skipped),
+    files: results.reduce((n, r) => n + r.files, 0),
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+  };
 }
 
 /** One thread per core, at most four: each costs ~30 MB, and the scan stays under 250 MB. */
@@ -148,21 +149,4 @@ export type WorkerMessage = { ok: true; result: BatchResult } | { ok: true; done
 export function claimBatch(files: string[], claimed: Int32Array, size: number): string[] | undefined {
   const from = Atomics.add(claimed, 0, size);
   return from < files.length ? files.slice(from, from + size) : undefined;
-}
-
-/** One note per kind of skip, naming a few files, so a large tree does not flood the report. */
-export function skipNotes(skipped: Skipped[]): string[] {
-  const byReason = new Map<string, Skipped[]>();
-  for (const s of skipped) {
-    if (s.reason === 'binary') continue;
-    byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s]);
-  }
-  const notes: string[] = [];
-  for (const [reason, list] of byReason) {
-    const names = list.slice(0, 3).map((s) => (s.detail ? `${s.file} (${s.detail})` : s.file));
-    const more = list.length > 3 ? ` and ${list.length - 3} more` : '';
-    const why = { 'too-large': 'skipped, over maxFileSize', unreadable: 'could not be read', symlink: 'symlinks not followed', submodule: 'submodules skipped', 'not-utf8': 'not UTF-8' }[reason] ?? reason;
-    notes.push(`${list.length} file${list.length === 1 ? '' : 's'} ${why}: ${names.join(', ')}${more}`);
-  }
-  return notes;
 }

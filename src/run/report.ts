@@ -1,0 +1,82 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Engine } from '../engine/engine.js';
+import { UserError } from '../errors.js';
+import { loadReporter, reporterEntry, type Format, type RuleInfo } from '../reporters/reporter.js';
+import { describeRules } from '../reporters/ruleInfo.js';
+import type { FinishedRun } from './finish.js';
+import { githubLinker } from './reportLinks.js';
+
+/** Where a door's output goes: its working directory, environment and standard streams. */
+export interface RunIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+/** One report of a run: a format, and a file to write it to (undefined: standard output). */
+export interface ReportTarget {
+  format: Format;
+  /** As the user wrote it; resolved against the working directory. */
+  output?: string | undefined;
+}
+
+/**
+ * An --output that cannot be written is a usage error before the scan, not after it: a folder, or
+ * a file in a folder this process may not write to. (A folder that does not exist yet is made.)
+ */
+export function checkReportTarget(target: ReportTarget, io: Pick<RunIO, 'cwd'>): void {
+  if (target.output === undefined) return;
+  const path = resolve(io.cwd, target.output);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(target.output, 'it is a directory');
+  let folder = dirname(path);
+  while (!statSync(folder, { throwIfNoEntry: false })) folder = dirname(folder);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch (error) {
+    throw outputError(target.output, (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? `${folder} is not a directory` : `${folder} is not writable`);
+  }
+}
+
+/** What rendering needs besides the run: the engine and other checks (for rule descriptions), the environment (for links). */
+export interface RenderSetting {
+  engine: Engine;
+  /** Descriptions of checks beside the engine's rules. */
+  rules?: RuleInfo[] | undefined;
+  io: RunIO;
+}
+
+/** The report in one format. Rule descriptions are worked out only for the formats that show them. */
+export async function renderReport(run: FinishedRun, target: ReportTarget, setting: RenderSetting): Promise<string> {
+  const { io } = setting;
+  const entry = reporterEntry(target.format);
+  const rules = entry.describesRules ? await describeRules(setting.engine, run.kept, setting.rules) : [];
+  const color = entry.colour && target.output === undefined && io.stdout.isTTY === true && !('NO_COLOR' in io.env);
+  const linkTo = githubLinker(io.env);
+  return (await loadReporter(target.format))(run.report, { color, rules, ...(linkTo ? { linkTo } : {}) });
+}
+
+/** Renders the report for each target and writes it: to a file atomically, or to standard output. */
+export async function writeReports(run: FinishedRun, targets: ReportTarget[], setting: RenderSetting): Promise<void> {
+  for (const target of targets) {
+    const text = await renderReport(run, target, setting);
+    if (target.output === undefined) {
+      setting.io.stdout.write(text);
+      continue;
+    }
+    const { writeAtomic } = await import('./writeAtomic.js');
+    try {
+      await writeAtomic(resolve(setting.io.cwd, target.output), text);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      if (typeof e.code !== 'string') throw error;
+      throw outputError(target.output, e.code === 'EISDIR' ? 'it is a directory' : `${e.code}${e.syscall ? ` on ${e.syscall}` : ''}`);
+    }
+  }
+}
+
+function outputError(shown: string, why: string): UserError {
+  return new UserError(`cannot write the report to ${shown}: ${why}`, 'give --output a file path in a folder you can write to');
+}

@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import type { Finding } from '../findings/finding.js';
+import type { RuleInfo } from '../reporters/reporter.js';
+import { summaryLine } from '../reporters/summary.js';
+import type { Source } from '../sources/source.js';
+import { finishRun, type FinishedRun } from './finish.js';
+import { DEFAULT_FAIL_ON, effectiveFailOn, exitCodeFor, type ScanOptions } from './options.js';
+import { Progress } from './progress.js';
+import { checkReportTarget, writeReports, type RunIO } from './report.js';
+import { scanSources } from './scan.js';
+import type { ScanWorkers } from './scanFiles.js';
+
+/** Findings that come from outside the text of the sources (a repository's GitHub settings). */
+export interface ExtraFindings {
+  findings: Finding[];
+  notes: string[];
+  /** Descriptions of the checks that made them, for the formats that describe rules. */
+  rules: RuleInfo[];
+}
+
+/** What a door hands the pipeline: the engine, the sources, and what else the run may need. */
+export interface RunPlan {
+  engine: Engine;
+  sources: Source[];
+  /** Workers the door started early, for a file source. */
+  workers?: ScanWorkers | undefined;
+  /** Show commits per second on stderr while commits are read, when it is a terminal. */
+  progress?: boolean;
+  /** Run after the scan: findings that are not in any file (GitHub settings). */
+  extra?: (() => Promise<ExtraFindings>) | undefined;
+  /** Descriptions of checks beside the engine's rules (the workflow checks), for SARIF and markdown. */
+  rules?: RuleInfo[];
+  /** When the door started, so durationMs covers its set-up (performance.now()). */
+  started?: number;
+}
+
+/**
+ * The pipeline every door calls: scan the sources (the engine, the workflow checks, the
+ * cross-environment comparison), finish (dedupe, suppressions, masking), and report what is left.
+ */
+export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO): Promise<{ finished: FinishedRun; rules: RuleInfo[] }> {
+  const started = plan.started ?? performance.now();
+  const scan = await scanSources({ engine: plan.engine, sources: plan.sources, workers: plan.workers, progress: plan.progress ? Progress.on(io.stderr) : undefined });
+  const rules = [...(plan.rules ?? [])];
+  if (plan.extra) {
+    const extra = await plan.extra();
+    scan.findings.push(...extra.findings);
+    scan.notes.push(...extra.notes);
+    rules.push(...extra.rules);
+  }
+  const finished = await finishRun(scan, {
+    config: plan.engine.config,
+    noSuppressions: options.noSuppressions,
+    baseline: options.baseline ? { path: resolve(io.cwd, options.baseline), shown: options.baseline } : undefined,
+    showSecrets: options.showSecrets,
+    started,
+  });
+  return { finished, rules };
+}
+
+/** A plan as a door hands it over: the engine may still be being built (while workers start). */
+export type DoorPlan = Omit<RunPlan, 'engine'> & { engine: Engine | Promise<Engine> };
+
+/**
+ * The door's plan with its engine built, and `check` passed (usage errors that must stop a run
+ * before it scans). Workers the door started are closed if either fails.
+ */
+export async function preparePlan(door: DoorPlan, check?: (engine: Engine) => void): Promise<RunPlan> {
+  try {
+    const engine = await door.engine;
+    check?.(engine);
+    return { ...door, engine };
+  } catch (error) {
+    await door.workers?.close();
+    throw error;
+  }
+}
+
+/**
+ * A CLI door's whole run: the pipeline, the report in the chosen format to stdout or --output (then
+ * the one-line summary on stderr, so a CI log still says why the step failed), and the exit code.
+ * Usage errors (a broken configuration, an --output that cannot be written, a --fail-on that would
+ * loosen a guardrail) are raised before anything is scanned.
+ */
+export async function runScan(door: DoorPlan, options: ScanOptions, io: RunIO): Promise<number> {
+  const target = { format: options.format, output: options.output };
+  let failOn = DEFAULT_FAIL_ON;
+  const plan = await preparePlan(door, (engine) => {
+    checkReportTarget(target, io);
+    failOn = effectiveFailOn(options.failOn, engine.config);
+  });
+  const { finished, rules } = await runPipeline(plan, options, io);
+  await writeReports(finished, [target], { engine: plan.engine, rules, io });
+  if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLine(finished.report)}; report written to ${options.output}\n`);
+  return exitCodeFor(finished.report.findings, failOn);
+}
