@@ -7,7 +7,7 @@ import type { FileSource, Source, StreamSource } from '../sources/source.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 import type { Progress } from './progress.js';
 import { scanFiles, type ScanWorkers } from './scanFiles.js';
-import { auditIfWorkflow } from './workflowAudit.js';
+import { auditWorkflowText, workflowTest } from './workflowAudit.js';
 
 export interface ScanRequest {
   engine: Engine;
@@ -91,10 +91,11 @@ class RunState {
     const result = await scanFiles(this.engine, source.set, workers);
     const passedOver = new Set(result.skipped.map((s) => s.file));
     for (const s of result.skipped) tally.add(s);
+    const isWorkflow = workflowTest(source.set.namedWorkflows);
     for (const file of source.set.files) {
       if (passedOver.has(file)) continue;
       this.scanned.add(file);
-      if (isWorkflowFile(file)) this.audited.add(file);
+      if (isWorkflow(file)) this.audited.add(file);
     }
     this.findings.push(...result.findings);
     this.bytes += result.bytes;
@@ -141,7 +142,7 @@ class RunState {
   private async audit(file: Fragment): Promise<void> {
     if (this.audited.has(file.file)) return;
     this.audited.add(file.file);
-    this.findings.push(...(await auditIfWorkflow(file.file, file.text)));
+    this.findings.push(...(await auditWorkflowText(file)));
   }
 
   /**

@@ -3,8 +3,7 @@ import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Observation } from '../engine/crossover.js';
 import type { Engine } from '../engine/engine.js';
-import { isWorkflowFile } from '../workflows/workflowPath.js';
-import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
+import { auditWorkflowText, workflowTest, type WorkflowText } from './workflowAudit.js';
 
 export interface BatchRequest {
   root: string;
@@ -14,6 +13,8 @@ export interface BatchRequest {
    * only the main thread loads the workflow model (the YAML parser and the expression checks).
    */
   deferWorkflows?: boolean;
+  /** Files audited as workflows whatever their name (named by the user). */
+  namedWorkflows?: string[];
 }
 
 export interface BatchResult {
@@ -28,8 +29,9 @@ export interface BatchResult {
 }
 
 /** Reads and scans a batch of files; the unit of work of both the in-process scan and a worker. */
-export async function scanBatch(engine: Engine, { root, files, deferWorkflows = false }: BatchRequest): Promise<BatchResult> {
+export async function scanBatch(engine: Engine, { root, files, deferWorkflows = false, namedWorkflows }: BatchRequest): Promise<BatchResult> {
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
+  const isWorkflow = workflowTest(namedWorkflows);
   const maxSize = engine.config.maxFileSize;
   for (const file of files) {
     const fragment = readFileFragment(root, file, maxSize);
@@ -41,8 +43,9 @@ export async function scanBatch(engine: Engine, { root, files, deferWorkflows = 
     result.files++;
     result.bytes += fragment.bytes ?? fragment.text.length;
     for (const f of engine.scan(fragment)) result.findings.push(f);
-    if (deferWorkflows && isWorkflowFile(fragment.file)) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
-    else for (const f of await auditIfWorkflow(fragment.file, fragment.text)) result.findings.push(f);
+    if (!isWorkflow(fragment.file)) continue;
+    if (deferWorkflows) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
+    else for (const f of await auditWorkflowText(fragment)) result.findings.push(f);
   }
   return result;
 }

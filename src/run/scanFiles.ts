@@ -8,7 +8,7 @@ import type { FileSet } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Engine } from '../engine/engine.js';
 import { scanBatch, type BatchResult } from './scanBatch.js';
-import { auditIfWorkflow, type WorkflowText } from './workflowAudit.js';
+import { auditWorkflowText, type WorkflowText } from './workflowAudit.js';
 
 export interface FileScanResult {
   findings: Finding[];
@@ -68,7 +68,7 @@ export async function scanFiles(engine: Engine, set: FileSet, workers?: ScanWork
   }
   let results: BatchResult[];
   try {
-    results = workers ? await scanInWorkers(engine, set, workers.workers) : [await scanBatch(engine, { root: set.root, files: set.files })];
+    results = workers ? await scanInWorkers(engine, set, workers.workers) : [await scanBatch(engine, { root: set.root, files: set.files, namedWorkflows: set.namedWorkflows })];
   } finally {
     await workers?.close();
   }
@@ -115,17 +115,17 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ config: engine.config });
-      worker.postMessage({ root: set.root, files: set.files, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
+      worker.postMessage({ root: set.root, files: set.files, namedWorkflows: set.namedWorkflows, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
     });
   const auditHandedBack = async () => {
     for (let next = workflows.shift(); next; next = workflows.shift()) {
-      results.push({ findings: await auditIfWorkflow(next.file, next.text), skipped: [], files: 0, bytes: 0 });
+      results.push({ findings: await auditWorkflowText(next), skipped: [], files: 0, bytes: 0 });
     }
   };
   // The main thread scans too, yielding between batches so the workers' results are taken in.
   const runHere = async () => {
     for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== undefined; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
-      results.push(await scanBatch(engine, { root: set.root, files: batch }));
+      results.push(await scanBatch(engine, { root: set.root, files: batch, namedWorkflows: set.namedWorkflows }));
       await auditHandedBack();
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -139,6 +139,7 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
 export interface SharedScan {
   root: string;
   files: string[];
+  namedWorkflows?: string[] | undefined;
   claimed: Int32Array;
   batchFiles: number;
 }

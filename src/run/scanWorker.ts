@@ -19,9 +19,9 @@ parentPort!.on('message', async (request: { config: KeyfenceConfig } | SharedSca
       return;
     }
     if (!engine) throw new Error('files arrived before the configuration');
-    const { root, files, claimed, batchFiles } = request;
+    const { root, files, namedWorkflows, claimed, batchFiles } = request;
     for (let batch = claimBatch(files, claimed, batchFiles); batch !== undefined; batch = claimBatch(files, claimed, batchFiles)) {
-      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch, deferWorkflows: true })), observations: engine.takeObservations() } });
+      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch, namedWorkflows, deferWorkflows: true })), observations: engine.takeObservations() } });
     }
     post({ ok: true, done: true });
   } catch (error) {

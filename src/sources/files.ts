@@ -14,6 +14,8 @@ export interface FileSet {
   inRepository: boolean;
   /** The paths are the whole repository (or folder), not a part of it. */
   whole: boolean;
+  /** Files audited as workflows whatever their name: the user named them as workflows. */
+  namedWorkflows?: string[];
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));

@@ -5,18 +5,17 @@
  * GITHUB_API_URL), against a real temporary git repository and a local GitHub API whose answers
  * and requests are validated against GitHub's OpenAPI description.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ACTION, pullRequestPayload, runAction as runActionIn } from '../support/action.js';
 import { repository } from '../support/githubFixtures.js';
 import { example } from '../support/openapi.js';
 import { githubError, startGitHubServer, type GitHubServer, type RecordedRequest } from '../support/githubServer.js';
 import { fake } from '../support/secrets.js';
 import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
 
-const ACTION = resolve(import.meta.dirname, '..', '..', 'dist', 'action.js');
 const PULLS = '/repos/{owner}/{repo}/pulls/{pull_number}';
 
 const SAFE_WORKFLOW = `name: ci
@@ -55,23 +54,6 @@ jobs:
     steps:
       - run: echo "labeling"
 `;
-
-/** A pull_request "opened" payload as GitHub sends it, pointed at this test's repository and commits. */
-function pullRequestPayload(opts: { base: string; head: string; number: number; headRepo: string; commits: number }) {
-  const require = createRequire(import.meta.url);
-  const all = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
-  const payload = structuredClone(all.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened'));
-  payload.number = opts.number;
-  payload.pull_request.number = opts.number;
-  payload.pull_request.commits = opts.commits;
-  payload.pull_request.base.sha = opts.base;
-  payload.pull_request.head.sha = opts.head;
-  payload.pull_request.base.repo.full_name = 'octo-org/website';
-  payload.pull_request.head.repo.full_name = opts.headRepo;
-  payload.pull_request.head.repo.fork = opts.headRepo !== 'octo-org/website';
-  payload.repository.full_name = 'octo-org/website';
-  return payload;
-}
 
 interface Run {
   code: number | null;
@@ -159,52 +141,10 @@ function routes(options: { forbidWrites?: boolean } = {}) {
   });
 }
 
-function runAction(event: object, inputs: Record<string, string> = {}, eventName = 'pull_request'): Promise<Run> {
-  const eventPath = work.write(`event-${Date.now()}-${Math.random()}.json`, JSON.stringify(event));
-  const summaryPath = work.write('summary.md', '');
-  const outputPath = work.write('output.txt', '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: work.path,
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: 'octo-org/website',
-    GITHUB_WORKSPACE: repo.path,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: server.url,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_OUTPUT: outputPath,
-    RUNNER_TEMP: work.path,
-    KEYFENCE_CACHE_DIR: join(work.path, 'cache'),
-    'INPUT_GITHUB-TOKEN': 'ghs-test-token',
-    INPUT_COMMENT: 'true',
-    INPUT_MODE: '',
-    INPUT_PATH: '.',
-    INPUT_CONFIG: '',
-    INPUT_BASELINE: '',
-    'INPUT_FAIL-ON': '',
-    INPUT_SARIF: '',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-  };
-  return new Promise((done) => {
-    execFile(process.execPath, [ACTION], { cwd: repo.path, env, timeout: 60_000 }, (error, stdout, stderr) => {
-      const outputs: Record<string, string> = {};
-      const text = readFileSync(outputPath, 'utf8');
-      for (const m of text.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]!] = m[3]!;
-      let sarif: any;
-      try {
-        sarif = JSON.parse(readFileSync(join(work.path, 'keyfence.sarif'), 'utf8'));
-      } catch {
-        sarif = undefined;
-      }
-      if (process.env.KEYFENCE_DEBUG_ACTION) writeFileSync(join(process.env.KEYFENCE_DEBUG_ACTION, `run-${Date.now()}.log`), `${stdout}\n---\n${stderr}\n---\n${readFileSync(summaryPath, 'utf8')}`);
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, summary: readFileSync(summaryPath, 'utf8'), outputs, sarif });
-    });
-  });
+/** The Action on `event`, against this file's repository and local GitHub, with a token that may comment. */
+async function runAction(event: object, inputs: Record<string, string> = {}, eventName = 'pull_request'): Promise<Run> {
+  const run = await runActionIn({ repo, work, eventName, event, apiUrl: server.url, inputs: { 'github-token': 'ghs-test-token', comment: 'true', ...inputs } });
+  return { ...run, sarif: run.sarifText ? JSON.parse(run.sarifText) : undefined };
 }
 
 const writes = (server: GitHubServer) => server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.template}`);

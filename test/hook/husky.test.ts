@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ describe('the husky pre-commit hook, end to end', () => {
     must('npm', ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', tarball], repo);
     const init = must(join(repo, 'node_modules', '.bin', 'keyfence'), ['init'], repo);
     expect(init).toContain('created  .husky/pre-commit');
-    expect(init).toMatch(/changed  package\.json: devDependencies\.husky = "\^9\.\d+\.\d+", scripts\.prepare = "husky"/);
+    expect(init).toMatch(/changed {2}package\.json: devDependencies\.husky = "\^9\.\d+\.\d+", scripts\.prepare = "husky"/);
     must('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], repo);
     expect(must('git', ['config', 'core.hooksPath'], repo).trim()).toBe('.husky/_');
     must('git', ['add', '-A'], repo);
@@ -93,6 +93,21 @@ describe('the husky pre-commit hook, end to end', () => {
     must('git', ['add', 'billing.js'], repo);
     must('git', ['commit', '-q', '-m', 'fixture'], repo);
     expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')).toEqual(['fixture', 'add billing', 'set up keyfence']);
+
+    // A workflow that runs a fork's code with secrets in reach ("pwn request"): blocked too.
+    const workflow = (target: string) =>
+      [`on: ${target}`, 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '        with:', '          ref: ${{ github.event.pull_request.head.sha }}', '      - run: npm install && npm test', '        env:', '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}', ''].join('\n');
+    mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), workflow('pull_request_target'));
+    must('git', ['add', '.github'], repo);
+    const pwn = run('git', ['commit', '-m', 'test pull requests'], repo);
+    expect(pwn.code).not.toBe(0);
+    expect(pwn.out).toMatch(/\.github\/workflows\/test\.yml:8:\d+ +critical +untrusted-checkout/);
+    // The same job on `pull_request` gets a read-only token and no secrets: it goes through.
+    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), `permissions:\n  contents: read\n${workflow('pull_request')}`);
+    must('git', ['add', '.github'], repo);
+    must('git', ['commit', '-q', '-m', 'test pull requests'], repo);
+    expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')[0]).toBe('test pull requests');
   }, 240_000);
 });
 

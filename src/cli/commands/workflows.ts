@@ -41,11 +41,12 @@ ${SCAN_OPTIONS_HELP}`,
     const preferred = repoRoot ?? (targets.length === 1 && firstIsDir ? targets[0]! : context.cwd);
     const inside = (root: string) => found.every((abs) => !relative(root, abs).startsWith('..') && !isAbsolute(relative(root, abs)));
     const root = inside(preferred) ? preferred : context.cwd;
+    const files = found.map((abs) => toPosix(relative(root, abs)));
     const source: FileSource = {
       kind: 'files',
       unit: 'files',
       root,
-      set: { root, files: found.map((abs) => toPosix(relative(root, abs))), inRepository: repoRoot !== undefined, whole: false },
+      set: { root, files, inRepository: repoRoot !== undefined, whole: false, namedWorkflows: files },
       snapshot: undefined,
       notes: found.length === 0 ? ['no GitHub Actions workflow or action.yml found'] : [],
     };

@@ -1,0 +1,170 @@
+/**
+ * The contract of the one pipeline (src/run/): one change, put through every door, gives the same
+ * findings, counted exactly. The change holds a finding of every category a change can bring: a
+ * live key, a generic secret, a production host in development config, a value shared with the
+ * production config already at HEAD, a live key in a test fixture, a secret echoed to a log, and a
+ * workflow that runs a fork's code with secrets in reach.
+ *
+ * A new door is a row of DOORS, not a copy of the scan loop.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pullRequestPayload, pushPayload, runAction } from '../support/action.js';
+import { runCli } from '../support/cli.js';
+import { randomString, seededRandom } from '../support/fakeSecrets.js';
+import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
+
+/** What the base commit holds: the production config whose value the change reuses. */
+function base(shared: string): Record<string, string> {
+  return {
+    'README.md': '# shop\n',
+    'config/.env.production': `NODE_ENV=production\nPAYMENTS_API_KEY=${shared}\n`,
+  };
+}
+
+/** The change: one finding of every category, each on line 2 of its file but the workflow's. */
+function change(shared: string, secrets: { live: string; fixtureLive: string; password: string }): Record<string, string> {
+  return {
+    'src/payments.js': `const Stripe = require('stripe');\nconst stripe = new Stripe('${secrets.live}');\nmodule.exports = stripe;\n`,
+    'src/settings.py': `DEBUG = False\nDB_PASSWORD = "${secrets.password}"\n`,
+    'config/.env.development': 'NODE_ENV=development\nDATABASE_HOST=prod-db-primary.internal\n',
+    'config/.env.staging': `NODE_ENV=staging\nPAYMENTS_API_KEY=${shared}\n`,
+    'test/fixtures/charge.json': `{\n  "request": { "api_key": "${secrets.fixtureLive}" }\n}\n`,
+    'scripts/deploy.sh': '#!/bin/sh\necho "deploying with token $DEPLOY_TOKEN"\n',
+    '.github/workflows/pr.yml': [
+      'on: pull_request_target',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '        with:',
+      '          ref: ${{ github.event.pull_request.head.sha }}',
+      '      - run: npm install && npm test',
+      '        env:',
+      '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
+      '',
+    ].join('\n'),
+  };
+}
+
+/** (rule, file, line) of every finding the change brings, each once. */
+const EXPECTED = [
+  'echo-leak scripts/deploy.sh:2',
+  'env-crossover config/.env.staging:2',
+  'excessive-permissions .github/workflows/pr.yml:1',
+  'generic-password src/settings.py:2',
+  'prod-host config/.env.development:2',
+  'stripe-live-secret-key src/payments.js:2',
+  'stripe-live-secret-key test/fixtures/charge.json:2',
+  'untrusted-checkout .github/workflows/pr.yml:8',
+];
+
+const CATEGORIES = ['echo-leak', 'env-crossover', 'fixture', 'generic-secret', 'live-key', 'prod-host', 'workflow'];
+
+interface Fixture {
+  /** The base commit, then the change committed on top (HEAD). */
+  committed: TempDir;
+  baseSha: string;
+  headSha: string;
+  /** The base commit, and the change staged, not committed. */
+  staged: TempDir;
+  /** RUNNER_TEMP and friends for the Action. */
+  work: TempDir;
+}
+
+function writeAll(repo: TempDir, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) repo.write(file, text);
+  repo.git('add', '-A');
+}
+
+function build(): Fixture {
+  // Seeded: both repositories get the same values. The shared value is letters only, which no rule
+  // reports by itself: only its reuse across environments is a finding.
+  const random = seededRandom('conformance');
+  const shared = `${randomString(random, 'lower', 10)}${randomString(random, 'upper', 10)}`;
+  const secrets = {
+    live: ['sk', 'live', randomString(random, 'alnum', 24)].join('_'),
+    fixtureLive: ['sk', 'live', randomString(random, 'alnum', 24)].join('_'),
+    password: `${randomString(random, 'alnum', 16)}9x`,
+  };
+  const committed = tempRepo('keyfence-conformance-');
+  writeAll(committed, base(shared));
+  committed.git('commit', '-q', '-m', 'base');
+  const baseSha = committed.git('rev-parse', 'HEAD').trim();
+  writeAll(committed, change(shared, secrets));
+  committed.git('commit', '-q', '-m', 'the change');
+  const headSha = committed.git('rev-parse', 'HEAD').trim();
+  const staged = tempRepo('keyfence-conformance-staged-');
+  writeAll(staged, base(shared));
+  staged.git('commit', '-q', '-m', 'base');
+  writeAll(staged, change(shared, secrets));
+  return { committed, baseSha, headSha, staged, work: tempDir('keyfence-conformance-work-') };
+}
+
+type Place = string;
+
+function placesOfJson(stdout: string): Place[] {
+  const report = JSON.parse(stdout) as { findings: Array<{ ruleId: string; file: string; line: number }> };
+  return report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
+}
+
+function placesOfSarif(text: string): Place[] {
+  const sarif = JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+  return sarif.runs[0]!.results.map((r) => `${r.ruleId} ${decodeURI(r.locations[0]!.physicalLocation.artifactLocation.uri)}:${r.locations[0]!.physicalLocation.region.startLine}`).sort();
+}
+
+function cli(args: string[], repo: TempDir): Place[] {
+  const result = runCli([...args, '--format', 'json'], repo.path);
+  expect(result.code, result.stderr).toBe(1);
+  return placesOfJson(result.stdout);
+}
+
+interface Door {
+  name: string;
+  places(fixture: Fixture): Promise<Place[]> | Place[];
+}
+
+/** Every way into keyfence. */
+const DOORS: Door[] = [
+  { name: 'scan', places: (f) => cli(['scan'], f.committed) },
+  { name: 'staged', places: (f) => cli(['staged'], f.staged) },
+  { name: 'diff', places: (f) => cli(['diff', `${f.baseSha}..${f.headSha}`], f.committed) },
+  { name: 'history', places: (f) => cli(['history'], f.committed) },
+  { name: 'audit', places: (f) => cli(['audit'], f.committed) },
+  {
+    name: 'the Action on pull_request',
+    places: async (f) => {
+      const event = pullRequestPayload({ base: f.baseSha, head: f.headSha, number: 7, commits: 1 });
+      const run = await runAction({ repo: f.committed, work: f.work, eventName: 'pull_request', event });
+      expect(run.code, run.stdout).toBe(1);
+      return placesOfSarif(run.sarifText);
+    },
+  },
+  {
+    name: 'the Action on push',
+    places: async (f) => {
+      const run = await runAction({ repo: f.committed, work: f.work, eventName: 'push', event: pushPayload(f.baseSha, f.headSha) });
+      expect(run.code, run.stdout).toBe(1);
+      return placesOfSarif(run.sarifText);
+    },
+  },
+];
+
+describe('one change through every door', () => {
+  let fixture: Fixture;
+  beforeAll(() => {
+    fixture = build();
+  });
+  afterAll(() => {
+    for (const dir of [fixture.committed, fixture.staged, fixture.work]) dir.remove();
+  });
+
+  it('holds a finding of every category a change can bring', () => {
+    const report = JSON.parse(runCli(['diff', `${fixture.baseSha}..${fixture.headSha}`, '--format', 'json'], fixture.committed.path).stdout) as { findings: Array<{ category: string }> };
+    expect([...new Set(report.findings.map((f) => f.category))].sort()).toEqual(CATEGORIES);
+  });
+
+  it.each(DOORS.map((door) => [door.name, door] as const))('%s reports exactly the same (rule, file, line) list', async (_name, door) => {
+    expect(await door.places(fixture)).toEqual(EXPECTED);
+  });
+});
