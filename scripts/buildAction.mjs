@@ -24,9 +24,9 @@ export function rulePack() {
 
 /**
  * The engine reads the rule pack from dist/rules.json next to the bundle; the Action has no such
- * file. This plugin puts a module in front of src/engine/builtinRules.ts that re-exports it with
+ * file. This plugin puts a module in front of src/rules/builtinRules.ts that re-exports it with
  * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`), and
- * no precomputed keyword automaton.
+ * no file read from beside the bundle (so no precomputed keyword automaton).
  */
 /** micromatch imported up front: the CLI loads it on demand from node_modules, which the Action does not have. */
 const bundledGlobs = {
@@ -56,8 +56,9 @@ function inlineRulePack(rules) {
           `export * from ${JSON.stringify('./builtinRules.ts')};`,
           `const RULES = ${JSON.stringify(rules)};`,
           'export function loadBuiltinRules() { return structuredClone(RULES); }',
-          // No precomputed keyword automaton beside a single-file bundle: the prefilter builds it.
-          'export function loadBuiltinKeywordAutomaton() { return undefined; }',
+          // Nothing is read from beside a single-file bundle: no precomputed keyword automaton (the
+          // prefilter builds it).
+          'export function builtPath() { return undefined; }',
         ].join('\n'),
         resolveDir: dirname(args.pluginData.real),
         loader: 'js',
@@ -67,17 +68,34 @@ function inlineRulePack(rules) {
   };
 }
 
+/**
+ * recheck, which proves a custom rule's regexes free of catastrophic backtracking, in the bundle:
+ * the Action has no node_modules. Its synchronous API runs either in a synckit worker it finds by
+ * file name (not bundled: stubbed here) or, with RECHECK_SYNC_BACKEND=pure, in-process, which the
+ * Action sets. It is loaded only when the configuration has custom rules.
+ */
+const bundledRecheck = {
+  name: 'keyfence-bundled-recheck',
+  setup(b) {
+    b.onResolve({ filter: /^synckit$/ }, () => ({ path: 'synckit', namespace: 'keyfence-no-synckit' }));
+    b.onLoad({ filter: /.*/, namespace: 'keyfence-no-synckit' }, () => ({
+      contents: "export function createSyncFn() { throw new Error('synckit is not bundled: set RECHECK_SYNC_BACKEND=pure'); }",
+      loader: 'js',
+    }));
+  },
+};
+
 export async function buildAction(outfile) {
   // action.yml runs it with node24; the node20 syntax of nodeBundle keeps it runnable by the CLI's
-  // minimum too. recheck is only loaded to vet custom rules' regexes in createEngine, which the
-  // Action does not call.
+  // minimum too.
   await build({
     ...nodeBundle(),
+    external: [],
     absWorkingDir: root,
     entryPoints: ['src/action/main.ts'],
     outfile,
     splitting: false,
-    plugins: [inlineRulePack(rulePack()), bundledGlobs],
+    plugins: [inlineRulePack(rulePack()), bundledGlobs, bundledRecheck],
   });
 }
 

@@ -56,7 +56,7 @@ export async function reportError(error: unknown, sink: ErrorSink, extraHint?: s
 }
 
 /** A UserError, or a custom rule's compile error (it names the file and rule `where` it failed). */
-export function isUserFacing(error: unknown): boolean {
+function isUserFacing(error: unknown): boolean {
   return error instanceof UserError || (typeof error === 'object' && error !== null && typeof (error as { where?: unknown }).where === 'string');
 }
 

@@ -520,8 +520,12 @@ export function jsonFile(r, target, kind) {
       const key = ident.camel(r);
       if (depth < 3 && r.chance(0.3)) fill((o[key] = {}), depth + 1);
       else {
-        const value = r.weighted([[3, () => sentence(r, 1, 4).slice(0, -1)], [2, () => r.int(0, 5000)], [1, () => r.chance(0.5)], [1, () => words(r, 2, 4)]]);
-        o[key] = value();
+        o[key] = r.weighted([
+          [3, () => sentence(r, 1, 4).slice(0, -1)],
+          [2, () => r.int(0, 5000)],
+          [1, () => r.chance(0.5)],
+          [1, () => words(r, 2, 4)],
+        ])();
       }
       size += key.length + 2 * depth + 24;
     }

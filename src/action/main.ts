@@ -110,6 +110,9 @@ async function review(mode: Mode, event: RunEvent, inputs: Inputs, root: string,
 }
 
 export async function run(): Promise<void> {
+  const started = performance.now();
+  // The bundled ReDoS checker for custom rules runs in-process: the Action ships no worker file for it.
+  process.env.RECHECK_SYNC_BACKEND ??= 'pure';
   const inputs = readInputs();
   const event = readEvent(process.env);
   const mode = chooseMode(inputs.mode.trim(), event);
@@ -125,7 +128,7 @@ export async function run(): Promise<void> {
   const runPlan = await plan(mode, event, top, inputs, inputs.config ? resolve(workspace, inputs.config) : undefined);
   const failOn = (failOnInput as Severity) || runPlan.engine.config.failOn || DEFAULT_FAIL_ON;
   const options: ScanOptions = { format: 'sarif', baseline: inputs.baseline || undefined, showSecrets: false, noSuppressions: false };
-  const io = { cwd: workspace, env: process.env, stdout: process.stdout, stderr: process.stderr };
+  const io = { cwd: workspace, env: process.env, stdout: process.stdout, stderr: process.stderr, started };
   const { finished, rules } = await runPipeline(runPlan, options, io);
   const { report } = finished;
 

@@ -28,6 +28,7 @@ async function help(): Promise<string> {
 
 export async function main(argv: string[], context: Omit<CommandContext, 'args'>): Promise<number> {
   const [name, ...args] = argv;
+  const started = performance.now();
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       context.stdout.write(await help());
@@ -44,7 +45,7 @@ export async function main(argv: string[], context: Omit<CommandContext, 'args'>
       context.stdout.write(`${command.usage}\n`);
       return 0;
     }
-    return await command.run({ ...context, args });
+    return await command.run({ started, ...context, args });
   } catch (error) {
     return reportError(error, context.stderr);
   }

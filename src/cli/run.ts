@@ -26,4 +26,10 @@ process.stdout.on('error', (error) => {
   else void crash(error);
 });
 
-process.exitCode = await main(argv, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+process.exitCode = await main(argv, {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+});

@@ -1,5 +1,5 @@
 import type { Environment, Severity } from '../findings/finding.js';
-import type { RuleSpec } from '../engine/ruleSpec.js';
+import type { RuleSpec } from '../rules/ruleSpec.js';
 
 /** A user's allowlist entry: any field that is set must match for a finding to be dropped. */
 export interface AllowEntry {

@@ -3,15 +3,14 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Environment, type Severity } from '../findings/finding.js';
-import { loadBuiltinRules } from '../engine/builtinRules.js';
-import { compileRule, RuleError } from '../engine/compiledRule.js';
-import { ENGINE_RULE_IDS } from '../engine/policyRules.js';
-import type { RuleSpec } from '../engine/ruleSpec.js';
+import { loadBuiltinRules } from '../rules/builtinRules.js';
+import { ENGINE_RULE_IDS } from '../rules/policyRules.js';
+import type { RuleSpec } from '../rules/ruleSpec.js';
 import { defaultConfig, type AllowEntry, type KeyfenceConfig, type RuleOverride } from './config.js';
 import { CONFIG_NAMES, findConfigFile } from './configFile.js';
 
 /** Where in the file a node sits, as `file:line:col`. */
-export function positionOf(_doc: Document, node: Node | null | undefined, file: string, text: string): string {
+function positionOf(_doc: Document, node: Node | null | undefined, file: string, text: string): string {
   const offset = node?.range?.[0];
   if (offset === undefined) return file;
   const before = text.slice(0, offset);
@@ -182,7 +181,16 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
     throw new UserError(`${where}: ${problem.message.split('\n')[0]}`, 'fix the YAML syntax');
   }
   const r = new Reader(shown, doc, text);
-  const layer: Layer = { file: shown, extends: [], productionDomains: [], environments: { globs: [] }, policy: {}, overrides: {}, allow: [], rules: [] };
+  const layer: Layer = {
+    file: shown,
+    extends: [],
+    productionDomains: [],
+    environments: { globs: [] },
+    policy: {},
+    overrides: {},
+    allow: [],
+    rules: [],
+  };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return { layer, reader: r };
   for (const { key, value } of r.pairs(doc.contents, 'the config', TOP_KEYS)) {
     switch (key) {
@@ -266,14 +274,9 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
         if (!isSeq(value)) return r.fail(value, '`rules` must be a list of rules');
         for (const item of value.items) {
           r.pairs(item, 'a rule', RULE_KEYS);
+          // Only read here: the engine compiles custom rules (createEngine), naming this place.
           const spec = r.js(item) as RuleSpec;
           const at = r.at(item);
-          try {
-            compileRule(spec, at);
-          } catch (error) {
-            if (error instanceof RuleError) throw new UserError(error.message, 'custom rules have the shape of rules/README.md');
-            throw error;
-          }
           const files = (spec as { files?: unknown }).files;
           if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !f)))
             throw new UserError(`${at} (rule ${spec.id}): \`files\` must be a list of globs`);
@@ -502,8 +505,14 @@ class Merger {
     }
     for (const [id, o] of Object.entries(layer.overrides)) {
       const target: RuleOverride = (c.overrides[id] ??= {});
-      if (o.enabled) ((target.enabled = o.enabled.value), (origins[`overrides.${id}.enabled`] = o.enabled.at));
-      if (o.severity) ((target.severity = o.severity.value), (origins[`overrides.${id}.severity`] = o.severity.at));
+      if (o.enabled) {
+        target.enabled = o.enabled.value;
+        origins[`overrides.${id}.enabled`] = o.enabled.at;
+      }
+      if (o.severity) {
+        target.severity = o.severity.value;
+        origins[`overrides.${id}.severity`] = o.severity.at;
+      }
       this.references.push({ id, at: o.at, what: `overrides.${id}` });
       if (o.locked) {
         this.ruleLocks.set(id, { severity: target.severity, origin: o.locked });
@@ -512,11 +521,20 @@ class Merger {
     }
     for (const [env, p] of Object.entries(layer.policy) as Array<[Environment, PolicyLayer]>) {
       const target = (c.policy[env] ??= {});
-      if (p.minSeverity) ((target.minSeverity = p.minSeverity.value), (origins[`policy.${env}.minSeverity`] = p.minSeverity.at));
+      if (p.minSeverity) {
+        target.minSeverity = p.minSeverity.value;
+        origins[`policy.${env}.minSeverity`] = p.minSeverity.at;
+      }
       for (const [id, o] of Object.entries(p.rules)) {
         const rule: RuleOverride = ((target.rules ??= {})[id] ??= {});
-        if (o.enabled) ((rule.enabled = o.enabled.value), (origins[`policy.${env}.rules.${id}.enabled`] = o.enabled.at));
-        if (o.severity) ((rule.severity = o.severity.value), (origins[`policy.${env}.rules.${id}.severity`] = o.severity.at));
+        if (o.enabled) {
+          rule.enabled = o.enabled.value;
+          origins[`policy.${env}.rules.${id}.enabled`] = o.enabled.at;
+        }
+        if (o.severity) {
+          rule.severity = o.severity.value;
+          origins[`policy.${env}.rules.${id}.severity`] = o.severity.at;
+        }
         this.references.push({ id, at: o.at, what: `policy.${env}.rules.${id}` });
       }
       if (p.locked) {
@@ -531,7 +549,7 @@ class Merger {
     }
     for (const rule of layer.rules) {
       origins[`rules[${c.rules.length}]`] = rule.at;
-      c.rules.push({ spec: rule.value, origin: layer.file });
+      c.rules.push({ spec: rule.value, origin: rule.at });
     }
   }
 

@@ -1,5 +1,5 @@
 import { CATEGORIES, ENVIRONMENTS, SEVERITIES, type Environment } from '../findings/finding.js';
-import type { RuleSpec } from './ruleSpec.js';
+import type { RuleSpec } from '../rules/ruleSpec.js';
 import { VALIDATORS, type Validator } from './validators/index.js';
 
 /** A rule ready to run: regexes built once, validator resolved. */

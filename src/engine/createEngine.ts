@@ -1,15 +1,23 @@
 import type { KeyfenceConfig } from '../config/config.js';
 import { UserError } from '../errors.js';
+import { compileRule, RuleError } from './compiledRule.js';
 import { Engine } from './engine.js';
 import { checkRegexSafetyCached } from './regexSafety.js';
 
 /**
- * Builds the engine for a command. Custom rules from keyfence.yml are proven free of catastrophic
- * backtracking first (the built-in ones are proven by the test suite): one hostile or careless
- * regex must not be able to hang a pre-commit hook.
+ * Builds the engine for a command. Custom rules from keyfence.yml are compiled first (a broken one
+ * is a configuration error naming its place in the file), then proven free of catastrophic
+ * backtracking (the built-in ones are proven by the test suite): one hostile or careless regex
+ * must not be able to hang a pre-commit hook.
  */
 export async function createEngine(config: KeyfenceConfig): Promise<Engine> {
   for (const { spec, origin } of config.rules) {
+    try {
+      compileRule(spec, origin);
+    } catch (error) {
+      if (error instanceof RuleError) throw new UserError(error.message, 'custom rules have the shape of rules/README.md');
+      throw error;
+    }
     const patterns = [
       ['regex', spec.regex, spec.flags ?? ''],
       ...(spec.allow ?? []).map((a, i) => [`allow[${i}]`, a, ''] as const),
@@ -18,12 +26,7 @@ export async function createEngine(config: KeyfenceConfig): Promise<Engine> {
     ] as const;
     for (const [field, source, flags] of patterns) {
       if (typeof source !== 'string') continue;
-      let verdict;
-      try {
-        verdict = await checkRegexSafetyCached(source, flags.replace(/[^imsu]/g, ''));
-      } catch {
-        continue; // Not a valid regex: compileRule reports that with a better message.
-      }
+      const verdict = await checkRegexSafetyCached(source, flags.replace(/[^imsu]/g, ''));
       if (verdict.status === 'vulnerable')
         throw new UserError(
           `${origin}: rule ${spec.id}: \`${field}\` can backtrack catastrophically (${verdict.complexity ?? 'super-linear'} time, e.g. on "${verdict.attack ?? '?'}")`,

@@ -3,7 +3,7 @@ import { severityRank, type CommitInfo, type Environment, type Finding, type Loc
 import type { Fragment } from '../sources/fragment.js';
 import { LineIndex } from './lineIndex.js';
 import { isPlaceholder } from './placeholder.js';
-import { ENV_CROSSOVER } from './policyRules.js';
+import { ENV_CROSSOVER } from '../rules/policyRules.js';
 
 /**
  * The cross-fragment stage: one secret value present in files of two environments (`.env.staging`
@@ -40,7 +40,7 @@ export function participates(environment: Environment): boolean {
 }
 
 /** How bad it is for environments `a` and `b` to share a secret; undefined: it is fine. */
-export function pairSeverity(a: Environment, b: Environment): Severity | undefined {
+function pairSeverity(a: Environment, b: Environment): Severity | undefined {
   if (a === b || !participates(a) || !participates(b)) return undefined;
   if (a === 'production' || b === 'production') return 'high';
   if (a === 'staging' || b === 'staging') return 'medium';
@@ -158,7 +158,9 @@ export class CrossoverLedger {
       if (!primary || !severity) continue;
       const graded = grade(primary.environment, severity);
       if (!graded) continue;
-      const others = all.filter((o) => o !== primary).sort((x, y) => PROTECTION[y.environment]! - PROTECTION[x.environment]! || byProtection(x, y));
+      const others = all
+        .filter((o) => o !== primary)
+        .sort((x, y) => PROTECTION[y.environment]! - PROTECTION[x.environment]! || byProtection(x, y));
       const environments = [...new Set(all.map((o) => o.environment))].sort((x, y) => PROTECTION[x]! - PROTECTION[y]!);
       const related: Location[] = others.map((o) => ({
         file: o.file,

@@ -2,13 +2,14 @@ import type { KeyfenceConfig } from '../config/config.js';
 import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
 import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
-import { loadBuiltinKeywordAutomaton, loadBuiltinRules, type SourcedRule } from './builtinRules.js';
+import { loadBuiltinRules, type SourcedRule } from '../rules/builtinRules.js';
+import { loadBuiltinKeywordAutomaton } from './keywordAutomaton.js';
 import { globs } from './globs.js';
 import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
 import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
 import { Policy } from './policy.js';
-import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from './policyRules.js';
-import type { RuleSpec } from './ruleSpec.js';
+import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from '../rules/policyRules.js';
+import type { RuleSpec } from '../rules/ruleSpec.js';
 import { Scanner } from './scanner.js';
 import { encodedTexts } from './encodedTexts.js';
 import { LineIndex } from './lineIndex.js';
@@ -95,7 +96,8 @@ export class Engine {
       }
       const built = prepared.get(spec);
       // A custom rule with a built-in rule's id replaces it.
-      const rule = compileRule(override?.severity ? { ...spec, severity: override.severity } : spec, origin, { lazy: built !== undefined, groups: built?.groups });
+      const overridden = override?.severity ? { ...spec, severity: override.severity } : spec;
+      const rule = compileRule(overridden, origin, { lazy: built !== undefined, groups: built?.groups });
       byId.set(spec.id, { rule, filesPattern: built?.filesPattern });
     }
     const scanned = [...byId.values()].map(({ rule }) => rule);
@@ -271,7 +273,13 @@ export class Engine {
       const requirement = this.requirements.get(f.ruleId);
       if (!requirement) return true;
       let positions = found.get(requirement);
-      if (!positions) found.set(requirement, (positions = { after: matchStarts(requirement.after, fragment.text), until: requirement.until ? matchStarts(requirement.until, fragment.text) : [] }));
+      if (!positions) {
+        positions = {
+          after: matchStarts(requirement.after, fragment.text),
+          until: requirement.until ? matchStarts(requirement.until, fragment.text) : [],
+        };
+        found.set(requirement, positions);
+      }
       const end = offsets.offsetOf(f.endLine, f.endColumn);
       const after = firstAtOrAfter(positions.after, end);
       if (after === undefined) return false;
@@ -283,7 +291,8 @@ export class Engine {
   private remember(fragment: Fragment, where: Classification, findings: Finding[], reported: boolean): void {
     if (!this.crossoverEnabled || !participates(where.environment)) return;
     for (const f of findings) {
-      if (!f.secret || !SECRET_CATEGORIES.has(this.sourceCategory.get(f.ruleId) ?? f.category) || this.policy.isTestMode(f.ruleId)) continue;
+      const category = this.sourceCategory.get(f.ruleId) ?? f.category;
+      if (!f.secret || !SECRET_CATEGORIES.has(category) || this.policy.isTestMode(f.ruleId)) continue;
       this.ledger.record({
         value: f.secret,
         environment: where.environment,

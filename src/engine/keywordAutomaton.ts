@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { builtPath } from '../rules/builtinRules.js';
+
 /**
  * The Aho–Corasick automaton of a set of keywords, without the rules: what the build precomputes
  * for the built-in rules (dist/prefilter.bin), so a run does not spend its first milliseconds on
@@ -86,7 +89,8 @@ export function buildKeywordAutomaton(keywordSet: Iterable<string>): KeywordAuto
  * takes 10–25 ms of a cold process.
  */
 export function encodeKeywordAutomaton(automaton: KeywordAutomaton): Buffer {
-  const header = Buffer.from(JSON.stringify({ keywords: automaton.keywords, classes: [...automaton.classes], shift: automaton.shift, ends: [...automaton.ends] }));
+  const { keywords, classes, shift, ends } = automaton;
+  const header = Buffer.from(JSON.stringify({ keywords, classes: [...classes], shift, ends: [...ends] }));
   // The table starts at a multiple of 4, so it can be used in place.
   const padded = (header.length + 3) & ~3;
   const out = Buffer.alloc(4 + padded + automaton.table.byteLength, 0x20);
@@ -104,4 +108,18 @@ export function decodeKeywordAutomaton(bytes: Buffer): KeywordAutomaton {
   // In place when aligned (a buffer of its own, as readFileSync gives), else copied.
   const table = from % 4 === 0 ? new Int32Array(bytes.buffer, from, length) : new Int32Array(bytes.buffer.slice(from, from + length * 4));
   return { keywords: header.keywords, classes: Uint8Array.from(header.classes), shift: header.shift, table, ends: new Map(header.ends) };
+}
+
+let automaton: KeywordAutomaton | null | undefined;
+
+/**
+ * The keyword automaton of the built-in rules, precomputed by the build (dist/prefilter.bin), or
+ * undefined where there is none (the Action's single-file bundle): the prefilter then builds it.
+ */
+export function loadBuiltinKeywordAutomaton(): KeywordAutomaton | undefined {
+  if (automaton === undefined) {
+    const path = builtPath('prefilter.bin');
+    automaton = path ? decodeKeywordAutomaton(readFileSync(path)) : null;
+  }
+  return automaton ?? undefined;
 }

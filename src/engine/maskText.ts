@@ -1,4 +1,4 @@
-import { loadBuiltinRules } from './builtinRules.js';
+import { loadBuiltinRules } from '../rules/builtinRules.js';
 import { compileRule } from './compiledRule.js';
 import { Scanner } from './scanner.js';
 import { redactSecret } from '../findings/redact.js';

@@ -27,7 +27,7 @@ export type KeyMode = 'live' | 'test';
  * Whether a rule detects keys of a provider's live or test mode: its `mode` field when it has one,
  * else its id (`stripe-live-secret-key`, `plaid-sandbox-access-token`, `pypi-test-upload-token`).
  */
-export function keyMode(rule: CompiledRule): KeyMode | undefined {
+function keyMode(rule: CompiledRule): KeyMode | undefined {
   const declared = (rule.spec as { mode?: unknown }).mode;
   if (declared === 'live' || declared === 'test') return declared;
   if (rule.spec.category !== 'live-key') return undefined;

@@ -40,6 +40,7 @@ export class Prefilter {
     rules.forEach((rule, index) => {
       if (rule.keywords.length === 0) this.alwaysOn.push(index);
       for (const keyword of new Set(rule.keywords)) {
+        // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose
         if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
         this.rulesOf.set(keyword, [...(this.rulesOf.get(keyword) ?? []), index]);
       }
@@ -83,13 +84,17 @@ export class Prefilter {
   }
 }
 
-/** Characters searched keyword by keyword before the automaton pays for itself: built, or prebuilt (see the constructor). */
+/**
+ * Characters searched keyword by keyword before the automaton pays for itself: built, or prebuilt
+ * (see the constructor).
+ */
 const SEARCH_EACH_BUDGET = 16384;
 const SEARCH_EACH_BUDGET_PREBUILT = 4096;
 
 /** Lower-cases A-Z only, so offsets in the copy are offsets in the original. */
 function asciiLowerCase(text: string): string {
   const lower = text.toLowerCase();
+  // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose
   if (lower.length === text.length && !/[^\x00-\x7f]/.test(text)) return lower;
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -113,7 +118,9 @@ class Automaton {
     this.table = table;
     this.outputs = new Array<Output[] | undefined>(table.length >> shift).fill(undefined);
     // A keyword no rule uses any more (a disabled rule) ends nowhere: its state is marked, but empty.
-    for (const [state, indexes] of ends) this.outputs[state] = indexes.map((k) => ({ length: keywords[k]!.length, rules: rulesOf.get(keywords[k]!) ?? [] }));
+    for (const [state, indexes] of ends) {
+      this.outputs[state] = indexes.map((k) => ({ length: keywords[k]!.length, rules: rulesOf.get(keywords[k]!) ?? [] }));
+    }
   }
 
   hits(text: string): Map<number, number[]> {

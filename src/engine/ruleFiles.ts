@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { SourcedRule } from './builtinRules.js';
+import type { SourcedRule } from '../rules/builtinRules.js';
 import { RuleError } from './compiledRule.js';
-import type { RuleSpec } from './ruleSpec.js';
+import type { RuleSpec } from '../rules/ruleSpec.js';
 
 /** Reads the rule files of a folder (rules/*.yml), with their examples: for the build and the tests. */
 export function loadRuleDirectory(directory: string): SourcedRule[] {
@@ -11,7 +11,7 @@ export function loadRuleDirectory(directory: string): SourcedRule[] {
   return files.flatMap((file) => loadRuleFile(join(directory, file), `rules/${file}`));
 }
 
-export function loadRuleFile(path: string, origin: string): SourcedRule[] {
+function loadRuleFile(path: string, origin: string): SourcedRule[] {
   const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
   const error = doc.errors[0];
   if (error) {

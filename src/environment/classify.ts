@@ -93,7 +93,10 @@ function wordEnv(word: string, position: 'any' | 'last'): Environment | undefine
   return position === 'last' ? TRAILING_WORDS[w] : undefined;
 }
 
-/** The environment an environment value names (`APP_ENV=production`, `.env.<word>`): every word counts. */
+/**
+ * The environment a word names (`APP_ENV=production`, `.env.<word>`, a GitHub environment's name):
+ * every word of the vocabulary counts. The one place keyfence knows what names an environment.
+ */
 export function environmentOfWord(word: string): Environment | undefined {
   return wordEnv(word, 'last');
 }
@@ -132,7 +135,7 @@ const CODE_CONFIG_EXTENSIONS = new Set(['js', 'cjs', 'mjs', 'ts', 'cts', 'mts', 
 const CONFIG_DIRS = new Set(['config', 'configs', 'conf', 'settings', 'environments', 'envs', 'env']);
 
 /** `.env`, `.env.production`, `.env.prod.local`, `.envrc`, `production.env`, `app.prod.env`. */
-export function isEnvFile(base: string): boolean {
+function isEnvFile(base: string): boolean {
   return /^\.env(?:rc)?(?:\.[A-Za-z0-9_-]+)*$/.test(base) || /\.env$/.test(base);
 }
 
@@ -176,7 +179,7 @@ function extensionOf(base: string): string {
 const DOCKERFILE = /^(?:(?:Docker|Container)file(?:\.[A-Za-z0-9_-]+)?|[A-Za-z0-9_.-]+\.(?:docker|container)file)$/i;
 
 /** Is this file configuration (as opposed to source code, docs or data)? */
-export function isConfigFile(file: string): boolean {
+function isConfigFile(file: string): boolean {
   const parts = file.split('/');
   const base = parts[parts.length - 1]!;
   if (isEnvFile(base) || DOCKERFILE.test(base)) return true;
@@ -251,11 +254,6 @@ export function classify(file: string): Classification {
   }
   if (!config) return { environment: 'unknown', role: 'other' };
   return { environment: nameEnvironment(base) ?? folderEnvironment(dirs) ?? 'unknown', role: 'config' };
-}
-
-/** The environment of a path by convention alone. */
-export function classifyPath(file: string): Environment {
-  return classify(file).environment;
 }
 
 // --- declared environments --------------------------------------------------------------------

@@ -11,7 +11,7 @@ const SALT = 'keyfence/fingerprint/v1';
 const stretched = new Map<string, string>();
 
 /** scrypt of the secret, cached per run: the same secret is often found many times in a history. */
-export function stretchSecret(secret: string): string {
+function stretchSecret(secret: string): string {
   let value = stretched.get(secret);
   if (value === undefined) {
     value = scryptSync(secret, SALT, 32, SCRYPT).toString('hex');

@@ -19,7 +19,7 @@ export function redactSecret(secret: string, showPrefix = true): string {
 }
 
 /** Orders findings by file, line, column, rule: the same input always gives the same report. */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
     a.line - b.line ||

@@ -48,7 +48,10 @@ export async function auditGitHubSettings(options: SettingsAuditOptions): Promis
     try {
       await check.run({ facts, isProduction, secretUses, report: (r) => reports.push(r) });
     } catch (error) {
-      throw new Error(`settings check ${check.id} failed on ${facts.fullName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      throw new Error(
+        `settings check ${check.id} failed on ${facts.fullName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        { cause: error },
+      );
     }
     for (const r of reports) {
       const f = toFinding(check.id, r);

@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /** The REST client every GitHub call goes through: retries, rate-limit throttling, GHES base URLs. */
-export const KeyfenceOctokit = Octokit.plugin(retry, throttling);
+const KeyfenceOctokit = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof KeyfenceOctokit>;
 
 export interface ClientOptions {
@@ -50,14 +50,16 @@ export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv):
 export function createGitHubClient(options: ClientOptions): GitHubClient {
   const maxWait = options.maxRateLimitWait ?? 120;
   const warn = options.warn ?? (() => {});
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    if (retryCount >= 3 || retryAfter > maxWait) {
-      warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: not waiting ${retryAfter}s`);
-      return false;
-    }
-    warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: retrying in ${retryAfter}s`);
-    return true;
-  };
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      if (retryCount >= 3 || retryAfter > maxWait) {
+        warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: not waiting ${retryAfter}s`);
+        return false;
+      }
+      warn(`GitHub ${kind} rate limit on ${request.method} ${request.url}: retrying in ${retryAfter}s`);
+      return true;
+    };
   return new KeyfenceOctokit({
     auth: options.token,
     baseUrl: options.baseUrl.replace(/\/+$/, ''),

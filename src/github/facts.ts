@@ -82,27 +82,47 @@ export class GitHubFacts {
   environments(): Promise<DeploymentEnvironment[] | undefined> {
     return this.fetch('environments', 'the deployment environments', `GET /repos/${this.fullName}/environments`, 'Actions: read',
       // paginate unwraps `{ total_count, environments }` into the list; its types do not know it.
-      async () => (await this.octokit.paginate(this.octokit.rest.repos.getAllEnvironments, { owner: this.owner, repo: this.repo, per_page: 100 })) as unknown as DeploymentEnvironment[],
+      async () =>
+        (await this.octokit.paginate(this.octokit.rest.repos.getAllEnvironments, {
+          owner: this.owner,
+          repo: this.repo,
+          per_page: 100,
+        })) as unknown as DeploymentEnvironment[],
     );
   }
 
   environmentSecrets(environment: string): Promise<string[] | undefined> {
     const route = `GET /repos/${this.fullName}/environments/${encodeURIComponent(environment)}/secrets`;
     return this.fetch(`env-secrets:${environment}`, `the secrets of environment "${environment}"`, route, 'Environments: read', async () =>
-      (await this.octokit.paginate(this.octokit.rest.actions.listEnvironmentSecrets, { owner: this.owner, repo: this.repo, environment_name: environment, per_page: 100 })).map((s) => s.name),
+      (
+        await this.octokit.paginate(this.octokit.rest.actions.listEnvironmentSecrets, {
+          owner: this.owner,
+          repo: this.repo,
+          environment_name: environment,
+          per_page: 100,
+        })
+      ).map((s) => s.name),
     );
   }
 
   repositorySecrets(): Promise<string[] | undefined> {
     return this.fetch('repo-secrets', 'the repository secrets', `GET /repos/${this.fullName}/actions/secrets`, 'Secrets: read', async () =>
-      (await this.octokit.paginate(this.octokit.rest.actions.listRepoSecrets, { owner: this.owner, repo: this.repo, per_page: 100 })).map((s) => s.name),
+      (await this.octokit.paginate(this.octokit.rest.actions.listRepoSecrets, { owner: this.owner, repo: this.repo, per_page: 100 })).map(
+        (s) => s.name,
+      ),
     );
   }
 
   /** Organisation secrets this repository can use (no visibility: that needs the organisation's own list). */
   organizationSecretsForRepository(): Promise<string[] | undefined> {
     return this.fetch('repo-org-secrets', 'the organisation secrets shared with the repository', `GET /repos/${this.fullName}/actions/organization-secrets`, 'Secrets: read', async () =>
-      (await this.octokit.paginate(this.octokit.rest.actions.listRepoOrganizationSecrets, { owner: this.owner, repo: this.repo, per_page: 100 })).map((s) => s.name),
+      (
+        await this.octokit.paginate(this.octokit.rest.actions.listRepoOrganizationSecrets, {
+          owner: this.owner,
+          repo: this.repo,
+          per_page: 100,
+        })
+      ).map((s) => s.name),
     );
   }
 
@@ -115,7 +135,8 @@ export class GitHubFacts {
   workflowPermissions(): Promise<WorkflowPermissions | undefined> {
     const route = `GET /repos/${this.fullName}/actions/permissions/workflow`;
     return this.fetch('workflow-permissions', 'the default workflow token permissions', route, 'Administration: read', async () =>
-      (await this.octokit.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository({ owner: this.owner, repo: this.repo })).data as WorkflowPermissions,
+      (await this.octokit.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository({ owner: this.owner, repo: this.repo }))
+        .data as WorkflowPermissions,
     );
   }
 
@@ -182,7 +203,7 @@ export class GitHubFacts {
 }
 
 /** `github: could not read X (403 on GET …): the token needs "Administration: read"`. */
-export function refusalNote(e: ErrorLike, what: string, route: string, permission: string): string {
+function refusalNote(e: ErrorLike, what: string, route: string, permission: string): string {
   const headers = e.response?.headers ?? {};
   const status = e.status ?? 0;
   const head = `github: could not read ${what} (${status} on ${route})`;

@@ -21,7 +21,10 @@ export function escapeCell(value: string): string {
     .replace(/\r\n|\r|\n/g, ' ');
 }
 
-/** An inline code span that survives any content: a fence longer than any backtick run inside, pipes escaped for tables. */
+/**
+ * An inline code span that survives any content: a fence longer than any backtick run inside, pipes
+ * escaped for tables.
+ */
 export function codeCell(value: string): string {
   const flat = value.replace(/\r\n|\r|\n/g, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));

@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/engine.js';
-import { loadBuiltinRules } from '../engine/builtinRules.js';
+import { loadBuiltinRules } from '../rules/builtinRules.js';
 import { severityRank, type Finding } from '../findings/finding.js';
 import type { RuleInfo } from './reporter.js';
 import { secretRuleDocUrl, workflowCheckDocUrl } from './ruleDocs.js';
@@ -15,10 +15,15 @@ export async function describeRules(engine: Engine, findings: readonly Finding[]
   const infos: RuleInfo[] = engine.rules.map((r) => {
     const origin = custom.has(r.id) ? undefined : origins.get(r.id);
     const helpUri = origin ? secretRuleDocUrl(origin, r.id) : undefined;
-    return { id: r.id, description: r.spec.description, category: r.spec.category, severity: r.spec.severity, ...(helpUri ? { helpUri } : {}) };
+    const { description, category, severity } = r.spec;
+    return { id: r.id, description, category, severity, ...(helpUri ? { helpUri } : {}) };
   });
   const known = new Set(infos.map((r) => r.id));
-  for (const r of extra) if (!known.has(r.id)) (known.add(r.id), infos.push(r));
+  for (const r of extra) {
+    if (known.has(r.id)) continue;
+    known.add(r.id);
+    infos.push(r);
+  }
   if (findings.some((f) => f.category === 'workflow' || f.category === 'echo-leak') && findings.some((f) => !known.has(f.ruleId))) {
     // Loaded only when a workflow finding needs it: `staged` never pays for the workflow checks.
     const { WORKFLOW_CHECKS } = await import('../workflows/checks/index.js');
@@ -26,7 +31,8 @@ export async function describeRules(engine: Engine, findings: readonly Finding[]
       if (known.has(check.id)) continue;
       const found = findings.filter((f) => f.ruleId === check.id).map((f) => f.severity);
       const severity = found.sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'medium';
-      infos.push({ id: check.id, description: check.description, category: check.category, severity, helpUri: workflowCheckDocUrl(check.id) });
+      const { id, description, category } = check;
+      infos.push({ id, description, category, severity, helpUri: workflowCheckDocUrl(id) });
     }
   }
   return infos;

@@ -28,7 +28,10 @@ export interface GitHubTarget {
  * secret is now, and every workflow file, audited as it is on disk), then the history of every ref
  * (branches, tags, remote-tracking refs, stash: what is no longer in the tree, or never was).
  */
-export async function openAuditSources(path: string[], cwd: string): Promise<{ sources: Source[]; workers: ScanWorkers | undefined; root: string }> {
+export async function openAuditSources(
+  path: string[],
+  cwd: string,
+): Promise<{ sources: Source[]; workers: ScanWorkers | undefined; root: string }> {
   const { source: tree, workers } = await openFileSource(path, cwd);
   const sources: Source[] = [tree];
   try {
@@ -59,7 +62,10 @@ export function githubSettings(github: GitHubTarget, root: string, warn: (messag
   };
 }
 
-/** The repository's own workflows (`.github/workflows/*.yml`), for the cross-check of secret use against where secrets are stored. */
+/**
+ * The repository's own workflows (`.github/workflows/*.yml`), for the cross-check of secret use
+ * against where secrets are stored.
+ */
 function repositoryWorkflows(root: string): Array<{ file: string; text: string }> {
   let names: string[];
   try {

@@ -16,7 +16,10 @@ export interface FinishOptions {
   started: number;
 }
 
-/** A run after the post-engine stage: what reporters see, and the kept findings before masking (for review comments). */
+/**
+ * A run after the post-engine stage: what reporters see, and the kept findings before masking (for
+ * review comments).
+ */
 export interface FinishedRun {
   report: Report;
   kept: Finding[];
@@ -30,7 +33,11 @@ export interface FinishedRun {
 export async function finishRun(scan: ScanResult, options: FinishOptions): Promise<FinishedRun> {
   const unique = dedupeFindings(scan.findings);
   const baseline = options.baseline ? { ...options.baseline, covers: scan.covers } : undefined;
-  const { kept, notes, suppressed } = await suppressFindings(unique, { config: options.config, disabled: options.noSuppressions, baseline });
+  const { kept, notes, suppressed } = await suppressFindings(unique, {
+    config: options.config,
+    disabled: options.noSuppressions,
+    baseline,
+  });
   const { files, bytes, commits, skipped } = scan.counts;
   const stats = { files, bytes, commits, durationMs: Math.round(performance.now() - options.started), skipped, suppressed };
   const report = toReport(kept, stats, [...scan.notes, ...notes], options.showSecrets, scan.units);

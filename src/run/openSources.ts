@@ -8,7 +8,11 @@ import { ScanWorkers } from './scanFiles.js';
  * workers started before the listing, so that loading the bundle in each overlaps it. Inside a
  * repository, a scan of part of it is judged against the rest of the work tree.
  */
-export async function openFileSource(paths: string[], cwd: string, options: { noGit?: boolean; workers?: boolean } = {}): Promise<{ source: FileSource; workers: ScanWorkers | undefined }> {
+export async function openFileSource(
+  paths: string[],
+  cwd: string,
+  options: { noGit?: boolean; workers?: boolean } = {},
+): Promise<{ source: FileSource; workers: ScanWorkers | undefined }> {
   const workers = options.workers === false ? undefined : ScanWorkers.startFor(paths, cwd);
   try {
     const set = await listFiles(paths, cwd, options.noGit === true);

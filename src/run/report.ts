@@ -14,6 +14,8 @@ export interface RunIO {
   env: NodeJS.ProcessEnv;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
+  /** When the door took the request (performance.now()), so durationMs covers its set-up too. */
+  started?: number;
 }
 
 /** One report of a run: a format, and a file to write it to (undefined: standard output). */

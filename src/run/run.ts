@@ -31,8 +31,6 @@ export interface RunPlan {
   extra?: (() => Promise<ExtraFindings>) | undefined;
   /** Descriptions of checks beside the engine's rules (the workflow checks), for SARIF and markdown. */
   rules?: RuleInfo[];
-  /** When the door started, so durationMs covers its set-up (performance.now()). */
-  started?: number;
 }
 
 /**
@@ -40,8 +38,13 @@ export interface RunPlan {
  * cross-environment comparison), finish (dedupe, suppressions, masking), and report what is left.
  */
 export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO): Promise<{ finished: FinishedRun; rules: RuleInfo[] }> {
-  const started = plan.started ?? performance.now();
-  const scan = await scanSources({ engine: plan.engine, sources: plan.sources, workers: plan.workers, progress: plan.progress ? Progress.on(io.stderr) : undefined });
+  const started = io.started ?? performance.now();
+  const scan = await scanSources({
+    engine: plan.engine,
+    sources: plan.sources,
+    workers: plan.workers,
+    progress: plan.progress ? Progress.on(io.stderr) : undefined,
+  });
   const rules = [...(plan.rules ?? [])];
   if (plan.extra) {
     const extra = await plan.extra();

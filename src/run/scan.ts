@@ -153,7 +153,8 @@ class RunState {
   async observeRest(source: Source): Promise<void> {
     const engine = this.engine;
     if (!source.snapshot || ![...this.scanned].some((file) => engine.wantsObservation(file))) return;
-    const others = await readSnapshotFiles(source.root, source.snapshot, (file) => !this.scanned.has(file) && engine.wantsObservation(file), engine.config.maxFileSize);
+    const unscanned = (file: string) => !this.scanned.has(file) && engine.wantsObservation(file);
+    const others = await readSnapshotFiles(source.root, source.snapshot, unscanned, engine.config.maxFileSize);
     for (const fragment of others) engine.observe(fragment);
   }
 }

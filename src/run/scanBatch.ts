@@ -29,7 +29,10 @@ export interface BatchResult {
 }
 
 /** Reads and scans a batch of files; the unit of work of both the in-process scan and a worker. */
-export async function scanBatch(engine: Engine, { root, files, deferWorkflows = false, namedWorkflows }: BatchRequest): Promise<BatchResult> {
+export async function scanBatch(
+  engine: Engine,
+  { root, files, deferWorkflows = false, namedWorkflows }: BatchRequest,
+): Promise<BatchResult> {
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const isWorkflow = workflowTest(namedWorkflows);
   const maxSize = engine.config.maxFileSize;

@@ -68,7 +68,9 @@ export async function scanFiles(engine: Engine, set: FileSet, workers?: ScanWork
   }
   let results: BatchResult[];
   try {
-    results = workers ? await scanInWorkers(engine, set, workers.workers) : [await scanBatch(engine, { root: set.root, files: set.files, namedWorkflows: set.namedWorkflows })];
+    results = workers
+      ? await scanInWorkers(engine, set, workers.workers)
+      : [await scanBatch(engine, { root: set.root, files: set.files, namedWorkflows: set.namedWorkflows })];
   } finally {
     await workers?.close();
   }
@@ -115,7 +117,13 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
       };
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ config: engine.config });
-      worker.postMessage({ root: set.root, files: set.files, namedWorkflows: set.namedWorkflows, claimed, batchFiles: BATCH_FILES } satisfies SharedScan);
+      worker.postMessage({
+        root: set.root,
+        files: set.files,
+        namedWorkflows: set.namedWorkflows,
+        claimed,
+        batchFiles: BATCH_FILES,
+      } satisfies SharedScan);
     });
   const auditHandedBack = async () => {
     for (let next = workflows.shift(); next; next = workflows.shift()) {
@@ -124,7 +132,8 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
   };
   // The main thread scans too, yielding between batches so the workers' results are taken in.
   const runHere = async () => {
-    for (let batch = claimBatch(set.files, claimed, BATCH_FILES); batch !== undefined; batch = claimBatch(set.files, claimed, BATCH_FILES)) {
+    const claim = () => claimBatch(set.files, claimed, BATCH_FILES);
+    for (let batch = claim(); batch !== undefined; batch = claim()) {
       results.push(await scanBatch(engine, { root: set.root, files: batch, namedWorkflows: set.namedWorkflows }));
       await auditHandedBack();
       await new Promise((resolve) => setImmediate(resolve));

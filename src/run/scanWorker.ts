@@ -21,7 +21,8 @@ parentPort!.on('message', async (request: { config: KeyfenceConfig } | SharedSca
     if (!engine) throw new Error('files arrived before the configuration');
     const { root, files, namedWorkflows, claimed, batchFiles } = request;
     for (let batch = claimBatch(files, claimed, batchFiles); batch !== undefined; batch = claimBatch(files, claimed, batchFiles)) {
-      post({ ok: true, result: { ...(await scanBatch(engine, { root, files: batch, namedWorkflows, deferWorkflows: true })), observations: engine.takeObservations() } });
+      const result = await scanBatch(engine, { root, files: batch, namedWorkflows, deferWorkflows: true });
+      post({ ok: true, result: { ...result, observations: engine.takeObservations() } });
     }
     post({ ok: true, done: true });
   } catch (error) {

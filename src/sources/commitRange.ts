@@ -30,7 +30,7 @@ interface Endpoints {
  * here; a single revision means `REV..HEAD`. Without an argument the range comes from the GitHub
  * Actions event that started the job, read from $GITHUB_EVENT_PATH: nothing is fetched.
  */
-export async function resolveRange(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<CommitRange> {
+async function resolveRange(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<CommitRange> {
   const ends = argument !== undefined ? parseRange(argument) : fromGitHubEvent(env);
   const hint =
     env.GITHUB_ACTIONS === 'true'
@@ -62,7 +62,7 @@ export async function rangeSource(repo: Repository, argument: string | undefined
   return commitSource(repo, range.revisions, range.head, range.notes);
 }
 
-export function parseRange(argument: string): Endpoints {
+function parseRange(argument: string): Endpoints {
   const origin = `range "${argument}"`;
   const dots = argument.includes('...') ? '...' : argument.includes('..') ? '..' : undefined;
   if (!dots) {
@@ -77,7 +77,7 @@ export function parseRange(argument: string): Endpoints {
 }
 
 /** The range of the pull request, merge queue entry or push that triggered the workflow run. */
-export function fromGitHubEvent(env: NodeJS.ProcessEnv): Endpoints {
+function fromGitHubEvent(env: NodeJS.ProcessEnv): Endpoints {
   const path = env.GITHUB_EVENT_PATH;
   const usage = 'give a range: keyfence diff BASE..HEAD (e.g. origin/main..HEAD)';
   if (!path) throw new UserError('no commit range: none given, and $GITHUB_EVENT_PATH is not set (not in GitHub Actions)', usage);

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
  * Every git call goes through here, with settings that stop the scanned repository from running
  * code of its own: no hooks, no fsmonitor daemon, no external diff or textconv drivers, no pager.
  */
-export const SAFE_GIT_CONFIG = [
+const SAFE_GIT_CONFIG = [
   '-c', 'core.hooksPath=/dev/null',
   '-c', 'core.fsmonitor=false',
   '-c', 'core.quotePath=false',
@@ -54,7 +54,7 @@ export async function git(args: string[], cwd: string, input?: string): Promise<
 }
 
 /** The environment for git: no prompts, no pager, stable English messages. */
-export function gitEnv(): NodeJS.ProcessEnv {
+function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
 }
 

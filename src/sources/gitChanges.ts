@@ -17,7 +17,7 @@ export interface GitFragment {
  * Files whose environment may be declared inside them: env files, as environment/classify.ts
  * reads them. Only these cost a blob read.
  */
-export function mayDeclareEnvironment(path: string): boolean {
+function mayDeclareEnvironment(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);
   return base.startsWith('.env') || base.endsWith('.env');
 }

@@ -85,7 +85,6 @@ const AT = 64; // @
 const PLUS = 43;
 const MINUS = 45;
 const SPACE = 32;
-const BACKSLASH = 92;
 
 const HUNK = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
 const COMBINED_HUNK = /^(@{3,}) (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @{3,}/;

@@ -10,7 +10,12 @@ import type { Snapshot } from './source.js';
  * whole: the workflow files a change touches, and the other environments' config files a change's
  * values are compared with, as they will be after it.
  */
-export async function readSnapshotFiles(root: string, snapshot: Snapshot, want: (path: string) => boolean, maxBytes: number): Promise<Fragment[]> {
+export async function readSnapshotFiles(
+  root: string,
+  snapshot: Snapshot,
+  want: (path: string) => boolean,
+  maxBytes: number,
+): Promise<Fragment[]> {
   if (snapshot.kind === 'worktree') {
     const listing = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'], root);
     const files = [...new Set(listing.toString('utf8').split('\0'))].filter((f) => f && want(f));

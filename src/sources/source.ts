@@ -59,6 +59,9 @@ export type SourceEvent =
    * deleted is audited as well as one whose lines were added.
    */
   | { type: 'changed'; file: string }
-  /** Text to scan. `environmentText`: the whole file, when only it tells the environment (`APP_ENV=` in an env file). */
+  /**
+   * Text to scan. `environmentText`: the whole file, when only it tells the environment (`APP_ENV=`
+   * in an env file).
+   */
   | { type: 'fragment'; fragment: Fragment; environmentText?: string }
   | { type: 'skipped'; skipped: Skipped | { file: string; reason: 'unmerged' } };

@@ -19,7 +19,7 @@ import type { Finding } from '../findings/finding.js';
  * match.
  */
 
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 export const DEFAULT_BASELINE_FILE = '.keyfence-baseline.json';
 
 const ABOUT =
@@ -128,7 +128,7 @@ function entryId(e: Pick<BaselineEntry, 'ruleId' | 'file' | 'hash'>): string {
 }
 
 /** The file's order: by file, rule, hash. */
-export function sortEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
+function sortEntries(entries: readonly BaselineEntry[]): BaselineEntry[] {
   return [...entries].sort((a, b) => cmp(a.file, b.file) || cmp(a.ruleId, b.ruleId) || cmp(a.hash, b.hash));
 }
 
@@ -167,7 +167,7 @@ function scryptHex(secret: string, salt: string): Promise<string> {
  * The keyed hash of what a finding found. Runs in libuv's thread pool, so many findings hash in
  * parallel; cached per run, as one secret is often found many times in a history.
  */
-export function findingHash(salt: string, finding: Pick<Finding, 'secret' | 'fingerprint'>): Promise<string> {
+function findingHash(salt: string, finding: Pick<Finding, 'secret' | 'fingerprint'>): Promise<string> {
   if (finding.secret === '')
     return Promise.resolve(createHmac('sha256', salt).update(`finding\0${finding.fingerprint}`).digest('hex').slice(0, HASH_BYTES * 2));
   const id = `${salt}\0${finding.secret}`;
@@ -200,11 +200,11 @@ export interface BaselineMatch {
   stale: BaselineEntry[];
 }
 
-export function today(now = new Date()): string {
+function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-export function isExpired(entry: BaselineEntry, now = new Date()): boolean {
+function isExpired(entry: BaselineEntry, now = new Date()): boolean {
   return entry.expires !== undefined && entry.expires < today(now);
 }
 
@@ -288,7 +288,11 @@ export interface UpdateResult {
  * Today's findings as a baseline. An existing baseline keeps its salt, the entries of files this run
  * did not scan, and the reason, owner and expiry of entries that still match.
  */
-export async function updateBaseline(existing: Baseline | undefined, findings: Finding[], options: UpdateOptions = {}): Promise<UpdateResult> {
+export async function updateBaseline(
+  existing: Baseline | undefined,
+  findings: Finding[],
+  options: UpdateOptions = {},
+): Promise<UpdateResult> {
   const salt = existing?.salt ?? newBaseline().salt;
   const covers = options.covers ?? (() => true);
   const old = new Map((existing?.entries ?? []).map((e) => [entryId(e), e]));

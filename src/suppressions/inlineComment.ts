@@ -140,8 +140,3 @@ export function inlineSuppression(finding: Finding, options: InlineOptions): Inl
   }
   return problem ? { suppressed: false, problem } : { suppressed: false };
 }
-
-/** True when an inline marker silences the finding. */
-export function inlineSuppressed(finding: Finding, markers: readonly string[]): boolean {
-  return inlineSuppression(finding, { markers }).suppressed;
-}

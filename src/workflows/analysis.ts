@@ -39,12 +39,6 @@ export const PRIVILEGED_UNTRUSTED = new Set([
   'discussion_comment',
 ]);
 
-/**
- * Outsiders can start these and control text in the event. Reviews and review comments run
- * privileged for pull requests from branches of the repository itself, which anyone may review.
- */
-export const UNTRUSTED_TEXT = new Set([...PRIVILEGED_UNTRUSTED, 'pull_request_review', 'pull_request_review_comment', 'gollum']);
-
 /** Triggers that run the fork's own code (without secrets, with a read-only token). */
 export const FORK_CODE_TRIGGERS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment']);
 
@@ -67,7 +61,7 @@ export interface GuardFlags {
   actor: boolean;
 }
 
-export const NO_GUARD: GuardFlags = { fork: false, author: false, label: false, merged: false, actor: false };
+const NO_GUARD: GuardFlags = { fork: false, author: false, label: false, merged: false, actor: false };
 
 export function isGuarded(g: GuardFlags): boolean {
   return g.fork || g.author || g.label || g.merged || g.actor;
@@ -84,11 +78,23 @@ export function describeGuard(g: GuardFlags): string {
 }
 
 function union(a: GuardFlags, b: GuardFlags): GuardFlags {
-  return { fork: a.fork || b.fork, author: a.author || b.author, label: a.label || b.label, merged: a.merged || b.merged, actor: a.actor || b.actor };
+  return {
+    fork: a.fork || b.fork,
+    author: a.author || b.author,
+    label: a.label || b.label,
+    merged: a.merged || b.merged,
+    actor: a.actor || b.actor,
+  };
 }
 
 function intersect(a: GuardFlags, b: GuardFlags): GuardFlags {
-  return { fork: a.fork && b.fork, author: a.author && b.author, label: a.label && b.label, merged: a.merged && b.merged, actor: a.actor && b.actor };
+  return {
+    fork: a.fork && b.fork,
+    author: a.author && b.author,
+    label: a.label && b.label,
+    merged: a.merged && b.merged,
+    actor: a.actor && b.actor,
+  };
 }
 
 type Truth = 'true' | 'false' | 'unknown';
@@ -391,7 +397,12 @@ export function analyse(model: WorkflowModel): Analysis {
       broadSecrets: broad,
       inheritsSecrets,
       environmentName,
-      holdsSecrets: secrets.length > 0 || broad.length > 0 || inheritsSecrets || (job.secrets?.entries.length ?? 0) > 0 || environmentName !== undefined,
+      holdsSecrets:
+        secrets.length > 0 ||
+        broad.length > 0 ||
+        inheritsSecrets ||
+        (job.secrets?.entries.length ?? 0) > 0 ||
+        environmentName !== undefined,
       permissions: { source, perms },
       writeScopes,
       tokenMayWrite,
@@ -424,6 +435,7 @@ export function triggersIn(facts: JobFacts, set: Set<string>, step?: Step): { tr
 
 /** The least-guarded trigger among a list: unguarded first, then weaker guards. */
 export function weakest(list: { trigger: Trigger; guard: GuardFlags }[]): { trigger: Trigger; guard: GuardFlags } | undefined {
-  const rank = (g: GuardFlags): number => (g.fork ? 5 : 0) + (g.merged ? 4 : 0) + (g.author ? 3 : 0) + (g.label ? 2 : 0) + (g.actor ? 1 : 0);
+  const rank = (g: GuardFlags): number =>
+    (g.fork ? 5 : 0) + (g.merged ? 4 : 0) + (g.author ? 3 : 0) + (g.label ? 2 : 0) + (g.actor ? 1 : 0);
   return [...list].sort((a, b) => rank(a.guard) - rank(b.guard))[0];
 }

@@ -41,7 +41,10 @@ export function auditWorkflowFile(file: string, text: string, options: WorkflowA
     try {
       check.run({ model, analysis, isProductionEnvironment, report: (r) => reports.push(r) });
     } catch (err) {
-      throw new Error(`workflow check ${check.id} failed on ${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      throw new Error(
+        `workflow check ${check.id} failed on ${file}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`,
+        { cause: err },
+      );
     }
     for (const r of reports) {
       const f = toFinding(model, check, r);

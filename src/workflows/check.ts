@@ -3,6 +3,7 @@
  * description, and a `run` that visits the model and reports nodes. The audit (auditWorkflow.ts)
  * turns reports into findings: positions, line text, fingerprints.
  */
+import { environmentOfWord } from '../environment/classify.js';
 import type { Category, Severity } from '../findings/finding.js';
 import type { Analysis } from './analysis.js';
 import type { Trigger, WorkflowModel } from './model.js';
@@ -43,7 +44,11 @@ export interface WorkflowCheck {
   run(ctx: CheckContext): void;
 }
 
-/** The default production policy: a name made of parts (split at -, _, ., /, space, case changes) one of which is prod, production, prd or live (not after `non`). */
+/**
+ * The default production policy: a name made of parts (split at -, _, ., /, space, case changes) one
+ * of which names production in the vocabulary file paths use (prod, production, prd, live, prod1),
+ * not after `non`.
+ */
 export function defaultIsProductionEnvironment(name: string): boolean {
   const parts = name
     .replace(/([a-z])([A-Z])/g, '$1 $2')
@@ -51,7 +56,7 @@ export function defaultIsProductionEnvironment(name: string): boolean {
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   // `non-production`, `non-prod`: the opposite.
-  return parts.some((p, i) => (p === 'prod' || p === 'production' || p === 'prd' || p === 'live') && parts[i - 1] !== 'non');
+  return parts.some((p, i) => environmentOfWord(p) === 'production' && parts[i - 1] !== 'non');
 }
 
 export function triggerRelated(t: Trigger): RelatedSpan {

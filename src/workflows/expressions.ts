@@ -19,7 +19,7 @@ import {
 import { TokenType } from '@actions/expressions/lexer';
 
 export type { Expr };
-export { Binary, ContextAccess, FunctionCall, Grouping, IndexAccess, Literal, Logical, Star, Unary, TokenType };
+export { Binary, ContextAccess, FunctionCall, Grouping, IndexAccess, Logical, Unary, TokenType };
 
 const CONTEXTS = ['github', 'env', 'vars', 'secrets', 'inputs', 'matrix', 'needs', 'steps', 'job', 'jobs', 'runner', 'strategy'];
 const WORKFLOW_FUNCTIONS = [
@@ -129,13 +129,6 @@ export function accessPath(e: Expr): string | null {
     return null;
   }
   return null;
-}
-
-/** The context path an access chain starts from, e.g. `secrets` for `secrets[x]`. */
-export function rootContext(e: Expr): string | null {
-  let cur: Expr = e;
-  while (cur instanceof IndexAccess) cur = cur.expr;
-  return cur instanceof ContextAccess ? cur.name.lexeme.toLowerCase() : null;
 }
 
 /** Calls `visit` on every node, depth first. */
@@ -304,17 +297,4 @@ export function literalValue(e: Expr): string | number | boolean | null | undefi
     default:
       return undefined;
   }
-}
-
-/** Start offset (0-based, in the expression source) of a node's first token. */
-export function nodeStart(e: Expr): { line: number; column: number } | null {
-  if (e instanceof Literal) return e.token.range.start;
-  if (e instanceof ContextAccess) return e.name.range.start;
-  if (e instanceof IndexAccess) return nodeStart(e.expr);
-  if (e instanceof FunctionCall) return e.functionName.range.start;
-  if (e instanceof Unary) return e.operator.range.start;
-  if (e instanceof Binary) return nodeStart(e.left);
-  if (e instanceof Logical) return e.args[0] ? nodeStart(e.args[0]) : e.operator.range.start;
-  if (e instanceof Grouping) return nodeStart(e.group);
-  return null;
 }

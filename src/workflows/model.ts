@@ -162,7 +162,7 @@ const PERMISSION_SCOPES = new Set([
   'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses', 'artifact-metadata',
 ]);
 
-export function isActionFile(file: string): boolean {
+function isActionFile(file: string): boolean {
   return /(^|\/)action\.ya?ml$/i.test(file);
 }
 

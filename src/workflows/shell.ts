@@ -118,7 +118,7 @@ function makeCommand(rawWords: string[], redirects: Redirect[], line: number): S
   return { words: w, args: w.map(unquote), redirects, line };
 }
 
-export function unquote(word: string): string {
+function unquote(word: string): string {
   if (word.length >= 2 && ((word.startsWith('"') && word.endsWith('"')) || (word.startsWith("'") && word.endsWith("'")))) return word.slice(1, -1);
   return word;
 }

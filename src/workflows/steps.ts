@@ -19,7 +19,7 @@ export function actionRef(step: Step): string {
   return at >= 0 ? u.slice(at + 1) : '';
 }
 
-export function isLocalAction(step: Step): boolean {
+function isLocalAction(step: Step): boolean {
   return (step.uses?.value.trim() ?? '').startsWith('./');
 }
 
@@ -63,7 +63,13 @@ export function carriesSecret(str: TString | null | undefined, secretInputs?: Se
 }
 
 /** Env variable names (for a step) whose value comes from a secret. */
-export function secretEnvNames(model: WorkflowModel, job: Job, step: Step, secretInputs?: Set<string>, ignoreToken = false): Map<string, EnvEntry> {
+export function secretEnvNames(
+  model: WorkflowModel,
+  job: Job,
+  step: Step,
+  secretInputs?: Set<string>,
+  ignoreToken = false,
+): Map<string, EnvEntry> {
   const out = new Map<string, EnvEntry>();
   for (const [name, e] of effectiveEnv(model, job, step)) if (carriesSecret(e.value, secretInputs, ignoreToken)) out.set(name, e);
   return out;
@@ -114,7 +120,7 @@ const INTERPRETERS = new Set(['node', 'python', 'python3', 'python2', 'ruby', 'p
 const SYSTEM_PREFIXES = ['/usr/', '/bin/', '/sbin/', '/opt/hostedtoolcache/', '/etc/', '$RUNNER_TEMP', '${RUNNER_TEMP}', '/tmp/'];
 
 /** Why a command runs code from the workspace, or null. */
-export function commandExecutes(cmd: ShellCommand): string | null {
+function commandExecutes(cmd: ShellCommand): string | null {
   const [first, ...rest] = cmd.args;
   if (!first) return null;
   const base = first.split('/').pop() ?? first;
@@ -228,13 +234,3 @@ function runExecutes(step: Step): string | null {
 export function normalizeDir(p: string): string {
   return p.trim().replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '').replace(/^\$GITHUB_WORKSPACE\/?/, '').replace(/^\.\//, '').replace(/\/+$/, '');
 }
-
-
-/** Expression paths a template string can expand to. */
-export function expandedPaths(str: TString | null | undefined): string[] {
-  if (!str) return [];
-  const out: string[] = [];
-  for (const occ of str.exprs) if (occ.parsed.ast) for (const p of flowingPaths(occ.parsed.ast)) out.push(p.path);
-  return out;
-}
-

@@ -104,7 +104,7 @@ export function parseYaml(text: string): ParsedYaml {
     problems.push({ span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) }, message: firstLine(e.message), code: e.code });
   }
   const budget: Budget = { nodes: NODE_BUDGET, aliases: ALIAS_BUDGET, resolved: new Map() };
-  let root: YNode | null = null;
+  let root: YNode | null;
   try {
     root = convert(doc.contents as YamlNode | null, doc, budget, 0, text.length);
   } catch (err) {

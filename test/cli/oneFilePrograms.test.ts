@@ -43,7 +43,7 @@ it('staged reports, formats and fails as the split bundle does, across that seam
   // A user error thrown by code loaded on demand (the baseline reader) is still a one-line error with the way out.
   const missing = keyfence(dir.path, ['staged', '--baseline', 'missing-baseline.json']);
   expect(missing.code).toBe(2);
-  expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n  hint: .*git commit --no-verify\n$/);
+  expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n {2}hint: .*git commit --no-verify\n$/);
   // A configuration parsed by the YAML reader, loaded on demand.
   dir.write('keyfence.yml', 'overrides:\n  stripe-live-secret-key:\n    enabled: false\n');
   expect(keyfence(dir.path, ['staged']).code).toBe(0);
@@ -57,7 +57,7 @@ it('scan reports, formats and fails as the split bundle does, across that seam',
   expect((JSON.parse(sarif.stdout) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results).toHaveLength(1);
   const missing = keyfence(dir.path, ['scan', '--baseline', 'missing-baseline.json']);
   expect(missing.code).toBe(2);
-  expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n  hint: /);
+  expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n {2}hint: /);
   dir.write('keyfence.yml', 'overrides:\n  stripe-live-secret-key:\n    enabled: false\n');
   expect(keyfence(dir.path, ['scan']).code).toBe(0);
 });

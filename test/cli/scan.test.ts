@@ -12,7 +12,14 @@ interface JsonReport {
   version: number;
   tool: { name: string; version: string };
   findings: Array<Record<string, unknown>>;
-  stats: { files: number; bytes: number; commits: number; durationMs: number; skipped: number; suppressed: { inline: number; allow: number; baseline: number } };
+  stats: {
+    files: number;
+    bytes: number;
+    commits: number;
+    durationMs: number;
+    skipped: number;
+    suppressed: { inline: number; allow: number; baseline: number };
+  };
   notes?: string[];
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { readConfig as loadConfig } from '../../src/config/loadConfig.js';
+import { createEngine } from '../../src/engine/createEngine.js';
 import { runCli } from '../support/cli.js';
 import { tempDir, type TempDir } from '../support/tempRepo.js';
 
@@ -220,12 +221,17 @@ describe('a malformed config is an error with file, line and column', () => {
     ['allow:\n  - secrets: ["(unclosed"]\n', /^keyfence\.yml:2:14: allow\.secrets "\(unclosed" is not a valid regular expression/],
     ['allow:\n  - rules: [prod-hots]\n', /^keyfence\.yml:2:12: allow\.rules: there is no rule "prod-hots"$/],
     ['productionDomains: ["https://acme.com"]\n', /^keyfence\.yml:1:21: productionDomains: "https:\/\/acme\.com" is not a hostname$/],
-    ['rules:\n  - id: acme-key\n    description: ACME\n    category: live-key\n    severity: high\n    keywords: [acme_]\n', /^keyfence\.yml:2:5 \(rule acme-key\): `regex` is required$/],
     ['rules:\n  - id: acme-key\n    severty: high\n', /^keyfence\.yml:3:5: unknown setting "severty" in a rule$/],
     ['extends: 42\n', /^keyfence\.yml:1:10: extends \(a path or an npm package\) must be a non-empty string$/],
     ['- just a list\n', /^keyfence\.yml:1:1: the config must be a mapping$/],
   ])('%j', (text, message) => {
     expect(problem({ 'keyfence.yml': text })).toMatch(message);
+  });
+
+  it('a custom rule is compiled by the engine, which names its place in the file', async () => {
+    const config = load({ 'keyfence.yml': 'rules:\n  - id: acme-key\n    description: ACME\n    category: live-key\n    severity: high\n    keywords: [acme_]\n' });
+    await expect(createEngine(config)).rejects.toThrow(/^keyfence\.yml:2:5 \(rule acme-key\): `regex` is required$/);
+    await expect(createEngine(config)).rejects.toBeInstanceOf(UserError);
   });
 
   it('names the extended file when the error is there', () => {

@@ -1,6 +1,6 @@
 import micromatch from 'micromatch';
 import { describe, expect, it } from 'vitest';
-import { loadBuiltinRules } from '../../src/engine/builtinRules.js';
+import { loadBuiltinRules } from '../../src/rules/builtinRules.js';
 
 /**
  * The build works some things out once for the built-in rules (scripts/build.mjs) that the engine

@@ -3,8 +3,8 @@ import { secretSettings } from '../../src/engine/crossover.js';
 import { fake } from '../support/secrets.js';
 import { brief, engineWith, scanFiles } from './engineSupport.js';
 
-vi.mock('../../src/engine/builtinRules.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/engine/builtinRules.js')>();
+vi.mock('../../src/rules/builtinRules.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/rules/builtinRules.js')>();
   const rules = original.loadBuiltinRules();
   return { ...original, loadBuiltinRules: () => rules };
 });

@@ -4,8 +4,8 @@ import { randomString, seededRandom } from '../support/fakeSecrets.js';
 import { brief, engineWith, scanFiles } from './engineSupport.js';
 
 // Parse the rule pack once for the whole file: every test builds its own engine.
-vi.mock('../../src/engine/builtinRules.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/engine/builtinRules.js')>();
+vi.mock('../../src/rules/builtinRules.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/rules/builtinRules.js')>();
   const rules = original.loadBuiltinRules();
   return { ...original, loadBuiltinRules: () => rules };
 });

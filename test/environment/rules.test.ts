@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
 import { SETTING_PATTERNS } from '../../src/engine/crossover.js';
-import { ENGINE_RULE_IDS } from '../../src/engine/policyRules.js';
+import { ENGINE_RULE_IDS } from '../../src/rules/policyRules.js';
 import { checkRegexSafety } from '../../src/engine/regexSafety.js';
 import { engineWith, scanFiles } from './engineSupport.js';
 
-vi.mock('../../src/engine/builtinRules.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/engine/builtinRules.js')>();
+vi.mock('../../src/rules/builtinRules.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/rules/builtinRules.js')>();
   const { loadRuleDirectory: load } = await import('../../src/engine/ruleFiles.js');
   const rules = load(new URL('../../rules', import.meta.url).pathname);
   return { ...original, loadBuiltinRules: () => rules };

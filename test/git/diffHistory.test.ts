@@ -19,7 +19,8 @@ function repo(): TempDir {
 }
 
 const STRIPE = 'stripe-live-secret-key';
-const summary = (r: JsonReport) => r.findings.map((f) => ({ file: f.file, line: f.line, commit: f.commit, author: f.author, date: f.date }));
+const summary = (r: JsonReport) =>
+  r.findings.map((f) => ({ file: f.file, line: f.line, commit: f.commit, author: f.author, date: f.date }));
 
 /** base -> adds a key -> removes it again -> unrelated change. */
 function addedThenRemoved() {
@@ -94,6 +95,7 @@ describe('keyfence diff and history: a secret added and later removed', () => {
     const stdout = capture(false);
     const stderr = capture(true);
     expect(await main(['history', '--format', 'json'], { cwd: r.path, env: process.env, stdout, stderr })).toBe(1);
+    // eslint-disable-next-line no-control-regex -- \x1b[K is the ANSI erase-line the progress line starts with
     expect(stderr.text).toMatch(/^\r\x1b\[Kkeyfence: 1 commit, [\d,]+ commits\/s/);
     expect(stderr.text.endsWith('\r\x1b[K')).toBe(true);
     expect(JSON.parse(stdout.text).stats.commits).toBe(4);

@@ -19,7 +19,14 @@ export interface JsonFinding {
 
 export interface JsonReport {
   findings: JsonFinding[];
-  stats: { files: number; bytes: number; commits: number; durationMs: number; skipped: number; suppressed: { inline: number; allow: number; baseline: number } };
+  stats: {
+    files: number;
+    bytes: number;
+    commits: number;
+    durationMs: number;
+    skipped: number;
+    suppressed: { inline: number; allow: number; baseline: number };
+  };
   notes: string[];
 }
 

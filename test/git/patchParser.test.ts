@@ -102,7 +102,14 @@ describe('PatchParser on hand-written patches', () => {
       'index 0000000..3333333',
       'Binary files /dev/null and b/img.png differ',
     ].join('\n');
-    const got = files(parsePatch(patch)).map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, kind: f.kind, mode: f.mode, added: added(f) }));
+    const got = files(parsePatch(patch)).map((f) => ({
+      path: f.path,
+      oldPath: f.oldPath,
+      status: f.status,
+      kind: f.kind,
+      mode: f.mode,
+      added: added(f),
+    }));
     expect(got).toEqual([
       { path: 'new file.txt', oldPath: undefined, status: 'added', kind: 'text', mode: '100644', added: [[1, 'hello']] },
       { path: 'gone.txt', oldPath: undefined, status: 'deleted', kind: 'text', mode: '100644', added: [] },
@@ -321,7 +328,12 @@ describe('PatchParser property: what git commits is what the parser reads back',
           // The text git shows for line k: with its CR when it ends in CRLF (the last line may not).
           const shown = (lines: string[], k: number, crlf: boolean, finalNewline: boolean) =>
             crlf && (k < lines.length - 1 || finalNewline) ? `${lines[k]}\r` : lines[k]!;
-          const expectFirst = new Map(specs.map((s, i) => [pathOf(s, i), contents[i]!.map((_, j) => [j + 1, shown(contents[i]!, j, s.crlf, s.finalNewline)])]));
+          const expectFirst = new Map(
+            specs.map((s, i) => [
+              pathOf(s, i),
+              contents[i]!.map((_, j) => [j + 1, shown(contents[i]!, j, s.crlf, s.finalNewline)]),
+            ]),
+          );
           expect(addedByPath(await gitEvents(repo, STAGED_DIFF_ARGS))).toEqual(nonEmpty(expectFirst));
           commit(repo, 'first');
 
@@ -342,7 +354,9 @@ describe('PatchParser property: what git commits is what the parser reads back',
               writeFileSync(join(repo.path, path), render(next, s.crlf, finalNewline));
               const expected: Array<[number, string]> = block.map((_, j) => [at + j + 1, shown(next, at + j, s.crlf, finalNewline)]);
               // Appending after a last line that had no line break changes that line too.
-              if (at === lines.length && lines.length > 0 && !s.finalNewline) expected.unshift([at, shown(next, at - 1, s.crlf, finalNewline)]);
+              if (at === lines.length && lines.length > 0 && !s.finalNewline) {
+                expected.unshift([at, shown(next, at - 1, s.crlf, finalNewline)]);
+              }
               expectSecond.set(path, expected);
             }
           });

@@ -12,7 +12,8 @@ afterEach(() => {
   dir = undefined;
 });
 
-const where = (r: { findings: Array<{ file: string; line: number; column: number; ruleId: string }> }) => r.findings.map((f) => [f.file, f.line, f.column, f.ruleId]);
+const where = (r: { findings: Array<{ file: string; line: number; column: number; ruleId: string }> }) =>
+  r.findings.map((f) => [f.file, f.line, f.column, f.ruleId]);
 const STRIPE = 'stripe-live-secret-key';
 
 function repoWithBase(files: Record<string, string>): TempDir {

@@ -176,7 +176,12 @@ describe('settings audit against a local GitHub API', () => {
       headers: { 'x-accepted-github-permissions': 'administration=read' },
     });
     server.on(`GET ${R}/actions/permissions/fork-pr-workflows-private-repos`, {
-      body: { run_workflows_from_fork_pull_requests: true, send_write_tokens_to_workflows: true, send_secrets_and_variables: true, require_approval_for_fork_pr_workflows: false },
+      body: {
+        run_workflows_from_fork_pull_requests: true,
+        send_write_tokens_to_workflows: true,
+        send_secrets_and_variables: true,
+        require_approval_for_fork_pr_workflows: false,
+      },
     });
     const result = await auditGitHubSettings({
       octokit: client(),
@@ -223,7 +228,12 @@ describe('settings audit against a local GitHub API', () => {
       return { body: { default_workflow_permissions: 'write', can_approve_pull_request_reviews: false } };
     });
     server.on(`GET ${R}/actions/permissions/fork-pr-workflows-private-repos`, {
-      body: { run_workflows_from_fork_pull_requests: false, send_write_tokens_to_workflows: false, send_secrets_and_variables: false, require_approval_for_fork_pr_workflows: true },
+      body: {
+        run_workflows_from_fork_pull_requests: false,
+        send_write_tokens_to_workflows: false,
+        send_secrets_and_variables: false,
+        require_approval_for_fork_pr_workflows: true,
+      },
     });
     const warnings: string[] = [];
     const started = Date.now();

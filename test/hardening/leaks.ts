@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
-import type { RuleExamples } from '../../src/engine/ruleSpec.js';
+import type { RuleExamples } from '../../src/rules/ruleSpec.js';
 import { escapeData, escapeProperty } from '../../src/reporters/github.js';
 import { expandTemplates, type Random } from '../support/fakeSecrets.js';
 
@@ -15,9 +15,9 @@ import { expandTemplates, type Random } from '../support/fakeSecrets.js';
  * a variable name or a command (`$NPM_TOKEN`, `printenv`): they are redacted all the same, but
  * their messages may name the same words, so only the full value is checked for them.
  */
-export const CREDENTIAL_CATEGORIES = new Set(['live-key', 'generic-secret', 'fixture', 'env-crossover']);
+const CREDENTIAL_CATEGORIES = new Set(['live-key', 'generic-secret', 'fixture', 'env-crossover']);
 
-export const middle = (s: string) => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
+const middle = (s: string) => s.slice(Math.floor(s.length / 3), Math.ceil((2 * s.length) / 3));
 const alnum = (s: string) => s.replace(/[^A-Za-z0-9]/g, '');
 
 /** The forms a value takes in the formats: raw, JSON-escaped, workflow-command-escaped, in a markdown cell. */

@@ -26,7 +26,10 @@ afterEach(() => {
 });
 const track = <T extends TempDir>(d: T): T => (dirs.push(d), d);
 
-/** A minified bundle: one line of `size` characters of code that wakes generic rules everywhere, a key in the middle. */
+/**
+ * A minified bundle: one line of `size` characters of code that wakes generic rules everywhere, a key
+ * in the middle.
+ */
 function minified(size: number, key: string): string {
   const chunk = 'function(a,b){return a.key+b.token};var secret_token=e.key,password=t.pw,api_key:q.k;';
   const half = chunk.repeat(Math.ceil(size / 2 / chunk.length));
@@ -153,7 +156,7 @@ ${allow ? `    allow: ['${allow}']\n` : ''}    examples: { match: [], noMatch: [
       repo.write('keyfence.yml', RULE(regex, allow));
       for (const command of ['scan', 'staged']) {
         const result = keyfence(repo.path, [command], env);
-        expectOneLineError(result, /^keyfence: keyfence\.yml: rule acme-token: `(regex|allow\[0\])` can backtrack catastrophically \(.+, e\.g\. on ".+"\)$/);
+        expectOneLineError(result, /^keyfence: keyfence\.yml:\d+:\d+: rule acme-token: `(regex|allow\[0\])` can backtrack catastrophically \(.+, e\.g\. on ".+"\)$/);
         expect(result.stderr).toMatch(/hint: bound the repetition/);
       }
     }

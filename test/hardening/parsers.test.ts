@@ -34,7 +34,10 @@ const track = <T extends TempDir>(d: T): T => (dirs.push(d), d);
 
 const sha = fc.stringMatching(/^[0-9a-f]{40}$/);
 const shortSha = fc.stringMatching(/^[0-9a-f]{7}$/);
-/** Path characters, and C-quoted escapes as git prints them: tab, newline, quote, backslash, UTF-8 and invalid bytes. */
+/**
+ * Path characters, and C-quoted escapes as git prints them: tab, newline, quote, backslash, UTF-8
+ * and invalid bytes.
+ */
 const plainSegment = fc.stringMatching(/^[A-Za-z0-9._-]{1,8}$/);
 const escape = fc.constantFrom('\\t', '\\n', '\\"', '\\\\', '\\303\\251', '\\346\\227\\245', '\\377', '\\200\\201', '\\302', ' ', 'é', '日');
 const quotedSegment = fc.array(fc.oneof(plainSegment, escape), { minLength: 1, maxLength: 4 }).map((p) => p.join(''));

@@ -51,7 +51,10 @@ describe('the supply chain', () => {
 
   it('passes its own workflow audit at --fail-on medium', () => {
     const result = runCli(['workflows', '.', '--fail-on', 'medium', '--format', 'json'], root);
-    const report = JSON.parse(result.stdout) as { findings: Array<{ file: string; line: number; ruleId: string; severity: string }>; stats: { files: number } };
+    const report = JSON.parse(result.stdout) as {
+      findings: Array<{ file: string; line: number; ruleId: string; severity: string }>;
+      stats: { files: number };
+    };
     // Its own pull-request workflow and its action.yml, at least.
     expect(report.stats.files).toBeGreaterThanOrEqual(2);
     expect(report.findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity)).map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual([]);
@@ -60,7 +63,10 @@ describe('the supply chain', () => {
 
   it('passes its own scan at --fail-on low (token-shaped test values are made at run time)', () => {
     const result = runCli(['scan', '.', '--fail-on', 'low', '--format', 'json'], root);
-    const report = JSON.parse(result.stdout) as { findings: Array<{ file: string; line: number; ruleId: string }>; stats: { files: number } };
+    const report = JSON.parse(result.stdout) as {
+      findings: Array<{ file: string; line: number; ruleId: string }>;
+      stats: { files: number };
+    };
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.ruleId}`)).toEqual([]);
     expect(report.stats.files).toBeGreaterThan(100);
     expect(result.code, result.stderr).toBe(0);

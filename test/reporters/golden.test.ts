@@ -205,7 +205,10 @@ const NOTES = [
   'shallow clone: history before <b>2026-01-01</b> not scanned\n(run `git fetch --unshallow`)',
 ];
 
-/** The rules that ran: one without a doc page, one that found nothing; `slack-bot-token` is left out on purpose (SARIF makes its descriptor). */
+/**
+ * The rules that ran: one without a doc page, one that found nothing; `slack-bot-token` is left out on
+ * purpose (SARIF makes its descriptor).
+ */
 const RULES: RuleInfo[] = [
   { id: 'stripe-live-secret-key', description: 'Stripe live secret key', category: 'live-key', severity: 'critical', helpUri: 'https://example.com/docs/rules/stripe.md#stripe-live-secret-key' },
   { id: 'aws-access-key-id', description: 'AWS access key ID', category: 'live-key', severity: 'high', helpUri: 'https://example.com/docs/rules/aws.md#aws-access-key-id' },
@@ -219,7 +222,10 @@ const RULES: RuleInfo[] = [
   { id: 'unused-rule', description: 'A rule that found nothing', category: 'live-key', severity: 'low' },
 ];
 
-/** A link to a line at the scanned commit, or at the finding's own commit for history; none for a setting (a cell without a link). */
+/**
+ * A link to a line at the scanned commit, or at the finding's own commit for history; none for a
+ * setting (a cell without a link).
+ */
 const linkTo: RenderContext['linkTo'] = (file, line, commit) =>
   file.startsWith('github:') ? undefined : `https://github.com/octo/shop/blob/${commit ?? 'abc1234def'}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
 

@@ -3,7 +3,7 @@ import type { Finding } from '../../src/findings/finding.js';
 import { toReport } from '../../src/findings/redact.js';
 import { githubLinker } from '../../src/run/reportLinks.js';
 import { codeCell, escapeCell, MAX_ROWS, messageCell, renderMarkdown } from '../../src/reporters/markdown.js';
-import { context, sampleFindings, sampleReport } from './sample.js';
+import { context, sampleFindings, sampleReport, scanStats } from './sample.js';
 
 const linkTo = githubLinker({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo/shop', GITHUB_SHA: 'abc1234def' })!;
 
@@ -47,14 +47,14 @@ describe('markdown reporter', () => {
 
   it('shows plain locations without a link outside CI, and a short summary when clean', () => {
     expect(renderMarkdown(sampleReport(), context())).toContain('| config/.env.development:3 |');
-    const clean = renderMarkdown(toReport([], { files: 3, bytes: 1, commits: 0, durationMs: 1, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, [], false), context());
+    const clean = renderMarkdown(toReport([], scanStats({ files: 3, bytes: 1, durationMs: 1 }), [], false), context());
     expect(clean).toBe('## keyfence: no findings\n\nNo secrets or workflow problems found in 3 files.\n');
   });
 
   it(`caps the table at ${MAX_ROWS} rows`, () => {
     const one = sampleFindings()[0]!;
     const many: Finding[] = Array.from({ length: MAX_ROWS + 7 }, (_, i) => ({ ...one, line: i + 1, endLine: i + 1 }));
-    const out = renderMarkdown(toReport(many, { files: 1, bytes: 1, commits: 0, durationMs: 1, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, [], false), context());
+    const out = renderMarkdown(toReport(many, scanStats({ files: 1, bytes: 1, durationMs: 1 }), [], false), context());
     expect(out.split('\n').filter((l) => l.startsWith('| critical | [`')).length).toBe(MAX_ROWS);
     expect(out).toContain('…and 7 more');
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fingerprint } from '../../src/findings/fingerprint.js';
-import type { Finding, Report } from '../../src/findings/finding.js';
+import type { Finding, Report, ScanStats } from '../../src/findings/finding.js';
 import { toReport } from '../../src/findings/redact.js';
 import type { RenderContext, RuleInfo } from '../../src/reporters/reporter.js';
 
@@ -91,11 +91,23 @@ export function sampleFindings(secrets = sampleSecrets()): Finding[] {
   ];
 }
 
+/** Scan statistics: nothing scanned, skipped or suppressed, but for what `over` sets. */
+export const scanStats = (over: Partial<ScanStats> = {}): ScanStats => ({
+  files: 0,
+  bytes: 0,
+  commits: 0,
+  durationMs: 0,
+  skipped: 0,
+  suppressed: { inline: 0, allow: 0, baseline: 0 },
+  ...over,
+});
+
 export function sampleReport(showSecrets = false, secrets = sampleSecrets()): Report {
-  return toReport(sampleFindings(secrets), { files: 12, bytes: 3456, commits: 0, durationMs: 42, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, ['1 file skipped, binary: logo.png', 'note with | pipe, 50% and: colon'], showSecrets);
+  const notes = ['1 file skipped, binary: logo.png', 'note with | pipe, 50% and: colon'];
+  return toReport(sampleFindings(secrets), scanStats({ files: 12, bytes: 3456, durationMs: 42 }), notes, showSecrets);
 }
 
-export const SAMPLE_RULES: RuleInfo[] = [
+const SAMPLE_RULES: RuleInfo[] = [
   { id: 'stripe-live-secret-key', description: 'Stripe live secret key', category: 'live-key', severity: 'critical', helpUri: 'https://example.com/docs/rules/stripe.md#stripe-live-secret-key' },
   { id: 'aws-access-key-id', description: 'AWS access key ID', category: 'live-key', severity: 'high', helpUri: 'https://example.com/docs/rules/aws.md#aws-access-key-id' },
   { id: 'generic-password', description: 'Password assignment', category: 'generic-secret', severity: 'medium' },

@@ -6,7 +6,7 @@ import { FINGERPRINT_KEY, renderSarif } from '../../src/reporters/sarif.js';
 import { runCli } from '../support/cli.js';
 import { CUSTOM_RULES, testToken } from '../support/customRules.js';
 import { tempDir, type TempDir } from '../support/tempRepo.js';
-import { context, sampleReport } from './sample.js';
+import { context, sampleReport, scanStats } from './sample.js';
 
 /**
  * The official SARIF 2.1.0 schema (the OASIS standard's, rtm.5), as Microsoft's SARIF SDK team
@@ -37,7 +37,7 @@ describe('sarif reporter', () => {
   });
 
   it('passes schema validation, with findings and without', () => {
-    for (const report of [sampleReport(), sampleReport(true), toReport([], { files: 0, bytes: 0, commits: 0, durationMs: 0, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } }, [], false)]) {
+    for (const report of [sampleReport(), sampleReport(true), toReport([], scanStats(), [], false)]) {
       const log = JSON.parse(renderSarif(report, context()));
       const ok = validate(log);
       expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);

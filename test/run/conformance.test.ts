@@ -108,8 +108,13 @@ function placesOfJson(stdout: string): Place[] {
   return report.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}`).sort();
 }
 
+interface SarifResult {
+  ruleId: string;
+  locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+}
+
 function placesOfSarif(text: string): Place[] {
-  const sarif = JSON.parse(text) as { runs: Array<{ results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+  const sarif = JSON.parse(text) as { runs: Array<{ results: SarifResult[] }> };
   return sarif.runs[0]!.results.map((r) => `${r.ruleId} ${decodeURI(r.locations[0]!.physicalLocation.artifactLocation.uri)}:${r.locations[0]!.physicalLocation.region.startLine}`).sort();
 }
 

@@ -77,11 +77,27 @@ export function runAction({ repo, work, eventName, event, inputs = {}, apiUrl = 
   });
 }
 
-/** A pull_request "opened" payload as GitHub sends it (from @octokit/webhooks-examples), pointed at a test's commits. */
+/** The fields of a pull_request webhook example that the tests point elsewhere; the rest is carried as it is. */
+interface PullRequestExample {
+  action: string;
+  number: number;
+  pull_request: {
+    number: number;
+    commits: number;
+    base: { sha: string; repo: { full_name: string } };
+    head: { sha: string; repo: { full_name: string; fork: boolean } };
+  };
+  repository: { full_name: string };
+}
+
+/**
+ * A pull_request "opened" payload as GitHub sends it (from @octokit/webhooks-examples), pointed at a
+ * test's commits.
+ */
 export function pullRequestPayload(opts: { base: string; head: string; number: number; headRepo?: string; commits: number }) {
   const require = createRequire(import.meta.url);
-  const all = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
-  const payload = structuredClone(all.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened'));
+  const all = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: PullRequestExample[] }>;
+  const payload = structuredClone(all.find((e) => e.name === 'pull_request')!.examples.find((e) => e.action === 'opened')!);
   const headRepo = opts.headRepo ?? 'octo-org/website';
   payload.number = opts.number;
   payload.pull_request.number = opts.number;

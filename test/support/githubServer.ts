@@ -68,7 +68,6 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
   const routes = new Map<string, Handler>();
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
-  let self!: GitHubServer;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -110,7 +109,7 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  self = {
+  const self: GitHubServer = {
     url: `http://127.0.0.1:${port}${prefix}`,
     requests,
     problems,

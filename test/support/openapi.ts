@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
+// The description is untyped JSON, walked by path: its values are whatever the path leads to.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, see above
 type Json = Record<string, any>;
 
 let spec: Json | undefined;
@@ -34,7 +36,7 @@ function deref(value: Json): Json {
   const { spec: s } = load();
   let v = value;
   while (v && typeof v.$ref === 'string') {
-    let o: any = s;
+    let o: Json = s;
     for (const part of v.$ref.replace(/^#\//, '').split('/')) o = o[part.replace(/~1/g, '/').replace(/~0/g, '~')];
     v = o;
   }
@@ -87,7 +89,7 @@ export function requestProblems(method: string, template: string, body: unknown)
 }
 
 /** The documented example answer of an operation, as a base for realistic fake answers. */
-export function example(method: string, template: string, status = 200): any {
+export function example(method: string, template: string, status = 200): Json {
   const op = operation(method, template);
   const content = deref(op.responses[String(status)]).content?.['application/json'];
   const ex = content?.examples ? deref(Object.values(content.examples)[0] as Json).value : content?.example;
@@ -95,6 +97,6 @@ export function example(method: string, template: string, status = 200): any {
 }
 
 /** A component schema's example object (`simple-user`, …). */
-export function componentExample(name: string): any {
+export function componentExample(name: string): Json {
   return structuredClone(load().spec.components.examples[name]?.value);
 }

@@ -1,4 +1,7 @@
-/** The contract of auditWorkflowFile, isWorkflowFile and findWorkflowFiles, and the guard analysis behind the checks. */
+/**
+ * The contract of auditWorkflowFile, isWorkflowFile and findWorkflowFiles, and the guard analysis
+ * behind the checks.
+ */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -208,6 +211,7 @@ describe('expressions and policy', () => {
     ['prod-eu', true],
     ['LiveSite', true],
     ['prd', true],
+    ['prod2', true],
     ['preprod', false],
     ['staging', false],
     ['delivery', false],

@@ -1,4 +1,7 @@
-/** `keyfence workflows` in-process: discovery, report paths, suppressions, exit codes; and this repository's own workflows. */
+/**
+ * `keyfence workflows` in-process: discovery, report paths, suppressions, exit codes; and this
+ * repository's own workflows.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';

@@ -26,7 +26,12 @@ export function formatFindings(name: string, findings: Finding[]): string {
   return findings.map((f) => `${name}:${f.line}:${f.column}: ${f.message} [${f.ruleId}]`).join('\n') + (findings.length ? '\n' : '');
 }
 
-const checkDirs = existsSync(ROOT) ? readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
+const checkDirs = existsSync(ROOT)
+  ? readdirSync(ROOT, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
+  : [];
 
 describe('workflow check fixtures', () => {
   for (const id of checkDirs) {

@@ -23,7 +23,6 @@ permission it needs. On a terminal, a progress line on stderr shows the commits 
                            (default: GITHUB_API_URL, else https://api.github.com)
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
-    const started = performance.now();
     const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' } }, 'audit');
     if (positionals.length > 1) throw new UserError('audit takes one PATH', 'run `keyfence audit --help` for usage');
     const slug = values.github as string | undefined;
@@ -32,7 +31,7 @@ ${SCAN_OPTIONS_HELP}`,
     const { sources, workers, root } = await openAuditSources(positionals, context.cwd);
     const engine = openEngine(root, options.config);
     const extra = github ? githubSettings(github, root, (m) => context.stderr.write(`keyfence: ${m}\n`)) : undefined;
-    return runScan({ engine, sources, workers, progress: true, extra, started }, options, context);
+    return runScan({ engine, sources, workers, progress: true, extra }, options, context);
   },
 };
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { configAsJson, describeConfig } from '../../config/describe.js';
 import { loadConfig } from '../../config/configFile.js';
+import { createEngine } from '../../engine/createEngine.js';
 import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
 import { DEFAULT_FAIL_ON } from '../../run/options.js';
@@ -32,6 +33,8 @@ guardrails an extended policy locked. Exits 2 with file:line:col when the config
     if (format !== 'text' && format !== 'json') throw new UserError(`config: unknown format "${format}"`, 'use text or json');
     const root = (await findRepoRoot(context.cwd)) ?? context.cwd;
     const config = await loadConfig(root, values.config);
+    // Custom rules are the engine's to compile: an invalid one is an invalid configuration here too.
+    await createEngine(config);
     context.stdout.write(format === 'json' ? `${JSON.stringify(configAsJson(config, DEFAULT_FAIL_ON), null, 2)}\n` : describeConfig(config, DEFAULT_FAIL_ON));
     return 0;
   },

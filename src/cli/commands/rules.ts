@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadBuiltinRules } from '../../engine/builtinRules.js';
-import { ENV_CROSSOVER, PROD_HOST_DOMAIN } from '../../engine/policyRules.js';
+import { loadBuiltinRules } from '../../rules/builtinRules.js';
+import { ENV_CROSSOVER, PROD_HOST_DOMAIN } from '../../rules/policyRules.js';
 import type { Command } from '../command.js';
 import { UserError } from '../../errors.js';
 
@@ -18,7 +18,13 @@ Lists the built-in rules with their category and severity.`,
     }
     if (format !== 'text' && format !== 'json') throw new UserError(`rules: unknown format "${format}"`, 'use text or json');
     // The engine's own rules (cross-file reuse, configured production domains) are rules too.
-    const rules = [...loadBuiltinRules().map(({ spec }) => spec), ENV_CROSSOVER, PROD_HOST_DOMAIN].map((spec) => ({ id: spec.id, category: spec.category, severity: spec.severity, description: spec.description }));
+    const specs = [...loadBuiltinRules().map(({ spec }) => spec), ENV_CROSSOVER, PROD_HOST_DOMAIN];
+    const rules = specs.map((spec) => ({
+      id: spec.id,
+      category: spec.category,
+      severity: spec.severity,
+      description: spec.description,
+    }));
     if (format === 'json') {
       context.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
       return 0;

@@ -35,7 +35,12 @@ ${SCAN_OPTIONS_HELP}`,
   },
 };
 
-async function scanStdin(context: CommandContext, positionals: string[], name: string | undefined, options: Parameters<typeof runScan>[1]): Promise<number> {
+async function scanStdin(
+  context: CommandContext,
+  positionals: string[],
+  name: string | undefined,
+  options: Parameters<typeof runScan>[1],
+): Promise<number> {
   if (positionals.length > 1) throw new UserError('scan: `-` (standard input) cannot be mixed with paths', 'scan standard input and files in two runs');
   const file = (name ?? 'stdin').replace(/\\/g, '/').replace(/^(\.\/)+/, '');
   if (!file || file.startsWith('/') || file.split('/').includes('..')) throw new UserError(`scan: --stdin-filename "${name}" must be a relative path inside the repository`, 'e.g. --stdin-filename config/.env.production');

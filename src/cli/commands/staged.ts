@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_FILE_SIZE } from '../../config/config.js';
-import { loadBuiltinRules } from '../../engine/builtinRules.js';
+import { loadBuiltinRules } from '../../rules/builtinRules.js';
 import { reportError, UserError } from '../../errors.js';
 import { openEngine } from '../../run/openEngine.js';
 import { runScan } from '../../run/run.js';
@@ -46,7 +46,6 @@ ${SCAN_OPTIONS_HELP}`,
 };
 
 async function runStaged(context: CommandContext): Promise<number> {
-  const started = performance.now();
   const { options, positionals } = parseCommandArgs(context.args, {}, 'staged');
   if (positionals.length) throw new UserError('staged takes no PATH: it scans everything staged', 'run `keyfence staged --help` for usage');
   // git reads the index while the configuration loads and the rules compile. The configured size
@@ -59,5 +58,5 @@ async function runStaged(context: CommandContext): Promise<number> {
   let engine = await openEngine(likely, options.config);
   const root = await read.root;
   if (root !== likely) engine = await openEngine(root, options.config);
-  return runScan({ engine, sources: [stagedSource(await read.changes)], started }, options, context);
+  return runScan({ engine, sources: [stagedSource(await read.changes)] }, options, context);
 }

@@ -19,13 +19,17 @@ export const check: SettingsCheck = {
   description: 'A secret used by a job that fork pull requests can reach, stored outside an environment with required reviewers.',
   async run(ctx) {
     if (ctx.secretUses.length === 0) return;
-    const forkCodeGetsSecrets = !(await ctx.facts.isPublic()) && (await ctx.facts.privateForkPrSettings())?.send_secrets_and_variables === true;
+    const forkCodeGetsSecrets =
+      !(await ctx.facts.isPublic()) && (await ctx.facts.privateForkPrSettings())?.send_secrets_and_variables === true;
     const environments = (await ctx.facts.environments()) ?? [];
     for (const use of ctx.secretUses) {
-      const reach = use.triggers.filter((t) => (PRIVILEGED.has(t.name) || (forkCodeGetsSecrets && FORK_CODE.has(t.name))) && !t.guard.fork && !t.guard.merged);
+      const reach = use.triggers.filter(
+        (t) => (PRIVILEGED.has(t.name) || (forkCodeGetsSecrets && FORK_CODE.has(t.name))) && !t.guard.fork && !t.guard.merged,
+      );
       if (reach.length === 0) continue;
       // A job in an environment with required reviewers waits for a person, whatever secret it reads.
-      const env = use.environment !== undefined ? environments.find((e) => e.name.toLowerCase() === use.environment!.toLowerCase()) : undefined;
+      const named = use.environment?.toLowerCase();
+      const env = named !== undefined ? environments.find((e) => e.name.toLowerCase() === named) : undefined;
       if (isProtected(env)) continue;
       const stores = await storesOf(ctx, use);
       if (stores.length === 0) continue;
@@ -56,7 +60,10 @@ function guardText(g: GuardFlags): string {
 
 const at = (file: string, label: string): Location => ({ file, line: 1, column: 1, endLine: 1, endColumn: 1, label });
 
-/** Where the secret a job reads comes from: environment secrets win over repository ones, which win over organisation ones. */
+/**
+ * Where the secret a job reads comes from: environment secrets win over repository ones, which win
+ * over organisation ones.
+ */
 async function storesOf(ctx: SettingsContext, use: SecretUse): Promise<Store[]> {
   const envSecrets = use.environment !== undefined ? ((await ctx.facts.environmentSecrets(use.environment)) ?? []) : [];
   const repoSecrets = (await ctx.facts.repositorySecrets()) ?? [];

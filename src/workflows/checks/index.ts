@@ -1,4 +1,7 @@
-/** Every workflow check, in the order their findings are listed. Ids are stable: docs, fixtures and suppressions use them. */
+/**
+ * Every workflow check, in the order their findings are listed. Ids are stable: docs, fixtures and
+ * suppressions use them.
+ */
 import type { WorkflowCheck } from '../check.js';
 import { excessivePermissions } from './excessive-permissions.js';
 import { productionOnUntrustedTrigger } from './production-on-untrusted-trigger.js';

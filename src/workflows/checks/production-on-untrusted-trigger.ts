@@ -12,7 +12,7 @@ import { literalString, walk } from '../expressions.js';
 const TRIGGERS = new Set([...PRIVILEGED_UNTRUSTED, 'pull_request_review', 'pull_request_review_comment']);
 
 /** PROD_*, *_PROD, *_PRODUCTION, LIVE_*, deploy keys. */
-export function isProductionSecret(name: string): boolean {
+function isProductionSecret(name: string): boolean {
   const parts = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
   if (parts.some((p) => p === 'PROD' || p === 'PRODUCTION' || p === 'PRD' || p === 'LIVE')) return true;
   return /DEPLOY(_[A-Z0-9]+)*_(KEY|TOKEN|SSH_KEY|PRIVATE_KEY)$/.test(name.toUpperCase()) || name.toUpperCase() === 'DEPLOY_KEY';

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { decodeKeywordAutomaton, type KeywordAutomaton } from './keywordAutomaton.js';
 import type { RuleSpec } from './ruleSpec.js';
 
 /** A rule with the file it came from, for error messages and the docs check. */
@@ -38,22 +37,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-let automaton: KeywordAutomaton | null | undefined;
-
-/**
- * The keyword automaton of the built-in rules, precomputed by the build (dist/prefilter.bin), or
- * undefined where there is none (the Action's single-file bundle): the prefilter then builds it.
- */
-export function loadBuiltinKeywordAutomaton(): KeywordAutomaton | undefined {
-  if (automaton === undefined) {
-    const path = builtPath('prefilter.bin');
-    automaton = path ? decodeKeywordAutomaton(readFileSync(path)) : null;
-  }
-  return automaton ?? undefined;
-}
-
 /** A file the build writes: beside the bundle, or in dist/ when running from source. */
-function builtPath(name: string): string | undefined {
+export function builtPath(name: string): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
   return [join(here, name), join(here, '..', '..', 'dist', name)].find((p) => existsSync(p));
 }
