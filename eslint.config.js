@@ -19,6 +19,7 @@ const BELOW_RUN = [
   'src/workflows/**',
   'src/github/**',
   'src/environment/**',
+  'src/rules/**',
   'src/errors.ts',
   'src/version.ts',
 ];

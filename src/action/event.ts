@@ -31,27 +31,42 @@ export interface RunEvent {
 
 const ZERO = /^0+$/;
 
+/** The fields of an event payload the Action reads. Anything may be missing, or of another type. */
+interface Payload {
+  number?: unknown;
+  before?: unknown;
+  after?: unknown;
+  pull_request?: {
+    number?: unknown;
+    commits?: unknown;
+    base?: { sha?: unknown; repo?: { full_name?: string } | null };
+    head?: { sha?: unknown; repo?: { full_name?: string } | null };
+  };
+}
+
 export function readEvent(env: NodeJS.ProcessEnv): RunEvent {
   const name = env.GITHUB_EVENT_NAME ?? '';
   const repository = env.GITHUB_REPOSITORY ?? '';
   const [owner = '', repo = ''] = repository.split('/');
-  let payload: any = {};
+  let payload: Payload = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'));
+      payload = (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as Payload | null) ?? {};
     } catch (error) {
       throw new UserError(`cannot read the event payload at GITHUB_EVENT_PATH: ${(error as Error).message}`);
     }
   }
   const event: RunEvent = { name, repository, owner, repo };
-  const pr = payload?.pull_request;
-  if (pr && typeof pr.base?.sha === 'string' && typeof pr.head?.sha === 'string') {
-    const headRepository: string | undefined = pr.head.repo?.full_name;
-    const baseRepository: string | undefined = pr.base.repo?.full_name ?? repository;
+  const pr = payload.pull_request;
+  const baseSha = pr?.base?.sha;
+  const headSha = pr?.head?.sha;
+  if (pr && typeof baseSha === 'string' && typeof headSha === 'string') {
+    const headRepository: string | undefined = pr.head?.repo?.full_name;
+    const baseRepository: string | undefined = pr.base?.repo?.full_name ?? repository;
     event.pullRequest = {
       number: Number(pr.number ?? payload.number),
-      baseSha: pr.base.sha,
-      headSha: pr.head.sha,
+      baseSha,
+      headSha,
       ...(typeof pr.commits === 'number' ? { commits: pr.commits } : {}),
       // A deleted fork has no head repository: treat it as a fork.
       fromFork: headRepository === undefined || headRepository.toLowerCase() !== String(baseRepository).toLowerCase(),

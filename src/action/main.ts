@@ -67,7 +67,8 @@ async function plan(mode: Mode, event: RunEvent, root: string, inputs: Inputs, c
     inputs.token && event.owner && event.repo
       ? { owner: event.owner, repo: event.repo, token: inputs.token, baseUrl: resolveApiUrl(undefined, process.env), optional: true }
       : undefined;
-  return preparePlan({ engine: openEngine(root, configFile), sources, workers, extra: github ? githubSettings(github, root, (m) => core.info(m)) : undefined });
+  const extra = github ? githubSettings(github, root, (m) => core.info(m)) : undefined;
+  return preparePlan({ engine: openEngine(root, configFile), sources, workers, extra });
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
@@ -82,7 +83,9 @@ function annotate(findings: ReportFinding[]): void {
     const oneLine = f.endLine === f.line;
     core[LEVEL[f.severity]](message, {
       title: `keyfence ${f.ruleId} (${f.severity})`,
-      ...(onFile ? { file: f.file, startLine: f.line, endLine: f.endLine, ...(oneLine ? { startColumn: f.column, endColumn: f.endColumn } : {}) } : {}),
+      ...(onFile
+        ? { file: f.file, startLine: f.line, endLine: f.endLine, ...(oneLine ? { startColumn: f.column, endColumn: f.endColumn } : {}) }
+        : {}),
     });
   }
 }
@@ -102,7 +105,8 @@ async function review(mode: Mode, event: RunEvent, inputs: Inputs, root: string,
     if (line !== undefined && !placements.has(f.fingerprint)) placements.set(f.fingerprint, line);
   }
   const octokit = createGitHubClient({ token: inputs.token, baseUrl: resolveApiUrl(undefined, process.env), warn: (m) => core.info(m) });
-  const outcome: ReviewOutcome = await upsertReview(octokit, { owner: event.owner, repo: event.repo, pull: pr.number, headSha: pr.headSha }, run.report.findings, placements);
+  const target = { owner: event.owner, repo: event.repo, pull: pr.number, headSha: pr.headSha };
+  const outcome: ReviewOutcome = await upsertReview(octokit, target, run.report.findings, placements);
   if (outcome.status === 'skipped') return skipped(outcome.reason);
   if (outcome.status === 'written')
     return `Review ${outcome.reviewCreated ? 'posted' : 'updated'}: ${outcome.created} new comment${outcome.created === 1 ? '' : 's'}, ${outcome.updated} updated, ${outcome.fixed} marked fixed.`;

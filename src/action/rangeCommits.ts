@@ -35,7 +35,13 @@ async function ensureCommits(root: string, base: string, head: string, depth: nu
  * BASE..HEAD of a pull request or a push, as `keyfence diff` reads it. Without a base (a push that
  * created its branch), HEAD's own commit.
  */
-export async function rangeCommits(root: string, base: string, head: string, env: NodeJS.ProcessEnv, depth?: number): Promise<StreamSource> {
+export async function rangeCommits(
+  root: string,
+  base: string,
+  head: string,
+  env: NodeJS.ProcessEnv,
+  depth?: number,
+): Promise<StreamSource> {
   if (!SHA.test(head) || !(base === '' || SHA.test(base))) throw new Error(`not commit ids: ${base}..${head}`);
   const notes: string[] = [];
   if (base) await ensureCommits(root, base, head, depth, notes);

@@ -12,7 +12,7 @@ import type { ReportFinding, Severity } from '../findings/finding.js';
 import { SEVERITIES } from '../findings/finding.js';
 import { gitHubOutage, type GitHubClient } from '../github/client.js';
 
-export const REVIEW_MARKER = '<!-- keyfence:review -->';
+const REVIEW_MARKER = '<!-- keyfence:review -->';
 const FINGERPRINTS = /<!-- keyfence:fingerprints ([0-9a-f ]*) -->/;
 const FIXED_MARKER = '<!-- keyfence:fixed -->';
 
@@ -55,7 +55,7 @@ function escapeMarkdown(text: string): string {
   return text.replace(/([<>])/g, '\\$1');
 }
 
-export function reviewBody(findings: ReportFinding[], unplaced: ReportFinding[], headSha: string): string {
+function reviewBody(findings: ReportFinding[], unplaced: ReportFinding[], headSha: string): string {
   const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const head =
     findings.length === 0

@@ -6,7 +6,7 @@ import { historySource } from '../sources/history.js';
 import { openRepository } from '../sources/repository.js';
 import type { Source } from '../sources/source.js';
 import { isRepositoryWorkflow } from '../workflows/workflowPath.js';
-import { openFileSource } from './openSources.js';
+import { openFileSource } from './openFileSource.js';
 import type { ExtraFindings } from './run.js';
 import type { ScanWorkers } from './scanFiles.js';
 

@@ -42,7 +42,10 @@ export function checkReportTarget(target: ReportTarget, io: Pick<RunIO, 'cwd'>):
   }
 }
 
-/** What rendering needs besides the run: the engine and other checks (for rule descriptions), the environment (for links). */
+/**
+ * What rendering needs besides the run: the engine and the other checks (for rule descriptions),
+ * the environment (for links).
+ */
 export interface RenderSetting {
   engine: Engine;
   /** Descriptions of checks beside the engine's rules. */

@@ -52,9 +52,7 @@ export async function scanSources({ engine, sources, workers, progress }: ScanRe
       }
       await scan.observeRest(source);
       const prefix = source.label ? `${source.label}: ` : '';
-      // In a work tree, binary files are images and fonts; in a change, they may hide a key.
-      const skipNotes = tally.notes({ binary: source.kind !== 'files' });
-      scan.notes.push(...[...source.notes, ...skipNotes].map((n) => prefix + n));
+      scan.notes.push(...[...source.notes, ...tally.notes()].map((n) => prefix + n));
       scan.skipped += tally.total;
     }
   } finally {
@@ -90,7 +88,9 @@ class RunState {
   async files(source: FileSource, tally: SkipTally, workers: ScanWorkers | undefined): Promise<void> {
     const result = await scanFiles(this.engine, source.set, workers);
     const passedOver = new Set(result.skipped.map((s) => s.file));
-    for (const s of result.skipped) tally.add(s);
+    // A binary file in a work tree holds no text to scan (images, fonts): it is not news, so neither
+    // noted nor counted. In a change, a binary file is noted: it may be what a key hides in.
+    for (const s of result.skipped) if (s.reason !== 'binary') tally.add(s);
     const isWorkflow = workflowTest(source.set.namedWorkflows);
     for (const file of source.set.files) {
       if (passedOver.has(file)) continue;

@@ -23,14 +23,10 @@ export class SkipTally {
     return n;
   }
 
-  /**
-   * One note per reason. `binary: false` leaves binary files out of the notes (still counted): in a
-   * work tree they are images and fonts, not news; in a commit they may be what a secret hides in.
-   */
-  notes({ binary = true }: { binary?: boolean } = {}): string[] {
+  /** One note per reason, naming the first few files: as many files as `total` counts. */
+  notes(): string[] {
     const notes: string[] = [];
     for (const [reason, { count, names }] of this.byReason) {
-      if (reason === 'binary' && !binary) continue;
       const plural = count === 1 ? '' : 's';
       const list = `${names.join(', ')}${count > names.length ? ` and ${count - names.length} more` : ''}`;
       const what: Record<TallyReason, string> = {

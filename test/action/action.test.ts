@@ -61,7 +61,13 @@ interface Run {
   stderr: string;
   summary: string;
   outputs: Record<string, string>;
-  sarif: any;
+  sarif: SarifLog | undefined;
+}
+
+/** What the tests read of a SARIF log. */
+interface SarifLog {
+  version: string;
+  runs: Array<{ results: Array<{ ruleId: string }> }>;
 }
 
 let server: GitHubServer;
@@ -72,10 +78,45 @@ let leaky: string;
 let workflowOnly: string;
 let stripeKey: string;
 
+/** The fields of a review that the tests read or change; the rest of GitHub's example is carried as it is. */
+interface Review {
+  id: number;
+  body: string;
+}
+
+/** Likewise for a review comment. */
+interface ReviewComment {
+  id: number;
+  path: string;
+  line: number;
+  body: string;
+}
+
+/** A comment as keyfence sends it in a new review. */
+interface CommentRequest {
+  path: string;
+  line: number;
+  side: string;
+  body: string;
+}
+
+/** The body of POST .../comments: a comment on its own, on a commit. */
+interface NewCommentRequest extends CommentRequest {
+  commit_id: string;
+}
+
+/** The body of POST .../reviews as keyfence sends it. */
+interface ReviewRequest {
+  commit_id: string;
+  event: string;
+  body: string;
+  comments: CommentRequest[];
+}
+
 /** The pull request as the local GitHub keeps it: reviews and review comments. */
 interface PullState {
-  reviews: any[];
-  comments: any[];
+  reviews: Review[];
+  comments: ReviewComment[];
   nextId: number;
 }
 let pull: PullState;
@@ -112,31 +153,31 @@ function routes(options: { forbidWrites?: boolean } = {}) {
     original_commit_id: c.commit_id,
     body: c.body,
   });
-  const strip = (o: any) => JSON.parse(JSON.stringify(o));
+  const strip = (o: unknown): unknown => JSON.parse(JSON.stringify(o));
   server.on(`GET ${PULLS}/reviews`, () => ({ body: strip(pull.reviews) }));
   server.on(`GET ${PULLS}/comments`, () => ({ body: strip(pull.comments) }));
   server.on(`POST ${PULLS}/reviews`, (req: RecordedRequest) => {
     if (options.forbidWrites) return githubError(403, 'Resource not accessible by integration');
-    const body = req.body as any;
+    const body = req.body as ReviewRequest;
     const r = review(pull.nextId++, body.body, body.commit_id);
     pull.reviews.push(r);
     for (const c of body.comments ?? []) pull.comments.push(comment(pull.nextId++, r.id, { ...c, commit_id: body.commit_id }));
     return { body: strip(r) };
   });
   server.on(`PUT ${PULLS}/reviews/{review_id}`, (req) => {
-    const r = pull.reviews.find((x) => x.id === Number(req.params.review_id));
-    r.body = (req.body as any).body;
+    const r = pull.reviews.find((x) => x.id === Number(req.params.review_id))!;
+    r.body = (req.body as { body: string }).body;
     return { body: strip(r) };
   });
   server.on(`POST ${PULLS}/comments`, (req) => {
-    const body = req.body as any;
+    const body = req.body as NewCommentRequest;
     const c = comment(pull.nextId++, pull.nextId++, body);
     pull.comments.push(c);
     return { status: 201, body: strip(c) };
   });
   server.on('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', (req) => {
-    const c = pull.comments.find((x) => x.id === Number(req.params.comment_id));
-    c.body = (req.body as any).body;
+    const c = pull.comments.find((x) => x.id === Number(req.params.comment_id))!;
+    c.body = (req.body as { body: string }).body;
     return { body: strip(c) };
   });
 }
@@ -203,15 +244,16 @@ describe('the Action on a pull request', () => {
     // An annotation on the changed line, with GitHub's escaping; never the secret itself.
     expect(first.stdout).toMatch(/^::error title=keyfence stripe-live-secret-key \(critical\),file=config\/\.env\.production,line=2,endLine=2,col=\d+,endColumn=\d+::Stripe live secret key: sk_live_…/m);
     expect(first.stdout).toMatch(/^::(error|warning) title=keyfence [\w-]+ \((critical|high|medium)\),file=\.github\/workflows\/ci\.yml,line=\d+/m);
-    expect(first.stdout + first.stderr + first.summary + JSON.stringify(first.sarif) + JSON.stringify(server.requests.map((r) => r.body))).not.toContain(stripeKey);
+    const sent = JSON.stringify(server.requests.map((r) => r.body));
+    expect(first.stdout + first.stderr + first.summary + JSON.stringify(first.sarif) + sent).not.toContain(stripeKey);
 
     // Outputs: counts by severity and the SARIF path.
     // The live key and the pull_request_target checkout of the fork's code.
     expect(first.outputs.critical).toBe('2');
     expect(Number(first.outputs.total)).toBeGreaterThanOrEqual(2);
     expect(first.outputs.sarif).toBe(join(work.path, 'keyfence.sarif'));
-    expect(first.sarif.version).toBe('2.1.0');
-    expect(first.sarif.runs[0].results.some((r: any) => r.ruleId === 'stripe-live-secret-key')).toBe(true);
+    expect(first.sarif?.version).toBe('2.1.0');
+    expect(first.sarif?.runs[0]?.results.some((r) => r.ruleId === 'stripe-live-secret-key')).toBe(true);
 
     // The summary is the markdown report, with what became of the review.
     expect(first.summary).toContain('stripe-live-secret-key');
@@ -219,16 +261,16 @@ describe('the Action on a pull request', () => {
 
     // One review, on the head commit, with one comment per finding line.
     expect(writes(server)).toEqual([`POST ${PULLS}/reviews`]);
-    const posted = server.requests.find((r) => r.method === 'POST')!.body as any;
+    const posted = server.requests.find((r) => r.method === 'POST')!.body as ReviewRequest;
     expect(posted.commit_id).toBe(leaky);
     expect(posted.event).toBe('COMMENT');
     expect(posted.body).toContain('<!-- keyfence:review -->');
     expect(posted.body).toMatch(/<!-- keyfence:fingerprints [0-9a-f ]+ -->/);
-    const secretComment = posted.comments.find((c: any) => c.path === 'config/.env.production');
+    const secretComment = posted.comments.find((c) => c.path === 'config/.env.production')!;
     expect(secretComment).toMatchObject({ line: 2, side: 'RIGHT' });
     expect(secretComment.body).toContain('stripe-live-secret-key');
-    expect(posted.comments.every((c: any) => /<!-- keyfence:fingerprints [0-9a-f]{32}( [0-9a-f]{32})* -->/.test(c.body))).toBe(true);
-    const lines = posted.comments.map((c: any) => `${c.path}:${c.line}`);
+    expect(posted.comments.every((c) => /<!-- keyfence:fingerprints [0-9a-f]{32}( [0-9a-f]{32})* -->/.test(c.body))).toBe(true);
+    const lines = posted.comments.map((c) => `${c.path}:${c.line}`);
     expect(new Set(lines).size).toBe(lines.length);
 
     // Re-run on the same commits: it reads its own review and comments back and writes nothing.
@@ -244,7 +286,7 @@ describe('the Action on a pull request', () => {
     routes();
     await runAction(pullRequestPayload({ base, head: leaky, number: 8, headRepo: 'octo-org/website', commits: 2 }));
     expect(pull.reviews).toHaveLength(1);
-    const reviewId = pull.reviews[0].id;
+    const reviewId = pull.reviews[0]!.id;
 
     // The author rewrites the branch: the key is gone from history, a new one lands elsewhere.
     repo.git('checkout', '-q', '-b', 'rewritten', base);
@@ -264,11 +306,11 @@ describe('the Action on a pull request', () => {
     const put = calls.find((r) => r.method === 'PUT')!;
     expect(put.params.review_id).toBe(String(reviewId));
     // A new comment for the new key, on its line in the head commit.
-    const created = calls.filter((r) => r.method === 'POST' && r.template === `${PULLS}/comments`).map((r) => r.body as any);
+    const created = calls.filter((r) => r.method === 'POST' && r.template === `${PULLS}/comments`).map((r) => r.body as NewCommentRequest);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ path: 'src/payments.js', line: 1, side: 'RIGHT', commit_id: rewritten });
     // The comment on the removed key says it is fixed.
-    const envComment = pull.comments.find((c) => c.path === 'config/.env.production');
+    const envComment = pull.comments.find((c) => c.path === 'config/.env.production')!;
     expect(envComment.body).toContain('no longer found');
     expect(envComment.body).toContain('<!-- keyfence:fixed -->');
     expect(run.summary).toMatch(/Review updated: 1 new comment, \d+ updated, 1 marked fixed/);
@@ -284,7 +326,7 @@ describe('the Action on a fork pull request', () => {
     expect(run.summary).toContain('No review comments were posted: this pull request comes from a fork (forker/website)');
     expect(run.summary).toContain('stripe-live-secret-key');
     expect(run.stdout).toMatch(/^::error title=keyfence stripe-live-secret-key/m);
-    expect(run.sarif.runs[0].results.length).toBeGreaterThan(0);
+    expect(run.sarif?.runs[0]?.results.length).toBeGreaterThan(0);
     expect(run.outputs.critical).toBe('2');
     // It fails for the findings, and for nothing else.
     expect(run.stdout).toMatch(/^::error::keyfence: \d+ findings? at or above medium$/m);
@@ -313,11 +355,18 @@ describe('the Action on a fork pull request', () => {
   });
 });
 
+/** The fields of a push webhook example that the test points elsewhere; the rest is carried as it is. */
+interface PushExample {
+  before: string;
+  after: string;
+  repository: { full_name: string };
+}
+
 describe('the Action on a push', () => {
   it('scans the pushed range, annotates, and asks nothing of GitHub', async () => {
     const require = createRequire(import.meta.url);
-    const all = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: any[] }>;
-    const push = structuredClone(all.find((e) => e.name === 'push')!.examples[0]);
+    const all = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: PushExample[] }>;
+    const push = structuredClone(all.find((e) => e.name === 'push')!.examples[0]!);
     push.before = base;
     push.after = leaky;
     push.repository.full_name = 'octo-org/website';

@@ -7,6 +7,12 @@ import { auditWorkflowFile } from '../../src/workflows/auditWorkflow.js';
 const root = join(import.meta.dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
+/** What the tests read of a workflow's job. */
+interface WorkflowJob {
+  permissions: Record<string, string>;
+  steps: Array<{ uses?: string; with?: Record<string, unknown> }>;
+}
+
 describe('action.yml', () => {
   const action = parse(read('action.yml'));
 
@@ -42,7 +48,7 @@ describe('the documented workflows and this repository\'s own', () => {
     for (const text of [...blocks, read('.github/workflows/keyfence.yml')]) {
       const wf = parse(text);
       expect(wf.permissions).toEqual({ contents: 'read' });
-      for (const job of Object.values(wf.jobs) as Array<{ permissions: Record<string, string>; steps: Array<{ uses?: string; with?: Record<string, unknown> }> }>) {
+      for (const job of Object.values(wf.jobs) as WorkflowJob[]) {
         const keyfence = job.steps.find((s) => s.uses === './' || s.uses?.startsWith('keyfence/keyfence@'))!;
         const comments = keyfence.with?.comment !== false && !text.includes('mode: audit');
         const uploads = job.steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'));

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { runCli, type CliResult } from '../support/cli.js';
 import type { TempDir } from '../support/tempRepo.js';
+import type { ScanStats } from '../../src/findings/finding.js';
 
 /** Git settings of the machine running the tests must not leak into the repositories they make. */
 export const ISOLATED_GIT_ENV = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
@@ -19,14 +20,7 @@ export interface JsonFinding {
 
 export interface JsonReport {
   findings: JsonFinding[];
-  stats: {
-    files: number;
-    bytes: number;
-    commits: number;
-    durationMs: number;
-    skipped: number;
-    suppressed: { inline: number; allow: number; baseline: number };
-  };
+  stats: ScanStats;
   notes: string[];
 }
 

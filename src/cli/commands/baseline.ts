@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { openEngine } from '../../run/openEngine.js';
-import { openFileSource } from '../../run/openSources.js';
+import { openFileSource } from '../../run/openFileSource.js';
 import { preparePlan, runPipeline } from '../../run/run.js';
 import { writeAtomic } from '../../run/writeAtomic.js';
 import { DEFAULT_BASELINE_FILE, isIsoDate, readBaseline, serializeBaseline, updateBaseline } from '../../suppressions/baseline.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../../errors.js';
 import { openEngine } from '../../run/openEngine.js';
-import { openFileSource } from '../../run/openSources.js';
+import { openFileSource } from '../../run/openFileSource.js';
 import { runScan } from '../../run/run.js';
 import { findRepoRoot } from '../../sources/git.js';
 import { stdinSource } from '../../sources/stdinSource.js';
