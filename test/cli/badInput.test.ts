@@ -323,9 +323,21 @@ describe('audit of a repository with binary and oversized files', () => {
     expect(visible).toMatch(/^\r␛\[Kkeyfence: 1 commit, /);
   }
 
-  const hasScript = spawnSync('script', ['--version']).status === 0;
-
-  it.runIf(hasScript)('on a terminal (script), shows the progress line on stderr and clears it; the report is unchanged', () => {
+  /**
+   * `keyfence audit` with stderr on a terminal: through `script` where it is installed (a real
+   * pseudo-terminal), else in-process with a stderr stream that says it is a TTY.
+   */
+  async function auditOnTerminal(): Promise<{ terminal: string; report: JsonReport }> {
+    if (spawnSync('script', ['--version']).status !== 0) {
+      const capture = (isTTY: boolean) => {
+        const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((stream.text += String(chunk)), done()) }), { text: '', isTTY });
+        return stream;
+      };
+      const stdout = capture(false);
+      const stderr = capture(true);
+      expect(await main(['audit', '--format', 'json'], { cwd: audited.path, env: { ...process.env, ...ISOLATED_GIT_ENV }, stdout, stderr })).toBe(0);
+      return { terminal: stderr.text, report: JSON.parse(stdout.text) as JsonReport };
+    }
     // The report goes to a file outside the repository (so the audit does not scan it); stderr stays the terminal.
     const elsewhere = tempDir('keyfence-badinput-out-');
     const out = join(elsewhere.path, 'audit.json');
@@ -337,24 +349,15 @@ describe('audit of a repository with binary and oversized files', () => {
         timeout: 60_000,
       });
       expect(r.status).toBe(0);
-      expectProgressThenCleared(r.stdout);
-      const report = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
-      expect({ commits: report.stats.commits, skipped: report.stats.skipped }).toEqual({ commits: 5, skipped: 4 });
+      return { terminal: r.stdout, report: JSON.parse(readFileSync(out, 'utf8')) as JsonReport };
     } finally {
       elsewhere.remove();
     }
-  });
+  }
 
-  it.runIf(!hasScript)('on a terminal (in-process, no `script` here), shows the progress line on stderr and clears it', async () => {
-    const capture = (isTTY: boolean) => {
-      const stream = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((stream.text += String(chunk)), done()) }), { text: '', isTTY });
-      return stream;
-    };
-    const stdout = capture(false);
-    const stderr = capture(true);
-    expect(await main(['audit', '--format', 'json'], { cwd: audited.path, env: { ...process.env, ...ISOLATED_GIT_ENV }, stdout, stderr })).toBe(0);
-    expectProgressThenCleared(stderr.text);
-    const report = JSON.parse(stdout.text) as JsonReport;
+  it('on a terminal, shows the progress line on stderr and clears it; the report is unchanged', async () => {
+    const { terminal, report } = await auditOnTerminal();
+    expectProgressThenCleared(terminal);
     expect({ commits: report.stats.commits, skipped: report.stats.skipped }).toEqual({ commits: 5, skipped: 4 });
   });
 });
