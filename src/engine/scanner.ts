@@ -76,7 +76,7 @@ export class Scanner {
       findings.push({
         ruleId: rule.id,
         category: rule.spec.category,
-        severity: unverified ? lower(rule.spec.severity, 'medium') : rule.spec.severity,
+        severity: unverified ? UNVERIFIED_SEVERITY : rule.spec.severity,
         message: (rule.spec.message ?? rule.spec.description) + (unverified ? UNVERIFIED : ''),
         file: fragment.file,
         line: from.line,
@@ -95,11 +95,15 @@ export class Scanner {
   }
 }
 
-/** Why a token whose checksum fails is still reported, and what to do (see VALIDATORS). */
+/**
+ * Why a token whose checksum fails is still reported, and what to do (see VALIDATORS). Such a
+ * token was never issued as it stands, so it cannot authenticate: it is reported at `low`, below
+ * the default `--fail-on medium`, so that it does not block on its own. If it is a mistyped or
+ * truncated copy, the real token it came from is what needs revoking.
+ */
 const UNVERIFIED =
-  ': its checksum does not verify, so it is probably a made-up or mistyped token; if it is a copy of a real one, revoke that';
-
-const lower = (s: Severity, ceiling: Severity): Severity => (severityRank(s) > severityRank(ceiling) ? ceiling : s);
+  ': its checksum does not verify, so it cannot authenticate as it stands (probably a made-up or mistyped token); if it is a copy of a real one, revoke that';
+const UNVERIFIED_SEVERITY: Severity = 'low';
 
 /**
  * Lockfiles and minified bundles are full of long random-looking strings: there only rules anchored

@@ -3,9 +3,10 @@ import { checksumToken, seededRandom } from '../support/fakeSecrets.js';
 import { engineWith, scanFiles } from '../environment/engineSupport.js';
 
 /**
- * A token whose checksum fails has the provider's exact shape but was not issued as it stands. It is
- * still reported, the way scanners without checksums report it, but below one that verifies, and
- * the message says why; a structure check (a JWT) still drops what fails it.
+ * A token whose checksum fails has the provider's exact shape but was not issued as it stands, so it
+ * cannot authenticate. It is still reported, the way scanners without checksums report it, but at
+ * `low` (below the default --fail-on medium) and the message says why; a structure check (a JWT)
+ * still drops what fails it.
  */
 const random = seededRandom('checksums');
 
@@ -16,20 +17,54 @@ function findingsIn(text: string) {
 it.each([
   ['ghp_', 'github-personal-access-token', 30],
   ['npm_', 'npm-access-token', 30],
-])('reports a %s token whose checksum fails at medium severity, saying why', (prefix, ruleId, length) => {
+])('reports a %s token whose checksum fails at low severity, saying it cannot authenticate', (prefix, ruleId, length) => {
   const good = checksumToken(random, prefix, length, true);
   const bad = checksumToken(random, prefix, length, false);
 
   const verified = findingsIn(`const token = "${good}";\n`);
   expect(verified).toEqual([expect.objectContaining({ ruleId, severity: 'critical', secret: good })]);
-  expect(verified[0]!.message).not.toMatch(/checksum/);
+  const message = verified[0]!.message;
+  expect(message).not.toMatch(/checksum/);
 
   // Alone on its line, and where a generic rule (`api_key = "…"`) would also match: one finding.
   for (const line of [`const token = "${bad}";\n`, `API_KEY = "${bad}"\n`]) {
-    const unverified = findingsIn(line);
-    expect(unverified).toEqual([expect.objectContaining({ ruleId, severity: 'medium', secret: bad })]);
-    expect(unverified[0]!.message).toMatch(/checksum does not verify.*revoke/);
+    expect(findingsIn(line)).toEqual([
+      {
+        ruleId,
+        severity: 'low',
+        secret: bad,
+        message: `${message}: its checksum does not verify, so it cannot authenticate as it stands (probably a made-up or mistyped token); if it is a copy of a real one, revoke that`,
+      },
+    ]);
   }
+});
+
+/**
+ * Where the token sits does not make it authenticate: with the default configuration it stays `low`
+ * in production config and test data too. An environment floor the user set (`policy.production.
+ * minSeverity`, often locked by an organisation) applies to every finding in those files, this one
+ * included: there a mistyped copy of the production token is the likely story, and the floor is the
+ * user's own choice to review everything.
+ */
+it('keeps a token whose checksum fails at low in every environment, unless a floor the user set raises it', () => {
+  const tokens = Array.from({ length: 4 }, () => checksumToken(random, 'ghp_', 30, false));
+  const files = {
+    '.env.production': `GITHUB_TOKEN=${tokens[0]}\n`,
+    '.env.development': `GITHUB_TOKEN=${tokens[1]}\n`,
+    'test/fixtures/recording.json': `{ "token": "${tokens[2]}" }\n`,
+    'src/deploy.js': `const token = "${tokens[3]}";\n`,
+  };
+  const graded = (changes: Parameters<typeof engineWith>[0]) =>
+    scanFiles(engineWith(changes), files)
+      .map((f) => `${f.file} ${f.ruleId} ${f.environment} ${f.category} ${f.severity}`)
+      .sort();
+  expect(graded({})).toEqual([
+    '.env.development github-personal-access-token development live-key low',
+    '.env.production github-personal-access-token production live-key low',
+    'src/deploy.js github-personal-access-token unknown live-key low',
+    'test/fixtures/recording.json github-personal-access-token test fixture low',
+  ]);
+  expect(graded({ policy: { production: { minSeverity: 'medium' } } })).toContain('.env.production github-personal-access-token production live-key medium');
 });
 
 it('does not report a token a person typed, whose checksum fails', () => {

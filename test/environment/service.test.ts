@@ -27,8 +27,9 @@ const VALUES: Record<string, string> = {
   STRIPE_TEST_FIXTURE: ['sk', 'test', alnum(24)].join('_'),
   PROD_DB_PASSWORD: alnum(20),
   JWT_SHARED: randomString(random, 'base64url', 43),
-  // A weak password no generic rule reports (letters only): only the crossover stage sees it.
-  TF_DB_PASSWORD: ['correct', 'horse', 'battery', 'staple'].join(''),
+  // A weak password no generic rule reports (letters only): only the crossover stage sees it. Not a
+  // famous example password (those are placeholders: `correcthorsebatterystaple`).
+  TF_DB_PASSWORD: ['amber', 'walrus', 'cobalt', 'lantern'].join(''),
   BEARER: randomString(random, 'base64url', 40),
 };
 

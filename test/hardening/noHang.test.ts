@@ -14,7 +14,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { expectOneLineError, keyfence, keyfenceJson } from '../git/gitHelpers.js';
 import { fake } from '../support/secrets.js';
 import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
-import { seededRandom } from '../support/fakeSecrets.js';
+import { randomString, seededRandom } from '../support/fakeSecrets.js';
 import { builtinRulesWithExamples, expandExample } from './leaks.js';
 import { loadRuleDirectory } from '../../src/engine/ruleFiles.js';
 import { fileURLToPath } from 'node:url';
@@ -162,7 +162,8 @@ ${allow ? `    allow: ['${allow}']\n` : ''}    examples: { match: [], noMatch: [
     }
     // A linear regex loads and runs.
     repo.write('keyfence.yml', RULE('\\b(acme_[a-z0-9]{32})\\b'));
-    repo.write('app.js', `const t = 'acme_${'a1b2c3d4'.repeat(4)}';\n`);
+    // A random value: a repeated block (`a1b2c3d4` four times) is a placeholder for every rule.
+    repo.write('app.js', `const t = 'acme_${randomString(seededRandom('no-hang'), 'lowernum', 32)}';\n`);
     const ok = keyfenceJson(repo.path, ['scan'], env);
     expect(ok.code, ok.stderr).toBe(1);
     expect(ok.report.findings.map((f) => f.ruleId)).toEqual(['acme-token']);
