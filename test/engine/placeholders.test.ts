@@ -271,7 +271,9 @@ describe('placeholders in the examples of every rule', () => {
       }
     });
 
-    it.skipIf(rule.spec.placeholders === false)('reports nothing once their random part is a placeholder', () => {
+    // A rule that opts out (`placeholders: false`: a seed phrase's words may be `example`) has no such test.
+    if (rule.spec.placeholders === false) return;
+    it('reports nothing once their random part is a placeholder', () => {
       const { cases } = casesFor(rule);
       const failures = cases.flatMap(({ form, text, file }) => {
         const findings = scan(rule, text, file);
