@@ -6,7 +6,7 @@ import { Scanner } from '../../src/engine/scanner.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { engineWith, scanFiles } from '../environment/engineSupport.js';
 import { runCli } from '../support/cli.js';
-import { checksumToken, expandTemplates, randomString, seededRandom, type Random } from '../support/fakeSecrets.js';
+import { CHARSETS, checksumToken, expandTemplates, randomString, seededRandom, type Random } from '../support/fakeSecrets.js';
 import { tempDir } from '../support/tempRepo.js';
 
 /**
@@ -17,20 +17,6 @@ import { tempDir } from '../support/tempRepo.js';
  * (`['sk', 'live', 'x'.repeat(24)].join('_')`), random ones come from the seeded generator of
  * test/support/fakeSecrets.ts.
  */
-
-/** The charsets of the example templates (test/support/fakeSecrets.ts), in their order. */
-const CHARSETS: Record<string, string> = {
-  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
-  lower: 'abcdefghijklmnopqrstuvwxyz',
-  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-  digits: '0123456789',
-  hex: '0123456789abcdef',
-  HEX: '0123456789ABCDEF',
-  lowernum: 'abcdefghijklmnopqrstuvwxyz0123456789',
-  uppernum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
-  base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
-  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
-};
 
 const cycle = (s: string, n: number) => s.repeat(Math.ceil(n / s.length)).slice(0, n);
 

@@ -4,7 +4,7 @@ import { base62, crc32 } from '../../src/engine/validators/crc32.js';
  * Expands the example templates of rules/README.md with a seeded generator, so examples carry no
  * committed token-shaped string and every run tests the same values.
  */
-const CHARSETS: Record<string, string> = {
+export const CHARSETS: Record<string, string> = {
   alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
   lower: 'abcdefghijklmnopqrstuvwxyz',
   upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
