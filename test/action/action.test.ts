@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ACTION, pullRequestPayload, runAction as runActionIn } from '../support/action.js';
+import { pwnRequestWorkflow } from '../support/workflows.js';
 import { repository } from '../support/githubFixtures.js';
 import { example } from '../support/openapi.js';
 import { githubError, startGitHubServer, type GitHubServer, type RecordedRequest } from '../support/githubServer.js';
@@ -28,21 +29,6 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - run: npm test
-`;
-
-/** The classic "pwn request": pull_request_target checking out and running the fork's code with a secret. */
-const PWN_WORKFLOW = `name: ci
-on: pull_request_target
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm install && npm test
-        env:
-          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
 `;
 
 /** pull_request_target without the pull request's code: only the token's default permissions are worth a note. */
@@ -205,7 +191,7 @@ beforeAll(() => {
   repo.write('config/.env.production', `NODE_ENV=production\nSTRIPE_SECRET_KEY=${stripeKey}\n`);
   repo.git('add', '.');
   repo.git('commit', '-q', '-m', 'configure payments');
-  repo.write('.github/workflows/ci.yml', PWN_WORKFLOW);
+  repo.write('.github/workflows/ci.yml', pwnRequestWorkflow({ name: 'ci' }));
   repo.git('commit', '-q', '-am', 'run tests on pull_request_target');
   leaky = repo.git('rev-parse', 'HEAD').trim();
   // workflow-only: a labeler workflow alone: no secret, nothing above low.
@@ -290,7 +276,7 @@ describe('the Action on a pull request', () => {
 
     // The author rewrites the branch: the key is gone from history, a new one lands elsewhere.
     repo.git('checkout', '-q', '-b', 'rewritten', base);
-    repo.write('.github/workflows/ci.yml', PWN_WORKFLOW);
+    repo.write('.github/workflows/ci.yml', pwnRequestWorkflow({ name: 'ci' }));
     repo.git('commit', '-q', '-am', 'run tests on pull_request_target');
     repo.write('src/payments.js', `export const stripe = new Stripe('${fake.stripeLive()}');\n`);
     repo.git('add', '.');

@@ -14,6 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { pullRequestPayload, runAction, type ActionRun } from '../support/action.js';
+import { pwnRequestWorkflow } from '../support/workflows.js';
 import { runCli } from '../support/cli.js';
 import { githubError, startGitHubServer, type GitHubServer } from '../support/githubServer.js';
 import { operation, templates } from '../support/openapi.js';
@@ -27,21 +28,6 @@ const DOCS = 'https://docs.github.com/rest';
 const SKIPPED_TAIL = 'The findings are in the annotations, this summary and the SARIF file.';
 /** About 6 s of a run is octokit's back-off; the rest is the scan, slower when the whole suite runs. */
 const RUN_TIMEOUT = 60_000;
-
-/** pull_request_target running the pull request's code with a secret: a workflow finding for the audit. */
-const PWN_WORKFLOW = `name: ci
-on: pull_request_target
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm install && npm test
-        env:
-          NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
-`;
 
 /** What the tests read of a SARIF log. */
 interface SarifLog {
@@ -119,7 +105,7 @@ beforeAll(() => {
   repo.git('commit', '-q', '-m', 'root');
   historyKey = fake.stripeLive();
   repo.write('src/payments.js', `export const stripe = '${historyKey}';\n`);
-  repo.write('.github/workflows/ci.yml', PWN_WORKFLOW);
+  repo.write('.github/workflows/ci.yml', pwnRequestWorkflow({ name: 'ci' }));
   repo.git('add', '.');
   repo.git('commit', '-q', '-m', 'payments and ci');
   repo.write('src/payments.js', 'export const stripe = process.env.STRIPE_KEY;\n');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fake } from '../support/secrets.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
+import { pwnRequestWorkflow } from '../support/workflows.js';
 import { ISOLATED_GIT_ENV, keyfence } from '../git/gitHelpers.js';
 
 const project = fileURLToPath(new URL('../..', import.meta.url));
@@ -95,16 +96,14 @@ describe('the husky pre-commit hook, end to end', () => {
     expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')).toEqual(['fixture', 'add billing', 'set up keyfence']);
 
     // A workflow that runs a fork's code with secrets in reach ("pwn request"): blocked too.
-    const workflow = (target: string) =>
-      [`on: ${target}`, 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '        with:', '          ref: ${{ github.event.pull_request.head.sha }}', '      - run: npm install && npm test', '        env:', '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}', ''].join('\n');
     mkdirSync(join(repo, '.github', 'workflows'), { recursive: true });
-    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), workflow('pull_request_target'));
+    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), pwnRequestWorkflow());
     must('git', ['add', '.github'], repo);
     const pwn = run('git', ['commit', '-m', 'test pull requests'], repo);
     expect(pwn.code).not.toBe(0);
     expect(pwn.out).toMatch(/\.github\/workflows\/test\.yml:8:\d+ +critical +untrusted-checkout/);
     // The same job on `pull_request` gets a read-only token and no secrets: it goes through.
-    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), `permissions:\n  contents: read\n${workflow('pull_request')}`);
+    writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), `permissions:\n  contents: read\n${pwnRequestWorkflow({ trigger: 'pull_request' })}`);
     must('git', ['add', '.github'], repo);
     must('git', ['commit', '-q', '-m', 'test pull requests'], repo);
     expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')[0]).toBe('test pull requests');

@@ -12,6 +12,7 @@ import { pullRequestPayload, pushPayload, runAction } from '../support/action.js
 import { runCli } from '../support/cli.js';
 import { randomString, seededRandom } from '../support/fakeSecrets.js';
 import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
+import { pwnRequestWorkflow } from '../support/workflows.js';
 
 /** What the base commit holds: the production config whose value the change reuses. */
 function base(shared: string): Record<string, string> {
@@ -30,20 +31,7 @@ function change(shared: string, secrets: { live: string; fixtureLive: string; pa
     'config/.env.staging': `NODE_ENV=staging\nPAYMENTS_API_KEY=${shared}\n`,
     'test/fixtures/charge.json': `{\n  "request": { "api_key": "${secrets.fixtureLive}" }\n}\n`,
     'scripts/deploy.sh': '#!/bin/sh\necho "deploying with token $DEPLOY_TOKEN"\n',
-    '.github/workflows/pr.yml': [
-      'on: pull_request_target',
-      'jobs:',
-      '  test:',
-      '    runs-on: ubuntu-latest',
-      '    steps:',
-      '      - uses: actions/checkout@v4',
-      '        with:',
-      '          ref: ${{ github.event.pull_request.head.sha }}',
-      '      - run: npm install && npm test',
-      '        env:',
-      '          NPM_TOKEN: ${{ secrets.NPM_TOKEN }}',
-      '',
-    ].join('\n'),
+    '.github/workflows/pr.yml': pwnRequestWorkflow(),
   };
 }
 
