@@ -29,6 +29,7 @@ export default defineConfig(
     'dist/',
     'coverage/',
     '.bench/',
+    '.precision/',
     // Scanned by the tests, not run: odd on purpose.
     'fixtures/',
     '**/fixtures/',

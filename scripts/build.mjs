@@ -5,33 +5,29 @@
 // The build writes into a fresh folder and moves each file into dist/ with an atomic rename, so a
 // keyfence process (or a test run) started from the old bundle never sees half of the new one.
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import micromatch from 'micromatch';
-import { parse } from 'yaml';
-import { buildAction, nodeBundle } from './buildAction.mjs';
+import { buildAction, nodeBundle, rulePack } from './buildAction.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
+// The rule files read as the tests read them (macros expanded, examples left out). Worked out once
+// here instead of in every run: `groups`, the regex's capture groups (counting them takes a second
+// compile), and `filesPattern`, the `files:` globs as two regexes.
+const pack = await rulePack();
 mkdirSync('dist', { recursive: true });
 const staging = mkdtempSync(join('dist', '.build-'));
-
-const rules = readdirSync('rules')
-  .filter((f) => f.endsWith('.yml'))
-  .sort()
-  .flatMap((file) => {
-    const data = parse(readFileSync(`rules/${file}`, 'utf8'));
-    // Worked out once here instead of in every run: `groups`, the regex's capture groups (counting
-    // them takes a second compile), and `filesPattern`, the `files:` globs as two regexes.
-    return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({
-      spec,
-      origin: `rules/${file}`,
-      groups: new RegExp(`${spec.regex}|`, spec.flags ?? '').exec('').length - 1,
-      ...(spec.files ? { filesPattern: filesPattern(spec.files) } : {}),
-    }));
-  });
+const rules = pack.rules.map(({ spec, origin }) => ({
+  spec,
+  origin,
+  groups: new RegExp(`${spec.regex}|`, spec.flags ?? '').exec('').length - 1,
+  ...(spec.files ? { filesPattern: filesPattern(spec.files) } : {}),
+}));
 writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
+// The macros (rules/macros.yml), which custom rules in keyfence.yml may use too.
+writeFileSync(join(staging, 'macros.json'), JSON.stringify(pack.macros));
 
 /**
  * A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case,

@@ -3,31 +3,42 @@
 // committed bundle exists. The output depends only on the sources, the lockfile's packages and the
 // esbuild version, so scripts/check-action-bundle.mjs can rebuild it and compare byte for byte.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** The built-in rules as dist/rules.json holds them: sorted by file, without their examples. */
-export function rulePack() {
+/**
+ * The built-in rules as dist/rules.json holds them: sorted by file, without their examples, their
+ * macros expanded; and the macros themselves (rules/macros.yml), for custom rules in keyfence.yml.
+ * Read by the loader the tests use (src/engine/ruleFiles.ts), bundled on the fly.
+ */
+export async function rulePack() {
+  const { loadRuleDirectory, loadMacroFile } = await importSource('src/engine/ruleFiles.ts');
   const dir = resolve(root, 'rules');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yml'))
-    .sort()
-    .flatMap((file) => {
-      const data = parse(readFileSync(resolve(dir, file), 'utf8'));
-      return (data?.rules ?? []).map(({ examples: _examples, ...spec }) => ({ spec, origin: `rules/${file}` }));
-    });
+  const rules = loadRuleDirectory(dir).map(({ spec: { examples: _examples, ...spec }, origin }) => ({ spec, origin }));
+  return { rules, macros: loadMacroFile(dir) };
 }
 
-/**
- * The engine reads the rule pack from dist/rules.json next to the bundle; the Action has no such
- * file. This plugin puts a module in front of src/rules/builtinRules.ts that re-exports it with
- * `loadBuiltinRules` answering from the inlined pack (a local export wins over `export *`), and
- * no file read from beside the bundle (so no precomputed keyword automaton).
- */
+/** A TypeScript module of src/, bundled with what it imports into a temporary file and imported. */
+async function importSource(entry) {
+  const { outputFiles } = await build({
+    ...nodeBundle(),
+    stdin: { contents: `export * from ${JSON.stringify(`./${entry}`)};`, resolveDir: root, loader: 'ts' },
+    write: false,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'keyfence-build-'));
+  try {
+    const module = join(dir, 'module.mjs');
+    writeFileSync(module, outputFiles[0].text);
+    return await import(pathToFileURL(module).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** micromatch imported up front: the CLI loads it on demand from node_modules, which the Action does not have. */
 const bundledGlobs = {
   name: 'keyfence-bundled-globs',
@@ -42,7 +53,14 @@ const bundledGlobs = {
   },
 };
 
-function inlineRulePack(rules) {
+/**
+ * The engine reads the rule pack from dist/rules.json next to the bundle, and the macros from
+ * dist/macros.json; the Action has no such files. This plugin puts a module in front of
+ * src/rules/builtinRules.ts that re-exports it with `loadBuiltinRules` and `loadBuiltinMacros`
+ * answering from the inlined pack (a local export wins over `export *`), and no file read from
+ * beside the bundle (so no precomputed keyword automaton).
+ */
+function inlineRulePack({ rules, macros }) {
   return {
     name: 'keyfence-inline-rule-pack',
     setup(b) {
@@ -56,6 +74,8 @@ function inlineRulePack(rules) {
           `export * from ${JSON.stringify('./builtinRules.ts')};`,
           `const RULES = ${JSON.stringify(rules)};`,
           'export function loadBuiltinRules() { return structuredClone(RULES); }',
+          `const MACROS = ${JSON.stringify(macros)};`,
+          'export function loadBuiltinMacros() { return MACROS; }',
           // Nothing is read from beside a single-file bundle: no precomputed keyword automaton (the
           // prefilter builds it).
           'export function builtPath() { return undefined; }',
@@ -95,7 +115,7 @@ export async function buildAction(outfile) {
     entryPoints: ['src/action/main.ts'],
     outfile,
     splitting: false,
-    plugins: [inlineRulePack(rulePack()), bundledGlobs, bundledRecheck],
+    plugins: [inlineRulePack(await rulePack()), bundledGlobs, bundledRecheck],
   });
 }
 

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   init: () => import('./commands/init.js'),
   rules: () => import('./commands/rules.js'),
   config: () => import('./commands/config.js'),
+  explain: () => import('./commands/explain.js'),
 };
 
 async function help(): Promise<string> {

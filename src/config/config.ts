@@ -1,4 +1,4 @@
-import type { Environment, Severity } from '../findings/finding.js';
+import { ENVIRONMENTS, type Environment, type Severity } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
 
 /** A user's allowlist entry: any field that is set must match for a finding to be dropped. */
@@ -23,10 +23,31 @@ export interface RuleOverride {
   severity?: Severity;
 }
 
+/**
+ * What `policy:` is keyed by: the environments, and `docs` (documentation and example code,
+ * whatever their environment), whose policy applies on top of the environment's.
+ */
+export type PolicyScope = Environment | 'docs';
+export const POLICY_SCOPES: readonly PolicyScope[] = [...ENVIRONMENTS, 'docs'];
+
+/**
+ * Generic secrets in test files and documentation are test data and examples far more often than
+ * leaks, so by default they are reported at `low`: visible in an audit, not blocking. A live
+ * provider key is not a generic secret and keeps blocking there. Elsewhere: unchanged.
+ */
+export function defaultGenericSecrets(scope: PolicyScope): Severity {
+  return scope === 'test' || scope === 'docs' ? 'low' : 'critical';
+}
+
 /** What the policy stage does with findings in files of one environment (keyfence.yml `policy:`). */
 export interface EnvironmentPolicy {
   /** Every finding in this environment is raised to at least this severity. */
   minSeverity?: Severity;
+  /**
+   * The highest severity a generic secret (password, private key, JWT, connection string, generic
+   * token) reaches here; live provider keys are not affected. Default `low` for `test` and `docs`.
+   */
+  genericSecrets?: Severity;
   /** Rules switched off, or graded differently, in this environment only. */
   rules?: Record<string, RuleOverride>;
 }
@@ -42,7 +63,7 @@ export interface KeyfenceConfig {
   /** Extra micromatch globs per environment; they win over the built-in path conventions. */
   environments: Partial<Record<Environment, string[]>>;
   /** Per-environment policy: severity floors and rule switches (see docs/environments.md). */
-  policy: Partial<Record<Environment, EnvironmentPolicy>>;
+  policy: Partial<Record<PolicyScope, EnvironmentPolicy>>;
   /** Hostnames (and their subdomains) that are production. */
   productionDomains: string[];
   /** Files larger than this many bytes are skipped with a note. */

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { ENVIRONMENTS, type Severity } from '../findings/finding.js';
-import { defaultConfig, type KeyfenceConfig } from './config.js';
+import { POLICY_SCOPES, defaultConfig, type KeyfenceConfig } from './config.js';
 
 /**
  * The effective configuration as YAML, every setting commented with the file, line and column it
@@ -32,12 +32,13 @@ export function describeConfig(config: KeyfenceConfig, defaultFailOn: Severity):
     config.environments[env]!.forEach((glob, i) => put(`    - ${scalar(glob)}`, at(`environments.${env}[${i}]`)));
   }
 
-  const policies = ENVIRONMENTS.filter((e) => config.policy[e] || g[`policy.${e}`]);
+  const policies = POLICY_SCOPES.filter((e) => config.policy[e] || g[`policy.${e}`]);
   put(`policy:${policies.length ? '' : ' {}'}`);
   for (const env of policies) {
     const p = config.policy[env] ?? {};
     put(`  ${env}:`, g[`policy.${env}`] ? `locked in ${g[`policy.${env}`]}` : undefined);
     if (p.minSeverity) put(`    minSeverity: ${p.minSeverity}`, at(`policy.${env}.minSeverity`));
+    if (p.genericSecrets) put(`    genericSecrets: ${p.genericSecrets}`, at(`policy.${env}.genericSecrets`));
     const rules = Object.entries(p.rules ?? {});
     if (rules.length) put('    rules:');
     for (const [id, r] of rules) {

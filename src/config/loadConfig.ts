@@ -3,10 +3,11 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Environment, type Severity } from '../findings/finding.js';
-import { loadBuiltinRules } from '../rules/builtinRules.js';
+import { loadBuiltinMacros, loadBuiltinRules } from '../rules/builtinRules.js';
+import { expandMacros, hasMacros, MacroError } from '../rules/macros.js';
 import { ENGINE_RULE_IDS } from '../rules/policyRules.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
-import { defaultConfig, type AllowEntry, type KeyfenceConfig, type RuleOverride } from './config.js';
+import { POLICY_SCOPES, defaultConfig, defaultGenericSecrets, type AllowEntry, type PolicyScope, type KeyfenceConfig, type RuleOverride } from './config.js';
 import { CONFIG_NAMES, findConfigFile } from './configFile.js';
 
 /** Where in the file a node sits, as `file:line:col`. */
@@ -60,6 +61,7 @@ interface OverrideLayer {
 interface PolicyLayer {
   at: string;
   minSeverity?: Positioned<Severity>;
+  genericSecrets?: Positioned<Severity>;
   rules: Record<string, OverrideLayer>;
   locked?: string;
 }
@@ -74,7 +76,7 @@ interface Layer {
   suppressionMarkers?: Positioned<string[]>;
   productionDomains: Array<Positioned<string>>;
   environments: { at?: string; locked?: string; globs: Array<{ env: Environment; glob: string; at: string }> };
-  policy: Partial<Record<Environment, PolicyLayer>>;
+  policy: Partial<Record<PolicyScope, PolicyLayer>>;
   overrides: Record<string, OverrideLayer>;
   allow: Array<Positioned<AllowEntry> & { rulesAt?: string }>;
   rules: Array<Positioned<RuleSpec>>;
@@ -252,11 +254,12 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
         break;
       case 'policy':
         for (const p of r.pairs(value, 'policy')) {
-          const env = r.environment(p.keyNode, p.key, 'policy');
+          if (!POLICY_SCOPES.includes(p.key as PolicyScope)) r.fail(p.keyNode, `unknown environment "${p.key}" in policy`, `use one of ${POLICY_SCOPES.join(', ')}`);
+          const env = p.key as PolicyScope;
           const what = `policy.${env}`;
           const out: PolicyLayer = { at: r.at(p.value), rules: {} };
-          for (const q of r.pairs(p.value, what, ['minSeverity', 'rules', 'locked'])) {
-            if (q.key === 'minSeverity') out.minSeverity = { value: r.severity(q.value, `${what}.minSeverity`), at: r.at(q.value) };
+          for (const q of r.pairs(p.value, what, ['minSeverity', 'genericSecrets', 'rules', 'locked'])) {
+            if (q.key === 'minSeverity' || q.key === 'genericSecrets') out[q.key] = { value: r.severity(q.value, `${what}.${q.key}`), at: r.at(q.value) };
             else if (q.key === 'locked') out.locked = r.lock(q.value, what);
             else for (const rule of r.pairs(q.value, `${what}.rules`)) out.rules[rule.key] = { ...r.override(rule.value, `${what}.rules.${rule.key}`, false), at: r.at(rule.keyNode) };
           }
@@ -277,6 +280,15 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
           // Only read here: the engine compiles custom rules (createEngine), naming this place.
           const spec = r.js(item) as RuleSpec;
           const at = r.at(item);
+          // Regex macros ({{assign}}, rules/macros.yml) expand here, as the built-in rules' do at build time.
+          if (typeof spec.regex === 'string' && hasMacros(spec.regex)) {
+            try {
+              spec.regex = expandMacros(spec.regex, loadBuiltinMacros());
+            } catch (error) {
+              if (!(error instanceof MacroError)) throw error;
+              r.fail((item as YAMLMap).get('regex', true), `rule ${spec.id}: regex: ${error.message}`, 'the regex macros are listed in rules/README.md ("Regex macros")');
+            }
+          }
           const files = (spec as { files?: unknown }).files;
           if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !f)))
             throw new UserError(`${at} (rule ${spec.id}): \`files\` must be a list of globs`);
@@ -289,7 +301,7 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
 }
 
 /** The fields of a rule (rules/README.md), including the engine's `files` and `requires`. */
-const RULE_KEYS = ['id', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'examples'];
+const RULE_KEYS = ['id', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'path', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal', 'examples'];
 
 const ALLOW_LISTS = ['rules', 'paths', 'secrets', 'lines', 'stopwords'] as const;
 
@@ -325,7 +337,7 @@ class Merger {
   private readonly applied = new Set<string>();
   private failOnLock?: { severity: Severity; origin: string };
   private readonly ruleLocks = new Map<string, RuleLock>();
-  private readonly policyLocks = new Map<Environment, { minSeverity?: Severity; origin: string }>();
+  private readonly policyLocks = new Map<PolicyScope, { minSeverity?: Severity; genericSecrets?: Severity; origin: string }>();
   private environmentsLock?: string;
   private requireReasonLock?: string;
   private builtin?: Map<string, Severity>;
@@ -426,11 +438,13 @@ class Merger {
       if (o.severity && lower(o.severity.value, floor)) broken(o.severity.at, `${where}.severity: ${o.severity.value}`, `"${id}" (at least ${floor})`, lock.origin);
     };
     for (const [id, o] of Object.entries(layer.overrides)) checkRule(id, o, `overrides.${id}`);
-    for (const [env, p] of Object.entries(layer.policy) as Array<[Environment, PolicyLayer]>) {
+    for (const [env, p] of Object.entries(layer.policy) as Array<[PolicyScope, PolicyLayer]>) {
       const envLock = this.policyLocks.get(env);
       if (envLock) {
         const floor = envLock.minSeverity ?? 'low';
         if (p.minSeverity && lower(p.minSeverity.value, floor)) broken(p.minSeverity.at, `policy.${env}.minSeverity: ${p.minSeverity.value}`, `"policy.${env}" (minSeverity ${floor})`, envLock.origin);
+        const cap = envLock.genericSecrets ?? defaultGenericSecrets(env);
+        if (p.genericSecrets && lower(p.genericSecrets.value, cap)) broken(p.genericSecrets.at, `policy.${env}.genericSecrets: ${p.genericSecrets.value}`, `"policy.${env}" (genericSecrets ${cap})`, envLock.origin);
         for (const [id, o] of Object.entries(p.rules)) {
           if (o.enabled?.value === false) broken(o.enabled.at, `policy.${env}.rules.${id}.enabled: false`, `"policy.${env}"`, envLock.origin);
           const own = this.config.overrides[id]?.severity ?? this.ruleSeverity(id);
@@ -519,11 +533,13 @@ class Merger {
         c.guardrails[`overrides.${id}`] = o.locked;
       }
     }
-    for (const [env, p] of Object.entries(layer.policy) as Array<[Environment, PolicyLayer]>) {
+    for (const [env, p] of Object.entries(layer.policy) as Array<[PolicyScope, PolicyLayer]>) {
       const target = (c.policy[env] ??= {});
-      if (p.minSeverity) {
-        target.minSeverity = p.minSeverity.value;
-        origins[`policy.${env}.minSeverity`] = p.minSeverity.at;
+      for (const key of ['minSeverity', 'genericSecrets'] as const) {
+        const setting = p[key];
+        if (!setting) continue;
+        target[key] = setting.value;
+        origins[`policy.${env}.${key}`] = setting.at;
       }
       for (const [id, o] of Object.entries(p.rules)) {
         const rule: RuleOverride = ((target.rules ??= {})[id] ??= {});
@@ -538,7 +554,7 @@ class Merger {
         this.references.push({ id, at: o.at, what: `policy.${env}.rules.${id}` });
       }
       if (p.locked) {
-        this.policyLocks.set(env, { minSeverity: target.minSeverity, origin: p.locked });
+        this.policyLocks.set(env, { minSeverity: target.minSeverity, genericSecrets: target.genericSecrets, origin: p.locked });
         c.guardrails[`policy.${env}`] = p.locked;
       }
     }

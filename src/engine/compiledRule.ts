@@ -1,12 +1,15 @@
 import { CATEGORIES, ENVIRONMENTS, SEVERITIES, type Environment } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
-import { VALIDATORS, type Validator } from './validators/index.js';
+import { VALIDATORS, type FileValidator, type Validator } from './validators/index.js';
 
 /** A rule ready to run: regexes built once, validator resolved. */
 export interface CompiledRule {
   spec: RuleSpec;
   id: string;
+  /** The content regex; for a path rule, one that never matches (its `path` is what it tests). */
   regex: RegExp;
+  /** A path rule's test of the file path (rules/README.md, "Path rules"). */
+  path?: RegExp;
   secretGroup: number;
   keywords: string[];
   allow: RegExp[];
@@ -15,6 +18,8 @@ export interface CompiledRule {
   validator?: Validator;
   /** A checksum: a match failing it is reported at lower severity (see VALIDATORS). */
   checksum?: Validator;
+  /** A path rule's check of the file's bytes: a file failing it is not reported. */
+  fileValidator?: FileValidator;
   environments?: ReadonlySet<Environment>;
 }
 
@@ -52,7 +57,10 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   if (typeof spec.description !== 'string' || !spec.description) throw new RuleError(where, '`description` is required');
   if (!CATEGORIES.includes(spec.category)) throw new RuleError(where, `\`category\` must be one of ${CATEGORIES.join(', ')}`);
   if (!SEVERITIES.includes(spec.severity)) throw new RuleError(where, `\`severity\` must be one of ${SEVERITIES.join(', ')}`);
-  if (typeof spec.regex !== 'string' || !spec.regex) throw new RuleError(where, '`regex` is required');
+  const isPathRule = spec.path !== undefined;
+  if (isPathRule && spec.regex !== undefined) throw new RuleError(where, 'a rule has `regex` (the text) or `path` (the file name), not both');
+  if (isPathRule ? typeof spec.path !== 'string' || !spec.path : typeof spec.regex !== 'string' || !spec.regex)
+    throw new RuleError(where, isPathRule ? '`path` must be a regular expression' : '`regex` is required (or `path`, for a rule that reports files by name)');
   if (!Array.isArray(spec.keywords) || spec.keywords.some((k) => typeof k !== 'string' || !k))
     throw new RuleError(where, '`keywords` must be a list of non-empty strings');
   const flags = spec.flags ?? '';
@@ -62,13 +70,18 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
     throw new RuleError(where, `\`environments\` may only hold ${ENVIRONMENTS.join(', ')}`);
   const validator = spec.validator === undefined ? undefined : VALIDATORS[spec.validator]!;
+  if (validator && (validator.kind === 'file') !== isPathRule)
+    throw new RuleError(where, `\`validator\` "${spec.validator}" ${isPathRule ? 'checks a value, not a file' : 'checks a file: it needs a path rule'}`);
+  const path = isPathRule ? buildRegex(spec.path!, 'i', where, '`path`') : undefined;
   // Regexes are built on first use: a pre-commit hook whose few lines wake three rules should not
   // pay for compiling three hundred.
   let regexes: Pick<CompiledRule, 'regex' | 'secretGroup' | 'allow' | 'allowLine'> | undefined;
   const build = () => {
     if (regexes) return regexes;
-    const regex = buildRegex(spec.regex, `gd${flags}`, where, '`regex`');
-    const groups = options.groups ?? new RegExp(`${spec.regex}|`, flags).exec('')!.length - 1;
+    // A path rule matches no text: its regex never matches, so nothing that runs regexes needs a special case.
+    const source = spec.regex ?? '(?!)';
+    const regex = buildRegex(source, `gd${flags}`, where, '`regex`');
+    const groups = options.groups ?? new RegExp(`${source}|`, flags).exec('')!.length - 1;
     const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups)
       throw new RuleError(where, `\`secretGroup\` ${secretGroup} does not exist: the regex has ${groups} group(s)`);
@@ -100,6 +113,8 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
     keywords: spec.keywords.map((k) => k.toLowerCase()),
     validator: validator?.kind === 'structure' ? validator.check : undefined,
     checksum: validator?.kind === 'checksum' ? validator.check : undefined,
+    ...(path ? { path } : {}),
+    ...(validator?.kind === 'file' ? { fileValidator: validator.checkFile } : {}),
     environments: spec.environments ? new Set(spec.environments) : undefined,
   };
 }

@@ -20,6 +20,7 @@ export async function createEngine(config: KeyfenceConfig): Promise<Engine> {
     }
     const patterns = [
       ['regex', spec.regex, spec.flags ?? ''],
+      ['path', spec.path, 'i'],
       ...(spec.allow ?? []).map((a, i) => [`allow[${i}]`, a, ''] as const),
       ...(spec.allowLine ?? []).map((a, i) => [`allowLine[${i}]`, a, 'i'] as const),
       ...(spec.requires ? [['requires.after', spec.requires.after, 'm'] as const, ['requires.until', spec.requires.until, 'm'] as const] : []),

@@ -1,5 +1,5 @@
 import type { KeyfenceConfig } from '../config/config.js';
-import { classify, declaredEnvironment, type Classification } from '../environment/classify.js';
+import { classify, declaration, declaredEnvironment, explainPath, type Classification, type ExplainedClassification, type FileRole } from '../environment/classify.js';
 import { ENVIRONMENTS, type Category, type Environment, type Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
 import { loadBuiltinRules, type SourcedRule } from '../rules/builtinRules.js';
@@ -23,12 +23,16 @@ const SECRET_CATEGORIES: ReadonlySet<Category> = new Set(['live-key', 'generic-s
  * Two engine-level rule fields (rules/README.md): `files:` globs limit a rule to those paths (`!`
  * excludes), so script rules never run on code; `requires:` keeps a match only when `after` matches
  * later in the fragment before `until` does (`set -x` followed by a secret variable before any
- * `set +x`), a look-ahead a single regex cannot make in linear time from every line.
+ * `set +x`), a look-ahead a single regex cannot make in linear time from every line. An `after`
+ * match counts when it ends past the match (so it may start at its line: `^(?!#)…\$TOKEN` skips
+ * comment lines), and comes before the next `until` match starts. In files matching
+ * `requires.unlessFiles` the requirement does not apply.
  */
 
 interface Requirement {
   after: RegExp;
   until?: RegExp;
+  unless?: (file: string) => boolean;
 }
 
 /** One test for a list of micromatch globs, compiled on first use (a hook run may never need it), once. */
@@ -73,6 +77,8 @@ export class Engine {
   private readonly environmentGlobs: Array<[Environment, (file: string) => boolean]>;
   private readonly byPath = new Map<string, Classification>();
   private readonly sourceCategory = new Map<string, Category>();
+  /** The checksums of rules that have one (`validator:` of kind checksum), by rule id. */
+  private readonly checksums = new Map<string, (secret: string) => boolean>();
   private readonly crossoverEnabled: boolean;
   private readonly requirements = new Map<string, Requirement>();
 
@@ -124,7 +130,10 @@ export class Engine {
     if (this.crossoverEnabled) stage.push(compileRule(withOverride(ENV_CROSSOVER, config), 'engine'));
     if (!domainRule && config.overrides[PROD_HOST_DOMAIN.id]?.enabled !== false) stage.push(compileRule(withOverride(PROD_HOST_DOMAIN, config), 'engine'));
     this.rules = [...scanned, ...stage];
-    for (const rule of this.rules) this.sourceCategory.set(rule.id, rule.spec.category);
+    for (const rule of this.rules) {
+      this.sourceCategory.set(rule.id, rule.spec.category);
+      if (rule.checksum) this.checksums.set(rule.id, rule.checksum);
+    }
     this.policy = new Policy(config, this.rules);
 
     // In the order the configuration lists them: the first environment with a matching glob wins.
@@ -160,6 +169,33 @@ export class Engine {
     return declared ? { ...byPath, environment: declared } : byPath;
   }
 
+  /**
+   * `classify`, saying what decided: a configured glob (with where it was set), a declaration in
+   * the file, or the path convention. For `keyfence explain`; scans never need the words.
+   */
+  explainFile(file: string, text?: string): ExplainedClassification {
+    const byPath = explainPath(file);
+    for (const env of Object.keys(this.config.environments) as Environment[]) {
+      const hit = (this.config.environments[env] ?? []).findIndex((glob) => anyGlob([glob])(file));
+      if (hit === -1) continue;
+      const at = this.config.origins[`environments.${env}[${hit}]`];
+      return { environment: env, role: byPath.role, why: `matches environments.${env}: ${this.config.environments[env]![hit]}${at ? ` (${at})` : ''}` };
+    }
+    const declared = text === undefined ? undefined : declaration(file, text);
+    if (declared) return { environment: declared.environment, role: byPath.role, why: `declares ${declared.text} on line ${declared.line}` };
+    return byPath;
+  }
+
+  /** Whether a rule looks at this file at all: its `files:` globs. */
+  looksAt(rule: CompiledRule, file: string): boolean {
+    return !rule.spec.files || fileMatcher(rule.spec.files)(file);
+  }
+
+  /** The environment policy's verdict on a finding, with the reason when it drops or re-grades it. */
+  judge(finding: Finding, role: FileRole): { finding?: Finding; because?: string } {
+    return this.policy.judge(finding, role);
+  }
+
   /** The environment of `file`: configured globs, then a declared NODE_ENV & co., then the path. */
   environmentOf(file: string, text?: string): Environment {
     return this.classify(file, text).environment;
@@ -193,6 +229,14 @@ export class Engine {
     const where = this.where(fragment, environment);
     if (!participates(where.environment)) return;
     this.remember(fragment, where, this.match(fragment, where), false);
+  }
+
+  /**
+   * Whether a binary file can make a finding: a path rule names it (a key store). Sources read the
+   * bytes of such a file and scan it as a binary fragment; any other binary file is passed over.
+   */
+  scansBinary(file: string): boolean {
+    return this.scanner.wantsFile(file);
   }
 
   /** Whether observing this file can matter: config files of development, test, staging or production. */
@@ -247,7 +291,9 @@ export class Engine {
     let out = findings;
     for (const value of encoded) {
       const inner = this.scanner
-        .scan({ file: fragment.file, text: value.decoded, ...(fragment.commit ? { commit: fragment.commit } : {}) }, environment)
+        .scan({ file: fragment.file, text: value.decoded, ...(fragment.commit ? { commit: fragment.commit } : {}) }, environment, {
+          paths: false,
+        })
         .filter((f) => !this.requirements.has(f.ruleId));
       if (inner.length === 0) continue;
       const from = lines.position(value.start);
@@ -271,12 +317,12 @@ export class Engine {
     const found = new Map<Requirement, { after: number[]; until: number[] }>();
     return findings.filter((f) => {
       const requirement = this.requirements.get(f.ruleId);
-      if (!requirement) return true;
+      if (!requirement || requirement.unless?.(fragment.file)) return true;
       let positions = found.get(requirement);
       if (!positions) {
         positions = {
-          after: matchStarts(requirement.after, fragment.text),
-          until: requirement.until ? matchStarts(requirement.until, fragment.text) : [],
+          after: matchOffsets(requirement.after, fragment.text, 'end'),
+          until: requirement.until ? matchOffsets(requirement.until, fragment.text, 'start') : [],
         };
         found.set(requirement, positions);
       }
@@ -293,6 +339,9 @@ export class Engine {
     for (const f of findings) {
       const category = this.sourceCategory.get(f.ruleId) ?? f.category;
       if (!f.secret || !SECRET_CATEGORIES.has(category) || this.policy.isTestMode(f.ruleId)) continue;
+      // A token whose checksum fails (reported at low) was never issued: it cannot authenticate
+      // anywhere, so it cannot bleed from one environment into another either.
+      if (this.checksums.get(f.ruleId)?.(f.secret) === false) continue;
       this.ledger.record({
         value: f.secret,
         environment: where.environment,
@@ -314,7 +363,7 @@ export class Engine {
   }
 }
 
-function compileRequirement(requires: { after: string; until?: string }, rule: CompiledRule): Requirement {
+function compileRequirement(requires: NonNullable<RuleSpec['requires']>, rule: CompiledRule): Requirement {
   const build = (source: unknown, field: string) => {
     if (typeof source !== 'string' || !source) throw new RuleError(`rules (rule ${rule.id})`, `\`requires.${field}\` must be a regular expression`);
     try {
@@ -323,16 +372,23 @@ function compileRequirement(requires: { after: string; until?: string }, rule: C
       throw new RuleError(`rules (rule ${rule.id})`, `\`requires.${field}\` is not a valid regular expression: ${(error as Error).message}`);
     }
   };
-  return { after: build(requires.after, 'after'), ...(requires.until !== undefined ? { until: build(requires.until, 'until') } : {}) };
+  const unless = requires.unlessFiles;
+  if (unless !== undefined && (!Array.isArray(unless) || unless.some((g) => typeof g !== 'string' || !g)))
+    throw new RuleError(`rules (rule ${rule.id})`, '`requires.unlessFiles` must be a list of globs');
+  return {
+    after: build(requires.after, 'after'),
+    ...(requires.until !== undefined ? { until: build(requires.until, 'until') } : {}),
+    ...(unless?.length ? { unless: fileMatcher(unless) } : {}),
+  };
 }
 
-/** Start offsets of every match of a global regex in `text`, ascending. */
-function matchStarts(regex: RegExp, text: string): number[] {
+/** Start (or end) offsets of every match of a global regex in `text`, ascending. */
+function matchOffsets(regex: RegExp, text: string, which: 'start' | 'end'): number[] {
   const out: number[] = [];
   regex.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = regex.exec(text)) !== null) {
-    out.push(m.index);
+    out.push(which === 'start' ? m.index : m.index + m[0].length);
     if (m[0].length === 0) regex.lastIndex++;
   }
   return out;

@@ -31,6 +31,17 @@ const MINIFIED_NAME = /\.min\.(?:js|mjs|cjs|css)$|\.(?:js|css|mjs)\.map$|\.map$/
 /** A file whose first 16 KB average more than this many characters per line is treated as minified. */
 const MINIFIED_AVERAGE_LINE = 500;
 
+/**
+ * Programming languages whose string literals are always quoted: an unquoted value after a name is
+ * an expression, a type or a keyword there, never a literal. Shell, Makefiles, Dockerfiles and every
+ * config format take bare values, so they are not on this list.
+ */
+const SOURCE_CODE = /\.(?:[cm]?[jt]sx?|vue|svelte|py|pyi|rb|go|java|kt|kts|scala|groovy|php|cs|fs|vb|rs|swift|dart|c|cc|cpp|cxx|h|hh|hpp|m|mm|lua|ex|exs|erl|clj|cljs|jl|r)$/i;
+
+export function isSourceCode(file: string): boolean {
+  return SOURCE_CODE.test(file);
+}
+
 export function fileKind(file: string, text: string): FileKind {
   const base = file.slice(file.lastIndexOf('/') + 1);
   if (LOCKFILES.has(base)) return 'lockfile';

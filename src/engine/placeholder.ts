@@ -3,14 +3,16 @@
  * references and documented example keys. Shared by every rule (unless a rule opts out), so that a
  * README or a config template never raises an alarm.
  *
- * Four kinds of evidence, each one chosen so that a random token cannot produce it by chance
+ * Five kinds of evidence, each one chosen so that a random token cannot produce it by chance
  * (test/engine/placeholders.test.ts measures that on 100,000 seeded random tokens):
  * - a reference or template instead of a literal (`${VAR}`, `{{ .Values.x }}`, `process.env.X`);
  * - a marker word a person writes instead of a value (`REPLACE_WITH_…`, `ENTER_YOUR_…`, `<your-…>`,
  *   `changeme`, `example`, `redacted`);
  * - structure instead of randomness: most of the value is runs of one character (`xxxx`, `0000`),
  *   sequences (`abcdef`, `A1B2C3`, `12345678`) or a short block repeated (`abcabcabc`);
- * - a famous example password (`hunter2`, `P@ssw0rd`, `correct horse battery staple`).
+ * - a famous example password (`hunter2`, `P@ssw0rd`, `correct horse battery staple`);
+ * - a documented example key (AWS's `AKIAIOSFODNN7EXAMPLE`, the development wallets that Hardhat,
+ *   Anvil, Ganache and Truffle print).
  */
 
 /** Documented example credentials published by providers themselves. */
@@ -26,6 +28,35 @@ const KNOWN_EXAMPLES = new Set([
   'ghs_16C7e42F292c6912E7710c838347Ae178B4a',
   'ghr_1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498',
 ]);
+
+/**
+ * The wallet keys of the public development accounts that local Ethereum nodes print when they
+ * start, by their first 16 hex digits (64 bits: no real key shares them by chance), so that the
+ * keys themselves are not written here: Hardhat and Anvil (`npx hardhat node`, `anvil`: mnemonic
+ * `test test … junk`, m/44'/60'/0'/0/0-19), `ganache --deterministic` (`myth like bonus …`, 0-9)
+ * and `truffle develop` (`candy maple cake …`, 0-9). Their documentation publishes them and anyone
+ * can sign with them, so they guard nothing: whichever rule finds one (`PRIVATE_KEY=0x…` under the
+ * wallet rule or the generic one), it is an example.
+ */
+const DEV_WALLET_KEYS = new Set([
+  // Hardhat / Anvil, accounts 0-19
+  'ac0974bec39a17e3', '59c6995e998f97a5', '5de4111afa1a4b94', '7c852118294e51e6', '47e179ec19748859',
+  '8b3a350cf5c34c91', '92db14e403b83dfe', '4bbbf85ce3377467', 'dbda1821b80551c9', '2a871d0798f97d79',
+  'f214f2b2cd398c80', '701b615bbdfb9de6', 'a267530f49f82802', '47c99abed3324a27', 'c526ee95bf44d8fc',
+  '8166f546bab6da52', 'ea6c44ac03bff858', '689af8efa8c651a9', 'de9be858da4a4752', 'df57089febbacf7b',
+  // ganache --deterministic, accounts 0-9
+  '4f3edf983ac636a6', '6cbed15c793ce576', '6370fd033278c143', '646f1ce2fdad0e6d', 'add53f9a7e588d00',
+  '395df67f0c2d2d9f', 'e485d098507f54e7', 'a453611d9419d0e5', '829e924fdf021ba3', 'b0057716d5917bad',
+  // truffle develop, accounts 0-9
+  'c87509a1c067bbde', 'ae6ae8e5ccbfb045', '0dbbe8e4ae425a6d', 'c88b703fb08cbea8', '388c684f0ba1ef50',
+  '659cbb0e2411a44d', '82d052c865f5763a', 'aa3680d5d48a8283', '0f62d96d6675f326', '8d5366123cb560bb',
+]);
+
+/** A wallet key (32 bytes: 64 hex digits, with or without `0x`) of a public development account. */
+function isDevWalletKey(secret: string): boolean {
+  const key = /^(?:0x)?([0-9a-fA-F]{64})$/.exec(secret)?.[1];
+  return key !== undefined && DEV_WALLET_KEYS.has(key.slice(0, 16).toLowerCase());
+}
 
 /** Whole-value shapes that are references or templates, not literals. */
 const REFERENCE = [
@@ -256,7 +287,7 @@ function randomPart(value: string): string {
  * provider prefix such as `sk_live_` or `ghp_` in front of `xxxx…` does not hide it).
  */
 export function isPlaceholder(secret: string): boolean {
-  if (KNOWN_EXAMPLES.has(secret)) return true;
+  if (KNOWN_EXAMPLES.has(secret) || isDevWalletKey(secret)) return true;
   if (REFERENCE.some((re) => re.test(secret))) return true;
   if (PLACEHOLDER_PHRASES.test(secret) || hasMarkerWord(secret) || hasEnterMarker(secret)) return true;
   if (isFamousPassword(secret)) return true;

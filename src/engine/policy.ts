@@ -1,4 +1,4 @@
-import type { KeyfenceConfig } from '../config/config.js';
+import { defaultGenericSecrets, type EnvironmentPolicy, type KeyfenceConfig, type PolicyScope, type RuleOverride } from '../config/config.js';
 import type { FileRole } from '../environment/classify.js';
 import { severityRank, type Environment, type Finding, type Severity } from '../findings/finding.js';
 import type { CompiledRule } from './compiledRule.js';
@@ -19,7 +19,11 @@ import type { CompiledRule } from './compiledRule.js';
  *      against a test account);
  *    - live-mode key in a development or test file: `env-crossover`, at least high;
  *    - any other provider credential in a fixture (recorded data, snapshots): `fixture`.
- * 4. `policy.<env>.rules.<id>.severity`, then the environment's `minSeverity` floor.
+ * 4. Generic secrets (passwords, private keys, JWTs, connection strings, generic tokens) in test
+ *    files and documentation are capped at `policy.<test|docs>.genericSecrets` (default low): test
+ *    data and examples, not leaks. A live provider key is `live-key`, so step 3 still judges it.
+ * 5. `policy.<env>.rules.<id>.severity`, then the environment's `minSeverity` floor. For
+ *    documentation, `policy.docs` applies on top of the environment's policy.
  */
 export type KeyMode = 'live' | 'test';
 
@@ -56,20 +60,38 @@ export class Policy {
 
   /** The finding as the policy of its environment sees it, or undefined when the policy drops it. */
   apply(finding: Finding, role: FileRole): Finding | undefined {
+    return this.judge(finding, role).finding;
+  }
+
+  /**
+   * `apply`, saying why when the policy drops the finding or changes it beyond its message: what
+   * `keyfence explain` shows, so the explanation is the policy itself and cannot drift from it.
+   */
+  judge(finding: Finding, role: FileRole): { finding?: Finding; because?: string } {
     const env = finding.environment;
-    const local = this.config.policy?.[env];
-    const ruleSetting = local?.rules?.[finding.ruleId];
-    if (ruleSetting?.enabled === false) return undefined;
+    const scopes: PolicyScope[] = role === 'docs' ? [env, 'docs'] : [env];
+    const locals: Array<readonly [PolicyScope, EnvironmentPolicy]> = [];
+    for (const scope of scopes) {
+      const local = this.config.policy?.[scope];
+      if (local) locals.push([scope, local]);
+    }
+    let ruleSetting: RuleOverride | undefined;
+    let settingScope: PolicyScope | undefined;
+    for (const [scope, local] of locals) {
+      const own = local.rules?.[finding.ruleId];
+      if (own) [ruleSetting, settingScope] = [{ ...ruleSetting, ...own }, scope];
+    }
+    if (ruleSetting?.enabled === false) return { because: `switched off here by policy.${settingScope}.rules.${finding.ruleId}` };
 
     let f = finding;
-    if (f.category === 'prod-host' && env === 'test' && role !== 'config') return undefined;
+    if (f.category === 'prod-host' && env === 'test' && role !== 'config') return { because: 'test code and recordings name production hosts in assertions' };
     // Scripts and Dockerfiles inside fixtures are test data, not run by any pipeline.
-    if (f.category === 'echo-leak' && role === 'fixture') return undefined;
+    if (f.category === 'echo-leak' && role === 'fixture') return { because: 'a script kept as test data runs in no pipeline' };
 
     const mode = this.modes.get(f.ruleId);
     if (this.categories.get(f.ruleId) === 'live-key') {
       if (mode === 'test') {
-        if (role === 'fixture') return undefined;
+        if (role === 'fixture') return { because: 'test-mode keys are what fixtures should hold' };
         if (env === 'production')
           f = { ...f, category: 'env-crossover', severity: raise(f.severity, 'medium'), message: `${stripMode(f.message)} in production config: production would run against a test account` };
       } else if (role === 'fixture') {
@@ -79,9 +101,28 @@ export class Policy {
       }
     }
 
-    if (ruleSetting?.severity) f = { ...f, severity: ruleSetting.severity };
-    if (local?.minSeverity) f = { ...f, severity: raise(f.severity, local.minSeverity) };
-    return f;
+    if (f.category === 'generic-secret') {
+      // The strictest scope wins: a generic secret in docs/ of a test folder is capped by both.
+      const caps = scopes.map((s) => [this.config.policy?.[s]?.genericSecrets ?? defaultGenericSecrets(s), s] as const);
+      const [cap, scope] = caps.sort((a, b) => severityRank(a[0]) - severityRank(b[0]))[0]!;
+      if (severityRank(f.severity) > severityRank(cap)) {
+        const what = scope === 'docs' ? 'documentation: an example to readers' : 'a test file: test data';
+        f = { ...f, severity: cap, message: `${f.message} in ${what}, so ${cap} (policy.${scope}.genericSecrets)` };
+      }
+    }
+
+    let because: string | undefined;
+    if (ruleSetting?.severity) {
+      f = { ...f, severity: ruleSetting.severity };
+      because = `policy.${settingScope}.rules.${f.ruleId}.severity`;
+    }
+    for (const [scope, local] of locals) {
+      if (local.minSeverity && severityRank(f.severity) < severityRank(local.minSeverity)) {
+        f = { ...f, severity: local.minSeverity };
+        because = `policy.${scope}.minSeverity`;
+      }
+    }
+    return { finding: f, because };
   }
 
   /** Whether a rule finds test-mode keys, which environments may share without harm. */

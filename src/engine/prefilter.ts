@@ -38,6 +38,8 @@ export class Prefilter {
     this.prebuilt = options.prebuilt;
     this.searchEachBudget = options.searchEachBudget ?? (options.prebuilt ? SEARCH_EACH_BUDGET_PREBUILT : SEARCH_EACH_BUDGET);
     rules.forEach((rule, index) => {
+      // A path rule tests the file's name, never its text (see Scanner).
+      if (rule.path) return;
       if (rule.keywords.length === 0) this.alwaysOn.push(index);
       for (const keyword of new Set(rule.keywords)) {
         // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose

@@ -13,6 +13,8 @@ import type { Environment } from '../findings/finding.js';
  * 1. CI files (`.github/workflows/`, `.gitlab-ci.yml`, `Jenkinsfile`, …)            -> ci
  * 2. test and fixture folders, test file names (`*.test.ts`, `*_test.go`)             -> test
  *    (a `.env.production` under `test/fixtures/` is test data, whatever its name)
+ * 2b. documentation: `docs/`, `examples/` folders, prose files (`*.md`, `*.rst`), READMEs
+ *    -> unknown, role `docs` (a secret there is an example to readers, unless it is live)
  * 3. env files: `.env`, `.env.local`, `.env.example` -> development; `.env.<env>`,
  *    `<env>.env` -> that environment
  * 4. a config file whose name holds an environment word: `config/production.json`,
@@ -36,7 +38,9 @@ export type FileRole =
   | 'test'
   /** Configuration: env files, config files, infrastructure values. */
   | 'config'
-  /** Everything else: source code, docs, scripts. */
+  /** Documentation and example code: READMEs, prose files, `docs/`, `examples/`. */
+  | 'docs'
+  /** Everything else: source code, scripts. */
   | 'other';
 
 export interface Classification {
@@ -210,13 +214,23 @@ function nameEnvironment(base: string): Environment | undefined {
 }
 
 /** The innermost environment folder: `overlays/prod/`, `environments/staging/`, `deploy/dev/`. */
-function folderEnvironment(dirs: string[]): Environment | undefined {
+function folderEnvironment(dirs: string[]): { environment: Environment; dir: string } | undefined {
   for (let i = dirs.length - 1; i >= 0; i--) {
     const word = dirs[i]!.toLowerCase();
     const env = FOLDER_WORDS[word] ?? (PROD_DIGITS.test(word) ? FOLDER_WORDS[word.replace(/\d+$/, '')] : undefined);
-    if (env) return env;
+    if (env) return { environment: env, dir: dirs[i]! };
   }
   return undefined;
+}
+
+/**
+ * Folder names that say test in a compound: `test-ca/`, `test_keys/`, `unit-tests/`, `e2e_tests/`,
+ * `testcerts/`. A separator or a known test word is required, so `latest/` and `contest/` are not.
+ */
+const TEST_DIR_COMPOUND = /^(?:tests?|testing|specs?)[-_.]|[-_.](?:tests?|testing|specs?)$|^test(?:certs?|keys?|ca|vectors|files|resources|support|helpers|utils)$/;
+
+function isTestDir(dir: string): boolean {
+  return TEST_DIRS.has(dir) || TEST_DIR_COMPOUND.test(dir);
 }
 
 function inTestTree(dirs: string[], base: string): { test: boolean; fixture: boolean } {
@@ -224,12 +238,41 @@ function inTestTree(dirs: string[], base: string): { test: boolean; fixture: boo
   let fixture = false;
   for (const dir of dirs) {
     const d = dir.toLowerCase();
-    if (TEST_DIRS.has(d)) test = true;
+    if (isTestDir(d)) test = true;
     if (FIXTURE_DIRS.has(d)) fixture = true;
   }
   if (FIXTURE_FILES.test(base) && test) fixture = true;
   if (/\.snap$/.test(base)) fixture = test = true;
   return { test, fixture };
+}
+
+/** Prose formats: documentation wherever they are. */
+const DOC_EXTENSIONS = new Set(['md', 'mdx', 'markdown', 'rst', 'adoc', 'asciidoc', 'rdoc', 'textile', 'pod']);
+/** Folders of documentation and example code: every file below one is an example, configuration included. */
+const DOC_DIRS = new Set(['docs', 'doc', 'documentation', 'examples', 'example', 'samples', 'sample', 'man']);
+
+/** Prose files without an extension, or whatever their extension: README, CHANGELOG, NEWS. */
+const PROSE_NAMES = /^(?:readme|changelog|changes|news|history|authors|contributing)(?:\.[a-z]+)?$/i;
+/**
+ * Templates of a config file (`config.json.sample`, `settings.example.yml`, `app.ini.dist`): what
+ * a reader copies and fills in. Env files are the exception (`.env.example` stays the developer's
+ * env file): a copy of the real `.env` is the commonest way such a file leaks.
+ */
+const TEMPLATE_FILES = /\.(?:sample|example|dist|template|tmpl)$|[._-](?:sample|example)\.[A-Za-z0-9]+$/i;
+/** API descriptions: their values are `example:`s (`swagger.yaml`, `openapi.json`, `openapi-v2.yml`). */
+const API_DESCRIPTIONS = /^(?:swagger|openapi)(?:[._-][\w.-]*)?\.(?:ya?ml|json)$/i;
+
+/** Why a file is documentation (`under docs/`, `a README`, `a prose file (guide.md)`), or undefined. */
+function documentation(base: string, dirs: string[]): string | undefined {
+  const folder = dirs.find((d) => DOC_DIRS.has(d.toLowerCase()));
+  if (folder) return `under ${folder}/`;
+  if (DOC_EXTENSIONS.has(extensionOf(base))) return `a prose file (${base})`;
+  if (PROSE_NAMES.test(base)) return `a prose file (${base})`;
+  // A Python package's metadata holds its README as the long description.
+  if (base === 'PKG-INFO' || (base === 'METADATA' && dirs[dirs.length - 1]?.endsWith('.dist-info'))) return `package metadata with the README (${base})`;
+  if (TEMPLATE_FILES.test(base) && !isEnvFile(base)) return `a template to copy (${base})`;
+  if (API_DESCRIPTIONS.test(base)) return `an API description, whose values are examples (${base})`;
+  return undefined;
 }
 
 /** Inside a test folder only env files and config-named files are configuration; other data is test data. */
@@ -239,21 +282,50 @@ function isTestConfig(base: string, dirs: string[]): boolean {
 
 /** Environment and role of a repository-relative path (forward slashes), from its path alone. */
 export function classify(file: string): Classification {
+  const { environment, role } = explainPath(file);
+  return { environment, role };
+}
+
+/** A classification with the path convention that decided it, in words: what `keyfence explain` says. */
+export interface ExplainedClassification extends Classification {
+  why: string;
+}
+
+/** `classify`, saying which convention decided (first match wins, in the order of the comment at the top). */
+export function explainPath(file: string): ExplainedClassification {
   const parts = file.split('/');
   const base = parts[parts.length - 1]!;
   const dirs = parts.slice(0, -1);
-  if (CI_FILES.test(file)) return { environment: 'ci', role: 'ci' };
+  if (CI_FILES.test(file)) return { environment: 'ci', role: 'ci', why: 'a CI pipeline definition' };
   const config = isConfigFile(file);
   const tests = inTestTree(dirs, base);
-  if (tests.fixture) return { environment: 'test', role: 'fixture' };
-  if (tests.test) return { environment: 'test', role: config && isTestConfig(base, dirs) ? 'config' : 'test' };
+  const testDir = dirs.find((d) => isTestDir(d.toLowerCase()));
+  const inTests = testDir ? `under ${testDir}/` : `a test file name (${base})`;
+  if (tests.fixture) return { environment: 'test', role: 'fixture', why: `test data: ${dirs.find((d) => FIXTURE_DIRS.has(d.toLowerCase())) ? `under ${dirs.find((d) => FIXTURE_DIRS.has(d.toLowerCase()))}/` : `a recording or snapshot (${base})`}` };
+  if (tests.test) {
+    return config && isTestConfig(base, dirs)
+      ? { environment: 'test', role: 'config', why: `test configuration: ${inTests}` }
+      : { environment: 'test', role: 'test', why: `test code: ${inTests}` };
+  }
+  const docs = documentation(base, dirs);
+  if (docs) return { environment: 'unknown', role: 'docs', why: `documentation: ${docs}` };
   if (isEnvFile(base)) {
     // The name first (`.env.production`), then the folder (`k8s/overlays/dev/config.env`).
-    const environment = envFileEnvironment(base) ?? folderEnvironment(dirs) ?? (isDeveloperEnvFile(base) ? 'development' : 'unknown');
-    return { environment, role: 'config' };
+    const named = envFileEnvironment(base);
+    if (named) return { environment: named, role: 'config', why: `an env file named for ${named} (${base})` };
+    const folder = folderEnvironment(dirs);
+    if (folder) return { environment: folder.environment, role: 'config', why: `an env file in an environment folder (${folder.dir}/)` };
+    if (isDeveloperEnvFile(base)) return { environment: 'development', role: 'config', why: `a developer's env file or its template (${base})` };
+    return { environment: 'unknown', role: 'config', why: `an env file whose name and folders name no environment (${base})` };
   }
-  if (!config) return { environment: 'unknown', role: 'other' };
-  return { environment: nameEnvironment(base) ?? folderEnvironment(dirs) ?? 'unknown', role: 'config' };
+  if (!config) {
+    return { environment: 'unknown', role: 'other', why: 'source code or other files: an environment word in its path does not classify code, which runs in every environment' };
+  }
+  const named = nameEnvironment(base);
+  if (named) return { environment: named, role: 'config', why: `a config file named for ${named} (${base})` };
+  const folder = folderEnvironment(dirs);
+  if (folder) return { environment: folder.environment, role: 'config', why: `a config file in an environment folder (${folder.dir}/)` };
+  return { environment: 'unknown', role: 'config', why: 'a config file whose name and folders name no environment' };
 }
 
 // --- declared environments --------------------------------------------------------------------
@@ -277,24 +349,43 @@ const BUILD_MODE = new RegExp(`^(?:${BUILD_MODE_VARIABLES})$`);
  * Deployment variables beat build modes; the first declaration of each kind counts.
  */
 export function declaredEnvironment(file: string, text: string): Environment | undefined {
+  return declaration(file, text)?.environment;
+}
+
+/** The declaration `declaredEnvironment` goes by: `APP_ENV=production` on line 3. */
+export interface Declaration {
+  environment: Environment;
+  /** `APP_ENV=production`, as written. */
+  text: string;
+  line: number;
+}
+
+export function declaration(file: string, text: string): Declaration | undefined {
   const parts = file.split('/');
   const base = parts[parts.length - 1]!;
   // Env files in test folders are test data whatever they declare.
   if (!isEnvFile(base) || inTestTree(parts.slice(0, -1), base).test) return undefined;
-  let deployment: Environment | undefined;
-  let buildMode: Environment | undefined;
+  let deployment: Declaration | undefined;
+  let buildMode: Declaration | undefined;
   DECLARATION.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = DECLARATION.exec(text)) !== null) {
-    const env = environmentOfWord(m[2]!);
-    if (!env) continue;
-    if (BUILD_MODE.test(m[1]!)) buildMode ??= env;
+    const environment = environmentOfWord(m[2]!);
+    if (!environment) continue;
+    const found = { environment, text: `${m[1]}=${m[2]}`, line: lineAt(text, m.index + m[0].indexOf(m[1]!)) };
+    if (BUILD_MODE.test(m[1]!)) buildMode ??= found;
     else {
-      deployment = env;
+      deployment = found;
       break;
     }
   }
   if (deployment) return deployment;
-  if (buildMode === 'production' && classify(file).environment === 'staging') return 'staging';
+  if (buildMode?.environment === 'production' && classify(file).environment === 'staging') return { ...buildMode, environment: 'staging' };
   return buildMode;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }

@@ -8,6 +8,8 @@ export interface RuleInfo {
   severity: string;
   /** The rule's doc page, as a full URL; absent for custom rules. */
   helpUri?: string;
+  /** A path rule: it reports whole files (a binary key store), which hold no comment to silence it with. */
+  byPath?: boolean;
 }
 
 /** What a reporter may know besides the report. Reporters only format; they decide nothing. */

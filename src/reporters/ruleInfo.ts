@@ -16,7 +16,7 @@ export async function describeRules(engine: Engine, findings: readonly Finding[]
     const origin = custom.has(r.id) ? undefined : origins.get(r.id);
     const helpUri = origin ? secretRuleDocUrl(origin, r.id) : undefined;
     const { description, category, severity } = r.spec;
-    return { id: r.id, description, category, severity, ...(helpUri ? { helpUri } : {}) };
+    return { id: r.id, description, category, severity, ...(helpUri ? { helpUri } : {}), ...(r.path ? { byPath: true } : {}) };
   });
   const known = new Set(infos.map((r) => r.id));
   for (const r of extra) {

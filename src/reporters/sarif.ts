@@ -58,7 +58,7 @@ function descriptor(rule: RuleInfo) {
   const severity = (rule.severity in LEVEL ? rule.severity : 'medium') as Severity;
   const about = CATEGORY_TEXT[rule.category] ?? '';
   const workflow = rule.category === 'workflow';
-  const how = suppressionHelp(rule.id, workflow);
+  const how = suppressionHelp(rule.id, workflow, rule.byPath);
   const doc = rule.helpUri ? `Documentation: ${rule.helpUri}` : '';
   const docMd = rule.helpUri ? `[Documentation](${rule.helpUri})` : '';
   const tags = ['security', workflow ? 'ci' : 'secret', rule.category, ...(CWE[rule.category] ? [CWE[rule.category]!] : [])];

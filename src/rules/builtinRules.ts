@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import type { Macros } from './macros.js';
 import type { RuleSpec } from './ruleSpec.js';
 
 /** A rule with the file it came from, for error messages and the docs check. */
@@ -28,6 +29,21 @@ export function loadBuiltinRules(): readonly SourcedRule[] {
 }
 
 let rules: readonly SourcedRule[] | undefined;
+
+/**
+ * The built-in regex macros (rules/macros.yml, written by the build into dist/macros.json), which
+ * custom rules in keyfence.yml may use as the built-in ones do. Read only when a custom rule does.
+ */
+export function loadBuiltinMacros(): Macros {
+  if (!macros) {
+    const path = builtPath('macros.json');
+    if (!path) throw new Error('the built-in regex macros (dist/macros.json) are missing: run `npm run build`');
+    macros = deepFreeze(JSON.parse(readFileSync(path, 'utf8')) as Macros);
+  }
+  return macros;
+}
+
+let macros: Macros | undefined;
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -9,17 +9,31 @@ export interface RuleSpec {
   description: string;
   category: Category;
   severity: Severity;
-  /** Lower-case literals; the regex runs only near a line holding one of them. */
+  /** Lower-case literals; the regex runs only near a line holding one of them (`[]` for a path rule). */
   keywords: string[];
-  /** JavaScript RegExp source. The engine adds the `g` flag (and `d` for group offsets). */
-  regex: string;
+  /**
+   * JavaScript RegExp source, run on the text. The engine adds the `g` flag (and `d` for group
+   * offsets). A rule has `regex` (a content rule) or `path` (a path rule), never both.
+   */
+  regex?: string;
+  /**
+   * A path rule: a regex (always case-insensitive) on the repository-relative path. The file itself
+   * is the finding, binary or text, reported once at line 1 with no secret value (the path says it
+   * all): key stores (`.p12`, `.jks`, `.kdbx`) whose content no regex can read. In a file where a
+   * content rule reports something (or a content rule's structure check recognised a fake), the
+   * path rule gives way: one file, one finding. Deleted files are never reported.
+   */
+  path?: string;
   /** Extra RegExp flags: `i`, `s`, `m`, `u`. */
   flags?: string;
   /** Capture group holding the secret; default 1 when the regex has groups, else the whole match. */
   secretGroup?: number;
   /** Minimum Shannon entropy (bits per character) of the secret. */
   entropy?: number;
-  /** Name of an offline validator in src/engine/validators (a checksum, a structure check). */
+  /**
+   * Name of an offline validator in src/engine/validators (a checksum, a structure check; for a path
+   * rule, a check of the file's bytes).
+   */
   validator?: string;
   /** Regexes on the secret: a secret matching one is not reported. */
   allow?: string[];
@@ -31,7 +45,12 @@ export interface RuleSpec {
    * Report a match only if `after` matches later in the fragment before `until` does (`set -x`
    * followed by a secret variable before `set +x`): a look-ahead no single linear regex can make.
    */
-  requires?: { after: string; until?: string };
+  requires?: {
+    after: string;
+    until?: string;
+    /** Globs of files where the requirement does not apply: every match there is reported (CI pipeline files). */
+    unlessFiles?: string[];
+  };
   /** Which mode of a provider's keys the rule detects; default from the id (`-live-`, `-test-`). */
   mode?: 'live' | 'test';
   /** Only report in files of these environments; default all. */
@@ -45,6 +64,20 @@ export interface RuleSpec {
   generatedFiles?: boolean;
   /** Skip the shared placeholder filter (for rules whose format can never look like a placeholder). */
   placeholders?: boolean;
+  /**
+   * A secret of letters only (no digit, no symbol) is reported only when it reads as random letters:
+   * 12 or more, not all hex digits, and costly under the word-likeness model (src/engine/wordLikeness.ts)
+   * rather than words, identifiers or labels (`PendingTransactionId`, `Benutzerkennwort`). For rules
+   * whose values are named by what they hold rather than shaped by a format (the generic rules).
+   */
+  randomLetters?: boolean;
+  /**
+   * The secret is a literal assigned to a name, so it must look like one: in a source-code file
+   * (JS/TS, Python, Go, Ruby, Java, PHP, C#, Rust…) a quoted string, since an unquoted value there is
+   * an expression or a type (a parameter typed `Uint8Array`); and a quoted value must end at its closing
+   * quote, since more words before it make a label or a sentence (`"Nieoczekiwany token."`).
+   */
+  literal?: boolean;
   /** Message shown to the user; default `description`. */
   message?: string;
   examples: RuleExamples;

@@ -3,7 +3,7 @@ import type { Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
 import { SkipTally } from '../sources/skipTally.js';
 import { readSnapshotFiles } from '../sources/snapshotFiles.js';
-import type { FileSource, Source, StreamSource } from '../sources/source.js';
+import type { FileSource, Source, SourceEvent, StreamSource } from '../sources/source.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 import type { Progress } from './progress.js';
 import { scanFiles, type ScanWorkers } from './scanFiles.js';
@@ -117,6 +117,9 @@ class RunState {
         case 'skipped':
           tally.add(event.skipped);
           break;
+        case 'binary':
+          await this.binary(event, tally, maxFileSize);
+          break;
         case 'fragment': {
           const { fragment, environmentText } = event;
           if ((fragment.bytes ?? 0) > maxFileSize) {
@@ -137,6 +140,27 @@ class RunState {
       const files = await readSnapshotFiles(source.root, source.snapshot, (file) => touchedWorkflows.has(file), maxFileSize);
       for (const file of files) await this.audit(file);
     }
+  }
+
+  /**
+   * A binary file of a stream (a change git calls binary, standard input): scanned by the path
+   * rules when one names it (a key store), so it is a file the run covered, not one it passed over;
+   * any other binary file is passed over, and noted.
+   */
+  private async binary(event: Extract<SourceEvent, { type: 'binary' }>, tally: SkipTally, maxFileSize: number): Promise<void> {
+    const { file } = event;
+    if (!this.engine.scansBinary(file)) {
+      tally.add({ file, reason: 'binary' });
+      return;
+    }
+    const content = await event.content();
+    if (content && content.length > maxFileSize) {
+      tally.add({ file, reason: 'too-large', detail: `${content.length} bytes` });
+      return;
+    }
+    this.scanned.add(file);
+    const fragment: Fragment = { file, text: '', firstLine: 1, binary: content ? { content } : {}, ...(event.commit ? { commit: event.commit } : {}) };
+    for (const f of this.engine.scan(fragment)) this.findings.push(f);
   }
 
   private async audit(file: Fragment): Promise<void> {

@@ -36,8 +36,9 @@ export async function scanBatch(
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const isWorkflow = workflowTest(namedWorkflows);
   const maxSize = engine.config.maxFileSize;
+  const keepBinary = (file: string) => engine.scansBinary(file);
   for (const file of files) {
-    const fragment = readFileFragment(root, file, maxSize);
+    const fragment = readFileFragment(root, file, maxSize, keepBinary);
     if (!fragment) continue;
     if ('reason' in fragment) {
       result.skipped.push(fragment);
@@ -46,7 +47,7 @@ export async function scanBatch(
     result.files++;
     result.bytes += fragment.bytes ?? fragment.text.length;
     for (const f of engine.scan(fragment)) result.findings.push(f);
-    if (!isWorkflow(fragment.file)) continue;
+    if (fragment.binary || !isWorkflow(fragment.file)) continue;
     if (deferWorkflows) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
     else for (const f of await auditWorkflowText(fragment)) result.findings.push(f);
   }

@@ -91,9 +91,16 @@ let scratch = Buffer.allocUnsafe(1 << 20);
  * Reads one file as a fragment, or says why it was skipped. Never follows a symlink. Synchronous on
  * purpose: it runs in scan workers (or a short CLI run), where blocking costs nothing, and one
  * open + fstat + read into a reused buffer costs a fraction of the promise-based reads on trees of
- * small files.
+ * small files. A binary file is skipped, unless `keepBinary(file)` says a path rule wants it (a key
+ * store): then it is a binary fragment holding its bytes.
  */
-export function readFileFragment(root: string, file: string, maxSize: number, rawName?: Buffer): Fragment | Skipped | undefined {
+export function readFileFragment(
+  root: string,
+  file: string,
+  maxSize: number,
+  keepBinary?: (file: string) => boolean,
+  rawName?: Buffer,
+): Fragment | Skipped | undefined {
   const path: string | Buffer = rawName ?? `${root}${sep}${file}`;
   let fd: number;
   try {
@@ -107,7 +114,7 @@ export function readFileFragment(root: string, file: string, maxSize: number, ra
     if (code === 'ENXIO') return undefined;
     // A name that is not UTF-8 reached us decoded, with replacement characters: open it by its bytes.
     const raw = !rawName && code === 'ENOENT' ? rawPath(root, file) : undefined;
-    if (raw) return readFileFragment(root, file, maxSize, raw);
+    if (raw) return readFileFragment(root, file, maxSize, keepBinary, raw);
     // Tracked but deleted in the work tree: nothing to scan.
     if (code === 'ENOENT') return undefined;
     return { file, reason: 'unreadable', detail: (error as Error).message };
@@ -121,7 +128,7 @@ export function readFileFragment(root: string, file: string, maxSize: number, ra
     if (info.size > limit) return { file, reason: 'too-large', detail: `${info.size} bytes` };
     const bytes = readAll(fd, info.size, limit);
     if (bytes === undefined) return { file, reason: 'too-large', detail: 'grew while being read' };
-    if (isBinary(bytes)) return { file, reason: 'binary' };
+    if (isBinary(bytes)) return keepBinary?.(file) ? { file, text: '', firstLine: 1, binary: { content: Buffer.from(bytes) } } : { file, reason: 'binary' };
     return { file, text: bytes.toString('utf8'), firstLine: 1, bytes: bytes.length };
   } catch (error) {
     return { file, reason: 'unreadable', detail: (error as Error).message };

@@ -18,6 +18,11 @@ export interface Fragment {
   commit?: CommitInfo;
   /** Size in bytes on disk or in git, for throughput stats (text.length counts UTF-16 units). */
   bytes?: number;
+  /**
+   * A binary file (`text` is empty), handed to the engine only when a path rule wants its name
+   * (a key store): `content` holds its bytes when they could be read (not over maxFileSize).
+   */
+  binary?: { content?: Uint8Array };
 }
 
 /** A file a source passed over, with the reason shown in notes and stats. */

@@ -44,9 +44,24 @@ export function isSkipped(value: GitFragment | Skipped): value is Skipped {
   return 'reason' in value;
 }
 
-/** The events one parsed file change gives the run: it changed, and what to scan or why not. */
+/**
+ * The events one parsed file change gives the run: it changed, and what to scan or why not. A
+ * binary file (`Binary files … differ`: the patch holds none of its bytes) is handed over with a
+ * way to read its new content from git, which the run uses only when a path rule names the file
+ * (a key store). `blobs` must stay open until the run has handled the event.
+ */
 export async function* changeEvents(change: FileChange, blobs: BlobReader | undefined): AsyncGenerator<SourceEvent> {
   if (change.status !== 'deleted') yield { type: 'changed', file: change.path };
+  if (change.kind === 'binary' && change.status !== 'deleted') {
+    const blob = change.blob;
+    yield {
+      type: 'binary',
+      file: change.path,
+      ...(change.commit ? { commit: { sha: change.commit.sha, author: change.commit.author, date: change.commit.date } } : {}),
+      content: () => (blobs && blob ? blobs.read(blob) : Promise.resolve(undefined)),
+    };
+    return;
+  }
   const item = await toGitFragment(change, blobs);
   if (item === undefined) return;
   if (isSkipped(item)) yield { type: 'skipped', skipped: item };

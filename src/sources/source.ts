@@ -1,3 +1,4 @@
+import type { CommitInfo } from '../findings/finding.js';
 import type { FileSet } from './files.js';
 import type { Fragment, Skipped } from './fragment.js';
 
@@ -64,4 +65,10 @@ export type SourceEvent =
    * in an env file).
    */
   | { type: 'fragment'; fragment: Fragment; environmentText?: string }
+  /**
+   * A binary file the source adds or changes. The run reads its bytes (`content()`: undefined when
+   * they cannot be had, e.g. over maxFileSize) and scans it only when a path rule names it (a key
+   * store); any other binary file is counted as passed over.
+   */
+  | { type: 'binary'; file: string; commit?: CommitInfo; content: () => Promise<Uint8Array | undefined> }
   | { type: 'skipped'; skipped: Skipped | { file: string; reason: 'unmerged' } };

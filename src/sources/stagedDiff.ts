@@ -18,6 +18,11 @@ export interface StagedChanges {
   root: string;
   /** What the run reads, in the order of the diff. */
   events: SourceEvent[];
+  /**
+   * Reads the staged content of binary files the run asks for (key stores), while it reads the
+   * events; it starts git only on the first such read and is closed when the run has read them.
+   */
+  binaries?: BlobReader;
 }
 
 /** A staged read under way: the root arrives first, the changes after. */
@@ -92,16 +97,17 @@ async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength
   if (code !== 0) throw gitFailure('diff --cached', stderr, code);
 
   const blobs = new BlobReader(root, maxFileLength);
+  const binaries = new BlobReader(root, maxFileLength);
   try {
-    for (const change of changes) for await (const event of changeEvents(change, blobs)) events.push(event);
+    for (const change of changes) for await (const event of changeEvents(change, change.kind === 'binary' ? binaries : blobs)) events.push(event);
   } finally {
     blobs.close();
   }
-  return { root, events };
+  return { root, events, binaries };
 }
 
 /** The staged changes as the run reads them: judged against the index they will be committed from. */
-export function stagedSource({ root, events }: StagedChanges): StreamSource {
+export function stagedSource({ root, events, binaries }: StagedChanges): StreamSource {
   return {
     kind: 'stream',
     root,
@@ -109,7 +115,11 @@ export function stagedSource({ root, events }: StagedChanges): StreamSource {
     snapshot: { kind: 'index' },
     notes: [],
     async *read() {
-      yield* events;
+      try {
+        yield* events;
+      } finally {
+        binaries?.close();
+      }
     },
   };
 }

@@ -28,7 +28,7 @@ export function stdinSource(input: Readable, name: string, root: string): Stream
       }
       const bytes = Buffer.concat(chunks);
       if (isBinary(bytes)) {
-        yield { type: 'skipped', skipped: { file: name, reason: 'binary' } };
+        yield { type: 'binary', file: name, content: () => Promise.resolve(bytes) };
         return;
       }
       yield { type: 'fragment', fragment: { file: name, text: bytes.toString('utf8'), firstLine: 1, bytes: bytes.length } };

@@ -193,6 +193,15 @@ describe('locked guardrails', () => {
     expect(config.policy.production?.minSeverity).toBe('critical');
   });
 
+  it('locks the test-data policy: a repository may block on generic secrets in tests, never hide them further', () => {
+    const org = 'org.yml';
+    const files = (repo: string) => ({ [org]: 'policy:\n  test: { genericSecrets: medium, locked: true }\n  docs: { locked: true }\n', 'keyfence.yml': `extends: ./${org}\n${repo}` });
+    expect(load(files('policy:\n  test: { genericSecrets: critical }\n')).policy.test?.genericSecrets).toBe('critical');
+    expect(problem(files('policy:\n  test: { genericSecrets: low }\n'))).toBe('keyfence.yml:3:27: policy.test.genericSecrets: low loosens the guardrail "policy.test" (genericSecrets medium) locked in org.yml:2:43');
+    // A locked scope without a setting locks the default.
+    expect(load(files('policy:\n  docs: { genericSecrets: high }\n')).origins['policy.docs.genericSecrets']).toBe('keyfence.yml:3:27');
+  });
+
   it('locks environments when the policy says so', () => {
     expect(
       problem({
@@ -215,6 +224,8 @@ describe('a malformed config is an error with file, line and column', () => {
     ['environments:\n  production: [1]\n', /^keyfence\.yml:2:16: every entry of environments\.production must be a non-empty string$/],
     ['policy:\n  staging: { minSeverity: severe }\n', /^keyfence\.yml:2:27: policy\.staging\.minSeverity must be one of/],
     ['policy:\n  staging: { floor: high }\n', /^keyfence\.yml:2:14: unknown setting "floor" in policy\.staging$/],
+    ['policy:\n  documentation: { genericSecrets: high }\n', /^keyfence\.yml:2:3: unknown environment "documentation" in policy$/],
+    ['policy:\n  docs: { genericSecrets: none }\n', /^keyfence\.yml:2:27: policy\.docs\.genericSecrets must be one of/],
     ['overrides:\n  prod-host: { enabled: "no" }\n', /^keyfence\.yml:2:25: overrides\.prod-host\.enabled must be true or false$/],
     ['overrides:\n  prod-hosts: { enabled: false }\n', /^keyfence\.yml:2:3: overrides\.prod-hosts: there is no rule "prod-hosts"$/],
     ['allow:\n  - reason: nothing\n', /^keyfence\.yml:2:5: an allow entry needs at least one of rules, paths, secrets, lines or stopwords$/],
@@ -230,7 +241,7 @@ describe('a malformed config is an error with file, line and column', () => {
 
   it('a custom rule is compiled by the engine, which names its place in the file', async () => {
     const config = load({ 'keyfence.yml': 'rules:\n  - id: acme-key\n    description: ACME\n    category: live-key\n    severity: high\n    keywords: [acme_]\n' });
-    await expect(createEngine(config)).rejects.toThrow(/^keyfence\.yml:2:5 \(rule acme-key\): `regex` is required$/);
+    await expect(createEngine(config)).rejects.toThrow(/^keyfence\.yml:2:5 \(rule acme-key\): `regex` is required \(or `path`, for a rule that reports files by name\)$/);
     await expect(createEngine(config)).rejects.toBeInstanceOf(UserError);
   });
 

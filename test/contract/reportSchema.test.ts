@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, ENVIRONMENTS, SEVERITIES, type Report } from '../../src/findings/finding.js';
+import { fingerprint } from '../../src/findings/fingerprint.js';
+import { CATEGORIES, ENVIRONMENTS, SEVERITIES, type Finding, type Report } from '../../src/findings/finding.js';
+import { toReport } from '../../src/findings/redact.js';
 import { loadReporter } from '../../src/reporters/reporter.js';
 import { context, sampleReport } from '../reporters/sample.js';
 import { assertJsonReport, REPORT_SCHEMA, reportValidator, writesJsonReport } from '../support/cli.js';
@@ -93,6 +95,29 @@ describe('schema/report.schema.json', () => {
     for (const showSecrets of [false, true]) {
       const report = await rendered(showSecrets);
       expect(report.findings).toHaveLength(5);
+      expect(check(report)).toEqual({ valid: true, errors: [] });
+    }
+  });
+
+  it("accepts a path rule's finding: a key store at line 1, with no value", async () => {
+    const keyStore: Finding = {
+      ruleId: 'java-key-store',
+      category: 'generic-secret',
+      severity: 'high',
+      message: 'Java key store',
+      file: 'android/app/release.keystore',
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      environment: 'unknown',
+      secret: '',
+      fingerprint: fingerprint('java-key-store', 'android/app/release.keystore', 'file', false),
+      commit: { sha: 'ab12'.repeat(10), author: 'Dev <dev@example.com>', date: '2026-11-02T10:00:00Z' },
+    };
+    for (const showSecrets of [false, true]) {
+      const report = JSON.parse((await loadReporter('json'))(toReport([keyStore], STATS, [], showSecrets), context()));
+      expect(report.findings[0]).toMatchObject({ ruleId: 'java-key-store', line: 1, secret: '' });
       expect(check(report)).toEqual({ valid: true, errors: [] });
     }
   });

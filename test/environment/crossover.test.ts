@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { secretSettings } from '../../src/engine/crossover.js';
+import { checksumToken, seededRandom } from '../support/fakeSecrets.js';
 import { fake } from '../support/secrets.js';
 import { brief, engineWith, scanFiles } from './engineSupport.js';
 
@@ -78,6 +79,23 @@ describe('env-crossover: one value in two environments', () => {
     const findings = scanFiles(engine, { '.env.development': `STRIPE_SECRET_KEY=${key}\n`, '.env.staging': `STRIPE_SECRET_KEY=${key}\n`, '.env.production': `STRIPE_SECRET_KEY=${key}\n` });
     expect(crossovers(findings)).toEqual([]);
     expect(findings.filter((f) => f.category === 'env-crossover').map((f) => f.file)).toEqual(['.env.production']);
+  });
+
+  it('does not compare a token whose checksum fails: it cannot authenticate, so it cannot bleed', () => {
+    const random = seededRandom('crossover/checksum');
+    const prefix = ['ghp', ''].join('_');
+    const made = checksumToken(random, prefix, 30, false);
+    const real = checksumToken(random, prefix, 30);
+    const files = (token: string) => ({ '.env.staging': `GITHUB_TOKEN=${token}\n`, '.env.production': `GITHUB_TOKEN=${token}\n` });
+    expect(scanFiles(engineWith(), files(made)).map(brief)).toEqual([
+      '.env.staging:1 github-personal-access-token staging live-key low',
+      '.env.production:1 github-personal-access-token production live-key low',
+    ]);
+    expect(scanFiles(engineWith(), files(real)).map(brief)).toEqual([
+      '.env.staging:1 github-personal-access-token staging live-key critical',
+      '.env.production:1 github-personal-access-token production live-key critical',
+      '.env.staging:1 env-crossover staging env-crossover high',
+    ]);
   });
 
   it('reports values observed but not scanned only through a scanned place (staged)', () => {

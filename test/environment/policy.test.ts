@@ -58,6 +58,50 @@ describe('the policy stage: key modes by environment', () => {
   });
 });
 
+describe('the policy stage: test data and documentation examples', () => {
+  const files = (password: string, live: string) => ({
+    'test/db.test.js': `const DB_PASSWORD = "${password}";\n`,
+    'test/fixtures/users.json': `{ "password": "${password}" }\n`,
+    '.env.test': `DB_PASSWORD=${password}\n`,
+    'docs/setup.md': `DB_PASSWORD=${password}\n`,
+    'examples/app.py': `password = "${password}"\n`,
+    'src/db.js': `const DB_PASSWORD = "${password}";\n`,
+    'test/billing.test.js': `const key = '${live}';\n`,
+    'README.md': `STRIPE_SECRET_KEY=${live}\n`,
+  });
+
+  it('reports generic secrets in tests and docs at low, and keeps live provider keys blocking', () => {
+    const findings = scanFiles(engineWith(), files(fake.password(), fake.stripeLive()));
+    expect(findings.map(brief).sort()).toEqual([
+      '.env.test:1 generic-password test generic-secret low',
+      'README.md:1 stripe-live-secret-key unknown live-key critical',
+      'docs/setup.md:1 generic-password unknown generic-secret low',
+      'examples/app.py:1 generic-password unknown generic-secret low',
+      'src/db.js:1 generic-password unknown generic-secret high',
+      'test/billing.test.js:1 stripe-live-secret-key test env-crossover critical',
+      'test/db.test.js:1 generic-password test generic-secret low',
+      'test/fixtures/users.json:1 generic-password test generic-secret low',
+    ].sort());
+    const doc = findings.find((f) => f.file === 'docs/setup.md')!;
+    expect(doc.message).toBe('Hard-coded password in documentation: an example to readers, so low (policy.docs.genericSecrets)');
+    const test = findings.find((f) => f.file === 'test/db.test.js')!;
+    expect(test.message).toBe('Hard-coded password in a test file: test data, so low (policy.test.genericSecrets)');
+  });
+
+  it('is tightened per scope in keyfence.yml', () => {
+    const engine = engineWith({ policy: { test: { genericSecrets: 'critical' }, docs: { genericSecrets: 'medium' } } });
+    const findings = scanFiles(engine, files(fake.password(), fake.stripeLive())).filter((f) => f.category === 'generic-secret');
+    expect(findings.map(brief).sort()).toEqual([
+      '.env.test:1 generic-password test generic-secret high',
+      'docs/setup.md:1 generic-password unknown generic-secret medium',
+      'examples/app.py:1 generic-password unknown generic-secret medium',
+      'src/db.js:1 generic-password unknown generic-secret high',
+      'test/db.test.js:1 generic-password test generic-secret high',
+      'test/fixtures/users.json:1 generic-password test generic-secret high',
+    ].sort());
+  });
+});
+
 describe('the policy stage: configured policies', () => {
   it('raises findings to an environment floor and switches rules per environment', () => {
     const engine = engineWith({

@@ -54,6 +54,23 @@ describe('echo-leak-xtrace needs a secret after the trace, before set +x', () =>
     expect(ids({ 'scripts/ci.sh': text }).map((l) => l.replace(/^scripts\/ci\.sh:(\d+) echo-leak-xtrace$/, '$1'))).toEqual(lines);
   });
 
+  it.each([
+    // An integration test that traces itself and reads no secret.
+    ['test/integration/run.sh', 'set -eux\ndocker compose up -d\n./wait-for-it.sh db:5432\nnpm run test:integration\n', []],
+    // A secret named only in a comment is not read.
+    ['scripts/ci.sh', 'set -x\n# needs $DEPLOY_TOKEN in the environment\nmake deploy\n', []],
+    ['scripts/ci.sh', 'set -x\nmake deploy  # uses $DEPLOY_TOKEN\n', ['1']],
+    ['scripts/ci.sh', 'set -o xtrace\nnpm ci\nset +o xtrace\nnpm publish --token "$NPM_TOKEN"\n', []],
+    // Each RUN of a Dockerfile is a shell of its own: the trace of one does not reach the next.
+    ['Dockerfile', 'FROM node:20\nRUN set -x && npm ci\nRUN curl -H "Authorization: Bearer $NPM_TOKEN" https://registry.acme.io\n', []],
+    ['Dockerfile', 'FROM node:20\nRUN set -x \\\n  && curl -H "Authorization: Bearer $NPM_TOKEN" https://registry.acme.io\n', ['2']],
+    // A CI pipeline file runs its jobs with the pipeline's secrets in the environment.
+    ['.gitlab-ci.yml', 'test:\n  script:\n    - set -eux\n    - ./scripts/integration.sh\n', ['3']],
+    ['Jenkinsfile', "stage('Publish') {\n  sh '''\n    set -eux\n    ./gradlew publish\n  '''\n}\n", ['3']],
+  ])('%s: %j', (file, text, lines) => {
+    expect(ids({ [file]: text }).filter((l) => l.endsWith(' echo-leak-xtrace')).map((l) => l.slice(file.length + 1).split(' ')[0])).toEqual(lines);
+  });
+
   it('looks ahead within the fragment and maps a diff hunk’s line numbers back to it', () => {
     const staged = engine.scan({ file: 'scripts/ci.sh', text: 'set -x\ncurl -u "ci:$API_TOKEN" https://acme.io\n', lineNumbers: [12, 13] });
     expect(staged.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['12 echo-leak-xtrace']);
@@ -89,8 +106,8 @@ describe('the environment rules are documented and safe', () => {
   });
 
   const requirements = loadRuleDirectory(new URL('../../rules', import.meta.url).pathname).flatMap(({ spec, origin }) => {
-    const requires = (spec as { requires?: { after: string; until?: string } }).requires;
-    return requires ? Object.entries(requires).map(([field, source]) => ({ where: `${origin} ${spec.id} requires.${field}`, source })) : [];
+    const { after, until } = spec.requires ?? {};
+    return Object.entries({ after, until }).flatMap(([field, source]) => (source === undefined ? [] : [{ where: `${origin} ${spec.id} requires.${field}`, source }]));
   });
   it.each(SETTING_PATTERNS.map((re) => ({ source: re.source, flags: re.flags })))('the crossover setting reader $source runs in linear time', async ({ source, flags }) => {
     expect((await checkRegexSafety(source, flags.replace(/[gd]/g, ''))).status).not.toBe('vulnerable');

@@ -130,6 +130,19 @@ const FINDINGS: Finding[] = [
     environment: 'unknown',
     secret: SECRETS.pem,
   }),
+  // A path rule's finding (a binary key store): the file itself, at line 1, with no value.
+  finding({
+    ruleId: 'pkcs12-key-store',
+    category: 'generic-secret',
+    severity: 'high',
+    message: 'PKCS#12 key store - a private key with its certificate, protected by a password an attacker can guess offline',
+    file: 'certs/release (prod).p12',
+    line: 1,
+    column: 1,
+    endColumn: 1,
+    environment: 'unknown',
+    fingerprint: fingerprint('pkcs12-key-store', 'certs/release (prod).p12', 'file', false),
+  }),
   finding({
     ruleId: 'env-crossover',
     category: 'env-crossover',
@@ -214,6 +227,7 @@ const RULES: RuleInfo[] = [
   { id: 'aws-access-key-id', description: 'AWS access key ID', category: 'live-key', severity: 'high', helpUri: 'https://example.com/docs/rules/aws.md#aws-access-key-id' },
   { id: 'generic-password', description: 'Password assignment', category: 'generic-secret', severity: 'medium' },
   { id: 'private-key', description: 'Private key (PEM)', category: 'generic-secret', severity: 'high', helpUri: 'https://example.com/docs/rules/private keys (pem).md#private-key' },
+  { id: 'pkcs12-key-store', description: 'PKCS#12 key store (.p12, .pfx)', category: 'generic-secret', severity: 'high', helpUri: 'https://example.com/docs/rules/key-stores.md#pkcs12-key-store', byPath: true },
   { id: 'env-crossover', description: 'One secret value is used by two environments', category: 'env-crossover', severity: 'high', helpUri: 'https://example.com/docs/rules/policy.md#env-crossover' },
   { id: 'prod-host-domain', description: 'A configured production domain in a development, test or staging file', category: 'prod-host', severity: 'high' },
   { id: 'secret-to-log', description: 'A secret is printed to the job log.', category: 'echo-leak', severity: 'high', helpUri: 'https://example.com/docs/workflows/secret-to-log.md' },

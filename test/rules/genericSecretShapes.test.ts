@@ -13,7 +13,7 @@ const scanner = new Scanner(loadRuleDirectory(new URL('../../rules', import.meta
 const random = seededRandom('generic-secret-shapes');
 
 function reported(line: string): string[] {
-  return scanner.scan({ file: 'src/settings.py', text: `${line}\n` }, 'unknown').map((f) => `${f.ruleId} ${f.secret}`);
+  return scanner.scan({ file: 'deploy/app.conf', text: `${line}\n` }, 'unknown').map((f) => `${f.ruleId} ${f.secret}`);
 }
 
 describe('40 hex', () => {

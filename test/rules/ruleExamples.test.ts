@@ -9,9 +9,11 @@ const sourced = loadRuleDirectory(new URL('../../rules', import.meta.url).pathna
 const compiled = sourced.map(({ spec, origin }) => compileRule(spec, origin));
 const scanner = new Scanner(compiled);
 
+/** An example holding NUL (a `{{keystore:…}}` template) is a binary file, as the sources read one. */
 function scanExample(ruleIndex: number, text: string, file = 'example.txt') {
   const rule = compiled[ruleIndex]!;
   const environment = rule.spec.environments?.[0] ?? 'unknown';
+  if (text.includes('\0')) return scanner.scan({ file, text: '', binary: { content: Buffer.from(text, 'latin1') } }, environment);
   return scanner.scan({ file, text }, environment);
 }
 

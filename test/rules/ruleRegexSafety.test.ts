@@ -10,7 +10,8 @@ const sourced = loadRuleDirectory(new URL('../../rules', import.meta.url).pathna
  */
 describe('built-in rule regexes are free of catastrophic backtracking', () => {
   const patterns = sourced.flatMap(({ spec, origin }) => [
-    { where: `${origin} ${spec.id} regex`, source: spec.regex, flags: spec.flags ?? '' },
+    ...(spec.regex !== undefined ? [{ where: `${origin} ${spec.id} regex`, source: spec.regex, flags: spec.flags ?? '' }] : []),
+    ...(spec.path !== undefined ? [{ where: `${origin} ${spec.id} path`, source: spec.path, flags: 'i' }] : []),
     ...(spec.allow ?? []).map((source, i) => ({ where: `${origin} ${spec.id} allow[${i}]`, source, flags: '' })),
     ...(spec.allowLine ?? []).map((source, i) => ({ where: `${origin} ${spec.id} allowLine[${i}]`, source, flags: 'i' })),
   ]);

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestPayload, pushPayload, runAction } from '../support/action.js';
 import { runCli } from '../support/cli.js';
-import { randomString, seededRandom } from '../support/fakeSecrets.js';
+import { expandTemplates, randomString, seededRandom } from '../support/fakeSecrets.js';
 import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
 import { pwnRequestWorkflow } from '../support/workflows.js';
 
@@ -22,8 +22,14 @@ function base(shared: string): Record<string, string> {
   };
 }
 
-/** The change: one finding of every category, each on line 2 of its file but the workflow's. */
-function change(shared: string, secrets: { live: string; fixtureLive: string; password: string }): Record<string, string> {
+/**
+ * The change: one finding of every category, each on line 2 of its file but the workflow's and the
+ * key store's (a binary file, reported as a whole at line 1).
+ */
+function change(
+  shared: string,
+  secrets: { live: string; fixtureLive: string; password: string; keyStore: Buffer },
+): Record<string, string | Buffer> {
   return {
     'src/payments.js': `const Stripe = require('stripe');\nconst stripe = new Stripe('${secrets.live}');\nmodule.exports = stripe;\n`,
     'src/settings.py': `DEBUG = False\nDB_PASSWORD = "${secrets.password}"\n`,
@@ -32,6 +38,7 @@ function change(shared: string, secrets: { live: string; fixtureLive: string; pa
     'test/fixtures/charge.json': `{\n  "request": { "api_key": "${secrets.fixtureLive}" }\n}\n`,
     'scripts/deploy.sh': '#!/bin/sh\necho "deploying with token $DEPLOY_TOKEN"\n',
     '.github/workflows/pr.yml': pwnRequestWorkflow(),
+    'certs/release.p12': secrets.keyStore,
   };
 }
 
@@ -41,6 +48,7 @@ const EXPECTED = [
   'env-crossover config/.env.staging:2',
   'excessive-permissions .github/workflows/pr.yml:1',
   'generic-password src/settings.py:2',
+  'pkcs12-key-store certs/release.p12:1',
   'prod-host config/.env.development:2',
   'stripe-live-secret-key src/payments.js:2',
   'stripe-live-secret-key test/fixtures/charge.json:2',
@@ -60,20 +68,24 @@ interface Fixture {
   work: TempDir;
 }
 
-function writeAll(repo: TempDir, files: Record<string, string>): void {
+function writeAll(repo: TempDir, files: Record<string, string | Buffer>): void {
   for (const [file, text] of Object.entries(files)) repo.write(file, text);
   repo.git('add', '-A');
 }
 
+const WORDS = ['Harbor', 'Lantern', 'Meadow', 'Copper', 'Willow', 'Granite', 'Thistle', 'Orchard'];
+
 function build(): Fixture {
-  // Seeded: both repositories get the same values. The shared value is letters only, which no rule
-  // reports by itself: only its reuse across environments is a finding.
+  // Seeded: both repositories get the same values. The shared value is made of words, which no rule
+  // reports by itself (random letters would be a password): only its reuse across environments is.
   const random = seededRandom('conformance');
-  const shared = `${randomString(random, 'lower', 10)}${randomString(random, 'upper', 10)}`;
+  const word = () => WORDS[Math.floor(random() * WORDS.length)]!;
+  const shared = `${word()}${word()}${word()}${word()}`;
   const secrets = {
     live: ['sk', 'live', randomString(random, 'alnum', 24)].join('_'),
     fixtureLive: ['sk', 'live', randomString(random, 'alnum', 24)].join('_'),
     password: `${randomString(random, 'alnum', 16)}9x`,
+    keyStore: Buffer.from(expandTemplates('{{keystore:pkcs12}}', random).text, 'latin1'),
   };
   const committed = tempRepo('keyfence-conformance-');
   writeAll(committed, base(shared));

@@ -33,12 +33,12 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {},
 }
 
 /** Commands whose `--format json` prints another shape than the report (rule list, configuration). */
-const OTHER_JSON = new Set(['rules', 'config']);
+const OTHER_JSON = new Set(['rules', 'config', 'explain']);
 
 /**
  * Whether `keyfence ARGS` writes the JSON report to stdout: `--format json` (`--format=json`,
  * `-f json`, `-fjson`; the last one given wins, as in the CLI), no `--output`, not `--help`, and a
- * command other than `rules` and `config`. Options are read as the CLI reads them (node's parseArgs).
+ * command other than `rules`, `config` and `explain`. Options are read as the CLI reads them (node's parseArgs).
  */
 export function writesJsonReport(args: string[]): boolean {
   const [command, ...rest] = args;

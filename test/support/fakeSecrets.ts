@@ -1,4 +1,5 @@
 import { base62, crc32 } from '../../src/engine/validators/crc32.js';
+import { STRUCTURED_TEMPLATES } from './structuredSecrets.js';
 
 /**
  * Expands the example templates of rules/README.md with a seeded generator, so examples carry no
@@ -6,6 +7,7 @@ import { base62, crc32 } from '../../src/engine/validators/crc32.js';
  */
 export const CHARSETS: Record<string, string> = {
   alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   lower: 'abcdefghijklmnopqrstuvwxyz',
   upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
   digits: '0123456789',
@@ -46,19 +48,28 @@ export function checksumToken(random: Random, prefix: string, length: number, va
   return prefix + body + sum;
 }
 
-const TEMPLATE = /\{\{(rand|github|badsum|same)(?::([^:}]*))?(?::(\d+))?\}\}/g;
+/**
+ * Every template: `{{KIND}}` or `{{KIND:ARG…}}`, arguments separated by colons. The kinds of
+ * test/support/structuredSecrets.ts (keys, credentials, tokens, key stores) make values with the
+ * structure the validators check.
+ */
+export const TEMPLATE = /\{\{(rand|github|badsum|same|pem|basic|base64|jwt|keystore)(?::([^}]*))?\}\}/g;
 
 /** Expands templates in `text`; returns the text and the value of the first template. */
 export function expandTemplates(text: string, random: Random, first?: string): { text: string; first: string | undefined } {
   let firstValue = first;
-  const out = text.replace(TEMPLATE, (_all, kind: string, arg: string | undefined, n: string | undefined) => {
+  const out = text.replace(TEMPLATE, (_all, kind: string, rest: string | undefined) => {
     let value: string;
     if (kind === 'same') {
       if (firstValue === undefined) throw new Error('{{same}} used before any other template');
       return firstValue;
     }
+    const args = rest === undefined ? [] : rest.split(':');
+    const structured = STRUCTURED_TEMPLATES[kind];
+    const [arg, n] = args;
     const length = Number(n ?? '0');
-    if (kind === 'rand') value = randomString(random, arg ?? 'alnum', length);
+    if (structured) value = structured(args, random);
+    else if (kind === 'rand') value = randomString(random, arg ?? 'alnum', length);
     else value = checksumToken(random, arg ?? '', length, kind === 'github');
     firstValue ??= value;
     return value;

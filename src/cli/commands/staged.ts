@@ -15,6 +15,7 @@ keyfence: this commit is blocked: the staged changes above add secrets or unsafe
   - a real secret: take it out of the file (read it from the environment or a secret store), stage, commit again
   - a false alarm: end the line with a comment \`keyfence:allow[RULE-ID] reason\` in the file's comment
     syntax (e.g. \`# keyfence:allow[stripe-live-secret-key] documented test fixture\`),
+    or, for a whole file such as a key store, an \`allow:\` entry with \`rules:\` and \`paths:\` in keyfence.yml,
     or record it in a baseline (keyfence baseline FILE --output .keyfence-baseline.json) and add
     \`--baseline .keyfence-baseline.json\` to the hook's \`keyfence staged\`
   - ${BYPASS}
@@ -27,7 +28,8 @@ export const command: Command = {
 Scans the lines the next commit adds: the index against HEAD (against the empty tree before the
 first commit), read from the index, so partially staged files and later unstaged edits are handled
 right. Line numbers are those of the staged file. Pure renames and deleted files add nothing;
-binary files and submodules are skipped with a note. A staged workflow file is audited whole, as
+binary files and submodules are skipped with a note, except key stores (.p12, .jks, .kdbx…), which
+are reported. A staged workflow file is audited whole, as
 the index holds it, and a value added to one environment's config is compared with the other
 environments' config files in the index. The husky pre-commit hook runs this; a commit it blocks
 can still be made, knowingly, with \`git commit --no-verify\`.
