@@ -31,6 +31,7 @@ const MISSES: Record<string, Miss> = {
   'a Discord bot token under a name that says nothing': { rule: 'discord-bot-token', name: 'CLIENT_CONFIG', value: discordToken },
   'a wallet private key': { rule: 'ethereum-private-key', name: 'DEPLOYER_PRIVATE_KEY', value: () => `0x${randomString(random, 'hex', 64)}` },
   'a legacy 40-hex token under an unmistakable name': { rule: 'generic-api-secret', name: 'SOURCEGRAPH_ACCESS_TOKEN', value: () => randomString(random, 'hex', 40) },
+  'a password of random letters only': { rule: 'generic-password', name: 'DB_PASSWORD', value: () => randomString(random, 'alpha', 16) },
   'a dotted random password': { rule: 'generic-password', name: 'DB_PASSWORD', value: () => `pw.${randomString(random, 'alnum', 8)}7${randomString(random, 'alnum', 16)}` },
 };
 
