@@ -15,7 +15,8 @@ import { createGitHubClient, resolveApiUrl } from '../github/client.js';
 import { githubSettings, openAuditSources } from '../run/audit.js';
 import type { FinishedRun } from '../run/finish.js';
 import { openEngine } from '../run/openEngine.js';
-import { DEFAULT_FAIL_ON, exitCodeFor, type ScanOptions } from '../run/options.js';
+import { DEFAULT_FAIL_ON, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from '../run/options.js';
+import { pullRequestPlan, type PolicyPaths } from '../run/policyReview.js';
 import { renderReport, writeReports } from '../run/report.js';
 import { preparePlan, runPipeline, type RunPlan } from '../run/run.js';
 import { findRepoRoot } from '../sources/git.js';
@@ -33,29 +34,40 @@ interface Inputs {
   comment: boolean;
   sarif: string;
   token: string;
+  failOnNewSuppressions: boolean;
+}
+
+function booleanInput(name: string, input: string, fallback: boolean): boolean {
+  const value = input.trim().toLowerCase();
+  if (value === '') return fallback;
+  if (!['true', 'false'].includes(value)) throw new UserError(`input ${name} must be true or false, not "${value}"`);
+  return value === 'true';
 }
 
 function readInputs(): Inputs {
-  const comment = core.getInput('comment').trim().toLowerCase();
-  if (comment !== '' && !['true', 'false'].includes(comment)) throw new UserError(`input comment must be true or false, not "${comment}"`);
   return {
     mode: core.getInput('mode'),
     path: core.getInput('path') || '.',
     config: core.getInput('config'),
     baseline: core.getInput('baseline'),
     failOn: core.getInput('fail-on'),
-    comment: comment !== 'false',
+    comment: booleanInput('comment', core.getInput('comment'), true),
     sarif: core.getInput('sarif'),
     token: core.getInput('github-token'),
+    failOnNewSuppressions: booleanInput('fail-on-new-suppressions', core.getInput('fail-on-new-suppressions'), false),
   };
 }
 
-/** The plan for the mode: the same sources `keyfence diff` and `keyfence audit` read. */
-async function plan(mode: Mode, event: RunEvent, root: string, inputs: Inputs, configFile: string | undefined): Promise<RunPlan> {
+/**
+ * The plan for the mode: the same sources `keyfence diff` and `keyfence audit` read. On a pull
+ * request the policy (config, extends, baseline) is the base's, and the head's is reviewed.
+ */
+async function plan(mode: Mode, event: RunEvent, root: string, inputs: Inputs, paths: PolicyPaths): Promise<RunPlan> {
+  const configFile = paths.config;
   if (mode === 'pull-request') {
     const pr = event.pullRequest!;
     const source = await rangeCommits(root, pr.baseSha, pr.headSha, process.env, pr.commits);
-    return { engine: await openEngine(root, configFile), sources: [source] };
+    return { ...(await pullRequestPlan(root, { base: pr.baseSha, head: pr.headSha }, paths)), sources: [source] };
   }
   if (mode === 'push') {
     const push = event.push!;
@@ -129,7 +141,9 @@ export async function run(): Promise<void> {
   if (failOnInput && !SEVERITIES.includes(failOnInput as Severity)) throw new UserError(`input fail-on must be one of ${SEVERITIES.join(', ')}, not "${failOnInput}"`);
 
   core.info(`keyfence: ${mode}${event.pullRequest ? ` #${event.pullRequest.number} ${event.pullRequest.baseSha.slice(0, 12)}..${event.pullRequest.headSha.slice(0, 12)}` : ''}`);
-  const runPlan = await plan(mode, event, top, inputs, inputs.config ? resolve(workspace, inputs.config) : undefined);
+  const inWorkspace = (path: string) => (path ? resolve(workspace, path) : undefined);
+  const paths = { config: inWorkspace(inputs.config), baseline: inWorkspace(inputs.baseline) };
+  const runPlan = await plan(mode, event, top, inputs, paths);
   const failOn = (failOnInput as Severity) || runPlan.engine.config.failOn || DEFAULT_FAIL_ON;
   const options: ScanOptions = { format: 'sarif', baseline: inputs.baseline || undefined, showSecrets: false, noSuppressions: false };
   const io = { cwd: workspace, env: process.env, stdout: process.stdout, stderr: process.stderr, started };
@@ -144,6 +158,12 @@ export async function run(): Promise<void> {
   core.setOutput('total', report.findings.length);
   core.setOutput('sarif', relative(workspace, sarifPath).startsWith('..') ? sarifPath : relative(workspace, sarifPath));
   annotate(report.findings);
+  for (const s of report.suppressedByChange ?? [])
+    core.notice(`${s.message}: silenced by \`${s.marker}\` that this pull request adds${s.reason ? ` ("${s.reason}")` : ', giving no reason'}`, {
+      title: `keyfence ${s.ruleId} suppressed by this change`,
+      file: s.file,
+      startLine: s.line,
+    });
   for (const note of report.notes) core.notice(note, { title: 'keyfence' });
 
   const note = await review(mode, event, inputs, top, finished);
@@ -156,9 +176,15 @@ export async function run(): Promise<void> {
     await core.summary.write();
   }
 
-  if (exitCodeFor(report.findings, failOn) !== 0) {
+  const failOnNew = failsOnNewSuppressions({ failOnNewSuppressions: inputs.failOnNewSuppressions }, runPlan.engine.config);
+  if (exitCodeFor(report, failOn, failOnNew) !== 0) {
     const n = report.findings.filter((f) => severityRank(f.severity) >= severityRank(failOn)).length;
-    core.setFailed(`keyfence: ${n} finding${n === 1 ? '' : 's'} at or above ${failOn}`);
+    const silenced = failOnNew ? (report.suppressedByChange?.length ?? 0) : 0;
+    const why = [
+      n > 0 ? `${n} finding${n === 1 ? '' : 's'} at or above ${failOn}` : '',
+      silenced > 0 ? `${silenced} finding${silenced === 1 ? '' : 's'} silenced by inline markers this pull request adds (fail-on-new-suppressions)` : '',
+    ];
+    core.setFailed(`keyfence: ${why.filter(Boolean).join('; ')}`);
   }
 }
 

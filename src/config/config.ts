@@ -74,6 +74,11 @@ export interface KeyfenceConfig {
   /** Allow entries and inline ignore comments must give a reason, or they silence nothing. */
   requireReason?: boolean;
   /**
+   * Pull-request mode: an inline marker the change itself adds still silences its finding, but
+   * makes the run fail (exit 1), so a reviewer must look (`--fail-on-new-suppressions`).
+   */
+  failOnNewSuppressions?: boolean;
+  /**
    * Where each setting came from, by setting path (`failOn`, `overrides.prod-host.severity`,
    * `allow[2]`, `environments.production[0]`): `file:line:col`. Settings not listed are defaults.
    */

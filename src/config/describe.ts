@@ -19,6 +19,7 @@ export function describeConfig(config: KeyfenceConfig, defaultFailOn: Severity):
 
   put(`failOn: ${scalar(config.failOn ?? defaultFailOn)}`, at('failOn', 'failOn') ?? 'default');
   put(`requireReason: ${config.requireReason === true}`, at('requireReason', 'requireReason') ?? 'default');
+  put(`failOnNewSuppressions: ${config.failOnNewSuppressions === true}`, at('failOnNewSuppressions', 'failOnNewSuppressions') ?? 'default');
   put(`maxFileSize: ${config.maxFileSize}`, at('maxFileSize') ?? 'default');
   put(`suppressionMarkers: ${flow(config.suppressionMarkers)}`, at('suppressionMarkers') ?? 'default');
 
@@ -86,6 +87,7 @@ export function configAsJson(config: KeyfenceConfig, defaultFailOn: Severity): u
       ...settings,
       failOn: config.failOn ?? defaultFailOn,
       requireReason: config.requireReason === true,
+      failOnNewSuppressions: config.failOnNewSuppressions === true,
       rules: rules.map(({ spec, origin }) => ({ id: spec.id, category: spec.category, severity: spec.severity, origin })),
     },
     origins,

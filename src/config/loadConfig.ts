@@ -1,14 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Environment, type Severity } from '../findings/finding.js';
 import { loadBuiltinMacros, loadBuiltinRules } from '../rules/builtinRules.js';
 import { expandMacros, hasMacros, MacroError } from '../rules/macros.js';
-import { ENGINE_RULE_IDS } from '../rules/policyRules.js';
+import { ENGINE_RULE_IDS, ENGINE_RULES } from '../rules/policyRules.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
 import { POLICY_SCOPES, defaultConfig, defaultGenericSecrets, type AllowEntry, type PolicyScope, type KeyfenceConfig, type RuleOverride } from './config.js';
 import { CONFIG_NAMES, findConfigFile } from './configFile.js';
+import { diskPolicyFiles, type PolicyFiles } from './policyFiles.js';
 
 /** Where in the file a node sits, as `file:line:col`. */
 function positionOf(_doc: Document, node: Node | null | undefined, file: string, text: string): string {
@@ -31,15 +31,15 @@ function positionOf(_doc: Document, node: Node | null | undefined, file: string,
  * cannot be loosened by a later layer: trying is a configuration error naming the guardrail and
  * the file that locked it. Every error names file, line and column.
  */
-export function readConfig(root: string, explicit?: string): KeyfenceConfig {
-  const path = findConfigFile(root, explicit);
+export function readConfig(root: string, explicit?: string, files: PolicyFiles = diskPolicyFiles): KeyfenceConfig {
+  const path = findConfigFile(root, explicit, files);
   if (!path) return defaultConfig();
-  return loadConfigFile(resolve(path), root);
+  return loadConfigFile(resolve(path), root, files);
 }
 
-/** The effective configuration of one config file and everything it extends. */
-export function loadConfigFile(path: string, root: string): KeyfenceConfig {
-  const merger = new Merger(root);
+/** The effective configuration of one config file and everything it extends, read from `files`. */
+export function loadConfigFile(path: string, root: string, files: PolicyFiles = diskPolicyFiles): KeyfenceConfig {
+  const merger = new Merger(root, files);
   merger.applyFile(resolve(path), []);
   return merger.finish();
 }
@@ -71,7 +71,7 @@ interface Layer {
   file: string;
   extends: Array<Positioned<string>>;
   failOn?: Positioned<Severity> & { locked?: string };
-  requireReason?: Positioned<boolean> & { locked?: string };
+  switches: Partial<Record<Switch, Positioned<boolean> & { locked?: string }>>;
   maxFileSize?: Positioned<number>;
   suppressionMarkers?: Positioned<string[]>;
   productionDomains: Array<Positioned<string>>;
@@ -82,7 +82,11 @@ interface Layer {
   rules: Array<Positioned<RuleSpec>>;
 }
 
-const TOP_KEYS = ['extends', 'failOn', 'requireReason', 'environments', 'policy', 'overrides', 'allow', 'rules', 'productionDomains', 'maxFileSize', 'suppressionMarkers'];
+/** Settings that are true or false, and that an organisation policy can lock on. */
+const SWITCHES = ['requireReason', 'failOnNewSuppressions'] as const;
+type Switch = (typeof SWITCHES)[number];
+
+const TOP_KEYS = ['extends', 'failOn', ...SWITCHES, 'environments', 'policy', 'overrides', 'allow', 'rules', 'productionDomains', 'maxFileSize', 'suppressionMarkers'];
 const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** Walks one parsed file; every complaint carries `file:line:col`. */
@@ -168,12 +172,12 @@ class Reader {
   }
 }
 
-function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader } {
+function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Layer; reader: Reader } {
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = files.read(abs);
   } catch (error) {
-    throw new UserError(`cannot read config ${shown}: ${(error as Error).message}`);
+    throw new UserError(`cannot read config ${shown}${files.where ? ` ${files.where}` : ''}: ${(error as Error).message}`);
   }
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const problem = doc.errors[0];
@@ -186,6 +190,7 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
   const layer: Layer = {
     file: shown,
     extends: [],
+    switches: {},
     productionDomains: [],
     environments: { globs: [] },
     policy: {},
@@ -212,16 +217,17 @@ function readLayer(abs: string, shown: string): { layer: Layer; reader: Reader }
         } else layer.failOn = { value: r.severity(value, 'failOn'), at: r.at(value) };
         break;
       case 'requireReason':
+      case 'failOnNewSuppressions':
         if (isMap(value)) {
           let setting: Positioned<boolean> | undefined;
           let locked: string | undefined;
-          for (const p of r.pairs(value, 'requireReason', ['value', 'locked'])) {
-            if (p.key === 'value') setting = { value: r.boolean(p.value, 'requireReason.value'), at: r.at(p.value) };
-            else locked = r.lock(p.value, 'requireReason');
+          for (const p of r.pairs(value, key, ['value', 'locked'])) {
+            if (p.key === 'value') setting = { value: r.boolean(p.value, `${key}.value`), at: r.at(p.value) };
+            else locked = r.lock(p.value, key);
           }
-          if (!setting) return r.fail(value, 'requireReason needs a `value`');
-          layer.requireReason = { ...setting, locked };
-        } else layer.requireReason = { value: r.boolean(value, 'requireReason'), at: r.at(value) };
+          if (!setting) return r.fail(value, `${key} needs a \`value\``);
+          layer.switches[key] = { ...setting, locked };
+        } else layer.switches[key] = { value: r.boolean(value, key), at: r.at(value) };
         break;
       case 'maxFileSize': {
         const n: unknown = isScalar(value) ? value.value : undefined;
@@ -339,12 +345,15 @@ class Merger {
   private readonly ruleLocks = new Map<string, RuleLock>();
   private readonly policyLocks = new Map<PolicyScope, { minSeverity?: Severity; genericSecrets?: Severity; origin: string }>();
   private environmentsLock?: string;
-  private requireReasonLock?: string;
+  private readonly switchLocks = new Map<Switch, string>();
   private builtin?: Map<string, Severity>;
   /** Where each rule id was referenced, to check they exist once every layer is in. */
   private readonly references: Array<{ id: string; at: string; what: string }> = [];
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly files: PolicyFiles,
+  ) {}
 
   private shown(abs: string): string {
     const rel = relative(this.root, abs);
@@ -355,12 +364,13 @@ class Merger {
   applyFile(abs: string, stack: string[]): void {
     if (this.applied.has(abs)) return;
     const shown = this.shown(abs);
-    const { layer } = readLayer(abs, shown);
+    const { layer } = readLayer(abs, shown, this.files);
     for (const ext of layer.extends) {
       const target = this.resolveExtends(ext, abs);
       if (stack.includes(target) || target === abs)
         throw new UserError(`${ext.at}: extends "${ext.value}" makes a cycle: ${[...stack, abs, target].map((p) => this.shown(p)).join(' -> ')}`);
       this.applyFile(target, [...stack, abs]);
+      this.config.origins[`extends.${this.shown(target)}`] ??= ext.at;
     }
     this.checkGuardrails(layer);
     this.merge(layer);
@@ -372,10 +382,13 @@ class Merger {
   private resolveExtends(ext: Positioned<string>, from: string): string {
     const spec = ext.value;
     const base = dirname(from);
+    const files = this.files;
+    const where = files.where ? ` ${files.where}` : '';
     if (spec.startsWith('.') || isAbsolute(spec)) {
       const target = resolve(base, spec);
-      if (!existsSync(target)) throw new UserError(`${ext.at}: extends "${spec}": no such file (${this.shown(target)})`, 'give a path relative to this config file, or an installed npm package');
-      if (statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}" is a folder, not a policy file`, 'name the file, e.g. extends: ./policy/keyfence.yml');
+      const kind = files.kind(target);
+      if (!kind) throw new UserError(`${ext.at}: extends "${spec}": no such file (${this.shown(target)})${where}`, 'give a path relative to this config file, or an installed npm package');
+      if (kind === 'folder') throw new UserError(`${ext.at}: extends "${spec}" is a folder, not a policy file`, 'name the file, e.g. extends: ./policy/keyfence.yml');
       return target;
     }
     const m = /^((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*)(?:\/(.+))?$/i.exec(spec);
@@ -384,7 +397,7 @@ class Merger {
     let packageRoot: string | undefined;
     for (let dir = base; ; dir = dirname(dir)) {
       const candidate = join(dir, 'node_modules', name);
-      if (existsSync(join(candidate, 'package.json')) || existsSync(candidate)) {
+      if (files.kind(candidate)) {
         packageRoot = candidate;
         break;
       }
@@ -393,17 +406,17 @@ class Merger {
     if (!packageRoot) throw new UserError(`${ext.at}: extends "${spec}": package ${name} is not installed (no node_modules/${name} above ${this.shown(base) || '.'})`, `run \`npm install --save-dev ${name}\``);
     if (subpath) {
       const target = join(packageRoot, subpath);
-      if (!existsSync(target) || statSync(target).isDirectory()) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
+      if (files.kind(target) !== 'file') throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no file ${subpath}`);
       return target;
     }
     let field: unknown;
     try {
-      field = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { keyfence?: unknown }).keyfence;
+      field = (JSON.parse(files.read(join(packageRoot, 'package.json'))) as { keyfence?: unknown }).keyfence;
     } catch {
       field = undefined;
     }
-    if (typeof field === 'string' && existsSync(join(packageRoot, field)) && !statSync(join(packageRoot, field)).isDirectory()) return join(packageRoot, field);
-    const found = CONFIG_NAMES.map((n) => join(packageRoot, n)).find((p) => existsSync(p));
+    if (typeof field === 'string' && files.kind(join(packageRoot, field)) === 'file') return join(packageRoot, field);
+    const found = CONFIG_NAMES.map((n) => join(packageRoot, n)).find((p) => files.kind(p) === 'file');
     if (!found) throw new UserError(`${ext.at}: extends "${spec}": package ${name} has no keyfence.yml`, 'name the file (extends: "@acme/policy/strict.yml") or set "keyfence" in its package.json');
     return found;
   }
@@ -412,7 +425,7 @@ class Merger {
     const custom = [...this.config.rules].reverse().find((r) => r.spec.id === id);
     if (custom) return custom.spec.severity;
     this.builtin ??= new Map(loadBuiltinRules().map(({ spec }) => [spec.id, spec.severity]));
-    return this.builtin.get(id) ?? (id === 'env-crossover' || id === 'prod-host-domain' ? 'high' : undefined);
+    return this.builtin.get(id) ?? ENGINE_RULES.find((r) => r.id === id)?.severity;
   }
 
   private lockedFloor(id: string, lock: RuleLock): Severity {
@@ -428,8 +441,10 @@ class Merger {
     // failOn: a higher threshold fails on fewer findings, so raising it loosens the guardrail.
     if (this.failOnLock && layer.failOn && severityRank(layer.failOn.value) > severityRank(this.failOnLock.severity))
       broken(layer.failOn.at, `failOn: ${layer.failOn.value}`, `"failOn: ${this.failOnLock.severity}"`, this.failOnLock.origin);
-    if (this.requireReasonLock && layer.requireReason?.value === false)
-      broken(layer.requireReason.at, 'requireReason: false', '"requireReason: true"', this.requireReasonLock);
+    for (const [name, lockedAt] of this.switchLocks) {
+      const setting = layer.switches[name];
+      if (setting?.value === false) broken(setting.at, `${name}: false`, `"${name}: true"`, lockedAt);
+    }
     const checkRule = (id: string, o: OverrideLayer, where: string) => {
       const lock = this.ruleLocks.get(id);
       if (!lock) return;
@@ -486,12 +501,14 @@ class Merger {
         c.guardrails.failOn = layer.failOn.locked;
       }
     }
-    if (layer.requireReason) {
-      c.requireReason = layer.requireReason.value;
-      origins.requireReason = layer.requireReason.at;
-      if (layer.requireReason.locked && layer.requireReason.value) {
-        this.requireReasonLock = layer.requireReason.locked;
-        c.guardrails.requireReason = layer.requireReason.locked;
+    for (const name of SWITCHES) {
+      const setting = layer.switches[name];
+      if (!setting) continue;
+      c[name] = setting.value;
+      origins[name] = setting.at;
+      if (setting.locked && setting.value) {
+        this.switchLocks.set(name, setting.locked);
+        c.guardrails[name] = setting.locked;
       }
     }
     if (layer.maxFileSize) {

@@ -175,15 +175,23 @@ export class Engine {
    */
   explainFile(file: string, text?: string): ExplainedClassification {
     const byPath = explainPath(file);
-    for (const env of Object.keys(this.config.environments) as Environment[]) {
-      const hit = (this.config.environments[env] ?? []).findIndex((glob) => anyGlob([glob])(file));
-      if (hit === -1) continue;
-      const at = this.config.origins[`environments.${env}[${hit}]`];
-      return { environment: env, role: byPath.role, why: `matches environments.${env}: ${this.config.environments[env]![hit]}${at ? ` (${at})` : ''}` };
-    }
+    const placed = this.placedBy(file);
+    if (placed) return { environment: placed.environment, role: byPath.role, why: `matches environments.${placed.environment}: ${placed.glob}${placed.at ? ` (${placed.at})` : ''}` };
     const declared = text === undefined ? undefined : declaration(file, text);
     if (declared) return { environment: declared.environment, role: byPath.role, why: `declares ${declared.text} on line ${declared.line}` };
     return byPath;
+  }
+
+  /** The configured `environments` glob that places `file`, and where it was set; undefined when none does. */
+  placedBy(file: string): { environment: Environment; glob: string; at?: string } | undefined {
+    for (const env of Object.keys(this.config.environments) as Environment[]) {
+      const globs = this.config.environments[env] ?? [];
+      const hit = globs.findIndex((glob) => anyGlob([glob])(file));
+      if (hit === -1) continue;
+      const at = this.config.origins[`environments.${env}[${hit}]`];
+      return { environment: env, glob: globs[hit]!, ...(at ? { at } : {}) };
+    }
+    return undefined;
   }
 
   /** Whether a rule looks at this file at all: its `files:` globs. */

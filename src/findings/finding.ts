@@ -12,6 +12,7 @@ export const CATEGORIES = [
   'echo-leak',
   'workflow',
   'github-settings',
+  'policy',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -87,8 +88,24 @@ export interface ScanStats {
   suppressed: { inline: number; allow: number; baseline: number };
 }
 
+/**
+ * A finding that an inline marker added by the change itself silenced (pull-request mode): still
+ * suppressed, but listed in every report so the reviewer sees what the author chose to silence.
+ */
+export interface ChangeSuppression extends ReportFinding {
+  /** The marker as written on the line: `keyfence:allow[stripe-live-secret-key]`, `gitleaks:allow`. */
+  marker: string;
+  /** The reason the marker gives; '' when it gives none. */
+  reason: string;
+}
+
 export interface Report {
   findings: ReportFinding[];
+  /**
+   * Pull-request mode only (`keyfence diff`, the Action): findings the change silenced with inline
+   * markers it added. Absent elsewhere; empty when the change silenced nothing.
+   */
+  suppressedByChange?: ChangeSuppression[];
   stats: ScanStats;
   /** What the summary counts: files, commits, or both (an audit). */
   units: Array<'files' | 'commits'>;

@@ -19,7 +19,7 @@ export function redactSecret(secret: string, showPrefix = true): string {
 }
 
 /** Orders findings by file, line, column, rule: the same input always gives the same report. */
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
     a.line - b.line ||
@@ -35,19 +35,18 @@ function compareFindings(a: Finding, b: Finding): number {
  * and anything else that could hold a secret are dropped here unless `showSecrets`.
  */
 export function toReport(findings: Finding[], stats: ScanStats, notes: string[], showSecrets: boolean, units: Report['units'] = ['files']): Report {
-  const sorted = [...findings].sort(compareFindings);
-  return {
-    findings: sorted.map((f): ReportFinding => {
-      const { secret, lineText: _line, previousLineText: _previous, commit, related, ...rest } = f;
-      return {
-        ...rest,
-        secret: showSecrets ? secret : redactSecret(secret, f.category !== 'generic-secret'),
-        ...(related ? { related: related.map(({ commit: c, ...loc }) => ({ ...loc, ...(c ? { commit: c } : {}) })) } : {}),
-        ...(commit ? { commit: commit.sha, author: commit.author, date: commit.date } : {}),
-      };
-    }),
-    stats,
-    units,
-    notes,
-  };
+  return { findings: maskFindings(findings, showSecrets), stats, units, notes };
+}
+
+/** Findings as reporters may see them, in report order. */
+export function maskFindings(findings: readonly Finding[], showSecrets: boolean): ReportFinding[] {
+  return [...findings].sort(compareFindings).map((f): ReportFinding => {
+    const { secret, lineText: _line, previousLineText: _previous, commit, related, ...rest } = f;
+    return {
+      ...rest,
+      secret: showSecrets ? secret : redactSecret(secret, f.category !== 'generic-secret'),
+      ...(related ? { related: related.map(({ commit: c, ...loc }) => ({ ...loc, ...(c ? { commit: c } : {}) })) } : {}),
+      ...(commit ? { commit: commit.sha, author: commit.author, date: commit.date } : {}),
+    };
+  });
 }

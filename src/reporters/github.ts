@@ -1,11 +1,12 @@
-import type { Report, ReportFinding, Severity } from '../findings/finding.js';
+import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
 
 /**
  * GitHub Actions workflow commands: one annotation per finding
- * (`::error title=…,file=…,line=…,endLine=…,col=…,endColumn=…::message`), escaped exactly as
- * GitHub's toolkit (@actions/core) escapes them, so a `%`, a line break, a `:` or a `,` in a path
- * or message can neither break the command nor inject another one.
+ * (`::error title=…,file=…,line=…,endLine=…,col=…,endColumn=…::message`), and a notice per finding
+ * the change suppressed (pull-request mode), escaped exactly as GitHub's toolkit (@actions/core)
+ * escapes them, so a `%`, a line break, a `:` or a `,` in a path or message can neither break the
+ * command nor inject another one.
  */
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
@@ -38,12 +39,13 @@ function messageOf(f: ReportFinding): string {
   return text;
 }
 
-export function annotation(f: ReportFinding): string {
+/** An annotation at the finding's place: `name` and `title` say what kind. */
+function annotationAt(f: ReportFinding, name: string, title: string, message: string): string {
   const oneLine = f.endLine === f.line;
   return workflowCommand(
-    COMMAND[f.severity],
+    name,
     [
-      ['title', `${f.ruleId} (${f.severity})`],
+      ['title', title],
       ['file', f.file],
       ['line', f.line],
       ['endLine', f.endLine],
@@ -51,12 +53,23 @@ export function annotation(f: ReportFinding): string {
       ['col', oneLine ? f.column : undefined],
       ['endColumn', oneLine ? f.endColumn : undefined],
     ],
-    messageOf(f),
+    message,
   );
+}
+
+export function annotation(f: ReportFinding): string {
+  return annotationAt(f, COMMAND[f.severity], `${f.ruleId} (${f.severity})`, messageOf(f));
+}
+
+/** A notice whatever the severity: the finding stays suppressed, but the reviewer sees it on its line. */
+function suppressedAnnotation(s: ChangeSuppression): string {
+  const why = `suppressed by this change with ${s.marker}: ${s.reason || 'no reason given'}`;
+  return annotationAt(s, 'notice', `${s.ruleId} (${s.severity}, suppressed by this change)`, `${messageOf(s)}\n${why}`);
 }
 
 export const renderGithub: Reporter = (report: Report) => {
   const out = report.findings.map(annotation);
+  for (const s of report.suppressedByChange ?? []) out.push(suppressedAnnotation(s));
   for (const note of report.notes) out.push(workflowCommand('notice', [['title', 'keyfence']], note));
   const n = report.findings.length;
   out.push(`keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`);

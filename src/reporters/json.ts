@@ -1,10 +1,10 @@
-import type { Report } from '../findings/finding.js';
+import type { ChangeSuppression, Report, ReportFinding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { Reporter } from './reporter.js';
 
-/** The JSON report of docs/cli.md (schema/report.schema.json), fields in the documented order. */
-export const renderJson: Reporter = (report: Report) => {
-  const findings = report.findings.map((f) => ({
+/** A finding's fields, in the documented order: only these reach the report. */
+function findingJson(f: ReportFinding) {
+  return {
     ruleId: f.ruleId,
     category: f.category,
     severity: f.severity,
@@ -19,11 +19,22 @@ export const renderJson: Reporter = (report: Report) => {
     fingerprint: f.fingerprint,
     ...(f.commit ? { commit: f.commit, author: f.author, date: f.date } : {}),
     ...(f.related?.length ? { related: f.related } : {}),
-  }));
+  };
+}
+
+const suppressionJson = (s: ChangeSuppression) => ({ ...findingJson(s), marker: s.marker, reason: s.reason });
+
+/**
+ * The JSON report of docs/cli.md (schema/report.schema.json), fields in the documented order.
+ * `suppressedByChange` is written whenever the report has it (pull-request mode), even empty: an
+ * empty list says the change silenced nothing, its absence that the question was not asked.
+ */
+export const renderJson: Reporter = (report: Report) => {
   const out = {
     version: 1,
     tool: { name: 'keyfence', version: VERSION },
-    findings,
+    findings: report.findings.map(findingJson),
+    ...(report.suppressedByChange ? { suppressedByChange: report.suppressedByChange.map(suppressionJson) } : {}),
     stats: report.stats,
     ...(report.notes.length ? { notes: report.notes } : {}),
   };

@@ -1,12 +1,13 @@
-import { ENVIRONMENTS, SEVERITIES, severityRank, type Report, type ReportFinding } from '../findings/finding.js';
+import { ENVIRONMENTS, SEVERITIES, severityRank, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
 import type { RenderContext, Reporter } from './reporter.js';
-import { scannedText } from './summary.js';
+import { scannedText, suppressedByChangeText } from './summary.js';
 
 /**
  * A GitHub-flavoured markdown summary for `$GITHUB_STEP_SUMMARY` and pull-request comments: counts
- * by severity and environment, a table of findings (most severe first) linking to their lines, and
- * how to suppress. Everything that comes from the scanned repository (paths, messages, redacted
- * values) is escaped, so a file name cannot inject markdown or HTML into the page.
+ * by severity and environment, a table of findings (most severe first) linking to their lines, how
+ * to suppress, and what the change itself suppressed (pull-request mode). Everything that comes
+ * from the scanned repository (paths, messages, markers, redacted values) is escaped, so a file
+ * name cannot inject markdown or HTML into the page.
  */
 
 /** Rows shown; a PR comment holds at most 65,536 characters. */
@@ -71,12 +72,41 @@ function row(f: ReportFinding, context: RenderContext, docs: Map<string, string>
   return `| ${cells.join(' | ')} |`;
 }
 
+/** At most MAX_ROWS rows, then a line saying how many more the full report holds. */
+function capped<T>(items: T[], render: (item: T) => string): string[] {
+  const rows = items.slice(0, MAX_ROWS).map(render);
+  if (items.length > MAX_ROWS) rows.push('', `…and ${items.length - MAX_ROWS} more: see the full report (\`--format sarif\` or \`--format json\`).`);
+  return rows;
+}
+
+function suppressedRow(s: ChangeSuppression, context: RenderContext, docs: Map<string, string>): string {
+  const cells = [ruleCell(s, docs), where(s, context.linkTo), codeCell(s.marker), s.reason ? messageCell(s.reason) : '*no reason given*'];
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** Still suppressed, but the reviewer sees what the change chose to silence, and why. */
+function suppressedSection(items: ChangeSuppression[], context: RenderContext, docs: Map<string, string>): string[] {
+  if (items.length === 0) return [];
+  return [
+    '',
+    '### Suppressed by this change',
+    '',
+    'Inline markers added by this change silence these findings. Check that each reason holds.',
+    '',
+    '| rule | where | marker | reason |',
+    '|---|---|---|---|',
+    ...capped(items, (s) => suppressedRow(s, context, docs)),
+  ];
+}
+
 export const renderMarkdown: Reporter = (report: Report, context: RenderContext) => {
   const { findings, notes } = report;
   const out: string[] = [];
   const n = findings.length;
   const scanned = scannedText(report);
-  out.push(`## keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`, '');
+  const suppressed = suppressedByChangeText(report);
+  const docs = new Map(context.rules.filter((r) => r.helpUri).map((r) => [r.id, r.helpUri!]));
+  out.push(`## keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}${suppressed ? `, ${suppressed}` : ''}`, '');
   if (n === 0) {
     out.push(`No secrets or workflow problems found in ${scanned}.`);
   } else {
@@ -88,11 +118,9 @@ export const renderMarkdown: Reporter = (report: Report, context: RenderContext)
     out.push('', '| environment | findings |', '|---|---:|');
     for (const e of ENVIRONMENTS) if (byEnvironment.get(e)) out.push(`| ${e} | ${byEnvironment.get(e)} |`);
 
-    const docs = new Map(context.rules.filter((r) => r.helpUri).map((r) => [r.id, r.helpUri!]));
     const ordered = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
     out.push('', '| severity | rule | where | environment | value | message |', '|---|---|---|---|---|---|');
-    for (const f of ordered.slice(0, MAX_ROWS)) out.push(row(f, context, docs));
-    if (ordered.length > MAX_ROWS) out.push('', `…and ${ordered.length - MAX_ROWS} more: see the full report (\`--format sarif\` or \`--format json\`).`);
+    out.push(...capped(ordered, (f) => row(f, context, docs)));
 
     out.push(
       '',
@@ -107,6 +135,7 @@ export const renderMarkdown: Reporter = (report: Report, context: RenderContext)
       '</details>',
     );
   }
+  out.push(...suppressedSection(report.suppressedByChange ?? [], context, docs));
   if (notes.length) {
     out.push('', '**Notes**', '');
     for (const note of notes) out.push(`- ${escapeCell(note)}`);

@@ -20,10 +20,15 @@ export function workflowCheckDocUrl(checkId: string): string {
 }
 
 /** How a user silences a finding, for help texts. A path rule's file (a binary key store) holds no comment. */
-export function suppressionHelp(ruleId: string, workflow: boolean, byPath = false): string {
-  if (byPath)
-    return `To silence a false alarm, add an \`allow:\` entry to keyfence.yml with \`rules: [${ruleId}]\`, the file's path in \`paths:\` and the reason, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real key must be revoked first: removing the file does not remove it from history.`;
-  return workflow
-    ? `To accept a finding, add \`# keyfence: ignore[${ruleId}] why this is safe\` on its line or the comment line above it (the reason is required), or record it in a baseline: \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`.`
-    : `To silence a false alarm, add \`keyfence:allow[${ruleId}] reason\` in a comment on its line (or \`keyfence-ignore-next-line[${ruleId}]\` on the line above), add an \`allow:\` entry to keyfence.yml, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real secret must be rotated first: removing it from the file does not remove it from history.`;
+export function suppressionHelp(ruleId: string, kind: 'secret' | 'workflow' | 'path' | 'policy'): string {
+  switch (kind) {
+    case 'path':
+      return `To silence a false alarm, add an \`allow:\` entry to keyfence.yml with \`rules: [${ruleId}]\`, the file's path in \`paths:\` and the reason, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real key must be revoked first: removing the file does not remove it from history.`;
+    case 'workflow':
+      return `To accept a finding, add \`# keyfence: ignore[${ruleId}] why this is safe\` on its line or the comment line above it (the reason is required), or record it in a baseline: \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`.`;
+    case 'policy':
+      return 'Review the change to the policy as a change to access control: merged, it stops keyfence from reporting what it names. It is judged by the base branch\'s policy, so only an `allow:` entry there can silence it.';
+    default:
+      return `To silence a false alarm, add \`keyfence:allow[${ruleId}] reason\` in a comment on its line (or \`keyfence-ignore-next-line[${ruleId}]\` on the line above), add an \`allow:\` entry to keyfence.yml, or record it in a baseline with \`keyfence baseline --output .keyfence-baseline.json\` and scan with \`--baseline .keyfence-baseline.json\`. A real secret must be rotated first: removing it from the file does not remove it from history.`;
+  }
 }

@@ -1,4 +1,4 @@
-import type { Location, Report, ReportFinding, Severity } from '../findings/finding.js';
+import type { Category, ChangeSuppression, Location, Report, ReportFinding, Severity } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import type { Reporter, RuleInfo } from './reporter.js';
 import { HOMEPAGE_URL, suppressionHelp } from './ruleDocs.js';
@@ -7,6 +7,8 @@ import { HOMEPAGE_URL, suppressionHelp } from './ruleDocs.js';
  * SARIF 2.1.0 as GitHub code scanning reads it: one `reportingDescriptor` per rule that ran (help
  * text and doc link, tags, `security-severity`), results with a region, related locations and a
  * partial fingerprint that survives line moves. The secret is whatever the masking stage left.
+ * Findings the change suppressed (pull-request mode) are results too, with an in-source suppression
+ * (SARIF §3.34): code scanning shows them as suppressed instead of not at all.
  */
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -16,7 +18,8 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error
 /** GitHub maps >= 9.0 to critical, 7.0-8.9 high, 4.0-6.9 medium, below that low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0' };
 
-const CATEGORY_TEXT: Record<string, string> = {
+/** Every category (a new one fails the type check until it is described here), and any other a report may name. */
+const CATEGORY_TEXT: Record<Category, string> & Record<string, string | undefined> = {
   'live-key': 'A provider credential that grants access to a live account.',
   'generic-secret': 'A password, token, private key or connection string with a password.',
   'prod-host': 'A production hostname or endpoint in a development, test or staging file.',
@@ -25,6 +28,7 @@ const CATEGORY_TEXT: Record<string, string> = {
   'echo-leak': 'A secret printed to a log.',
   workflow: 'A CI workflow that lets untrusted code reach secrets.',
   'github-settings': 'A repository setting that weakens the protection of secrets.',
+  policy: "A pull request that loosens keyfence's own configuration: new allow or baseline entries, rules turned off.",
 };
 
 /** GitHub shows `external/cwe/cwe-N` tags as CWE links: 798 hard-coded credentials, 532 sensitive data in a log. */
@@ -58,10 +62,11 @@ function descriptor(rule: RuleInfo) {
   const severity = (rule.severity in LEVEL ? rule.severity : 'medium') as Severity;
   const about = CATEGORY_TEXT[rule.category] ?? '';
   const workflow = rule.category === 'workflow';
-  const how = suppressionHelp(rule.id, workflow, rule.byPath);
+  const kind = rule.category === 'policy' ? 'policy' : workflow ? 'workflow' : rule.byPath ? 'path' : 'secret';
+  const how = suppressionHelp(rule.id, kind);
   const doc = rule.helpUri ? `Documentation: ${rule.helpUri}` : '';
   const docMd = rule.helpUri ? `[Documentation](${rule.helpUri})` : '';
-  const tags = ['security', workflow ? 'ci' : 'secret', rule.category, ...(CWE[rule.category] ? [CWE[rule.category]!] : [])];
+  const tags = ['security', workflow ? 'ci' : kind === 'policy' ? 'configuration' : 'secret', rule.category, ...(CWE[rule.category] ? [CWE[rule.category]!] : [])];
   return {
     id: rule.id,
     name: pascalCase(rule.id),
@@ -101,12 +106,13 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
   const known = new Map<string, RuleInfo>();
   for (const r of rules) if (!known.has(r.id)) known.set(r.id, r);
   // A finding whose rule the context does not describe still gets a descriptor, so ruleIndex is valid.
-  for (const f of report.findings)
+  const suppressed = report.suppressedByChange ?? [];
+  for (const f of [...report.findings, ...suppressed])
     if (!known.has(f.ruleId)) known.set(f.ruleId, { id: f.ruleId, description: f.message, category: f.category, severity: f.severity });
   const ids = [...known.keys()];
   const index = new Map(ids.map((id, i) => [id, i]));
 
-  const results = report.findings.map((f) => ({
+  const result = (f: ReportFinding) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId)!,
     level: LEVEL[f.severity],
@@ -122,7 +128,17 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
       environment: f.environment,
       ...(f.commit ? { commit: f.commit, ...(f.author ? { author: f.author } : {}), ...(f.date ? { date: f.date } : {}) } : {}),
     },
-  }));
+  });
+  // Accepted in source by the marker the change added; the justification is what a reviewer reads.
+  const suppressedResult = (s: ChangeSuppression) => {
+    const { properties, ...rest } = result(s);
+    return {
+      ...rest,
+      suppressions: [{ kind: 'inSource', status: 'accepted', justification: s.reason || s.marker }],
+      properties: { ...properties, marker: s.marker },
+    };
+  };
+  const results = [...report.findings.map(result), ...suppressed.map(suppressedResult)];
 
   const log = {
     $schema: SCHEMA,

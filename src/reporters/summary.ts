@@ -8,14 +8,25 @@ export function scannedText(report: Pick<Report, 'stats' | 'units'>): string {
 }
 
 /**
- * The one-line summary: `2 findings (1 critical, 1 high) in 32 files, 84 ms`. A range or history
- * that selects no commit says so: `0 commits selected` is not a clean result (the notes say why).
+ * `2 suppressed by this change`, or '' when the change silenced nothing (or outside pull-request
+ * mode): what a reviewer must look at even when there are no findings.
  */
-export function summaryLine(report: Pick<Report, 'findings' | 'stats' | 'units'>): string {
+export function suppressedByChangeText(report: Pick<Report, 'suppressedByChange'>): string {
+  const n = report.suppressedByChange?.length ?? 0;
+  return n === 0 ? '' : `${n} suppressed by this change`;
+}
+
+/**
+ * The one-line summary: `2 findings (1 critical, 1 high) in 32 files, 84 ms`, then
+ * `, 1 suppressed by this change` when the change silenced some. A range or history that selects no
+ * commit says so: `0 commits selected` is not a clean result (the notes say why).
+ */
+export function summaryLine(report: Pick<Report, 'findings' | 'suppressedByChange' | 'stats' | 'units'>): string {
   const n = report.findings.length;
   const { commits, durationMs } = report.stats;
   if (n === 0 && report.units.length === 1 && report.units[0] === 'commits' && commits === 0) return `0 commits selected, ${durationMs} ms`;
   const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, c]) => c > 0);
   const found = n === 0 ? 'no findings' : `${plural(n, 'finding')} (${counts.map(([s, c]) => `${c} ${s}`).join(', ')})`;
-  return `${found} in ${scannedText(report)}, ${durationMs} ms`;
+  const suppressed = suppressedByChangeText(report);
+  return `${found} in ${scannedText(report)}, ${durationMs} ms${suppressed ? `, ${suppressed}` : ''}`;
 }

@@ -1,4 +1,4 @@
-import type { Report, ReportFinding, Severity } from '../findings/finding.js';
+import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
 import { summaryLine } from './summary.js';
 
@@ -6,21 +6,33 @@ const COLOURS: Record<Severity, string> = { critical: '\x1b[1;31m', high: '\x1b[
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-function line(f: ReportFinding, color: boolean): string {
+/** A finding's line; `extra` goes at the end of its first line (a suppression's marker and reason). */
+function line(f: ReportFinding, color: boolean, extra: string[] = []): string {
   const where = `${f.file}:${f.line}:${f.column}`;
   const severity = f.severity.padEnd(8);
   const paint = (c: string, s: string) => (color ? `${c}${s}${RESET}` : s);
   const parts = [where, paint(COLOURS[f.severity], severity), f.ruleId, f.message];
   if (f.secret) parts.push(paint(DIM, f.secret));
+  parts.push(...extra);
   let out = parts.join('  ');
   if (f.commit) out += `\n    ${paint(DIM, `in ${f.commit.slice(0, 12)} by ${f.author ?? '?'} on ${f.date ?? '?'}`)}`;
   for (const r of f.related ?? []) out += `\n    ${paint(DIM, `${r.label ?? 'also'}: ${r.file}:${r.line}:${r.column}`)}`;
   return out;
 }
 
-/** `file:line:col  severity  rule-id  message  redacted-value`, then a summary line. */
+/** Told apart from the findings: the reviewer reads what the change chose to silence, and why. */
+function suppressedBlock(items: ChangeSuppression[], color: boolean): string[] {
+  if (items.length === 0) return [];
+  return [`suppressed by this change (${items.length}):`, ...items.map((s) => line(s, color, [`${s.marker}: ${s.reason || 'no reason given'}`]))];
+}
+
+/**
+ * `file:line:col  severity  rule-id  message  redacted-value`, then what the change suppressed (the
+ * same line, with marker and reason), the notes and a summary line.
+ */
 export const renderText: Reporter = (report: Report, { color }) => {
   const out = report.findings.map((f) => line(f, color));
+  out.push(...suppressedBlock(report.suppressedByChange ?? [], color));
   for (const note of report.notes) out.push(`note: ${note}`);
   out.push(summaryLine(report));
   return `${out.join('\n')}\n`;

@@ -26,8 +26,25 @@ export const PROD_HOST_DOMAIN: RuleSpec = {
   examples: { match: [], noMatch: [] },
 };
 
-/** The ids of rules that live in the engine: valid in overrides, policies and allowlists. */
-export const ENGINE_RULE_IDS: readonly string[] = [ENV_CROSSOVER.id, PROD_HOST_DOMAIN.id];
+/**
+ * A pull request that weakens keyfence's own configuration (an allow entry, a rule switched off, a
+ * baseline entry): found by comparing the head's policy with the base's (src/run/policyReview.ts).
+ * `low` by default, so a policy change can still be merged once reviewed; an organisation that
+ * wants every loosening to block raises it with a locked override in the policy the base extends.
+ */
+export const POLICY_LOOSENED: RuleSpec = {
+  id: 'policy-loosened',
+  description: "A pull request loosens keyfence's configuration or baseline",
+  category: 'policy',
+  severity: 'low',
+  keywords: [],
+  regex: '(?!)',
+  examples: { match: [], noMatch: [] },
+};
+
+/** Rules that live in code rather than in rules/*.yml: valid in overrides, policies and allowlists. */
+export const ENGINE_RULES: readonly RuleSpec[] = [ENV_CROSSOVER, PROD_HOST_DOMAIN, POLICY_LOOSENED];
+export const ENGINE_RULE_IDS: readonly string[] = ENGINE_RULES.map((r) => r.id);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,6 +1,7 @@
 import type { KeyfenceConfig } from '../config/config.js';
 import type { Finding, Report } from '../findings/finding.js';
-import { toReport } from '../findings/redact.js';
+import type { PolicyFiles } from '../config/policyFiles.js';
+import { compareFindings, maskFindings, toReport } from '../findings/redact.js';
 import { suppressFindings } from '../suppressions/suppress.js';
 import { dedupeFindings } from './dedupe.js';
 import type { ScanResult } from './scan.js';
@@ -9,8 +10,13 @@ export interface FinishOptions {
   config: KeyfenceConfig;
   /** --no-suppressions: report everything. */
   noSuppressions: boolean;
-  /** --baseline FILE: absolute path, and the name messages use. */
-  baseline?: { path: string; shown: string } | undefined;
+  /** --baseline FILE: absolute path, the name messages use, and where to read it (default the disk). */
+  baseline?: { path: string; shown: string; files?: PolicyFiles | undefined } | undefined;
+  /**
+   * Pull-request mode: list the findings that inline markers silenced. The run reads only what the
+   * change adds, so every such marker sits on a line of the change (or just above one).
+   */
+  changeSuppressions?: boolean;
   showSecrets: boolean;
   /** When the run started (performance.now()), for durationMs. */
   started: number;
@@ -33,7 +39,7 @@ export interface FinishedRun {
 export async function finishRun(scan: ScanResult, options: FinishOptions): Promise<FinishedRun> {
   const unique = dedupeFindings(scan.findings);
   const baseline = options.baseline ? { ...options.baseline, covers: scan.covers } : undefined;
-  const { kept, notes, suppressed } = await suppressFindings(unique, {
+  const { kept, notes, suppressed, inline } = await suppressFindings(unique, {
     config: options.config,
     disabled: options.noSuppressions,
     baseline,
@@ -41,5 +47,10 @@ export async function finishRun(scan: ScanResult, options: FinishOptions): Promi
   const { files, bytes, commits, skipped } = scan.counts;
   const stats = { files, bytes, commits, durationMs: Math.round(performance.now() - options.started), skipped, suppressed };
   const report = toReport(kept, stats, [...scan.notes, ...notes], options.showSecrets, scan.units);
+  if (options.changeSuppressions) {
+    const ordered = [...inline].sort((a, b) => compareFindings(a.finding, b.finding));
+    const masked = maskFindings(ordered.map((s) => s.finding), options.showSecrets);
+    report.suppressedByChange = masked.map((f, i) => ({ ...f, marker: ordered[i]!.marker, reason: ordered[i]!.reason }));
+  }
   return { report, kept };
 }

@@ -1,6 +1,6 @@
 import type { KeyfenceConfig } from '../config/config.js';
 import { UserError } from '../errors.js';
-import { severityRank, type Severity } from '../findings/finding.js';
+import { severityRank, type Report, type Severity } from '../findings/finding.js';
 import type { Format } from '../reporters/reporter.js';
 
 /** The options every scanning door takes (docs/cli.md): the CLI parses them, the Action reads its inputs into them. */
@@ -13,6 +13,8 @@ export interface ScanOptions {
   failOn?: Severity | undefined;
   showSecrets: boolean;
   noSuppressions: boolean;
+  /** --fail-on-new-suppressions: in pull-request mode, an inline marker the change adds fails the run. */
+  failOnNewSuppressions?: boolean | undefined;
 }
 
 export const DEFAULT_FAIL_ON: Severity = 'medium';
@@ -30,7 +32,16 @@ export function effectiveFailOn(flag: Severity | undefined, config: KeyfenceConf
   return flag;
 }
 
-/** The exit code for the findings left after suppressions: 1 when one is at or above `failOn`. */
-export function exitCodeFor(findings: ReadonlyArray<{ severity: Severity }>, failOn: Severity): number {
-  return findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
+/** Whether inline markers a pull request adds fail the run: asked for on the command line, or by the configuration. */
+export function failsOnNewSuppressions(options: Pick<ScanOptions, 'failOnNewSuppressions'>, config: KeyfenceConfig): boolean {
+  return options.failOnNewSuppressions === true || config.failOnNewSuppressions === true;
+}
+
+/**
+ * The exit code of a run: 1 when a finding left after suppressions is at or above `failOn`, or
+ * when the change silenced one itself and that is to fail too; else 0.
+ */
+export function exitCodeFor(report: Pick<Report, 'findings' | 'suppressedByChange'>, failOn: Severity, failOnNewSuppressions = false): number {
+  if (report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn))) return 1;
+  return failOnNewSuppressions && (report.suppressedByChange?.length ?? 0) > 0 ? 1 : 0;
 }

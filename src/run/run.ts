@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
+import type { PolicyFiles } from '../config/policyFiles.js';
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import type { RuleInfo } from '../reporters/reporter.js';
 import { summaryLine } from '../reporters/summary.js';
 import type { Source } from '../sources/source.js';
 import { finishRun, type FinishedRun } from './finish.js';
-import { DEFAULT_FAIL_ON, effectiveFailOn, exitCodeFor, type ScanOptions } from './options.js';
+import { DEFAULT_FAIL_ON, effectiveFailOn, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from './options.js';
 import { Progress } from './progress.js';
 import { checkReportTarget, writeReports, type RunIO } from './report.js';
 import { scanSources } from './scan.js';
@@ -31,6 +32,11 @@ export interface RunPlan {
   extra?: (() => Promise<ExtraFindings>) | undefined;
   /** Descriptions of checks beside the engine's rules (the workflow checks), for SARIF and markdown. */
   rules?: RuleInfo[];
+  /**
+   * Pull-request mode (policyReview.ts): the baseline is read from the base commit's files, and the
+   * findings inline markers silenced are listed as the change's own (`suppressedByChange`).
+   */
+  pullRequest?: { files: PolicyFiles } | undefined;
 }
 
 /**
@@ -55,7 +61,10 @@ export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO
   const finished = await finishRun(scan, {
     config: plan.engine.config,
     noSuppressions: options.noSuppressions,
-    baseline: options.baseline ? { path: resolve(io.cwd, options.baseline), shown: options.baseline } : undefined,
+    baseline: options.baseline
+      ? { path: resolve(io.cwd, options.baseline), shown: options.baseline, files: plan.pullRequest?.files }
+      : undefined,
+    changeSuppressions: plan.pullRequest !== undefined,
     showSecrets: options.showSecrets,
     started,
   });
@@ -96,5 +105,5 @@ export async function runScan(door: DoorPlan, options: ScanOptions, io: RunIO): 
   const { finished, rules } = await runPipeline(plan, options, io);
   await writeReports(finished, [target], { engine: plan.engine, rules, io });
   if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLine(finished.report)}; report written to ${options.output}\n`);
-  return exitCodeFor(finished.report.findings, failOn);
+  return exitCodeFor(finished.report, failOn, failsOnNewSuppressions(options, plan.engine.config));
 }

@@ -9,6 +9,10 @@ export interface CommitRange {
   revisions: string[];
   /** The resolved head commit of the range. */
   head?: string;
+  /** The resolved base commit; absent for a push that created its branch. */
+  base?: string;
+  /** The range is a pull request's (or a merge queue entry's), from the CI event: its policy is the base's. */
+  pullRequest: boolean;
   /** `abc1234..def5678`, for messages. */
   description: string;
   notes: string[];
@@ -22,6 +26,7 @@ interface Endpoints {
   /** Where the endpoints came from, for error messages. */
   origin: string;
   notes: string[];
+  pullRequest?: boolean;
 }
 
 /**
@@ -30,7 +35,7 @@ interface Endpoints {
  * here; a single revision means `REV..HEAD`. Without an argument the range comes from the GitHub
  * Actions event that started the job, read from $GITHUB_EVENT_PATH: nothing is fetched.
  */
-async function resolveRange(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<CommitRange> {
+export async function resolveRange(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<CommitRange> {
   const ends = argument !== undefined ? parseRange(argument) : fromGitHubEvent(env);
   const hint =
     env.GITHUB_ACTIONS === 'true'
@@ -39,7 +44,7 @@ async function resolveRange(repo: Repository, argument: string | undefined, env:
   const head = await resolveCommit(repo, ends.head);
   if (!head) throw await unknownRevision(repo, ends.head, hint && `${ends.origin}: ${hint}`);
   if (ends.base === undefined) {
-    return { revisions: ['--max-count=1', head], head, description: head.slice(0, 12), notes: ends.notes };
+    return { revisions: ['--max-count=1', head], head, description: head.slice(0, 12), notes: ends.notes, pullRequest: false };
   }
   const base = await resolveCommit(repo, ends.base);
   if (!base) throw await unknownRevision(repo, ends.base, hint && `${ends.origin}: ${hint}`);
@@ -53,12 +58,15 @@ async function resolveRange(repo: Repository, argument: string | undefined, env:
         : `0 commits selected: ${h} is an ancestor of ${b}, so ${b}..${h} is empty (reversed? ${h}..${b} holds the commits between them)`,
     );
   }
-  return { revisions: [`${base}..${head}`], head, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes };
+  return { revisions: [`${base}..${head}`], head, base, description: `${base.slice(0, 12)}..${head.slice(0, 12)}`, notes, pullRequest: ends.pullRequest === true };
 }
 
 /** The commits of a range as a source, judged against its head commit. */
 export async function rangeSource(repo: Repository, argument: string | undefined, env: NodeJS.ProcessEnv): Promise<StreamSource> {
-  const range = await resolveRange(repo, argument, env);
+  return sourceOfRange(repo, await resolveRange(repo, argument, env));
+}
+
+export function sourceOfRange(repo: Repository, range: CommitRange): StreamSource {
   return commitSource(repo, range.revisions, range.head, range.notes);
 }
 
@@ -96,13 +104,13 @@ function fromGitHubEvent(env: NodeJS.ProcessEnv): Endpoints {
   if (pr) {
     const base = str(obj(pr.base)?.sha);
     const head = str(obj(pr.head)?.sha);
-    if (base && head) return { base, head, origin, notes: [] };
+    if (base && head) return { base, head, origin, notes: [], pullRequest: true };
   }
   const group = obj(payload.merge_group);
   if (group) {
     const base = str(group.base_sha);
     const head = str(group.head_sha);
-    if (base && head) return { base, head, origin, notes: [] };
+    if (base && head) return { base, head, origin, notes: [], pullRequest: true };
   }
   const before = str(payload.before);
   const after = str(payload.after);

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 
@@ -41,6 +41,17 @@ export function runGit(args: string[], cwd: string, input?: string): Promise<Git
       child.stdin.end(input);
     }
   });
+}
+
+/**
+ * runGit, waiting: for the few small reads a configuration makes (config is read synchronously).
+ * A missing git binary is the same UserError as runGit's.
+ */
+export function runGitSync(args: string[], cwd: string): { stdout: string; code: number } {
+  const result = spawnSync('git', [...SAFE_GIT_CONFIG, ...args], { cwd, encoding: 'utf8', env: gitEnv(), maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new UserError('git was not found on PATH', 'install git, or use --no-git to scan plain files');
+  if (result.error) throw result.error;
+  return { stdout: result.stdout, code: result.status ?? 1 };
 }
 
 /** Like runGit, but a non-zero exit becomes a UserError carrying git's first line of complaint. */

@@ -29,6 +29,8 @@ export interface InlineOptions {
 
 export interface InlineVerdict {
   suppressed: boolean;
+  /** The marker that silenced the finding, as written, and the reason it gives ('' when none). */
+  by?: { marker: string; reason: string };
   /** Why a marker that was meant for this finding did not silence it, for a note. */
   problem?: string;
 }
@@ -107,23 +109,25 @@ export function inlineSuppression(finding: Finding, options: InlineOptions): Inl
   const strict = finding.category === 'workflow';
   const requireReason = options.requireReason === true;
   let problem: string | undefined;
-  const consider = (markers: Marker[]): boolean => {
+  const consider = (markers: Marker[]): Marker | undefined => {
     for (const marker of markers) {
       const verdict = judge(marker, finding, strict, requireReason);
       if (!verdict) continue;
-      if (verdict.suppressed) return true;
+      if (verdict.suppressed) return marker;
       problem ??= verdict.problem;
     }
-    return false;
+    return undefined;
   };
+  const silenced = (marker: string, reason = ''): InlineVerdict => ({ suppressed: true, by: { marker, reason } });
 
   const line = finding.lineText;
   if (line !== undefined) {
     const visible = withoutSecret(finding, line);
-    if (consider(parseMarkers(visible, SAME_LINE))) return { suppressed: true };
+    const marker = consider(parseMarkers(visible, SAME_LINE));
+    if (marker) return silenced(marker.text, marker.reason);
     const foreign = strict ? undefined : options.markers.find((m) => m && visible.includes(m));
     if (foreign !== undefined) {
-      if (!requireReason) return { suppressed: true };
+      if (!requireReason) return silenced(foreign);
       problem ??= `${finding.file}:${finding.line}: \`${foreign}\` gives no reason and the config sets requireReason; use \`keyfence:allow[${finding.ruleId}] reason\`; the finding is still reported`;
     }
   }
@@ -132,10 +136,12 @@ export function inlineSuppression(finding: Finding, options: InlineOptions): Inl
     const markers = parseMarkers(previous, NEXT_LINE);
     // A comment-only line above that names the rule reads as "the next line": the YAML habit.
     if (COMMENT_ONLY.test(previous)) markers.push(...parseMarkers(previous, SAME_LINE).filter((m) => m.rules));
-    if (consider(markers)) return { suppressed: true };
+    const marker = consider(markers);
+    if (marker) return silenced(marker.text, marker.reason);
     if (!strict && !requireReason) {
       const nextForms = options.markers.map((m) => NEXT_LINE_FORMS[m]).filter((m): m is string => m !== undefined);
-      if (nextForms.some((m) => previous.includes(m))) return { suppressed: true };
+      const form = nextForms.find((m) => previous.includes(m));
+      if (form) return silenced(form);
     }
   }
   return problem ? { suppressed: false, problem } : { suppressed: false };

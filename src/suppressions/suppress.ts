@@ -1,4 +1,5 @@
 import type { KeyfenceConfig } from '../config/config.js';
+import type { PolicyFiles } from '../config/policyFiles.js';
 import type { Finding } from '../findings/finding.js';
 import { allowEntryFor, compileAllowlist } from './allowlist.js';
 import type { Baseline } from './baseline.js';
@@ -19,6 +20,8 @@ export interface BaselineOption {
   covers?: (file: string) => boolean;
   /** For expiry, in tests; default now. */
   now?: Date;
+  /** Read it from here rather than the disk: the base commit, in pull-request mode. */
+  files?: PolicyFiles | undefined;
 }
 
 const MAX_INLINE_NOTES = 20;
@@ -30,20 +33,32 @@ const MAX_INLINE_NOTES = 20;
  */
 export function applySuppressions(findings: Finding[], options: SuppressionOptions): Suppressed {
   const suppressed = { inline: 0, allow: 0, baseline: 0 };
-  if (options.disabled) return { kept: findings, notes: [], suppressed };
+  const inlined: InlineSuppressed[] = [];
+  if (options.disabled) return { kept: findings, notes: [], suppressed, inline: inlined };
   const { config } = options;
   const allowlist = compileAllowlist(config.allow, config.requireReason === true);
   const problems = new Set<string>();
   const kept = findings.filter((f) => {
     const inline = inlineSuppression(f, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
-    if (inline.suppressed) return (suppressed.inline++, false);
+    if (inline.suppressed) {
+      suppressed.inline++;
+      inlined.push({ finding: f, marker: inline.by?.marker ?? '', reason: inline.by?.reason ?? '' });
+      return false;
+    }
     if (inline.problem) problems.add(inline.problem);
     if (allowEntryFor(f, allowlist) !== undefined) return (suppressed.allow++, false);
     return true;
   });
   const notes = [...problems].slice(0, MAX_INLINE_NOTES);
   if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
-  return { kept, notes, suppressed };
+  return { kept, notes, suppressed, inline: inlined };
+}
+
+/** A finding an inline marker silenced, with the marker and its reason. */
+export interface InlineSuppressed {
+  finding: Finding;
+  marker: string;
+  reason: string;
 }
 
 /** What survives the suppression stage, what it noted, and how many findings each kind silenced. */
@@ -51,6 +66,8 @@ export interface Suppressed {
   kept: Finding[];
   notes: string[];
   suppressed: { inline: number; allow: number; baseline: number };
+  /** The findings inline markers silenced (for pull-request mode, which lists those its change added). */
+  inline: InlineSuppressed[];
 }
 
 /**
@@ -64,11 +81,14 @@ export async function suppressFindings(
 ): Promise<Suppressed> {
   const first = applySuppressions(findings, options);
   if (options.disabled || !options.baseline) return first;
-  const { path, shown, covers, now } = options.baseline;
+  const { path, shown, covers, now, files } = options.baseline;
   // Loaded here: most runs (every pre-commit hook without --baseline) never need it.
-  const { baselineNotes, matchBaseline, readBaseline } = await import('./baseline.js');
-  const baseline: Baseline = await readBaseline(path, shown);
+  const { baselineNotes, matchBaseline, readBaseline, parseBaseline } = await import('./baseline.js');
+  let baseline: Baseline;
+  if (!files) baseline = await readBaseline(path, shown);
+  else if (files.kind(path) === 'file') baseline = parseBaseline(files.read(path), `${shown} (${files.where ?? 'on disk'})`);
+  else return { ...first, notes: [...first.notes, `baseline ${shown} is not in the base commit${files.where ? ` (${files.where})` : ''}, so no entry of it applies: a pull request cannot bring its own baseline`] };
   const match = await matchBaseline(first.kept, baseline, { covers, now });
   const suppressed = { ...first.suppressed, baseline: first.kept.length - match.kept.length };
-  return { kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)], suppressed };
+  return { ...first, kept: match.kept, notes: [...first.notes, ...baselineNotes(shown, match)], suppressed };
 }

@@ -30,7 +30,7 @@ describe('action.yml', () => {
 });
 
 describe('the documented workflows and this repository\'s own', () => {
-  const docs = read('docs/github-action.md');
+  const docs = read('docs/action.md');
   const blocks = [...docs.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
   it('are three copy-paste workflows: pull requests, SARIF upload, scheduled audit', () => {

@@ -85,6 +85,27 @@ function handMade(): Json {
         fingerprint: '0123456789abcdef0123456789abcdef',
       },
     ],
+    suppressedByChange: [
+      {
+        ruleId: 'policy-loosened',
+        category: 'policy',
+        severity: 'low',
+        message: 'allow entry added for `config/**`',
+        file: 'keyfence.yml',
+        line: 4,
+        column: 3,
+        endLine: 4,
+        endColumn: 20,
+        environment: 'unknown',
+        secret: '',
+        fingerprint: 'fedcba9876543210fedcba9876543210',
+        commit: sha,
+        author: 'Dev <dev@example.com>',
+        date: '2026-11-02T10:00:00Z',
+        marker: 'keyfence:allow[policy-loosened]',
+        reason: 'the fixtures moved to config/',
+      },
+    ],
     stats: { files: 120, bytes: 5242880, commits: 7, durationMs: 84, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 3 } },
     notes: ['1 file skipped, binary: logo.png'],
   };
@@ -135,6 +156,23 @@ describe('schema/report.schema.json', () => {
     });
   });
 
+  it('accepts what the change suppressed, and holds marker and reason to it', async () => {
+    const report = await rendered();
+    expect(report.suppressedByChange.map((s: Json) => [s.ruleId, s.marker, s.reason])).toEqual([
+      ['slack-bot-token', 'keyfence:allow[slack-bot-token]', 'recorded `reply` | token revoked'],
+      ['generic-api-key', 'gitleaks:allow', ''],
+    ]);
+    report.findings[0].marker = 'gitleaks:allow';
+    delete report.suppressedByChange[1].reason;
+    expect(check(report)).toEqual({
+      valid: false,
+      errors: [
+        { instancePath: '/findings/0', keyword: 'not', params: {} },
+        { instancePath: '/suppressedByChange/1', keyword: 'required', params: { missingProperty: 'reason' } },
+      ],
+    });
+  });
+
   it('rejects a report without stats.suppressed', async () => {
     const report = await rendered();
     delete report.stats.suppressed;
@@ -163,7 +201,7 @@ describe('schema/report.schema.json', () => {
     expect(schema.definitions.severity.enum).toEqual([...SEVERITIES]);
     expect(schema.definitions.environment.enum).toEqual([...ENVIRONMENTS]);
     expect(CATEGORIES.filter((c) => !schema.definitions.category.enum.includes(c))).toEqual([]);
-    expect(schema.definitions.category.enum).toEqual(['live-key', 'generic-secret', 'prod-host', 'env-crossover', 'fixture', 'echo-leak', 'workflow', 'github-settings', 'gitlab-settings']);
+    expect(schema.definitions.category.enum).toEqual(['live-key', 'generic-secret', 'prod-host', 'env-crossover', 'fixture', 'echo-leak', 'workflow', 'github-settings', 'gitlab-settings', 'policy']);
   });
 
   it('describes every property', () => {

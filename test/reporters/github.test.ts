@@ -66,6 +66,8 @@ describe('github reporter', () => {
       'error aws-access-key-id (high)',
       'error private-key (high)',
       'warning generic-password (medium)',
+      'notice slack-bot-token (high%2C suppressed by this change)',
+      'notice generic-api-key (medium%2C suppressed by this change)',
       'notice keyfence',
       'notice keyfence',
       'keyfence: 5 findings',
@@ -73,6 +75,14 @@ describe('github reporter', () => {
     expect(lines[1]).toMatch(/^::error title=stripe-live-secret-key \(critical\),file=config\/\.env\.development,line=3,endLine=3,col=19,endColumn=51::Stripe live secret key: sk_live_…\w{4} \(development file\)$/);
     expect(lines[2]).toContain('file=deploy/prod é%2C "x".env,');
     expect(lines[2]).toContain('%0Aadded in commit c0ffeec0ffee by Dev, Eloper');
+  });
+
+  it('gives what the change suppressed a notice at its place, with the marker and the reason', () => {
+    const lines = renderGithub(sampleReport(), context()).split('\n');
+    expect(lines.find((l) => l.includes('slack-bot-token'))).toMatch(
+      /^::notice title=slack-bot-token \(high%2C suppressed by this change\),file=test\/fixtures\/slack reply\.json,line=2,endLine=2,col=14,endColumn=68::Slack bot token: xoxb-…\w{4} \(test file\)%0Aadded in commit c0ffeec0ffee by .*%0Asuppressed by this change with keyfence:allow\[slack-bot-token\]: recorded `reply` \| token revoked$/,
+    );
+    expect(lines.find((l) => l.includes('generic-api-key'))).toMatch(/%0Asuppressed by this change with gitleaks:allow: no reason given$/);
   });
 
   it('gives columns only for an annotation on one line, as GitHub requires', () => {

@@ -18,10 +18,11 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/findings/fingerprint.js';
-import type { CommitInfo, Finding, Report, ScanStats } from '../../src/findings/finding.js';
+import { CATEGORIES, type CommitInfo, type Finding, type Report, type ScanStats } from '../../src/findings/finding.js';
 import { redactSecret, toReport } from '../../src/findings/redact.js';
 import { FORMATS, loadReporter, type Format, type RenderContext, type RuleInfo } from '../../src/reporters/reporter.js';
 import { VERSION } from '../../src/version.js';
+import { changeSuppression } from './sample.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -48,6 +49,9 @@ const SECRETS = {
   slack: ['xoxb', seeded('slack/1', 11, DIGITS), seeded('slack/2', 12, DIGITS), seeded('slack/3', 24)].join('-'),
   /** Shared by two environments: the crossover finding never carries it, only its fingerprint. */
   shared: ['rk', 'live', seeded('shared', 32)].join('_'),
+  /** Silenced by markers the change added (suppressedByChange): masked like the findings. */
+  stripeTest: ['sk', 'live', seeded('stripe/suppressed', 24)].join('_'),
+  docPassword: seeded('password/suppressed', 16),
 };
 
 const COMMIT: CommitInfo = { sha: 'c0ffee'.repeat(6) + 'f00d', author: 'Dev, Eloper <dev@example.com>', date: '2026-01-02T03:04:05Z' };
@@ -200,6 +204,55 @@ const FINDINGS: Finding[] = [
     endColumn: 1,
     environment: 'production',
   }),
+  finding({
+    ruleId: 'policy-loosened',
+    category: 'policy',
+    severity: 'low',
+    message: 'allow entry added for `config/**` (rules: stripe-live-secret-key): findings there are no longer reported',
+    file: 'keyfence.yml',
+    line: 14,
+    column: 3,
+    environment: 'unknown',
+  }),
+];
+
+/**
+ * What the change silenced with markers it added (pull-request mode), masked as toReport masks
+ * findings: one with a reason that needs escaping, one with none.
+ */
+const SUPPRESSED: Array<{ finding: Finding; marker: string; reason: string }> = [
+  {
+    finding: finding({
+      ruleId: 'stripe-live-secret-key',
+      category: 'live-key',
+      severity: 'critical',
+      message: 'Stripe live secret key',
+      file: 'test/fixtures/payments (replay).env',
+      line: 5,
+      column: 19,
+      environment: 'test',
+      secret: SECRETS.stripeTest,
+      commit: COMMIT,
+    }),
+    marker: 'keyfence:allow[stripe-live-secret-key]',
+    reason: 'revoked key kept for the `replay` test | see #42, 100% <b>safe</b>',
+  },
+  {
+    finding: finding({
+      ruleId: 'generic-password',
+      category: 'generic-secret',
+      severity: 'medium',
+      message: 'Password assignment',
+      file: 'docs/setup <local>.md',
+      line: 40,
+      column: 12,
+      environment: 'unknown',
+      secret: SECRETS.docPassword,
+      commit: COMMIT,
+    }),
+    marker: 'gitleaks:allow',
+    reason: '',
+  },
 ];
 
 // ScanStats is gaining `suppressed` (refactor in progress); the intersection type-checks with and without it.
@@ -233,6 +286,7 @@ const RULES: RuleInfo[] = [
   { id: 'secret-to-log', description: 'A secret is printed to the job log.', category: 'echo-leak', severity: 'high', helpUri: 'https://example.com/docs/workflows/secret-to-log.md' },
   { id: 'untrusted-checkout', description: 'Checks out untrusted code with secrets in reach', category: 'workflow', severity: 'critical', helpUri: 'https://example.com/docs/workflows/untrusted-checkout.md' },
   { id: 'prod-environment-no-reviewers', description: 'A production environment without required reviewers', category: 'github-settings', severity: 'high', helpUri: 'https://example.com/docs/github-settings/prod-environment-no-reviewers.md' },
+  { id: 'policy-loosened', description: "A pull request loosens keyfence's configuration or baseline", category: 'policy', severity: 'low', helpUri: 'https://example.com/docs/rules/policy.md#policy-loosened' },
   { id: 'unused-rule', description: 'A rule that found nothing', category: 'live-key', severity: 'low' },
 ];
 
@@ -256,7 +310,10 @@ const COLOR_GOLDEN = 'report.color.txt';
 
 const goldenPath = (name: string) => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
 
-const sampleReport = (): Report => toReport(FINDINGS, STATS, NOTES, false);
+const sampleReport = (): Report => ({
+  ...toReport(FINDINGS, STATS, NOTES, false),
+  suppressedByChange: SUPPRESSED.map(({ finding: f, marker, reason }) => changeSuppression(f, marker, reason)),
+});
 
 /**
  * The tool's version is in the json (`tool.version`) and SARIF (`driver.version`, `semanticVersion`)
@@ -303,7 +360,9 @@ describe('golden report outputs', () => {
   it('the sample is deterministic and masked: the same report on every run, redacted values only', () => {
     expect(JSON.stringify(sampleReport())).toBe(JSON.stringify(sampleReport()));
     const report = sampleReport();
-    expect(new Set(report.findings.map((f) => f.category)).size).toBe(8);
+    expect(new Set(report.findings.map((f) => f.category)).size).toBe(CATEGORIES.length);
+    const suppressedSecrets = report.suppressedByChange?.map((s) => s.secret);
+    expect(suppressedSecrets).toEqual([redactSecret(SECRETS.stripeTest), redactSecret(SECRETS.docPassword, false)]);
     expectNoSecret(JSON.stringify(report));
     expect(report.findings.find((f) => f.ruleId === 'stripe-live-secret-key')?.secret).toBe(redactSecret(SECRETS.stripe));
     expect(report.findings.find((f) => f.ruleId === 'generic-password')?.secret).toBe(redactSecret(SECRETS.password, false));

@@ -3,7 +3,7 @@ import type { Finding } from '../../src/findings/finding.js';
 import { toReport } from '../../src/findings/redact.js';
 import { githubLinker } from '../../src/run/reportLinks.js';
 import { codeCell, escapeCell, MAX_ROWS, messageCell, renderMarkdown } from '../../src/reporters/markdown.js';
-import { context, sampleFindings, sampleReport, scanStats } from './sample.js';
+import { context, sampleFindings, sampleReport, sampleSuppressions, scanStats } from './sample.js';
 
 const linkTo = githubLinker({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo/shop', GITHUB_SHA: 'abc1234def' })!;
 
@@ -12,7 +12,7 @@ describe('markdown reporter', () => {
   const lines = md.split('\n');
 
   it('counts findings by severity and by environment', () => {
-    expect(lines[0]).toBe('## keyfence: 5 findings');
+    expect(lines[0]).toBe('## keyfence: 5 findings, 2 suppressed by this change');
     expect(md).toContain('| severity | findings |\n|---|---:|\n| critical | 1 |\n| high | 2 |\n| medium | 1 |\n| low | 1 |\n');
     expect(md).toContain('| environment | findings |\n|---|---:|\n| development | 1 |\n| test | 1 |\n| production | 1 |\n| ci | 1 |\n| unknown | 1 |\n');
   });
@@ -38,6 +38,17 @@ describe('markdown reporter', () => {
     expect(codeCell('`x`')).toBe('`` `x` ``');
   });
 
+  it('lists what the change suppressed after the findings, with the marker and the reason', () => {
+    const section = md.slice(md.indexOf('### Suppressed by this change'), md.indexOf('**Notes**'));
+    expect(md.indexOf('### Suppressed by this change')).toBeGreaterThan(md.indexOf('| low | `untrusted-checkout`'));
+    expect(section.split('\n').filter((l) => l.startsWith('|'))).toEqual([
+      '| rule | where | marker | reason |',
+      '|---|---|---|---|',
+      '| `slack-bot-token` | [test/fixtures/slack reply.json:2](https://github.com/octo/shop/blob/c0ffeec0ffeec0ffeec0ffeec0ffeec0ffeeabcd/test/fixtures/slack%20reply.json#L2) | `keyfence:allow[slack-bot-token]` | recorded `reply` \\| token revoked |',
+      '| `generic-api-key` | [docs/setup.md:30](https://github.com/octo/shop/blob/abc1234def/docs/setup.md#L30) | `gitleaks:allow` | *no reason given* |',
+    ]);
+  });
+
   it('says how to suppress, and lists the notes', () => {
     expect(md).toContain('<details><summary>How to fix or suppress</summary>');
     expect(md).toContain('keyfence:allow[rule-id] reason');
@@ -45,10 +56,12 @@ describe('markdown reporter', () => {
     expect(md).toContain('**Notes**\n\n- 1 file skipped, binary: logo.png\n- note with \\| pipe, 50% and: colon\n');
   });
 
-  it('shows plain locations without a link outside CI, and a short summary when clean', () => {
+  it('shows plain locations without a link outside CI, and a short summary when clean (but for what the change suppressed)', () => {
     expect(renderMarkdown(sampleReport(), context())).toContain('| config/.env.development:3 |');
-    const clean = renderMarkdown(toReport([], scanStats({ files: 3, bytes: 1, durationMs: 1 }), [], false), context());
-    expect(clean).toBe('## keyfence: no findings\n\nNo secrets or workflow problems found in 3 files.\n');
+    const empty = toReport([], scanStats({ files: 3, bytes: 1, durationMs: 1 }), [], false);
+    expect(renderMarkdown(empty, context())).toBe('## keyfence: no findings\n\nNo secrets or workflow problems found in 3 files.\n');
+    const silenced = renderMarkdown({ ...empty, suppressedByChange: sampleSuppressions() }, context());
+    expect(silenced).toMatch(/^## keyfence: no findings, 2 suppressed by this change\n\nNo secrets or workflow problems found in 3 files\.\n\n### Suppressed by this change\n/);
   });
 
   it(`caps the table at ${MAX_ROWS} rows`, () => {

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ChangeSuppression, ReportFinding } from '../../src/findings/finding.js';
 import { exitCodeFor } from '../../src/run/options.js';
 import { runCli } from '../support/cli.js';
 import { CUSTOM_RULES, otherToken, testToken } from '../support/customRules.js';
@@ -84,11 +85,19 @@ describe('--output', () => {
 
 describe('--fail-on', () => {
   it('decides the exit code by the most severe finding left', () => {
-    expect(exitCodeFor([], 'low')).toBe(0);
-    expect(exitCodeFor([{ severity: 'low' }], 'medium')).toBe(0);
-    expect(exitCodeFor([{ severity: 'low' }, { severity: 'medium' }], 'medium')).toBe(1);
-    expect(exitCodeFor([{ severity: 'high' }], 'critical')).toBe(0);
-    expect(exitCodeFor([{ severity: 'critical' }], 'critical')).toBe(1);
+    const findings = (...severities: string[]) => ({ findings: severities.map((severity) => ({ severity })) as ReportFinding[] });
+    expect(exitCodeFor(findings(), 'low')).toBe(0);
+    expect(exitCodeFor(findings('low'), 'medium')).toBe(0);
+    expect(exitCodeFor(findings('low', 'medium'), 'medium')).toBe(1);
+    expect(exitCodeFor(findings('high'), 'critical')).toBe(0);
+    expect(exitCodeFor(findings('critical'), 'critical')).toBe(1);
+  });
+
+  it('fails on what the change silenced only when asked to', () => {
+    const report = { findings: [] as ReportFinding[], suppressedByChange: [{ severity: 'critical' }] as ChangeSuppression[] };
+    expect(exitCodeFor(report, 'medium')).toBe(0);
+    expect(exitCodeFor(report, 'medium', true)).toBe(1);
+    expect(exitCodeFor({ ...report, suppressedByChange: [] }, 'medium', true)).toBe(0);
   });
 
   it('works from the command line and from the config, the option winning', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fingerprint } from '../../src/findings/fingerprint.js';
-import type { Finding, Report, ScanStats } from '../../src/findings/finding.js';
+import type { ChangeSuppression, Finding, Report, ScanStats } from '../../src/findings/finding.js';
 import { toReport } from '../../src/findings/redact.js';
 import type { RenderContext, RuleInfo } from '../../src/reporters/reporter.js';
 
@@ -14,6 +14,9 @@ export function sampleSecrets() {
     aws: ['AK', 'IA', alnum(16).toUpperCase()].join(''),
     password: alnum(10),
     pem: ['-----BEGIN', 'PRIVATE KEY-----'].join(' ') + `\n${alnum(64)}\n${alnum(64)}\n` + ['-----END', 'PRIVATE KEY-----'].join(' '),
+    /** Silenced by the change (suppressedByChange): masked like the findings all the same. */
+    slack: ['xoxb', '1'.repeat(11), '2'.repeat(12), alnum(24)].join('-'),
+    apiKey: alnum(32),
   };
 }
 
@@ -102,9 +105,38 @@ export const scanStats = (over: Partial<ScanStats> = {}): ScanStats => ({
   ...over,
 });
 
+/** A finding silenced by a marker the change added, masked as toReport masks findings. */
+export function changeSuppression(f: Finding, marker: string, reason: string, showSecrets = false): ChangeSuppression {
+  return { ...toReport([f], scanStats(), [], showSecrets).findings[0]!, marker, reason };
+}
+
+/** What a pull request silenced with markers it added: one with a reason, one without. */
+export function sampleSuppressions(showSecrets = false, secrets = sampleSecrets()): ChangeSuppression[] {
+  const slack = finding({
+    ruleId: 'slack-bot-token',
+    severity: 'high',
+    message: 'Slack bot token',
+    file: 'test/fixtures/slack reply.json',
+    line: 2,
+    column: 14,
+    environment: 'test',
+    secret: secrets.slack,
+    commit: { sha: 'c0ffee'.repeat(6) + 'abcd', author: 'Dev, Eloper <dev@example.com>', date: '2026-01-02T03:04:05Z' },
+  });
+  const apiKey = finding({ ruleId: 'generic-api-key', category: 'generic-secret', severity: 'medium', message: 'Generic API key', file: 'docs/setup.md', line: 30, column: 9, environment: 'unknown', secret: secrets.apiKey });
+  return [
+    changeSuppression(slack, 'keyfence:allow[slack-bot-token]', 'recorded `reply` | token revoked', showSecrets),
+    changeSuppression(apiKey, 'gitleaks:allow', '', showSecrets),
+  ];
+}
+
+/** A pull-request report: findings, notes and what the change suppressed. */
 export function sampleReport(showSecrets = false, secrets = sampleSecrets()): Report {
   const notes = ['1 file skipped, binary: logo.png', 'note with | pipe, 50% and: colon'];
-  return toReport(sampleFindings(secrets), scanStats({ files: 12, bytes: 3456, durationMs: 42 }), notes, showSecrets);
+  return {
+    ...toReport(sampleFindings(secrets), scanStats({ files: 12, bytes: 3456, durationMs: 42 }), notes, showSecrets),
+    suppressedByChange: sampleSuppressions(showSecrets, secrets),
+  };
 }
 
 const SAMPLE_RULES: RuleInfo[] = [

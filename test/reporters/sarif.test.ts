@@ -55,6 +55,9 @@ describe('sarif reporter', () => {
       // Findings of rules the context did not describe still get a descriptor.
       'untrusted-checkout',
       'private-key',
+      // And rules that only the change's suppressions name.
+      'slack-bot-token',
+      'generic-api-key',
     ]);
     const stripe = rules[0];
     expect(stripe).toMatchObject({
@@ -67,7 +70,7 @@ describe('sarif reporter', () => {
     expect(stripe.fullDescription.text).toMatch(/^Stripe live secret key\. A provider credential/);
     expect(stripe.help.text).toContain('keyfence:allow[stripe-live-secret-key]');
     expect(stripe.help.markdown).toContain('[Documentation](https://example.com/docs/rules/stripe.md#stripe-live-secret-key)');
-    expect(rules.map((r: Json) => r.properties['security-severity'])).toEqual(['9.5', '8.0', '5.5', '2.0', '2.0', '8.0']);
+    expect(rules.map((r: Json) => r.properties['security-severity'])).toEqual(['9.5', '8.0', '5.5', '2.0', '2.0', '8.0', '8.0', '5.5']);
     expect(rules[4].help.text).toContain('keyfence: ignore[untrusted-checkout]');
   });
 
@@ -86,6 +89,8 @@ describe('sarif reporter', () => {
       'generic-password': 'warning',
       'private-key': 'error',
       'untrusted-checkout': 'note',
+      'slack-bot-token': 'error',
+      'generic-api-key': 'warning',
     });
     expect(byRule['stripe-live-secret-key'].locations).toEqual([
       { physicalLocation: { artifactLocation: { uri: 'config/.env.development' }, region: { startLine: 3, startColumn: 19, endLine: 3, endColumn: 19 + 32 } } },
@@ -102,6 +107,20 @@ describe('sarif reporter', () => {
       },
     ]);
     expect(byRule['stripe-live-secret-key'].message.text).toMatch(/^Stripe live secret key: sk_live_…[A-Za-z0-9]{4} \(development file\)$/);
+  });
+
+  it('reports what the change suppressed as results suppressed in source, justified by the reason or else the marker', () => {
+    const results = render().runs[0].results as Json[];
+    const suppressed = results.filter((r) => r.suppressions);
+    expect(results.slice(0, 5).every((r) => r.suppressions === undefined)).toBe(true);
+    expect(suppressed.map((r) => [r.ruleId, r.suppressions, r.properties.marker])).toEqual([
+      ['slack-bot-token', [{ kind: 'inSource', status: 'accepted', justification: 'recorded `reply` | token revoked' }], 'keyfence:allow[slack-bot-token]'],
+      ['generic-api-key', [{ kind: 'inSource', status: 'accepted', justification: 'gitleaks:allow' }], 'gitleaks:allow'],
+    ]);
+    expect(suppressed[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'test/fixtures/slack%20reply.json' },
+      region: { startLine: 2, startColumn: 14, endLine: 2, endColumn: 14 + 54 },
+    });
   });
 
   it('carries the notes as tool notifications', () => {

@@ -13,30 +13,32 @@ interface Case {
   line: string;
   previous?: string;
   markers?: string[];
+  /** The marker that silences it, and the reason it gives. */
+  by?: { marker: string; reason: string };
 }
 
 const suppressed: Case[] = [
-  { name: '# comment', line: `KEY=${S} # keyfence:allow` },
-  { name: '// comment', line: `const key = "${S}"; // keyfence:allow` },
-  { name: '/* */ comment', line: `const key = "${S}"; /* keyfence:allow */` },
-  { name: '<!-- --> comment', line: `<add key="stripe" value="${S}" /> <!-- keyfence:allow -->` },
-  { name: '-- comment', line: `INSERT INTO keys VALUES ('${S}'); -- keyfence:allow` },
-  { name: '; comment', line: `key = ${S} ; keyfence:allow` },
-  { name: 'naming the rule, with a reason', line: `KEY=${S} # keyfence:allow[kf-test-token] revoked in 2024` },
-  { name: 'a space after the colon', line: `KEY=${S} # keyfence: allow[kf-test-token]` },
-  { name: 'the ignore spelling', line: `KEY=${S} # keyfence: ignore[kf-test-token] test fixture` },
-  { name: 'one of several rules', line: `KEY=${S} # keyfence:allow[other-rule, kf-test-token] both known` },
-  { name: 'any case', line: `KEY=${S} # KEYFENCE:ALLOW[KF-TEST-TOKEN]` },
-  { name: 'before the secret', line: `/* keyfence:allow */ KEY=${S}` },
-  { name: 'next-line marker above', line: `KEY=${S}`, previous: '# keyfence-ignore-next-line' },
-  { name: 'next-line marker naming the rule', line: `KEY=${S}`, previous: '  // keyfence-ignore-next-line[kf-test-token] sample' },
-  { name: 'a comment-only line above naming the rule', line: `  token: ${S}`, previous: '  # keyfence:allow[kf-test-token] fixture for the parser' },
-  { name: 'gitleaks:allow', line: `KEY=${S} # gitleaks:allow` },
-  { name: 'pragma: allowlist secret', line: `KEY = "${S}"  # pragma: allowlist secret` },
-  { name: 'secretlint-disable-line', line: `const k = "${S}"; // secretlint-disable-line` },
-  { name: 'pragma: allowlist nextline secret above', line: `KEY=${S}`, previous: '# pragma: allowlist nextline secret' },
-  { name: 'secretlint-disable-next-line above', line: `KEY=${S}`, previous: '// secretlint-disable-next-line' },
-  { name: 'a configured marker', line: `KEY=${S} # nosecret-here`, markers: ['nosecret-here'] },
+  { name: '# comment', line: `KEY=${S} # keyfence:allow`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: '// comment', line: `const key = "${S}"; // keyfence:allow`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: '/* */ comment', line: `const key = "${S}"; /* keyfence:allow */`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: '<!-- --> comment', line: `<add key="stripe" value="${S}" /> <!-- keyfence:allow -->`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: '-- comment', line: `INSERT INTO keys VALUES ('${S}'); -- keyfence:allow`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: '; comment', line: `key = ${S} ; keyfence:allow`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: 'naming the rule, with a reason', line: `KEY=${S} # keyfence:allow[kf-test-token] revoked in 2024`, by: { marker: 'keyfence:allow[kf-test-token]', reason: 'revoked in 2024' } },
+  { name: 'a space after the colon', line: `KEY=${S} # keyfence: allow[kf-test-token]`, by: { marker: 'keyfence: allow[kf-test-token]', reason: '' } },
+  { name: 'the ignore spelling', line: `KEY=${S} # keyfence: ignore[kf-test-token] test fixture`, by: { marker: 'keyfence: ignore[kf-test-token]', reason: 'test fixture' } },
+  { name: 'one of several rules', line: `KEY=${S} # keyfence:allow[other-rule, kf-test-token] both known`, by: { marker: 'keyfence:allow[other-rule, kf-test-token]', reason: 'both known' } },
+  { name: 'any case', line: `KEY=${S} # KEYFENCE:ALLOW[KF-TEST-TOKEN]`, by: { marker: 'KEYFENCE:ALLOW[KF-TEST-TOKEN]', reason: '' } },
+  { name: 'before the secret', line: `/* keyfence:allow */ KEY=${S}`, by: { marker: 'keyfence:allow', reason: '' } },
+  { name: 'next-line marker above', line: `KEY=${S}`, previous: '# keyfence-ignore-next-line', by: { marker: 'keyfence-ignore-next-line', reason: '' } },
+  { name: 'next-line marker naming the rule', line: `KEY=${S}`, previous: '  // keyfence-ignore-next-line[kf-test-token] sample', by: { marker: 'keyfence-ignore-next-line[kf-test-token]', reason: 'sample' } },
+  { name: 'a comment-only line above naming the rule', line: `  token: ${S}`, previous: '  # keyfence:allow[kf-test-token] fixture for the parser', by: { marker: 'keyfence:allow[kf-test-token]', reason: 'fixture for the parser' } },
+  { name: 'gitleaks:allow', line: `KEY=${S} # gitleaks:allow`, by: { marker: 'gitleaks:allow', reason: '' } },
+  { name: 'pragma: allowlist secret', line: `KEY = "${S}"  # pragma: allowlist secret`, by: { marker: 'pragma: allowlist secret', reason: '' } },
+  { name: 'secretlint-disable-line', line: `const k = "${S}"; // secretlint-disable-line`, by: { marker: 'secretlint-disable-line', reason: '' } },
+  { name: 'pragma: allowlist nextline secret above', line: `KEY=${S}`, previous: '# pragma: allowlist nextline secret', by: { marker: 'pragma: allowlist nextline secret', reason: '' } },
+  { name: 'secretlint-disable-next-line above', line: `KEY=${S}`, previous: '// secretlint-disable-next-line', by: { marker: 'secretlint-disable-next-line', reason: '' } },
+  { name: 'a configured marker', line: `KEY=${S} # nosecret-here`, markers: ['nosecret-here'], by: { marker: 'nosecret-here', reason: '' } },
 ];
 
 const reported: Case[] = [
@@ -57,7 +59,7 @@ const build = (c: Case, secret = token()) =>
 
 describe('inline suppressions', () => {
   it.each(suppressed)('silence a finding: $name', (c) => {
-    expect(inlineSuppression(build(c), { markers: c.markers ?? MARKERS })).toEqual({ suppressed: true });
+    expect(inlineSuppression(build(c), { markers: c.markers ?? MARKERS })).toEqual({ suppressed: true, by: c.by });
   });
 
   it.each(reported)('do not silence: $name', (c) => {
@@ -104,9 +106,18 @@ describe('inline suppressions of workflow checks', () => {
     inlineSuppression(workflowFinding(text, previous !== undefined ? { previousLineText: previous } : {}), { markers: MARKERS });
 
   it('silence a check named with a reason, on the line or the comment line above', () => {
-    expect(check(`${line} # keyfence: ignore[untrusted-checkout] only builds the docs, no secrets`)).toEqual({ suppressed: true });
-    expect(check(line, '      # keyfence: ignore[untrusted-checkout] only builds the docs')).toEqual({ suppressed: true });
-    expect(check(`${line} # keyfence:allow[untrusted-checkout] reviewed by security`)).toEqual({ suppressed: true });
+    expect(check(`${line} # keyfence: ignore[untrusted-checkout] only builds the docs, no secrets`)).toEqual({
+      suppressed: true,
+      by: { marker: 'keyfence: ignore[untrusted-checkout]', reason: 'only builds the docs, no secrets' },
+    });
+    expect(check(line, '      # keyfence: ignore[untrusted-checkout] only builds the docs')).toEqual({
+      suppressed: true,
+      by: { marker: 'keyfence: ignore[untrusted-checkout]', reason: 'only builds the docs' },
+    });
+    expect(check(`${line} # keyfence:allow[untrusted-checkout] reviewed by security`)).toEqual({
+      suppressed: true,
+      by: { marker: 'keyfence:allow[untrusted-checkout]', reason: 'reviewed by security' },
+    });
   });
 
   it('need a reason, and say so in a note', () => {
