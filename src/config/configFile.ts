@@ -11,7 +11,8 @@ export function findConfigFile(root: string, explicit?: string, files: PolicyFil
     if (!files.kind(resolve(explicit))) throw new UserError(`config file ${explicit} does not exist${files.where ? ` ${files.where}` : ''}`, 'check the --config path');
     return explicit;
   }
-  return CONFIG_NAMES.map((n) => join(root, n)).find((p) => files.kind(p) === 'file');
+  // A folder by that name is found too, and fails to read: a broken config must stop the run, not vanish.
+  return CONFIG_NAMES.map((n) => join(root, n)).find((p) => files.kind(p) !== undefined);
 }
 
 /** Whether a config text holds anything but comments and blank lines. */
