@@ -70,6 +70,11 @@ export interface KeyfenceConfig {
   maxFileSize: number;
   /** Inline comments from other scanners that also suppress a finding. */
   suppressionMarkers: string[];
+  /**
+   * When a data file holds personal data (docs/rules/prod-data.md): this many distinct values of
+   * one kind (card numbers, IBANs, SSNs, phone numbers, e-mail addresses), or this many kinds.
+   */
+  prodData: { minValues: number; minKinds: number };
   failOn?: Severity;
   /** Allow entries and inline ignore comments must give a reason, or they silence nothing. */
   requireReason?: boolean;
@@ -103,6 +108,7 @@ export function defaultConfig(): KeyfenceConfig {
     productionDomains: [],
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     suppressionMarkers: ['gitleaks:allow', 'pragma: allowlist secret', 'secretlint-disable-line'],
+    prodData: { minValues: 5, minKinds: 3 },
     origins: {},
     guardrails: {},
   };

@@ -22,6 +22,9 @@ export function describeConfig(config: KeyfenceConfig, defaultFailOn: Severity):
   put(`failOnNewSuppressions: ${config.failOnNewSuppressions === true}`, at('failOnNewSuppressions', 'failOnNewSuppressions') ?? 'default');
   put(`maxFileSize: ${config.maxFileSize}`, at('maxFileSize') ?? 'default');
   put(`suppressionMarkers: ${flow(config.suppressionMarkers)}`, at('suppressionMarkers') ?? 'default');
+  put('prodData:');
+  put(`  minValues: ${config.prodData.minValues}`, at('prodData.minValues') ?? 'default');
+  put(`  minKinds: ${config.prodData.minKinds}`, at('prodData.minKinds') ?? 'default');
 
   put(`productionDomains:${config.productionDomains.length ? '' : ' []'}`);
   config.productionDomains.forEach((d, i) => put(`  - ${scalar(d)}`, at(`productionDomains[${i}]`)));

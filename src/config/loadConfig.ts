@@ -73,6 +73,7 @@ interface Layer {
   failOn?: Positioned<Severity> & { locked?: string };
   switches: Partial<Record<Switch, Positioned<boolean> & { locked?: string }>>;
   maxFileSize?: Positioned<number>;
+  prodData: { minValues?: Positioned<number>; minKinds?: Positioned<number> };
   suppressionMarkers?: Positioned<string[]>;
   productionDomains: Array<Positioned<string>>;
   environments: { at?: string; locked?: string; globs: Array<{ env: Environment; glob: string; at: string }> };
@@ -86,7 +87,7 @@ interface Layer {
 const SWITCHES = ['requireReason', 'failOnNewSuppressions'] as const;
 type Switch = (typeof SWITCHES)[number];
 
-const TOP_KEYS = ['extends', 'failOn', ...SWITCHES, 'environments', 'policy', 'overrides', 'allow', 'rules', 'productionDomains', 'maxFileSize', 'suppressionMarkers'];
+const TOP_KEYS = ['extends', 'failOn', ...SWITCHES, 'environments', 'policy', 'overrides', 'allow', 'rules', 'productionDomains', 'maxFileSize', 'suppressionMarkers', 'prodData'];
 const HOSTNAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** Walks one parsed file; every complaint carries `file:line:col`. */
@@ -191,6 +192,7 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
     file: shown,
     extends: [],
     switches: {},
+    prodData: {},
     productionDomains: [],
     environments: { globs: [] },
     policy: {},
@@ -235,6 +237,13 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
         layer.maxFileSize = { value: n, at: r.at(value) };
         break;
       }
+      case 'prodData':
+        for (const p of r.pairs(value, 'prodData', ['minValues', 'minKinds'])) {
+          const n: unknown = isScalar(p.value) ? p.value.value : undefined;
+          if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return r.fail(p.value, `prodData.${p.key} must be a positive whole number`);
+          layer.prodData[p.key as 'minValues' | 'minKinds'] = { value: n, at: r.at(p.value) };
+        }
+        break;
       case 'suppressionMarkers':
         layer.suppressionMarkers = { value: r.strings(value, 'suppressionMarkers').map((s) => s.value), at: r.at(value) };
         break;
@@ -510,6 +519,12 @@ class Merger {
         this.switchLocks.set(name, setting.locked);
         c.guardrails[name] = setting.locked;
       }
+    }
+    for (const key of ['minValues', 'minKinds'] as const) {
+      const setting = layer.prodData[key];
+      if (!setting) continue;
+      c.prodData = { ...c.prodData, [key]: setting.value };
+      origins[`prodData.${key}`] = setting.at;
     }
     if (layer.maxFileSize) {
       c.maxFileSize = layer.maxFileSize.value;

@@ -72,6 +72,14 @@ export function policyLoosenings(base: KeyfenceConfig, head: KeyfenceConfig, ctx
     changed(head.origins.failOnNewSuppressions, base.origins.failOnNewSuppressions, 'failOnNewSuppressions switched off: inline markers a pull request adds no longer fail the check', 'failOnNewSuppressions');
   if (head.maxFileSize < base.maxFileSize)
     changed(head.origins.maxFileSize, base.origins.maxFileSize, `maxFileSize lowered from ${base.maxFileSize} to ${head.maxFileSize} bytes: larger files are passed over`, `maxFileSize:${head.maxFileSize}`);
+  for (const key of ['minValues', 'minKinds'] as const)
+    if (head.prodData[key] > base.prodData[key])
+      changed(
+        head.origins[`prodData.${key}`],
+        base.origins[`prodData.${key}`],
+        `prodData.${key} raised from ${base.prodData[key]} to ${head.prodData[key]}: files need more personal data to be reported`,
+        `prodData.${key}:${head.prodData[key]}`,
+      );
   const markers = head.suppressionMarkers.filter((m) => !base.suppressionMarkers.includes(m));
   if (markers.length > 0)
     changed(head.origins.suppressionMarkers, base.origins.suppressionMarkers, `suppressionMarkers adds ${markers.map((m) => `"${m}"`).join(', ')}: more inline comments silence findings`, `markers:${markers.join('\0')}`);

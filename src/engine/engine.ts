@@ -8,7 +8,9 @@ import { globs } from './globs.js';
 import { compileRule, RuleError, type CompiledRule } from './compiledRule.js';
 import { CrossoverLedger, observationsOf, participates, secretSettings, type Observation } from './crossover.js';
 import { Policy } from './policy.js';
-import { ENV_CROSSOVER, PROD_HOST_DOMAIN, productionDomainRule } from '../rules/policyRules.js';
+import { ENV_CROSSOVER, PROD_DATA_DUMP, PROD_DATA_PERSONAL, PROD_HOST_DOMAIN, productionDomainRule } from '../rules/policyRules.js';
+import { fingerprint } from '../findings/fingerprint.js';
+import { findProdData } from './prodData/prodData.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
 import { Scanner } from './scanner.js';
 import { encodedTexts } from './encodedTexts.js';
@@ -80,6 +82,8 @@ export class Engine {
   /** The checksums of rules that have one (`validator:` of kind checksum), by rule id. */
   private readonly checksums = new Map<string, (secret: string) => boolean>();
   private readonly crossoverEnabled: boolean;
+  /** The production-data rules that are on (src/engine/prodData/), by id. */
+  private readonly prodData = new Map<string, CompiledRule>();
   private readonly requirements = new Map<string, Requirement>();
 
   constructor(readonly config: KeyfenceConfig) {
@@ -129,6 +133,12 @@ export class Engine {
     this.crossoverEnabled = config.overrides[ENV_CROSSOVER.id]?.enabled !== false;
     if (this.crossoverEnabled) stage.push(compileRule(withOverride(ENV_CROSSOVER, config), 'engine'));
     if (!domainRule && config.overrides[PROD_HOST_DOMAIN.id]?.enabled !== false) stage.push(compileRule(withOverride(PROD_HOST_DOMAIN, config), 'engine'));
+    for (const spec of [PROD_DATA_DUMP, PROD_DATA_PERSONAL]) {
+      if (config.overrides[spec.id]?.enabled === false) continue;
+      const rule = compileRule(withOverride(spec, config), 'engine');
+      this.prodData.set(spec.id, rule);
+      stage.push(rule);
+    }
     this.rules = [...scanned, ...stage];
     for (const rule of this.rules) {
       this.sourceCategory.set(rule.id, rule.spec.category);
@@ -218,6 +228,8 @@ export class Engine {
     const where = this.where(fragment, environment);
     const raw = this.match(fragment, where);
     this.remember(fragment, where, raw, true);
+    const data = this.prodData.size > 0 ? this.findProdData(fragment, where) : undefined;
+    if (data) raw.push(data);
     const out: Finding[] = [];
     for (const finding of raw) {
       const graded = this.policy.apply(finding, where.role);
@@ -274,6 +286,34 @@ export class Engine {
     const findings = this.ledger.findings((env, severity) => this.policy.floor(env, ENV_CROSSOVER.id, base ?? severity));
     this.ledger.take();
     return findings;
+  }
+
+  /** The file's production data, as one finding at its first data line (src/engine/prodData/). */
+  private findProdData(fragment: Fragment, where: Classification): Finding | undefined {
+    const hit = findProdData(fragment, this.config.prodData);
+    const rule = hit && this.prodData.get(hit.ruleId);
+    if (!hit || !rule) return undefined;
+    const lines = new LineIndex(fragment);
+    const line = lines.fileLine(hit.line);
+    const text = lines.lineText(hit.line);
+    const previous = lines.previousLineText(hit.line);
+    return {
+      ruleId: rule.id,
+      category: 'prod-data',
+      severity: rule.spec.severity,
+      message: hit.message,
+      file: fragment.file,
+      line,
+      column: 1,
+      endLine: line,
+      endColumn: text.length + 1,
+      environment: where.environment,
+      secret: '',
+      fingerprint: fingerprint(rule.id, fragment.file, hit.what, false),
+      ...(fragment.commit ? { commit: fragment.commit } : {}),
+      lineText: text,
+      ...(previous !== undefined ? { previousLineText: previous } : {}),
+    };
   }
 
   private where(fragment: Fragment, environment: Environment | undefined): Classification {

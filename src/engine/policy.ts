@@ -1,6 +1,7 @@
 import { defaultGenericSecrets, type EnvironmentPolicy, type KeyfenceConfig, type PolicyScope, type RuleOverride } from '../config/config.js';
 import type { FileRole } from '../environment/classify.js';
 import { severityRank, type Environment, type Finding, type Severity } from '../findings/finding.js';
+import { PROD_DATA_PERSONAL } from '../rules/policyRules.js';
 import type { CompiledRule } from './compiledRule.js';
 
 /**
@@ -42,6 +43,7 @@ function keyMode(rule: CompiledRule): KeyMode | undefined {
 }
 
 const raise = (s: Severity, floor: Severity): Severity => (severityRank(s) < severityRank(floor) ? floor : s);
+const lower = (s: Severity, cap: Severity): Severity => (severityRank(s) > severityRank(cap) ? cap : s);
 
 export class Policy {
   private readonly modes = new Map<string, KeyMode>();
@@ -99,6 +101,14 @@ export class Policy {
       } else if (mode === 'live' && (env === 'development' || env === 'test')) {
         f = { ...f, category: 'env-crossover', severity: raise(f.severity, 'high'), message: `${f.message} in a ${env} file: ${env} must use test-mode keys` };
       }
+    }
+
+    if (f.category === 'prod-data' && f.ruleId === PROD_DATA_PERSONAL.id) {
+      // A dump is production data wherever it lands; personal data is graded by where it is.
+      if (role === 'docs') f = { ...f, severity: 'low', message: `${f.message} in documentation: an example to readers, so low` };
+      else if (env === 'production') f = { ...f, severity: lower(f.severity, 'medium'), message: `${f.message} in a production file (seed data?)` };
+      else if (env === 'test' || env === 'development' || role === 'fixture')
+        f = { ...f, message: `${f.message} in a ${role === 'fixture' ? 'test fixture' : `${env} file`}: production data in a non-production place` };
     }
 
     if (f.category === 'generic-secret') {

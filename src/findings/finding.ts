@@ -13,6 +13,7 @@ export const CATEGORIES = [
   'workflow',
   'github-settings',
   'policy',
+  'prod-data',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

@@ -28,6 +28,7 @@ const CATEGORY_TEXT: Record<Category, string> & Record<string, string | undefine
   'echo-leak': 'A secret printed to a log.',
   workflow: 'A CI workflow that lets untrusted code reach secrets.',
   'github-settings': 'A repository setting that weakens the protection of secrets.',
+  'prod-data': 'Production data in the repository: a database dump, a customer export, or real personal data in fixtures.',
   policy: "A pull request that loosens keyfence's own configuration: new allow or baseline entries, rules turned off.",
 };
 

@@ -1,30 +1,29 @@
 import type { RuleSpec } from './ruleSpec.js';
 
+/** A rule the engine runs in code: its metadata, no keywords, a regex that never matches, no examples. */
+function inCode(spec: Pick<RuleSpec, 'id' | 'description' | 'category' | 'severity'> & Partial<RuleSpec>): RuleSpec {
+  return { keywords: [], regex: '(?!)', examples: { match: [], noMatch: [] }, ...spec };
+}
+
 /**
  * Rules the engine runs itself rather than from rules/*.yml, because they need more than one line
  * of one file or the user's configuration. They have ids, docs and severities like every rule, so
  * reports, SARIF rule metadata, allowlists and overrides treat them the same way.
  */
-export const ENV_CROSSOVER: RuleSpec = {
+export const ENV_CROSSOVER: RuleSpec = inCode({
   id: 'env-crossover',
   description: 'One secret value is used by two environments',
   category: 'env-crossover',
   severity: 'high',
-  keywords: [],
-  regex: '(?!)',
-  examples: { match: [], noMatch: [] },
-};
+});
 
-export const PROD_HOST_DOMAIN: RuleSpec = {
+export const PROD_HOST_DOMAIN: RuleSpec = inCode({
   id: 'prod-host-domain',
   description: 'A configured production domain in a development, test or staging file',
   category: 'prod-host',
   severity: 'high',
-  keywords: [],
-  regex: '(?!)',
   environments: ['development', 'test', 'staging'],
-  examples: { match: [], noMatch: [] },
-};
+});
 
 /**
  * A pull request that weakens keyfence's own configuration (an allow entry, a rule switched off, a
@@ -32,18 +31,38 @@ export const PROD_HOST_DOMAIN: RuleSpec = {
  * `low` by default, so a policy change can still be merged once reviewed; an organisation that
  * wants every loosening to block raises it with a locked override in the policy the base extends.
  */
-export const POLICY_LOOSENED: RuleSpec = {
+export const POLICY_LOOSENED: RuleSpec = inCode({
   id: 'policy-loosened',
   description: "A pull request loosens keyfence's configuration or baseline",
   category: 'policy',
   severity: 'low',
-  keywords: [],
-  regex: '(?!)',
-  examples: { match: [], noMatch: [] },
-};
+});
+
+/**
+ * A database dump with data rows (pg_dump, mysqldump, sqlite3 .dump, COPY blocks, mongoexport):
+ * src/engine/prodData/. High anywhere: a dump is production data wherever it lands.
+ */
+export const PROD_DATA_DUMP: RuleSpec = inCode({
+  id: 'prod-data-dump',
+  description: 'A database dump with data rows',
+  category: 'prod-data',
+  severity: 'high',
+});
+
+/**
+ * Real personal data in a data file (validated card numbers, IBANs, SSNs, phone numbers, e-mail
+ * addresses, beyond a count no test needs). High; the environment policy grades it (production
+ * seeds medium, documentation low).
+ */
+export const PROD_DATA_PERSONAL: RuleSpec = inCode({
+  id: 'prod-data-personal',
+  description: 'Real personal data in a data file',
+  category: 'prod-data',
+  severity: 'high',
+});
 
 /** Rules that live in code rather than in rules/*.yml: valid in overrides, policies and allowlists. */
-export const ENGINE_RULES: readonly RuleSpec[] = [ENV_CROSSOVER, PROD_HOST_DOMAIN, POLICY_LOOSENED];
+export const ENGINE_RULES: readonly RuleSpec[] = [ENV_CROSSOVER, PROD_HOST_DOMAIN, POLICY_LOOSENED, PROD_DATA_DUMP, PROD_DATA_PERSONAL];
 export const ENGINE_RULE_IDS: readonly string[] = ENGINE_RULES.map((r) => r.id);
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

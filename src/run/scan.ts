@@ -1,6 +1,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Finding } from '../findings/finding.js';
 import type { Fragment } from '../sources/fragment.js';
+import { PATH_RULE_HEAD_BYTES } from '../sources/binary.js';
 import { SkipTally } from '../sources/skipTally.js';
 import { readSnapshotFiles } from '../sources/snapshotFiles.js';
 import type { FileSource, Source, SourceEvent, StreamSource } from '../sources/source.js';
@@ -153,11 +154,9 @@ class RunState {
       tally.add({ file, reason: 'binary' });
       return;
     }
-    const content = await event.content();
-    if (content && content.length > maxFileSize) {
-      tally.add({ file, reason: 'too-large', detail: `${content.length} bytes` });
-      return;
-    }
+    const whole = await event.content();
+    // Over maxFileSize, the path rule still judges the file by its name and first bytes.
+    const content = whole && whole.length > maxFileSize ? whole.subarray(0, PATH_RULE_HEAD_BYTES) : whole;
     this.scanned.add(file);
     const fragment: Fragment = { file, text: '', firstLine: 1, binary: content ? { content } : {}, ...(event.commit ? { commit: event.commit } : {}) };
     for (const f of this.engine.scan(fragment)) this.findings.push(f);

@@ -3,7 +3,7 @@ import { closeSync, constants as fsConstants, fstatSync, lstatSync, openSync, re
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
-import { isBinary } from './binary.js';
+import { isBinary, PATH_RULE_HEAD_BYTES } from './binary.js';
 import type { Fragment, Skipped } from './fragment.js';
 import { findRepoRoot, git } from './git.js';
 
@@ -125,7 +125,11 @@ export function readFileFragment(
     if (!info.isFile()) return undefined;
     // No file can be longer than the longest string a JavaScript engine holds, whatever maxFileSize says.
     const limit = Math.min(maxSize, constants.MAX_STRING_LENGTH);
-    if (info.size > limit) return { file, reason: 'too-large', detail: `${info.size} bytes` };
+    if (info.size > limit) {
+      if (!keepBinary?.(file)) return { file, reason: 'too-large', detail: `${info.size} bytes` };
+      const head = Buffer.allocUnsafe(Math.min(PATH_RULE_HEAD_BYTES, info.size));
+      return { file, text: '', firstLine: 1, binary: { content: head.subarray(0, readSync(fd, head, 0, head.length, 0)) } };
+    }
     const bytes = readAll(fd, info.size, limit);
     if (bytes === undefined) return { file, reason: 'too-large', detail: 'grew while being read' };
     if (isBinary(bytes)) return keepBinary?.(file) ? { file, text: '', firstLine: 1, binary: { content: Buffer.from(bytes) } } : { file, reason: 'binary' };

@@ -56,6 +56,12 @@ describe('policyLoosenings: thresholds and switches', () => {
     ]);
   });
 
+  it('reports the prodData thresholds raised, not lowered', async () => {
+    expect(await loosenings('failOn: medium\n', 'prodData:\n  minValues: 50\n  minKinds: 2\n')).toEqual([
+      { message: 'prodData.minValues raised from 5 to 50: files need more personal data to be reported', at: 'keyfence.yml:2:14' },
+    ]);
+  });
+
   it('reports the suppressionMarkers added, not those kept', async () => {
     expect(await loosenings('failOn: medium\n', 'suppressionMarkers: [gitleaks:allow, nosec, "NOSONAR"]\n')).toEqual([
       { message: 'suppressionMarkers adds "nosec", "NOSONAR": more inline comments silence findings', at: 'keyfence.yml:1:21' },

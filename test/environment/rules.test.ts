@@ -102,6 +102,8 @@ describe('the environment rules are documented and safe', () => {
       'env-crossover': 'docs/rules/env-crossover.md',
       'prod-host-domain': 'docs/rules/prod-host.md',
       'policy-loosened': 'docs/rules/policy-loosened.md',
+      'prod-data-dump': 'docs/rules/prod-data.md',
+      'prod-data-personal': 'docs/rules/prod-data.md',
     };
     for (const id of ENGINE_RULE_IDS) {
       const page = readFileSync(new URL(`../../${docs[id]}`, import.meta.url), 'utf8');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { people, pgDumpCopy } from '../support/dumps.js';
 import { fake } from '../support/secrets.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
 import { pwnRequestWorkflow } from '../support/workflows.js';
@@ -106,6 +107,16 @@ describe('the husky pre-commit hook, end to end', () => {
     writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), `permissions:\n  contents: read\n${pwnRequestWorkflow({ trigger: 'pull_request' })}`);
     must('git', ['add', '.github'], repo);
     must('git', ['commit', '-q', '-m', 'test pull requests'], repo);
+    expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')[0]).toBe('test pull requests');
+
+    // A pg_dump of the users table, copied in for debugging: production data, blocked.
+    const dump = pgDumpCopy(people(20));
+    mkdirSync(join(repo, 'db'), { recursive: true });
+    writeFileSync(join(repo, 'db', 'users.sql'), dump.text);
+    must('git', ['add', 'db'], repo);
+    const data = run('git', ['commit', '-m', 'debug data'], repo);
+    expect(data.code).not.toBe(0);
+    expect(data.out).toMatch(new RegExp(`db/users\\.sql:${dump.firstData + 1}:1 +high +prod-data-dump +Database dump \\(pg_dump\\): 20 rows in 1 table`));
     expect(must('git', ['log', '--format=%s'], repo).trim().split('\n')[0]).toBe('test pull requests');
   }, 240_000);
 });

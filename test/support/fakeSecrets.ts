@@ -53,7 +53,7 @@ export function checksumToken(random: Random, prefix: string, length: number, va
  * test/support/structuredSecrets.ts (keys, credentials, tokens, key stores) make values with the
  * structure the validators check.
  */
-export const TEMPLATE = /\{\{(rand|github|badsum|same|pem|basic|base64|jwt|keystore)(?::([^}]*))?\}\}/g;
+export const TEMPLATE = /\{\{(rand|github|badsum|same|pem|basic|base64|jwt|keystore|dump)(?::([^}]*))?\}\}/g;
 
 /** Expands templates in `text`; returns the text and the value of the first template. */
 export function expandTemplates(text: string, random: Random, first?: string): { text: string; first: string | undefined } {

@@ -16,6 +16,7 @@
  * Keys are cached per seed, so the placeholder tests, which expand every example twice, pay once.
  */
 import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { seededRandom, type Random } from './fakeSecrets.js';
 
 export const PASSPHRASE = 'keyfence-test';
@@ -363,6 +364,180 @@ function keystore(args: string[], random: Random): string {
   return make[kind]().toString('latin1');
 }
 
+// ---------------------------------------------------------------------------------------------
+// Database files and dumps (binary, as latin1 text), for the prod-data-dump-file rule
+
+const lower = (random: Random, n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
+
+/** Made-up people at the reserved example.com domain: the values of a users table. */
+function people(random: Random, n: number): Array<{ email: string; name: string }> {
+  return Array.from({ length: n }, (_, i) => {
+    const name = `${lower(random, 6)} ${lower(random, 8)}`;
+    return { email: `${name.replace(' ', '.')}${i}@example.com`, name };
+  });
+}
+
+/** A SQLite varint (values below 16384 here). */
+const varint = (n: number) => (n < 0x80 ? Buffer.from([n]) : Buffer.from([0x80 | (n >> 7), n & 0x7f]));
+
+/** A SQLite record: its header (size and serial types), then the values (texts and small integers). */
+function sqliteRecord(values: Array<string | number | null>): Buffer {
+  const types = values.map((v) => (v === null ? 0 : typeof v === 'number' ? 1 : 13 + 2 * Buffer.byteLength(v)));
+  const body = values.flatMap((v) => (v === null ? [] : typeof v === 'number' ? [Buffer.from([v])] : [Buffer.from(v)]));
+  const header = Buffer.concat(types.map(varint));
+  return Buffer.concat([varint(header.length + 1), header, ...body]);
+}
+
+/** A table b-tree leaf page: header at `offset` (100 on page 1), cell pointers, cells packed at the end. */
+function sqliteLeaf(pageSize: number, offset: number, cells: Buffer[]): Buffer {
+  const page = Buffer.alloc(pageSize);
+  let content = pageSize;
+  cells.forEach((cell, i) => {
+    content -= cell.length;
+    cell.copy(page, content);
+    page.writeUInt16BE(content, offset + 8 + 2 * i);
+  });
+  page[offset] = 0x0d;
+  page.writeUInt16BE(cells.length, offset + 3);
+  page.writeUInt16BE(content, offset + 5);
+  return page;
+}
+
+/**
+ * A SQLite 3 database as sqlite3 writes one (it opens it and passes `PRAGMA integrity_check`):
+ * page 1 holds the header and the schema, page 2 the `users` table, with 12 rows or (`empty`) none.
+ */
+function sqlite(random: Random, empty: boolean): Buffer {
+  const pageSize = 1024;
+  const sql = 'CREATE TABLE users(id INTEGER PRIMARY KEY, email TEXT, name TEXT)';
+  const cell = (rowid: number, record: Buffer) => Buffer.concat([varint(record.length), varint(rowid), record]);
+  const schema = sqliteLeaf(pageSize, 100, [cell(1, sqliteRecord(['table', 'users', 'users', 2, sql]))]);
+  const rows = empty ? [] : people(random, 12).map((p, i) => cell(i + 1, sqliteRecord([null, p.email, p.name])));
+  const header = Buffer.alloc(100);
+  header.write('SQLite format 3\0', 'latin1');
+  header.writeUInt16BE(pageSize, 16);
+  header.set([1, 1, 0, 64, 32, 32], 18);
+  header.writeUInt32BE(1, 24); // change counter
+  header.writeUInt32BE(2, 28); // pages
+  header.writeUInt32BE(1, 40); // schema cookie
+  header.writeUInt32BE(4, 44); // schema format
+  header.writeUInt32BE(1, 56); // UTF-8
+  header.writeUInt32BE(1, 92); // version-valid-for
+  header.writeUInt32BE(3040001, 96);
+  header.copy(schema);
+  return Buffer.concat([schema, sqliteLeaf(pageSize, 0, rows)]);
+}
+
+/** An RDB string: a 6-bit or 14-bit length, then the bytes. */
+function rdbString(value: string | Buffer): Buffer {
+  const bytes = Buffer.from(value);
+  const length = bytes.length < 64 ? Buffer.from([bytes.length]) : Buffer.from([0x40 | (bytes.length >> 8), bytes.length & 0xff]);
+  return Buffer.concat([length, bytes]);
+}
+
+/** A Redis RDB file (version 11): the auxiliary fields Redis writes, then database 0 with sessions (unless `empty`). */
+function rdb(random: Random, empty: boolean): Buffer {
+  const aux = (key: string, value: Buffer) => Buffer.concat([Buffer.from([0xfa]), rdbString(key), value]);
+  const parts = [
+    Buffer.from('REDIS0011'),
+    aux('redis-ver', rdbString('7.2.4')),
+    aux('redis-bits', Buffer.from([0xc0, 64])),
+    aux('ctime', Buffer.from([0xc2, 0x80, 0x5a, 0x6e, 0x66])),
+    aux('used-mem', Buffer.from([0xc2, 0x10, 0x2c, 0x10, 0x00])),
+    aux('aof-base', Buffer.from([0xc0, 0])),
+  ];
+  if (!empty) {
+    const sessions = people(random, 6).map((p) =>
+      Buffer.concat([Buffer.from([0x00]), rdbString(`session:${word(random, 24)}`), rdbString(JSON.stringify({ email: p.email, name: p.name }))]),
+    );
+    parts.push(Buffer.from([0xfe, 0x00, 0xfb, sessions.length, 0x00]), ...sessions);
+  }
+  parts.push(Buffer.from([0xff]), bytes(random, 8));
+  return Buffer.concat(parts);
+}
+
+/** A BSON document of strings, ObjectIds (12-byte buffers) and dates. */
+function bson(fields: Array<[string, string | Buffer | Date]>): Buffer {
+  const elements = fields.map(([name, value]) => {
+    const key = Buffer.from(`${name}\0`);
+    if (Buffer.isBuffer(value)) return Buffer.concat([Buffer.from([0x07]), key, value]);
+    if (value instanceof Date) {
+      const time = Buffer.alloc(8);
+      time.writeBigInt64LE(BigInt(value.getTime()));
+      return Buffer.concat([Buffer.from([0x09]), key, time]);
+    }
+    const string = Buffer.from(`${value}\0`);
+    const length = Buffer.alloc(4);
+    length.writeInt32LE(string.length);
+    return Buffer.concat([Buffer.from([0x02]), key, length, string]);
+  });
+  const body = Buffer.concat([...elements, Buffer.from([0])]);
+  const length = Buffer.alloc(4);
+  length.writeInt32LE(body.length + 4);
+  return Buffer.concat([length, body]);
+}
+
+/** A plain pg_dump of a users table, for the compressed kinds. */
+function pgDumpText(random: Random): string {
+  const rows = people(random, 8).map((p, i) => `${i + 1}\t${p.email}\t${p.name}`);
+  return [
+    '--',
+    '-- PostgreSQL database dump',
+    '--',
+    '',
+    'CREATE TABLE public.users (id integer NOT NULL, email text, name text);',
+    '',
+    'COPY public.users (id, email, name) FROM stdin;',
+    ...rows,
+    '\\.',
+    '',
+  ].join('\n');
+}
+
+/** What follows a magic number where a format's body is compressed or opaque: random bytes, with a NUL (binary). */
+const body = (random: Random, n: number) => Buffer.concat([Buffer.from([0]), bytes(random, n)]);
+
+/**
+ * `{{dump:KIND}}`: the bytes of a database file or dump, as latin1 text. `sqlite` (a users table
+ * with rows), `sqlite-empty` (the same table, no rows), `redis` (sessions), `redis-empty`, `bson`
+ * (mongodump: users back to back), `pgdump` (pg_dump's custom format), `mssql` (a SQL Server
+ * backup: MTF's TAPE block), `mssql-compressed` (MSSQLBAK), `gzip` (a pg_dump, compressed for
+ * real), `bzip2`, `xz`, `zstd` (their magic numbers and random bytes), `ole` (not a database: the
+ * OLE compound file of Windows' Thumbs.db).
+ */
+function dump(args: string[], random: Random): string {
+  const kind = args[0] ?? 'sqlite';
+  const make: Record<string, () => Buffer> = {
+    sqlite: () => sqlite(random, false),
+    'sqlite-empty': () => sqlite(random, true),
+    redis: () => rdb(random, false),
+    'redis-empty': () => rdb(random, true),
+    bson: () =>
+      Buffer.concat(
+        people(random, 5).map((p) =>
+          bson([
+            ['_id', bytes(random, 12)],
+            ['email', p.email],
+            ['name', p.name],
+            ['createdAt', new Date(Date.UTC(2024, 0, 1 + Math.floor(random() * 300)))],
+          ]),
+        ),
+      ),
+    // Magic, version 1.14.0, int and offset sizes, format 1 (custom).
+    pgdump: () => Buffer.concat([Buffer.from('PGDMP'), Buffer.from([1, 14, 0, 4, 8, 1]), body(random, 600)]),
+    // A TAPE descriptor block: type, attributes, offset to the first event, OS id and version, then the rest.
+    mssql: () => Buffer.concat([Buffer.from('TAPE'), Buffer.from([3, 0, 0, 0, 0x5c, 0, 0x0e, 0x01]), body(random, 1000)]),
+    'mssql-compressed': () => Buffer.concat([Buffer.from('MSSQLBAK'), body(random, 1000)]),
+    gzip: () => gzipSync(pgDumpText(random)),
+    bzip2: () => Buffer.concat([Buffer.from('BZh91AY&SY'), body(random, 400)]),
+    xz: () => Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]), bytes(random, 400)]),
+    zstd: () => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), body(random, 400)]),
+    ole: () => Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), body(random, 1000)]),
+  };
+  if (!make[kind]) throw new Error(`unknown dump kind "${kind}" in a {{dump:…}} template`);
+  return make[kind]().toString('latin1');
+}
+
 /** The template kinds of this module and what each expands to. */
 export const STRUCTURED_TEMPLATES: Record<string, (args: string[], random: Random) => string> = {
   pem,
@@ -370,4 +545,5 @@ export const STRUCTURED_TEMPLATES: Record<string, (args: string[], random: Rando
   base64: (args) => Buffer.from(args.join(':')).toString('base64'),
   jwt,
   keystore,
+  dump,
 };

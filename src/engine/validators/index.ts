@@ -1,6 +1,7 @@
 import { basicAuthValid } from './basicAuth.js';
 import { atlassianChecksumValid, checksumTokenValid, cloudflareChecksumValid } from './checksumToken.js';
 import { discordBotTokenValid } from './discord.js';
+import { dumpFileMayHoldData } from './dumpFile.js';
 import { jwtValid } from './jwt.js';
 import { keyStoreMayHoldSecret } from './keyStore.js';
 import { encryptedPrivateKeyValid, privateKeyValid } from './privateKey.js';
@@ -45,4 +46,5 @@ export const VALIDATORS: Record<string, ValidatorEntry> = {
   'putty-key': { check: puttyKeyValid, kind: 'structure' },
   'encrypted-putty-key': { check: encryptedPuttyKeyValid, kind: 'structure' },
   'key-store': { checkFile: keyStoreMayHoldSecret, kind: 'file' },
+  'dump-file': { checkFile: dumpFileMayHoldData, kind: 'file' },
 };
