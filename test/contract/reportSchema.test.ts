@@ -201,7 +201,7 @@ describe('schema/report.schema.json', () => {
     expect(schema.definitions.severity.enum).toEqual([...SEVERITIES]);
     expect(schema.definitions.environment.enum).toEqual([...ENVIRONMENTS]);
     expect(CATEGORIES.filter((c) => !schema.definitions.category.enum.includes(c))).toEqual([]);
-    expect(schema.definitions.category.enum).toEqual(['live-key', 'generic-secret', 'prod-host', 'env-crossover', 'fixture', 'echo-leak', 'workflow', 'github-settings', 'gitlab-settings', 'policy']);
+    expect(schema.definitions.category.enum).toEqual(['live-key', 'generic-secret', 'prod-host', 'env-crossover', 'fixture', 'echo-leak', 'workflow', 'github-settings', 'gitlab-settings', 'policy', 'prod-data']);
   });
 
   it('describes every property', () => {

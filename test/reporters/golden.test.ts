@@ -214,6 +214,16 @@ const FINDINGS: Finding[] = [
     column: 3,
     environment: 'unknown',
   }),
+  finding({
+    ruleId: 'prod-data-dump',
+    category: 'prod-data',
+    severity: 'high',
+    message: 'Database dump (pg_dump): 1,204 rows in 3 tables, holding 1,180 email addresses',
+    file: 'db/backup.sql',
+    line: 41,
+    column: 1,
+    environment: 'unknown',
+  }),
 ];
 
 /**
@@ -287,6 +297,7 @@ const RULES: RuleInfo[] = [
   { id: 'untrusted-checkout', description: 'Checks out untrusted code with secrets in reach', category: 'workflow', severity: 'critical', helpUri: 'https://example.com/docs/workflows/untrusted-checkout.md' },
   { id: 'prod-environment-no-reviewers', description: 'A production environment without required reviewers', category: 'github-settings', severity: 'high', helpUri: 'https://example.com/docs/github-settings/prod-environment-no-reviewers.md' },
   { id: 'policy-loosened', description: "A pull request loosens keyfence's configuration or baseline", category: 'policy', severity: 'low', helpUri: 'https://example.com/docs/rules/policy.md#policy-loosened' },
+  { id: 'prod-data-dump', description: 'A database dump with data rows', category: 'prod-data', severity: 'high', helpUri: 'https://example.com/docs/rules/prod-data.md#prod-data-dump' },
   { id: 'unused-rule', description: 'A rule that found nothing', category: 'live-key', severity: 'low' },
 ];
 
