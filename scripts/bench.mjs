@@ -7,6 +7,8 @@
 //   node scripts/bench.mjs --quick             small corpus, 3 rounds (development)
 //   node scripts/bench.mjs --scenario tree     only some scenarios: tree, history, hook (comma list)
 //   options: --rounds N, --timeout SECONDS (per run, default 120), --build (build dist first),
+//            --nodes 20,22,24 (the node versions keyfence runs on; default all three in a full run,
+//            only the bench's own node with --quick),
 //            --docs / --no-docs (write docs/performance.md; default: only for a full run of everything)
 //   node scripts/bench.mjs --render .bench/results/FILE.json   redraw the table, markdown and charts
 //            of a saved run (into docs/ with --docs, else .bench/report/)
@@ -18,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, load, projectRevision } from './bench/machine.mjs';
 import { rssMethod, runTool } from './bench/measure.mjs';
-import { findGitSecrets, findSecretlint, writeGitSecretsConfig, writeSecretlintConfig } from './bench/peers.mjs';
+import { ensureNodes } from './bench/nodes.mjs';
+import { findGitSecrets, findRipgrep, findSecretlint, writeGitSecretsConfig, writeSecretlintConfig } from './bench/peers.mjs';
 import { renderMarkdown, renderTable, renderSvgs } from './bench/report.mjs';
 import { ensureCorpus } from './bench/setup.mjs';
 import { summarise } from './bench/stats.mjs';
@@ -37,11 +40,12 @@ const { values: opts } = parseArgs({
     docs: { type: 'boolean' },
     'no-docs': { type: 'boolean' },
     render: { type: 'string' },
+    nodes: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (opts.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
   process.exit(0);
 }
 function writeReport(report, toDocs) {
@@ -103,15 +107,32 @@ writeSecretlintConfig(slrc);
 const secretlint = findSecretlint(ROOT);
 const gitSecrets = findGitSecrets({ log });
 const gsEnv = gitSecrets.ok ? writeGitSecretsConfig(join(BENCH, 'git-secrets.gitconfig')) : {};
-for (const [name, p] of [['secretlint', secretlint], ['git-secrets', gitSecrets]]) {
+const ripgrep = groups.includes('tree') ? findRipgrep({ log }) : { ok: false, reason: 'no tree scenario' };
+for (const [name, p] of [['secretlint', secretlint], ['git-secrets', gitSecrets], ['ripgrep', ripgrep]]) {
   if (!p.ok) log(`skipped: ${name}: ${p.reason}`);
 }
+// Every keyword of every built-in rule, for ripgrep's one pass: the prefilter's work and no more.
+const keywordsFile = join(BENCH, 'keywords.txt');
+const builtinRules = JSON.parse(readFileSync(join(DIST, 'rules.json'), 'utf8'));
+writeFileSync(keywordsFile, [...new Set(builtinRules.flatMap((r) => r.spec.keywords.map((k) => k.toLowerCase())))].join('\n') + '\n');
+// The node versions: the bench's own first (its figures are the ones the targets judge), then the others.
+const ownMajor = Number(process.versions.node.split('.')[0]);
+const majors = (opts.nodes ?? (opts.quick ? String(ownMajor) : '20,22,24')).split(',').map(Number);
+const nodes = ensureNodes(BENCH, [ownMajor, ...majors.filter((m) => m !== ownMajor)], log);
+for (const n of nodes) if (n.skipped) log(`skipped: node ${n.major}: ${n.skipped}`);
+const otherNodes = nodes.filter((n) => n.bin && n.major !== ownMajor);
 
 // ------------------------------------------------------------------------------------------------
 // Scenarios. Each tool: steps run in order and timed as one; okCodes are the exit codes of success
 // (scanners exit 1 when they find something, which the corpus makes sure they do).
 
-const kf = (args, cwd, extra = {}) => ({ id: 'keyfence', label: 'keyfence', role: 'keyfence', parse: 'keyfence', steps: [{ argv: ['node', CLI, ...args, '--format', 'json'], cwd, okCodes: [0, 1], capture: true }], ...extra });
+const kf = (args, cwd, extra = {}, node = 'node') => ({ id: 'keyfence', label: 'keyfence', role: 'keyfence', parse: 'keyfence', steps: [{ argv: [node, CLI, ...args, '--format', 'json'], cwd, okCodes: [0, 1], capture: true }], ...extra });
+// What the pre-commit hook runs: the default text report, which loads other code than --format json.
+const kfText = (args, cwd, node = 'node') => ({ id: 'keyfence-text', label: 'keyfence (text report)', role: 'variant', steps: [{ argv: [node, CLI, ...args], cwd, okCodes: [0, 1], capture: true }] });
+const rgPass = (cwd, gitMode) =>
+  ripgrep.ok
+    ? { id: 'ripgrep-keywords', label: `ripgrep ${ripgrep.version}: every rule keyword, one pass`, role: 'pass', steps: [{ argv: [ripgrep.bin, '--count-matches', '--ignore-case', '--fixed-strings', '--hidden', '--no-messages', ...(gitMode ? [] : ['--no-ignore']), '--threads', '2', '--file', keywordsFile, '.'], cwd, okCodes: [0, 1] }] }
+    : skipped('ripgrep-keywords', 'ripgrep keyword pass', ripgrep.reason);
 const skipped = (id, label, reason) => ({ id, label, role: 'peer', status: 'skipped', reason, steps: [] });
 const na = (id, label, reason) => ({ id, label, role: 'peer', status: 'n/a', reason, steps: [] });
 const slTool = (cwd, targets) =>
@@ -159,6 +180,7 @@ if (groups.includes('tree')) {
         tools: [
           { id: 'floor', label: mode === 'git' ? 'floor: git ls-files + read every file (node)' : 'floor: read every file (node)', role: 'floor', steps: [{ argv: ['node', join(ROOT, 'scripts/bench/read-floor.mjs'), ...(mode === 'git' ? ['--git'] : []), dir], cwd: dir }] },
           mode === 'git' ? kf(['scan'], dir) : kf(['scan', '--no-git', '.'], dir),
+          rgPass(dir, mode === 'git'),
           mode === 'git' ? na('secretlint', 'secretlint', 'no git mode: it scans the same files as in the --no-git rows') : slTool(dir, ['**/*']),
           mode === 'git' ? gsTool(dir, ['--scan']) : gsTool(dir, ['--scan', '-r', '.']),
         ],
@@ -201,10 +223,49 @@ if (groups.includes('hook')) {
       tools: [
         { id: 'floor', label: 'floor: node -e 0 + git diff --cached', role: 'floor', steps: [{ argv: ['node', '-e', '0'], cwd: k.dir }, { argv: ['git', 'diff', '--cached'], cwd: k.dir }] },
         kf(['staged'], k.dir),
+        kfText(['staged'], k.dir),
         slTool(k.dir, k.stagedPaths),
         gsTool(k.dir, ['--pre_commit_hook']),
       ],
     });
+  }
+}
+// The same keyfence on the other node versions, each against the floor of its own node: start-up,
+// the hook (its worse report format is what a user waits for) and the whole git work tree.
+for (const n of otherNodes) {
+  const on = `node ${n.version.slice(1)}`;
+  const nodeFloor = (label, steps) => ({ id: 'floor', label, role: 'floor', steps });
+  if (groups.includes('tree')) {
+    const empty = join(BENCH, 'empty-tree');
+    scenarios.push({ id: `startup@node${n.major}`, group: 'startup-node', node: n.major, title: `scan --no-git of an empty folder, ${on}`, size: 'no files', amount: {}, expect: {}, tools: [nodeFloor(`floor: node -e 0 (${on})`, [{ argv: [n.bin, '-e', '0'], cwd: empty }]), kf(['scan', '--no-git', '.'], empty, {}, n.bin)] });
+    const s = corpus.subsets[100];
+    scenarios.push({
+      id: `tree-git-100@node${n.major}`,
+      group: 'tree-node',
+      node: n.major,
+      mode: 'git',
+      pct: 100,
+      title: `scan, git work tree, 100%, ${on}`,
+      size: `100%: ${s.files.toLocaleString('en-US')} files, ${mb(s.bytes).toFixed(1)} MB`,
+      amount: { bytes: s.bytes, files: s.files },
+      expect: { files: s.files, bytes: s.bytes, planted: s.planted },
+      tools: [nodeFloor(`floor: git ls-files + read every file (${on})`, [{ argv: [n.bin, join(ROOT, 'scripts/bench/read-floor.mjs'), '--git', s.repo], cwd: s.repo }]), kf(['scan'], s.repo, {}, n.bin)],
+    });
+  }
+  if (groups.includes('hook')) {
+    for (const which of ['small', 'large']) {
+      const k = corpus.hook[which];
+      scenarios.push({
+        id: `hook-${which}@node${n.major}`,
+        group: 'hook-node',
+        node: n.major,
+        title: `pre-commit: ${k.files} file${k.files === 1 ? '' : 's'}, ${k.added.toLocaleString('en-US')} lines staged, ${on}`,
+        size: `${k.files} files, +${k.added} lines`,
+        amount: {},
+        expect: {},
+        tools: [nodeFloor(`floor: node -e 0 + git diff --cached (${on})`, [{ argv: [n.bin, '-e', '0'], cwd: k.dir }, { argv: ['git', 'diff', '--cached'], cwd: k.dir }]), kf(['staged'], k.dir, {}, n.bin), kfText(['staged'], k.dir, n.bin)],
+      });
+    }
   }
 }
 
@@ -305,6 +366,8 @@ const report = {
   machine: describeMachine(),
   load: { start: loadStart.load1, end: loadEnd.load1, max: loadMax, cores: loadStart.cores },
   rssMethod,
+  nodes: nodes.map((n) => (n.bin ? { major: n.major, version: n.version } : n)),
+  ripgrep: ripgrep.ok ? { version: ripgrep.version } : { skipped: ripgrep.reason },
   keyfence: { version: kfVersion, rules: kfRules, revision: projectRevision(ROOT), staleDist: stale },
   peers: {
     secretlint: secretlint.ok ? { version: secretlint.version, preset: secretlint.presetVersion } : { skipped: secretlint.reason },

@@ -5,11 +5,12 @@
 // The build writes into a fresh folder and moves each file into dist/ with an atomic rename, so a
 // keyfence process (or a test run) started from the old bundle never sees half of the new one.
 import { build } from 'esbuild';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import micromatch from 'micromatch';
-import { buildAction, nodeBundle, rulePack } from './buildAction.mjs';
+import { buildAction, bundledRecheck, nodeBundle, rulePack } from './buildAction.mjs';
+import { rotationSteps } from './rotationSteps.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -28,6 +29,8 @@ const rules = pack.rules.map(({ spec, origin }) => ({
 writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
 // The macros (rules/macros.yml), which custom rules in keyfence.yml may use too.
 writeFileSync(join(staging, 'macros.json'), JSON.stringify(pack.macros));
+// Each rule's rotate/revoke steps from its doc page, for `keyfence rotate` (docs/ is not published).
+writeFileSync(join(staging, 'rotation.json'), JSON.stringify(rotationSteps(root)));
 
 /**
  * A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case,
@@ -69,14 +72,19 @@ const COMMON = { ...nodeBundle(), outdir: staging };
 /**
  * The programs that must start fast, each built as one file: loading one file is much quicker than
  * loading the twenty-odd modules of the split bundle. `keyfence staged` (the pre-commit hook) and
- * `keyfence scan` run from them (src/cli/bin.ts), and so does every scan worker thread. `inline` is
- * the command a program holds with everything it imports statically; what it loads on demand
- * (another report format, a baseline, the YAML parser, the workflow checks, other commands) stays
- * out: each such import points at the module the split build made of it.
+ * `keyfence scan` run from them (src/cli/bin.ts), and so does every scan worker thread. `inline`
+ * lists the modules loaded on demand that a program holds anyway (its command, the default report
+ * format), with everything they import statically; what else it loads on demand (another report
+ * format, a baseline, the YAML parser, the workflow checks, other commands) stays out: each such
+ * import points at the module the split build made of it.
  */
 const ONE_FILE_PROGRAMS = [
-  { name: 'hook', entry: 'src/cli/run.ts', inline: 'src/cli/commands/staged.ts' },
-  { name: 'scan', entry: 'src/cli/run.ts', inline: 'src/cli/commands/scan.ts' },
+  // The launcher itself: one small file, so every command starts by loading no more than one module.
+  { name: 'cli', entry: 'src/cli/bin.ts' },
+  // Each with its command and the default report format, which nearly every run prints.
+  // `script`: built as a function that src/cli/cachedProgram.ts runs with V8's code cache.
+  { name: 'hook', entry: 'src/cli/run.ts', inline: ['src/cli/commands/staged.ts', 'src/reporters/text.ts'], script: true },
+  { name: 'scan', entry: 'src/cli/run.ts', inline: ['src/cli/commands/scan.ts', 'src/reporters/text.ts'], script: true },
   { name: 'worker', entry: 'src/run/scanWorker.ts' },
 ];
 
@@ -84,12 +92,14 @@ const ONE_FILE_PROGRAMS = [
 async function buildOneFilePrograms(split) {
   const built = new Map();
   for (const [out, { entryPoint }] of Object.entries(split.outputs)) if (entryPoint) built.set(resolve(root, entryPoint), basename(out));
-  for (const { name, entry, inline } of ONE_FILE_PROGRAMS) {
-    const inlined = inline && resolve(root, inline);
-    await build({
+  for (const { name, entry, inline, script } of ONE_FILE_PROGRAMS) {
+    const inlined = new Set((inline ?? []).map((path) => resolve(root, path)));
+    const result = await build({
       ...COMMON,
+      ...(script ? { format: 'cjs', banner: {}, define: { ...COMMON.define, 'import.meta.url': '__keyfenceUrl' }, write: false } : {}),
       entryPoints: { [name]: entry },
       plugins: [
+        bundledRecheck,
         {
           name: 'keyfence-lazy-imports-from-split-build',
           setup(b) {
@@ -101,7 +111,7 @@ async function buildOneFilePrograms(split) {
                 importer: args.importer,
                 pluginData: { resolving: true },
               });
-              if (found.errors.length || found.external || found.path === inlined) return undefined;
+              if (found.errors.length || found.external || inlined.has(found.path)) return undefined;
               const file = built.get(found.path);
               if (!file) throw new Error(`${name}.js: ${args.path} (imported by ${relative(root, args.importer)}) is not a module of the split build`);
               return { path: `./${file}`, external: true };
@@ -110,7 +120,32 @@ async function buildOneFilePrograms(split) {
         },
       ],
     });
+    if (script) writeFileSync(join(staging, `${name}.js`), asProgramScript(name, result.outputFiles[0].text));
   }
+}
+
+/**
+ * Every character outside ASCII as a \\u escape (esbuild escapes strings, not regex literals or
+ * comments). A single `…` would make V8 hold a whole program, or rules.json, as two bytes per
+ * character, which costs decoding and slower scanning on every start. The escape means the same
+ * character in JSON, in a regex literal (a surrogate pair too, with or without the u flag) and in a
+ * comment, the only places left.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * A CommonJS bundle as the function src/cli/cachedProgram.ts runs: `require` and the module's URL
+ * are its parameters, and so is `__keyfenceImport`, which stands in for import(): a script run by
+ * vm.Script may not call import() itself. esbuild prints each dynamic import as `import("…")`.
+ */
+function asProgramScript(name, code) {
+  const dynamic = /\bimport\((?=")/g;
+  const body = code.replace(dynamic, '__keyfenceImport(');
+  if (/\bimport\s*\(/.test(body)) throw new Error(`${name}.js: a dynamic import esbuild did not print as import("…"): src/cli/cachedProgram.ts could not load it`);
+  // On the first line, so the program's line numbers in stack traces stay those of the bundle.
+  return `(function (exports, require, module, __keyfenceUrl, __keyfenceImport) {${body}\n})`;
 }
 
 try {
@@ -125,8 +160,14 @@ try {
   await buildOneFilePrograms(metafile);
   // The GitHub Action: one self-contained file, committed (scripts/check-action-bundle.mjs).
   await buildAction(join(root, staging, 'action.js'));
+  // What the CLI loads (the Action's bundle is checked byte for byte against buildAction's output).
+  for (const file of readdirSync(staging)) {
+    if (!/\.(?:js|json)$/.test(file) || file === 'action.js') continue;
+    const path = join(staging, file);
+    writeFileSync(path, asciiOnly(readFileSync(path, 'utf8')));
+  }
   // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
-  const entry = (file) => file === 'cli.js' || ONE_FILE_PROGRAMS.some(({ name }) => file === `${name}.js`);
+  const entry = (file) => ONE_FILE_PROGRAMS.some(({ name }) => file === `${name}.js`);
   const built = readdirSync(staging).sort((a, b) => Number(entry(a)) - Number(entry(b)));
   for (const file of built) renameSync(join(staging, file), join('dist', file));
   // Chunks of earlier builds go once no process can still be loading them.

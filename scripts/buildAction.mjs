@@ -90,11 +90,12 @@ function inlineRulePack({ rules, macros }) {
 
 /**
  * recheck, which proves a custom rule's regexes free of catastrophic backtracking, in the bundle:
- * the Action has no node_modules. Its synchronous API runs either in a synckit worker it finds by
- * file name (not bundled: stubbed here) or, with RECHECK_SYNC_BACKEND=pure, in-process, which the
- * Action sets. It is loaded only when the configuration has custom rules.
+ * the Action has no node_modules, and the package does not pull recheck's native binary and jar
+ * (50 MB). Its synchronous API runs either in a synckit worker it finds by file name (not bundled:
+ * stubbed here) or, with RECHECK_SYNC_BACKEND=pure, in-process with its Scala.js checker, which a
+ * bundle sets (src/engine/regexSafety.ts). It is loaded only when the configuration has custom rules.
  */
-const bundledRecheck = {
+export const bundledRecheck = {
   name: 'keyfence-bundled-recheck',
   setup(b) {
     b.onResolve({ filter: /^synckit$/ }, () => ({ path: 'synckit', namespace: 'keyfence-no-synckit' }));
@@ -121,8 +122,8 @@ export async function buildAction(outfile) {
 
 /**
  * What every keyfence bundle is: ESM for node 20 with the version baked in, a `require` for the
- * CommonJS packages it bundles, and recheck left in node_modules (it finds its native checker
- * binary relative to its own package).
+ * CommonJS packages it bundles, recheck inside (its pure-JS checker: `__KEYFENCE_BUNDLED__`). Only
+ * micromatch is loaded from node_modules (src/engine/globs.ts): the package's one dependency.
  */
 export function nodeBundle() {
   const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
@@ -133,8 +134,8 @@ export function nodeBundle() {
     target: 'node20',
     legalComments: 'none',
     logLevel: 'warning',
-    external: ['recheck'],
-    define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version) },
+    define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version), __KEYFENCE_HOMEPAGE__: JSON.stringify(pkg.homepage), __KEYFENCE_BUNDLED__: 'true' },
+    plugins: [bundledRecheck],
     banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
   };
 }

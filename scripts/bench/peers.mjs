@@ -36,18 +36,18 @@ export function writeSecretlintConfig(path) {
 }
 
 /**
- * git-secrets (Debian package `git-secrets`). When absent, installs it with apt-get only when we run
- * as root with apt-get available; otherwise says why it is skipped.
+ * A tool from a Debian package: found on PATH, or installed with apt-get when we run as root with
+ * apt-get available; otherwise `reason` says why it is missing.
  */
-export function findGitSecrets({ log = () => {} } = {}) {
-  let bin = which('git-secrets');
+function debianTool(pkg, binary, log) {
+  let bin = which(binary);
   if (!bin) {
     const root = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!root) return { ok: false, reason: 'git-secrets is not installed and the bench is not running as root (install the Debian package git-secrets)' };
-    if (!which('apt-get')) return { ok: false, reason: 'git-secrets is not installed and apt-get is not available' };
-    log('installing git-secrets with apt-get …');
+    if (!root) return { ok: false, reason: `${binary} is not installed and the bench is not running as root (install the Debian package ${pkg})` };
+    if (!which('apt-get')) return { ok: false, reason: `${binary} is not installed and apt-get is not available` };
+    log(`installing ${pkg} with apt-get …`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const attempt = () => run('apt-get', ['install', '-y', '-q', 'git-secrets'], { env, timeout: 300_000 });
+    const attempt = () => run('apt-get', ['install', '-y', '-q', pkg], { env, timeout: 300_000 });
     try {
       attempt();
     } catch {
@@ -55,19 +55,32 @@ export function findGitSecrets({ log = () => {} } = {}) {
         run('apt-get', ['update', '-q'], { env, timeout: 300_000 });
         attempt();
       } catch (error) {
-        return { ok: false, reason: `git-secrets is not installed and apt-get install -y git-secrets failed: ${String(error.stderr ?? error.message).trim().split('\n').pop()}` };
+        return { ok: false, reason: `${binary} is not installed and apt-get install -y ${pkg} failed: ${String(error.stderr ?? error.message).trim().split('\n').pop()}` };
       }
     }
-    bin = which('git-secrets');
-    if (!bin) return { ok: false, reason: 'apt-get installed git-secrets but it is not on PATH' };
+    bin = which(binary);
+    if (!bin) return { ok: false, reason: `apt-get installed ${pkg} but ${binary} is not on PATH` };
   }
   let version = 'unknown';
   try {
-    version = run('dpkg-query', ['-W', '-f', '${Version}', 'git-secrets']);
+    version = run('dpkg-query', ['-W', '-f', '${Version}', pkg]);
   } catch {
     // not a Debian install
   }
   return { ok: true, bin, version };
+}
+
+/** git-secrets (Debian package `git-secrets`). */
+export function findGitSecrets({ log = () => {} } = {}) {
+  return debianTool('git-secrets', 'git-secrets', log);
+}
+
+/**
+ * ripgrep (Debian package `ripgrep`): one pass over a tree for every keyword of every rule, on every
+ * core, is the floor the tree scan is compared with (the prefilter's work and nothing else).
+ */
+export function findRipgrep({ log = () => {} } = {}) {
+  return debianTool('ripgrep', 'rg', log);
 }
 
 /**

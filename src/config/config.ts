@@ -1,4 +1,5 @@
 import { ENVIRONMENTS, type Environment, type Severity } from '../findings/finding.js';
+import type { FailOn } from '../findings/failOn.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
 
 /** A user's allowlist entry: any field that is set must match for a finding to be dropped. */
@@ -39,6 +40,14 @@ export function defaultGenericSecrets(scope: PolicyScope): Severity {
   return scope === 'test' || scope === 'docs' ? 'low' : 'critical';
 }
 
+/**
+ * How many days a stored CI secret may go without an update before \`audit --github\` asks for its
+ * rotation: 90 for production secrets, 180 elsewhere (\`policy.<environment>.maxSecretAgeDays\`).
+ */
+export function defaultMaxSecretAgeDays(scope: PolicyScope): number {
+  return scope === 'production' ? 90 : 180;
+}
+
 /** What the policy stage does with findings in files of one environment (keyfence.yml `policy:`). */
 export interface EnvironmentPolicy {
   /** Every finding in this environment is raised to at least this severity. */
@@ -50,6 +59,8 @@ export interface EnvironmentPolicy {
   genericSecrets?: Severity;
   /** Rules switched off, or graded differently, in this environment only. */
   rules?: Record<string, RuleOverride>;
+  /** `audit --github`: the most days a stored secret of this environment may go without an update. */
+  maxSecretAgeDays?: number;
 }
 
 /** The effective configuration every command works from. Plain data: it is posted to workers. */
@@ -57,7 +68,7 @@ export interface KeyfenceConfig {
   /** Files the configuration was read from, the repository's own last. */
   sources: string[];
   /** Custom rules, same schema as rules/*.yml. */
-  rules: Array<{ spec: RuleSpec; origin: string }>;
+  rules: Array<{ spec: RuleSpec; origin: string; fields?: Record<string, string> }>;
   overrides: Record<string, RuleOverride>;
   allow: AllowEntry[];
   /** Extra micromatch globs per environment; they win over the built-in path conventions. */
@@ -75,7 +86,8 @@ export interface KeyfenceConfig {
    * one kind (card numbers, IBANs, SSNs, phone numbers, e-mail addresses), or this many kinds.
    */
   prodData: { minValues: number; minKinds: number };
-  failOn?: Severity;
+  /** `none`: report only, no finding fails the run. */
+  failOn?: FailOn;
   /** Allow entries and inline ignore comments must give a reason, or they silence nothing. */
   requireReason?: boolean;
   /**
@@ -107,7 +119,7 @@ export function defaultConfig(): KeyfenceConfig {
     policy: {},
     productionDomains: [],
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
-    suppressionMarkers: ['gitleaks:allow', 'pragma: allowlist secret', 'secretlint-disable-line'],
+    suppressionMarkers: ['gitleaks:allow', 'pragma: allowlist secret', 'secretlint-disable-line', 'ggignore'],
     prodData: { minValues: 5, minKinds: 3 },
     origins: {},
     guardrails: {},

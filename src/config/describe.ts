@@ -43,6 +43,7 @@ export function describeConfig(config: KeyfenceConfig, defaultFailOn: Severity):
     put(`  ${env}:`, g[`policy.${env}`] ? `locked in ${g[`policy.${env}`]}` : undefined);
     if (p.minSeverity) put(`    minSeverity: ${p.minSeverity}`, at(`policy.${env}.minSeverity`));
     if (p.genericSecrets) put(`    genericSecrets: ${p.genericSecrets}`, at(`policy.${env}.genericSecrets`));
+    if (p.maxSecretAgeDays) put(`    maxSecretAgeDays: ${p.maxSecretAgeDays}`, at(`policy.${env}.maxSecretAgeDays`));
     const rules = Object.entries(p.rules ?? {});
     if (rules.length) put('    rules:');
     for (const [id, r] of rules) {

@@ -1,12 +1,13 @@
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors.js';
+import { FAIL_ON_LEVELS, failOnRank, isFailOn, type FailOn } from '../findings/failOn.js';
 import { ENVIRONMENTS, SEVERITIES, severityRank, type Environment, type Severity } from '../findings/finding.js';
 import { loadBuiltinMacros, loadBuiltinRules } from '../rules/builtinRules.js';
 import { expandMacros, hasMacros, MacroError } from '../rules/macros.js';
 import { ENGINE_RULE_IDS, ENGINE_RULES } from '../rules/policyRules.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
-import { POLICY_SCOPES, defaultConfig, defaultGenericSecrets, type AllowEntry, type PolicyScope, type KeyfenceConfig, type RuleOverride } from './config.js';
+import { POLICY_SCOPES, defaultConfig, defaultGenericSecrets, defaultMaxSecretAgeDays, type AllowEntry, type PolicyScope, type KeyfenceConfig, type RuleOverride } from './config.js';
 import { CONFIG_NAMES, findConfigFile } from './configFile.js';
 import { diskPolicyFiles, type PolicyFiles } from './policyFiles.js';
 
@@ -62,6 +63,7 @@ interface PolicyLayer {
   at: string;
   minSeverity?: Positioned<Severity>;
   genericSecrets?: Positioned<Severity>;
+  maxSecretAgeDays?: Positioned<number>;
   rules: Record<string, OverrideLayer>;
   locked?: string;
 }
@@ -70,7 +72,7 @@ interface PolicyLayer {
 interface Layer {
   file: string;
   extends: Array<Positioned<string>>;
-  failOn?: Positioned<Severity> & { locked?: string };
+  failOn?: Positioned<FailOn> & { locked?: string };
   switches: Partial<Record<Switch, Positioned<boolean> & { locked?: string }>>;
   maxFileSize?: Positioned<number>;
   prodData: { minValues?: Positioned<number>; minKinds?: Positioned<number> };
@@ -80,7 +82,7 @@ interface Layer {
   policy: Partial<Record<PolicyScope, PolicyLayer>>;
   overrides: Record<string, OverrideLayer>;
   allow: Array<Positioned<AllowEntry> & { rulesAt?: string }>;
-  rules: Array<Positioned<RuleSpec>>;
+  rules: Array<Positioned<RuleSpec> & { fields: Record<string, string> }>;
 }
 
 /** Settings that are true or false, and that an organisation policy can lock on. */
@@ -142,6 +144,12 @@ class Reader {
   severity(node: unknown, what: string): Severity {
     if (!isScalar(node) || !SEVERITIES.includes(node.value as Severity)) this.fail(node, `${what} must be one of ${SEVERITIES.join(', ')}`);
     return node.value as Severity;
+  }
+
+  /** A severity, or `none` (report only). */
+  failOn(node: unknown, what: string): FailOn {
+    if (!isScalar(node) || !isFailOn(node.value)) this.fail(node, `${what} must be one of ${FAIL_ON_LEVELS.join(', ')}`);
+    return node.value as FailOn;
   }
 
   environment(keyNode: unknown, key: string, what: string): Environment {
@@ -208,15 +216,15 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
         break;
       case 'failOn':
         if (isMap(value)) {
-          let severity: Positioned<Severity> | undefined;
+          let severity: Positioned<FailOn> | undefined;
           let locked: string | undefined;
           for (const p of r.pairs(value, 'failOn', ['severity', 'locked'])) {
-            if (p.key === 'severity') severity = { value: r.severity(p.value, 'failOn.severity'), at: r.at(p.value) };
+            if (p.key === 'severity') severity = { value: r.failOn(p.value, 'failOn.severity'), at: r.at(p.value) };
             else locked = r.lock(p.value, 'failOn');
           }
           if (!severity) return r.fail(value, 'failOn needs a `severity`');
           layer.failOn = { ...severity, locked };
-        } else layer.failOn = { value: r.severity(value, 'failOn'), at: r.at(value) };
+        } else layer.failOn = { value: r.failOn(value, 'failOn'), at: r.at(value) };
         break;
       case 'requireReason':
       case 'failOnNewSuppressions':
@@ -273,8 +281,13 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
           const env = p.key as PolicyScope;
           const what = `policy.${env}`;
           const out: PolicyLayer = { at: r.at(p.value), rules: {} };
-          for (const q of r.pairs(p.value, what, ['minSeverity', 'genericSecrets', 'rules', 'locked'])) {
+          for (const q of r.pairs(p.value, what, ['minSeverity', 'genericSecrets', 'maxSecretAgeDays', 'rules', 'locked'])) {
             if (q.key === 'minSeverity' || q.key === 'genericSecrets') out[q.key] = { value: r.severity(q.value, `${what}.${q.key}`), at: r.at(q.value) };
+            else if (q.key === 'maxSecretAgeDays') {
+              const n = r.js(q.value);
+              if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) return r.fail(q.value, `${what}.maxSecretAgeDays must be a positive whole number of days`);
+              out.maxSecretAgeDays = { value: n, at: r.at(q.value) };
+            }
             else if (q.key === 'locked') out.locked = r.lock(q.value, what);
             else for (const rule of r.pairs(q.value, `${what}.rules`)) out.rules[rule.key] = { ...r.override(rule.value, `${what}.rules.${rule.key}`, false), at: r.at(rule.keyNode) };
           }
@@ -307,7 +320,7 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
           const files = (spec as { files?: unknown }).files;
           if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !f)))
             throw new UserError(`${at} (rule ${spec.id}): \`files\` must be a list of globs`);
-          layer.rules.push({ value: spec, at });
+          layer.rules.push({ value: spec, at, fields: fieldPositions(r, item as YAMLMap) });
         }
         break;
     }
@@ -315,8 +328,23 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
   return { layer, reader: r };
 }
 
+/** Where each field of a rule sits (`regex`, `examples.match[2]`), for the checks made when it loads. */
+function fieldPositions(r: Reader, item: YAMLMap): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of item.items) {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    out[key] = r.at(pair.value ?? pair.key);
+    if (key === 'examples' && isMap(pair.value))
+      for (const kind of pair.value.items) {
+        const name = String(isScalar(kind.key) ? kind.key.value : kind.key);
+        if (isSeq(kind.value)) kind.value.items.forEach((example, i) => (out[`examples.${name}[${i}]`] = r.at(example)));
+      }
+  }
+  return out;
+}
+
 /** The fields of a rule (rules/README.md), including the engine's `files` and `requires`. */
-const RULE_KEYS = ['id', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'path', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal', 'examples'];
+const RULE_KEYS = ['id', 'override', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'path', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal', 'examples'];
 
 const ALLOW_LISTS = ['rules', 'paths', 'secrets', 'lines', 'stopwords'] as const;
 
@@ -350,9 +378,12 @@ interface RuleLock {
 class Merger {
   readonly config = defaultConfig();
   private readonly applied = new Set<string>();
-  private failOnLock?: { severity: Severity; origin: string };
+  private failOnLock?: { severity: FailOn; origin: string };
   private readonly ruleLocks = new Map<string, RuleLock>();
-  private readonly policyLocks = new Map<PolicyScope, { minSeverity?: Severity; genericSecrets?: Severity; origin: string }>();
+  private readonly policyLocks = new Map<
+    PolicyScope,
+    { minSeverity?: Severity; genericSecrets?: Severity; maxSecretAgeDays?: number; origin: string }
+  >();
   private environmentsLock?: string;
   private readonly switchLocks = new Map<Switch, string>();
   private builtin?: Map<string, Severity>;
@@ -447,8 +478,8 @@ class Merger {
       throw new UserError(`${at}: ${what} loosens the guardrail ${guardrail} locked in ${origin}`, 'the organisation policy this config extends does not allow it; remove the setting or ask the policy owners');
     };
     const lower = (a: Severity, b: Severity) => severityRank(a) < severityRank(b);
-    // failOn: a higher threshold fails on fewer findings, so raising it loosens the guardrail.
-    if (this.failOnLock && layer.failOn && severityRank(layer.failOn.value) > severityRank(this.failOnLock.severity))
+    // failOn: a higher threshold fails on fewer findings, so raising it (up to `none`) loosens the guardrail.
+    if (this.failOnLock && layer.failOn && failOnRank(layer.failOn.value) > failOnRank(this.failOnLock.severity))
       broken(layer.failOn.at, `failOn: ${layer.failOn.value}`, `"failOn: ${this.failOnLock.severity}"`, this.failOnLock.origin);
     for (const [name, lockedAt] of this.switchLocks) {
       const setting = layer.switches[name];
@@ -469,6 +500,10 @@ class Merger {
         if (p.minSeverity && lower(p.minSeverity.value, floor)) broken(p.minSeverity.at, `policy.${env}.minSeverity: ${p.minSeverity.value}`, `"policy.${env}" (minSeverity ${floor})`, envLock.origin);
         const cap = envLock.genericSecrets ?? defaultGenericSecrets(env);
         if (p.genericSecrets && lower(p.genericSecrets.value, cap)) broken(p.genericSecrets.at, `policy.${env}.genericSecrets: ${p.genericSecrets.value}`, `"policy.${env}" (genericSecrets ${cap})`, envLock.origin);
+        // A longer rotation limit lets older secrets pass: raising it loosens the guardrail.
+        const maxAge = envLock.maxSecretAgeDays ?? defaultMaxSecretAgeDays(env);
+        if (p.maxSecretAgeDays && p.maxSecretAgeDays.value > maxAge)
+          broken(p.maxSecretAgeDays.at, `policy.${env}.maxSecretAgeDays: ${p.maxSecretAgeDays.value}`, `"policy.${env}" (maxSecretAgeDays ${maxAge})`, envLock.origin);
         for (const [id, o] of Object.entries(p.rules)) {
           if (o.enabled?.value === false) broken(o.enabled.at, `policy.${env}.rules.${id}.enabled: false`, `"policy.${env}"`, envLock.origin);
           const own = this.config.overrides[id]?.severity ?? this.ruleSeverity(id);
@@ -573,6 +608,10 @@ class Merger {
         target[key] = setting.value;
         origins[`policy.${env}.${key}`] = setting.at;
       }
+      if (p.maxSecretAgeDays) {
+        target.maxSecretAgeDays = p.maxSecretAgeDays.value;
+        origins[`policy.${env}.maxSecretAgeDays`] = p.maxSecretAgeDays.at;
+      }
       for (const [id, o] of Object.entries(p.rules)) {
         const rule: RuleOverride = ((target.rules ??= {})[id] ??= {});
         if (o.enabled) {
@@ -586,7 +625,8 @@ class Merger {
         this.references.push({ id, at: o.at, what: `policy.${env}.rules.${id}` });
       }
       if (p.locked) {
-        this.policyLocks.set(env, { minSeverity: target.minSeverity, genericSecrets: target.genericSecrets, origin: p.locked });
+        const { minSeverity, genericSecrets, maxSecretAgeDays } = target;
+        this.policyLocks.set(env, { minSeverity, genericSecrets, maxSecretAgeDays, origin: p.locked });
         c.guardrails[`policy.${env}`] = p.locked;
       }
     }
@@ -597,7 +637,7 @@ class Merger {
     }
     for (const rule of layer.rules) {
       origins[`rules[${c.rules.length}]`] = rule.at;
-      c.rules.push({ spec: rule.value, origin: rule.at });
+      c.rules.push({ spec: rule.value, origin: rule.at, fields: rule.fields });
     }
   }
 

@@ -1,6 +1,7 @@
+import { failOnRank } from '../findings/failOn.js';
 import { severityRank, type Environment, type Severity } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
-import { defaultGenericSecrets, POLICY_SCOPES, type AllowEntry, type KeyfenceConfig, type PolicyScope, type RuleOverride } from './config.js';
+import { defaultGenericSecrets, defaultMaxSecretAgeDays, POLICY_SCOPES, type AllowEntry, type KeyfenceConfig, type PolicyScope, type RuleOverride } from './config.js';
 
 /**
  * How a change to keyfence's own configuration weakens it: the head's effective configuration
@@ -64,7 +65,7 @@ export function policyLoosenings(base: KeyfenceConfig, head: KeyfenceConfig, ctx
 
   // Thresholds and switches.
   const failOn = { base: base.failOn ?? DEFAULT_FAIL_ON, head: head.failOn ?? DEFAULT_FAIL_ON };
-  if (lower(failOn.base, failOn.head))
+  if (failOnRank(failOn.base) < failOnRank(failOn.head))
     changed(head.origins.failOn, base.origins.failOn, `failOn raised from ${failOn.base} to ${failOn.head}: fewer findings fail the check`, `failOn:${failOn.head}`);
   if (base.requireReason === true && head.requireReason !== true)
     changed(head.origins.requireReason, base.origins.requireReason, 'requireReason switched off: allow entries and inline markers silence findings without saying why', 'requireReason');
@@ -129,6 +130,17 @@ export function policyLoosenings(base: KeyfenceConfig, head: KeyfenceConfig, ctx
         base.origins[`policy.${scope}.genericSecrets`],
         `policy.${scope}.genericSecrets lowered from ${cap.base} to ${cap.head}: passwords, private keys and tokens in ${scope} files weigh less`,
         `policy.${scope}.genericSecrets:${cap.head}`,
+      );
+    const maxAge = {
+      base: b.maxSecretAgeDays ?? defaultMaxSecretAgeDays(scope),
+      head: h.maxSecretAgeDays ?? defaultMaxSecretAgeDays(scope),
+    };
+    if (maxAge.head > maxAge.base)
+      changed(
+        head.origins[`policy.${scope}.maxSecretAgeDays`],
+        base.origins[`policy.${scope}.maxSecretAgeDays`],
+        `policy.${scope}.maxSecretAgeDays raised from ${maxAge.base} to ${maxAge.head}: older secrets pass the rotation check`,
+        `policy.${scope}.maxSecretAgeDays:${maxAge.head}`,
       );
   }
 

@@ -10,7 +10,7 @@ import { CrossoverLedger, observationsOf, participates, secretSettings, type Obs
 import { Policy } from './policy.js';
 import { ENV_CROSSOVER, PROD_DATA_DUMP, PROD_DATA_PERSONAL, PROD_HOST_DOMAIN, productionDomainRule } from '../rules/policyRules.js';
 import { fingerprint } from '../findings/fingerprint.js';
-import { findProdData } from './prodData/prodData.js';
+import { wantsProdData } from './prodData/dataFiles.js';
 import type { RuleSpec } from '../rules/ruleSpec.js';
 import { Scanner } from './scanner.js';
 import { encodedTexts } from './encodedTexts.js';
@@ -54,6 +54,16 @@ function fileMatcher(patterns: string[], compiled?: SourcedRule['filesPattern'])
   const yes = anyGlob(include.length ? include : ['**'], true);
   const no = anyGlob(exclude);
   return (file) => yes(file) && !no(file);
+}
+
+/** The production-data detectors, once a run has met a data file (Engine.prepare). */
+let prodDataDetectors: typeof import('./prodData/prodData.js') | undefined;
+let loadingProdData: Promise<void> | undefined;
+
+export function loadProdDataDetectors(): Promise<void> {
+  return (loadingProdData ??= import('./prodData/prodData.js').then((module) => {
+    prodDataDetectors = module;
+  }));
 }
 
 /**
@@ -225,6 +235,7 @@ export class Engine {
    * the file's `APP_ENV=` line): compute it with `environmentOf(path, wholeText)`.
    */
   scan(fragment: Fragment, environment?: Environment): Finding[] {
+    if (this.prepare(fragment.file)) throw new Error(`internal error: Engine.prepare("${fragment.file}") must be awaited before scan`);
     const where = this.where(fragment, environment);
     const raw = this.match(fragment, where);
     this.remember(fragment, where, raw, true);
@@ -236,6 +247,16 @@ export class Engine {
       if (graded) out.push(graded);
     }
     return out;
+  }
+
+  /**
+   * Loads what scanning `file` needs that the engine keeps out of start-up: the production-data
+   * detectors (with their phone-number and IBAN tables) for the first data file of a run. Returns
+   * undefined when all is there, so the common case costs no await; callers await it before `scan`.
+   */
+  prepare(file: string): Promise<void> | undefined {
+    if (prodDataDetectors || this.prodData.size === 0 || !wantsProdData(file)) return undefined;
+    return loadProdDataDetectors();
   }
 
   /**
@@ -290,7 +311,7 @@ export class Engine {
 
   /** The file's production data, as one finding at its first data line (src/engine/prodData/). */
   private findProdData(fragment: Fragment, where: Classification): Finding | undefined {
-    const hit = findProdData(fragment, this.config.prodData);
+    const hit = prodDataDetectors?.findProdData(fragment, this.config.prodData);
     const rule = hit && this.prodData.get(hit.ruleId);
     if (!hit || !rule) return undefined;
     const lines = new LineIndex(fragment);

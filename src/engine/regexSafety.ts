@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheDir } from '../userCache.js';
+
+/** `true` in the bundles (scripts/buildAction.mjs); undefined when running from source. */
+declare const __KEYFENCE_BUNDLED__: boolean | undefined;
 
 export interface SafetyVerdict {
   status: 'safe' | 'vulnerable' | 'unknown';
@@ -16,7 +19,12 @@ export interface SafetyVerdict {
  * Loaded only when needed: the built-in rules are proven in the test suite, not at run time.
  */
 export async function checkRegexSafety(source: string, flags: string): Promise<SafetyVerdict> {
-  const { checkSync } = await import('recheck');
+  // The bundle holds recheck without its native binary, jar or worker file (scripts/buildAction.mjs):
+  // its pure-JS checker runs in-process. From source, the installed package picks its fastest backend.
+  if (typeof __KEYFENCE_BUNDLED__ === 'boolean') process.env.RECHECK_SYNC_BACKEND = 'pure';
+  const recheck = await import('recheck');
+  // A CommonJS module in a split bundle arrives as its `default` export only.
+  const checkSync = recheck.checkSync ?? recheck.default.checkSync;
   const verdict = (d: ReturnType<typeof checkSync>): SafetyVerdict =>
     d.status === 'vulnerable'
       ? { status: 'vulnerable', attack: d.attack.pattern ?? d.attack.string.slice(0, 40), complexity: d.complexity.type }
@@ -31,7 +39,7 @@ export async function checkRegexSafety(source: string, flags: string): Promise<S
  * a cache file, so a pre-commit hook pays for a new or changed rule once, not on every commit.
  */
 export async function checkRegexSafetyCached(source: string, flags: string): Promise<SafetyVerdict> {
-  const dir = process.env.KEYFENCE_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'keyfence');
+  const dir = userCacheDir();
   const file = join(dir, 'regex-safety.json');
   const key = createHash('sha256').update(`${flags}/${source}`).digest('hex').slice(0, 24);
   let cache: Record<string, SafetyVerdict> = {};

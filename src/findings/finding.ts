@@ -1,4 +1,5 @@
 /** The vocabulary every stage shares. Values are fixed by the public interface (docs/cli.md). */
+import type { SecretInventoryRow } from './secretInventory.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -64,10 +65,36 @@ export interface Finding extends Location {
   lineText?: string;
   /** The line above, when the source has it, for `keyfence-ignore-next-line`; never reported. */
   previousLineText?: string;
+  /**
+   * The lines of its related places in the same file (and the line above each), where a marker
+   * naming the check silences a workflow finding too: one set at a checkout still counts once the
+   * finding is reported where the checked-out code runs. Never reported.
+   */
+  relatedLineTexts?: Array<{ lineText: string; previousLineText?: string }>;
+  /** The provider's answer, with `--verify` only (src/verification). */
+  verification?: Verification;
+}
+
+export const VERIFICATION_STATUSES = ['live', 'invalid', 'revoked', 'unknown', 'error'] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+/**
+ * Whether a found credential works, as its provider answered (docs/verification.md): `unknown` when
+ * no verifier covers the rule, `error` when the question could not be asked (`reason` says why).
+ * Never holds the secret.
+ */
+export interface Verification {
+  status: VerificationStatus;
+  /** Who the credential belongs to (account, user, organisation, scopes, expiry), as the provider says. */
+  identity?: string;
+  /** Why the check failed (`error`) or could not be made (`unknown`). */
+  reason?: string;
+  /** When the provider was asked (ISO 8601, UTC); absent when it was not asked. */
+  checkedAt?: string;
 }
 
 /** What reporters receive: the secret is redacted unless --show-secrets was given. */
-export interface ReportFinding extends Omit<Finding, 'secret' | 'lineText' | 'previousLineText' | 'commit'> {
+export interface ReportFinding extends Omit<Finding, 'secret' | 'lineText' | 'previousLineText' | 'relatedLineTexts' | 'commit'> {
   secret: string;
   commit?: string;
   author?: string;
@@ -112,4 +139,6 @@ export interface Report {
   units: Array<'files' | 'commits'>;
   /** One-line notes for the user: skipped files, a shallow clone, a check the token could not make. */
   notes: string[];
+  /** `audit --github` only: every stored Actions secret the repository can read, riskiest first. */
+  secretInventory?: SecretInventoryRow[];
 }

@@ -4,30 +4,44 @@
  * `github-settings`. Requests the token may not make become notes; a check that throws anything
  * else is an internal error, never a silently skipped check.
  */
-import { severityRank, type Finding } from '../findings/finding.js';
+import { severityRank, type Environment, type Finding } from '../findings/finding.js';
 import type { RuleInfo } from '../reporters/reporter.js';
 import { DOCS_BASE_URL } from '../reporters/ruleDocs.js';
 import { fingerprint } from '../findings/fingerprint.js';
+import type { SecretInventoryRow } from '../findings/secretInventory.js';
 import { defaultIsProductionEnvironment } from '../workflows/check.js';
 import type { SettingsReport } from './check.js';
 import { SETTINGS_CHECKS } from './checks/index.js';
 import type { GitHubClient } from './client.js';
 import { GitHubFacts } from './facts.js';
+import { buildSecretInventory, defaultMaxSecretAgeDays, type SecretInventory, type StoredSecret } from './secretInventory.js';
 import { secretUsesIn, type WorkflowText } from './secretUsage.js';
 
 export interface SettingsAuditOptions {
   octokit: GitHubClient;
   owner: string;
   repo: string;
-  /** The repository's workflow files, for the cross-check of secret use against secret storage. */
-  workflows: WorkflowText[];
+  /**
+   * The repository's workflow files and local actions, for the cross-check of secret use against
+   * secret storage; or a loader given the default branch's name, to read them from that branch.
+   */
+  workflows: WorkflowText[] | ((defaultBranch: string) => Promise<WorkflowText[]>);
   isProduction?: (name: string) => boolean;
+  /** The clock ages are measured against; default: now. */
+  now?: Date;
+  /** keyfence.yml `policy.<environment>.maxSecretAgeDays`; unset: 90 for production, 180 elsewhere. */
+  maxSecretAgeDays?: Partial<Record<Environment, number>>;
 }
 
 export interface SettingsAuditResult {
   findings: Finding[];
   notes: string[];
+  /** Every stored secret with its scope, age and users, and the ids of the findings about it. */
+  inventory: InventoryRow[];
 }
+
+/** One row of the secret inventory in a report. */
+export type InventoryRow = SecretInventoryRow;
 
 /** `OWNER/REPO`, as given to --github. */
 export function parseRepositorySlug(slug: string): { owner: string; repo: string } | undefined {
@@ -38,15 +52,27 @@ export function parseRepositorySlug(slug: string): { owner: string; repo: string
 
 export async function auditGitHubSettings(options: SettingsAuditOptions): Promise<SettingsAuditResult> {
   const facts = new GitHubFacts(options.octokit, options.owner, options.repo);
-  await facts.repository();
+  const repository = await facts.repository();
   const isProduction = options.isProduction ?? defaultIsProductionEnvironment;
-  const secretUses = secretUsesIn(options.workflows);
+  const workflows = typeof options.workflows === 'function' ? await options.workflows(repository.default_branch) : options.workflows;
+  const secretUses = secretUsesIn(workflows);
+  const now = options.now ?? new Date();
+  const limits = options.maxSecretAgeDays ?? {};
+  let inventory: Promise<SecretInventory> | undefined;
+  const getInventory = () =>
+    (inventory ??= buildSecretInventory({
+      facts,
+      secretUses,
+      isProduction,
+      now,
+      maxSecretAgeDays: (env) => limits[env] ?? defaultMaxSecretAgeDays(env),
+    }));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const check of SETTINGS_CHECKS) {
     const reports: SettingsReport[] = [];
     try {
-      await check.run({ facts, isProduction, secretUses, report: (r) => reports.push(r) });
+      await check.run({ facts, isProduction, secretUses, inventory: getInventory, now, report: (r) => reports.push(r) });
     } catch (error) {
       throw new Error(
         `settings check ${check.id} failed on ${facts.fullName}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -60,7 +86,42 @@ export async function auditGitHubSettings(options: SettingsAuditOptions): Promis
       findings.push(f);
     }
   }
-  return { findings, notes: facts.notes };
+  return { findings, notes: facts.notes, inventory: inventoryRows((await getInventory()).secrets, findings) };
+}
+
+const jobsOf = (uses: StoredSecret['users']) => [...new Map(uses.map((u) => [`${u.file}\0${u.job}`, { file: u.file, job: u.job }])).values()];
+
+/** The inventory as report rows, riskiest first: most severe finding, then production, then oldest. */
+function inventoryRows(secrets: StoredSecret[], findings: Finding[]): InventoryRow[] {
+  const rows = secrets.map((s): InventoryRow => {
+    const about = findings.filter((f) => f.file === s.place || (f.related ?? []).some((r) => r.file === s.place));
+    return {
+      name: s.name,
+      scope: s.scope,
+      ...(s.environmentName !== undefined ? { environmentName: s.environmentName } : {}),
+      ...(s.visibility !== undefined ? { visibility: s.visibility } : {}),
+      ...(s.sharedWith !== undefined ? { sharedWith: s.sharedWith } : {}),
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      ageDays: s.ageDays,
+      maxAgeDays: s.maxAgeDays,
+      environment: s.environment,
+      usedBy: jobsOf(s.users),
+      mayBeReadBy: jobsOf(s.broadUsers),
+      findings: about
+        .map((f) => ({ ruleId: f.ruleId, severity: f.severity }))
+        .sort((a, b) => severityRank(b.severity) - severityRank(a.severity)),
+    };
+  });
+  const worst = (r: InventoryRow) => Math.max(0, ...r.findings.map((f) => severityRank(f.severity)));
+  return rows.sort(
+    (a, b) =>
+      worst(b) - worst(a) ||
+      Number(b.environment === 'production') - Number(a.environment === 'production') ||
+      b.ageDays - a.ageDays ||
+      a.name.localeCompare(b.name) ||
+      a.scope.localeCompare(b.scope),
+  );
 }
 
 function toFinding(id: string, r: SettingsReport): Finding {

@@ -5,6 +5,7 @@
  */
 import type { Environment, Location, Severity } from '../findings/finding.js';
 import type { GitHubFacts } from './facts.js';
+import type { SecretInventory } from './secretInventory.js';
 import type { SecretUse } from './secretUsage.js';
 
 export interface SettingsReport {
@@ -33,6 +34,10 @@ export interface SettingsContext {
   isProduction(name: string): boolean;
   /** Secrets the repository's workflows use, with the triggers that reach each use. */
   secretUses: SecretUse[];
+  /** Every stored secret the repository can read, with age and users; built once per audit. */
+  inventory(): Promise<SecretInventory>;
+  /** The audit's clock: ages are measured against it (tests pass a fixed one). */
+  now: Date;
   report(r: SettingsReport): void;
 }
 
@@ -51,4 +56,14 @@ export function settingPath(facts: GitHubFacts, ...parts: string[]): string {
 /** `github:ORG/<kind>/<name>`: an organisation setting. */
 export function orgSettingPath(facts: GitHubFacts, ...parts: string[]): string {
   return ['github:' + facts.owner, ...parts].join('/');
+}
+
+/** The report fields that place a finding at a workflow reference to a secret. */
+export function atUse(use: SecretUse): Pick<SettingsReport, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'lineText'> {
+  return { file: use.file, line: use.line, column: use.column, endLine: use.endLine, endColumn: use.endColumn, lineText: use.lineText };
+}
+
+/** A related location pointing at a setting (a stored secret, an environment). */
+export function settingLocation(file: string, label: string): Location {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1, label };
 }

@@ -11,6 +11,20 @@ export type Repository = RestEndpointMethodTypes['repos']['get']['response']['da
 export type DeploymentEnvironment = NonNullable<RestEndpointMethodTypes['repos']['getAllEnvironments']['response']['data']['environments']>[number];
 export type OrgSecret = RestEndpointMethodTypes['actions']['listOrgSecrets']['response']['data']['secrets'][number];
 export type Runner = RestEndpointMethodTypes['actions']['listSelfHostedRunnersForRepo']['response']['data']['runners'][number];
+export type DeployKey = RestEndpointMethodTypes['repos']['listDeployKeys']['response']['data'][number];
+
+/** What GitHub tells about a stored secret: its name and dates, never its value. */
+export interface SecretMeta {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const meta = (s: { name: string; created_at: string; updated_at: string }): SecretMeta => ({
+  name: s.name,
+  createdAt: s.created_at,
+  updatedAt: s.updated_at,
+});
 
 export interface WorkflowPermissions {
   default_workflow_permissions: 'read' | 'write';
@@ -91,7 +105,8 @@ export class GitHubFacts {
     );
   }
 
-  environmentSecrets(environment: string): Promise<string[] | undefined> {
+  /** An environment's secrets: names and dates (GitHub never returns a value). */
+  environmentSecretList(environment: string): Promise<SecretMeta[] | undefined> {
     const route = `GET /repos/${this.fullName}/environments/${encodeURIComponent(environment)}/secrets`;
     return this.fetch(`env-secrets:${environment}`, `the secrets of environment "${environment}"`, route, 'Environments: read', async () =>
       (
@@ -101,20 +116,28 @@ export class GitHubFacts {
           environment_name: environment,
           per_page: 100,
         })
-      ).map((s) => s.name),
+      ).map(meta),
     );
   }
 
-  repositorySecrets(): Promise<string[] | undefined> {
+  async environmentSecrets(environment: string): Promise<string[] | undefined> {
+    return (await this.environmentSecretList(environment))?.map((s) => s.name);
+  }
+
+  repositorySecretList(): Promise<SecretMeta[] | undefined> {
     return this.fetch('repo-secrets', 'the repository secrets', `GET /repos/${this.fullName}/actions/secrets`, 'Secrets: read', async () =>
-      (await this.octokit.paginate(this.octokit.rest.actions.listRepoSecrets, { owner: this.owner, repo: this.repo, per_page: 100 })).map(
-        (s) => s.name,
-      ),
+      (
+        await this.octokit.paginate(this.octokit.rest.actions.listRepoSecrets, { owner: this.owner, repo: this.repo, per_page: 100 })
+      ).map(meta),
     );
   }
 
-  /** Organisation secrets this repository can use (no visibility: that needs the organisation's own list). */
-  organizationSecretsForRepository(): Promise<string[] | undefined> {
+  async repositorySecrets(): Promise<string[] | undefined> {
+    return (await this.repositorySecretList())?.map((s) => s.name);
+  }
+
+  /** Organisation secrets this repository can use, with dates (visibility needs the organisation's own list). */
+  organizationSecretListForRepository(): Promise<SecretMeta[] | undefined> {
     return this.fetch('repo-org-secrets', 'the organisation secrets shared with the repository', `GET /repos/${this.fullName}/actions/organization-secrets`, 'Secrets: read', async () =>
       (
         await this.octokit.paginate(this.octokit.rest.actions.listRepoOrganizationSecrets, {
@@ -122,7 +145,32 @@ export class GitHubFacts {
           repo: this.repo,
           per_page: 100,
         })
-      ).map((s) => s.name),
+      ).map(meta),
+    );
+  }
+
+  async organizationSecretsForRepository(): Promise<string[] | undefined> {
+    return (await this.organizationSecretListForRepository())?.map((s) => s.name);
+  }
+
+  /** The repositories an organisation secret of visibility `selected` is shared with (full names). */
+  organizationSecretRepositories(name: string): Promise<string[] | undefined> {
+    const route = `GET /orgs/${this.owner}/actions/secrets/${name}/repositories`;
+    return this.fetch(`org-secret-repos:${name}`, `the repositories organisation secret ${name} is shared with`, route, 'Secrets: read (organisation permission)', async () =>
+      (
+        await this.octokit.paginate(this.octokit.rest.actions.listSelectedReposForOrgSecret, {
+          org: this.owner,
+          secret_name: name,
+          per_page: 100,
+        })
+      ).map((r) => r.full_name),
+    );
+  }
+
+  /** The repository's deploy keys (the public half only). */
+  deployKeys(): Promise<DeployKey[] | undefined> {
+    return this.fetch('deploy-keys', 'the deploy keys', `GET /repos/${this.fullName}/keys`, 'Administration: read', () =>
+      this.octokit.paginate(this.octokit.rest.repos.listDeployKeys, { owner: this.owner, repo: this.repo, per_page: 100 }),
     );
   }
 

@@ -17,6 +17,7 @@ function findingJson(f: ReportFinding) {
     environment: f.environment,
     secret: f.secret,
     fingerprint: f.fingerprint,
+    ...(f.verification ? { verification: f.verification } : {}),
     ...(f.commit ? { commit: f.commit, author: f.author, date: f.date } : {}),
     ...(f.related?.length ? { related: f.related } : {}),
   };
@@ -37,6 +38,7 @@ export const renderJson: Reporter = (report: Report) => {
     ...(report.suppressedByChange ? { suppressedByChange: report.suppressedByChange.map(suppressionJson) } : {}),
     stats: report.stats,
     ...(report.notes.length ? { notes: report.notes } : {}),
+    ...(report.secretInventory ? { secretInventory: report.secretInventory } : {}),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 };

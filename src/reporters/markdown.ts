@@ -1,6 +1,8 @@
 import { ENVIRONMENTS, SEVERITIES, severityRank, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
 import type { RenderContext, Reporter } from './reporter.js';
+import { inventoryMarkdownLines } from './secretInventory.js';
 import { scannedText, suppressedByChangeText } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * A GitHub-flavoured markdown summary for `$GITHUB_STEP_SUMMARY` and pull-request comments: counts
@@ -65,10 +67,12 @@ function ruleCell(f: ReportFinding, docs: Map<string, string>): string {
   return url ? `[${codeCell(f.ruleId)}](${safeUrl(url)})` : codeCell(f.ruleId);
 }
 
-function row(f: ReportFinding, context: RenderContext, docs: Map<string, string>): string {
+/** `verified`: the run asked the providers (--verify), so the table has a column for their answers. */
+function row(f: ReportFinding, context: RenderContext, docs: Map<string, string>, verified = false): string {
   let message = messageCell(f.message);
   if (f.commit) message += ` (commit ${codeCell(f.commit.slice(0, 12))})`;
   const cells = [f.severity, ruleCell(f, docs), where(f, context.linkTo), f.environment, f.secret ? codeCell(f.secret) : '', message];
+  if (verified) cells.push(f.verification ? escapeCell(verificationText(f.verification)) : '');
   return `| ${cells.join(' | ')} |`;
 }
 
@@ -119,8 +123,10 @@ export const renderMarkdown: Reporter = (report: Report, context: RenderContext)
     for (const e of ENVIRONMENTS) if (byEnvironment.get(e)) out.push(`| ${e} | ${byEnvironment.get(e)} |`);
 
     const ordered = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-    out.push('', '| severity | rule | where | environment | value | message |', '|---|---|---|---|---|---|');
-    out.push(...capped(ordered, (f) => row(f, context, docs)));
+    const verified = findings.some((f) => f.verification);
+    if (verified) out.push('', '| severity | rule | where | environment | value | message | verified |', '|---|---|---|---|---|---|---|');
+    else out.push('', '| severity | rule | where | environment | value | message |', '|---|---|---|---|---|---|');
+    out.push(...capped(ordered, (f) => row(f, context, docs, verified)));
 
     out.push(
       '',
@@ -136,6 +142,7 @@ export const renderMarkdown: Reporter = (report: Report, context: RenderContext)
     );
   }
   out.push(...suppressedSection(report.suppressedByChange ?? [], context, docs));
+  out.push(...inventoryMarkdownLines(report.secretInventory, escapeCell, MAX_ROWS));
   if (notes.length) {
     out.push('', '**Notes**', '');
     for (const note of notes) out.push(`- ${escapeCell(note)}`);

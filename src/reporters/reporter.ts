@@ -1,3 +1,4 @@
+import type { FailOn } from '../findings/failOn.js';
 import type { Report } from '../findings/finding.js';
 
 /** What a report says about a rule or workflow check that ran (SARIF rules, markdown links). */
@@ -14,8 +15,10 @@ export interface RuleInfo {
 
 /** What a reporter may know besides the report. Reporters only format; they decide nothing. */
 export interface RenderContext {
-  /** ANSI colours (formats whose entry says `colour`): on a TTY and unless NO_COLOR is set. */
+  /** ANSI colours (formats whose entry says `colour`): on a TTY or with FORCE_COLOR, unless NO_COLOR is set. */
   color: boolean;
+  /** The run's --fail-on (text: findings below it are said not to block). Absent: not known to the reporter. */
+  failOn?: FailOn;
   /** Metadata of the rules that ran, for formats whose entry says `describesRules` (SARIF). */
   rules: RuleInfo[];
   /**
@@ -46,6 +49,9 @@ const REPORTERS = {
   sarif: { summary: 'SARIF 2.1.0, for code scanning', load: async () => (await import('./sarif.js')).renderSarif, describesRules: true, colour: false },
   github: { summary: 'GitHub Actions workflow commands (annotations)', load: async () => (await import('./github.js')).renderGithub, describesRules: false, colour: false },
   markdown: { summary: 'a summary for a pull request or job summary', load: async () => (await import('./markdown.js')).renderMarkdown, describesRules: true, colour: false },
+  junit: { summary: 'JUnit XML, for CI test views (a testcase per finding)', load: async () => (await import('./junit.js')).renderJunit, describesRules: true, colour: false },
+  csv: { summary: 'CSV (RFC 4180), a row per finding, for spreadsheets', load: async () => (await import('./csv.js')).renderCsv, describesRules: false, colour: false },
+  gitlab: { summary: 'GitLab secret-detection report, for the security dashboard and MR widget', load: async () => (await import('./gitlab.js')).renderGitlab, describesRules: true, colour: false },
 } as const satisfies Record<string, ReporterEntry>;
 
 export type Format = keyof typeof REPORTERS;

@@ -1,13 +1,15 @@
+import { REPOSITORY_URL } from '../repository.js';
+
 /**
  * Where each rule's documentation lives. Secret rules are documented per rule file
  * (`rules/<file>.yml` -> `docs/rules/<file>.md#<rule-id>`), workflow checks one page each
  * (`docs/workflows/<check-id>.md`); a test fails when one is missing. Custom rules from a user's
  * keyfence.yml have no page.
  */
-export const DOCS_BASE_URL = 'https://github.com/keyfence/keyfence/blob/main/';
+export const DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/`;
 
 /** The project's home, for SARIF's `informationUri`. */
-export const HOMEPAGE_URL = 'https://github.com/keyfence/keyfence';
+export const HOMEPAGE_URL = REPOSITORY_URL;
 
 /** The doc page of a built-in secret rule, from the rule file it came from (`rules/stripe.yml`). */
 export function secretRuleDocUrl(origin: string, ruleId: string): string | undefined {
@@ -16,7 +18,8 @@ export function secretRuleDocUrl(origin: string, ruleId: string): string | undef
 }
 
 export function workflowCheckDocUrl(checkId: string): string {
-  return `${DOCS_BASE_URL}docs/workflows/${checkId}.md`;
+  // GitLab CI checks (`gitlab-…`) have their own folder.
+  return `${DOCS_BASE_URL}docs/workflows/${checkId.startsWith('gitlab-') ? 'gitlab/' : ''}${checkId}.md`;
 }
 
 /** How a user silences a finding, for help texts. A path rule's file (a binary key store) holds no comment. */

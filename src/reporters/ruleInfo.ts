@@ -27,7 +27,8 @@ export async function describeRules(engine: Engine, findings: readonly Finding[]
   if (findings.some((f) => f.category === 'workflow' || f.category === 'echo-leak') && findings.some((f) => !known.has(f.ruleId))) {
     // Loaded only when a workflow finding needs it: `staged` never pays for the workflow checks.
     const { WORKFLOW_CHECKS } = await import('../workflows/checks/index.js');
-    for (const check of WORKFLOW_CHECKS) {
+    const { GITLAB_CHECKS } = await import('../workflows/gitlab/checks/index.js');
+    for (const check of [...WORKFLOW_CHECKS, ...GITLAB_CHECKS]) {
       if (known.has(check.id)) continue;
       const found = findings.filter((f) => f.ruleId === check.id).map((f) => f.severity);
       const severity = found.sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'medium';

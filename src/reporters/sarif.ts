@@ -127,6 +127,7 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
       severity: f.severity,
       category: f.category,
       environment: f.environment,
+      ...(f.verification ? { verification: f.verification } : {}),
       ...(f.commit ? { commit: f.commit, ...(f.author ? { author: f.author } : {}), ...(f.date ? { date: f.date } : {}) } : {}),
     },
   });
@@ -163,7 +164,7 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
         ],
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { stats: report.stats },
+        properties: { stats: report.stats, ...(report.secretInventory ? { secretInventory: report.secretInventory } : {}) },
       },
     ],
   };

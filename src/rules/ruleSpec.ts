@@ -78,6 +78,8 @@ export interface RuleSpec {
    * quote, since more words before it make a label or a sentence (`"Nieoczekiwany token."`).
    */
   literal?: boolean;
+  /** A custom rule with a built-in rule's id replaces it only when it says so (keyfence.yml). */
+  override?: boolean;
   /** Message shown to the user; default `description`. */
   message?: string;
   examples: RuleExamples;

@@ -1,12 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { KeyfenceConfig } from '../config/config.js';
 import { UserError } from '../errors.js';
 import { runGit } from '../sources/git.js';
-import { historySource } from '../sources/history.js';
+import { historySource, type HistoryOptions } from '../sources/history.js';
 import { openRepository } from '../sources/repository.js';
 import type { Source } from '../sources/source.js';
-import { isRepositoryWorkflow } from '../workflows/workflowPath.js';
 import { openFileSource } from './openFileSource.js';
+import { repositoryWorkflows } from './repositoryWorkflows.js';
 import type { ExtraFindings } from './run.js';
 import type { ScanWorkers } from './scanFiles.js';
 
@@ -31,13 +30,16 @@ export interface GitHubTarget {
 export async function openAuditSources(
   path: string[],
   cwd: string,
+  history: Pick<HistoryOptions, 'branch' | 'paths' | 'logOptions'> = {},
 ): Promise<{ sources: Source[]; workers: ScanWorkers | undefined; root: string }> {
   const { source: tree, workers } = await openFileSource(path, cwd);
   const sources: Source[] = [tree];
   try {
     if (tree.set.inRepository && (await runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], tree.root)).code === 0) {
       const repo = await openRepository(tree.root);
-      sources.push({ ...(await historySource(repo, { all: true })), label: 'history' });
+      // --branch or a range in --log-opts narrow the history to what they name; else every ref.
+      const all = history.branch === undefined && !history.logOptions?.revisions.length;
+      sources.push({ ...(await historySource(repo, { all, ...history })), label: 'history' });
     }
   } catch (error) {
     await workers?.close();
@@ -46,42 +48,38 @@ export async function openAuditSources(
   return { sources, workers, root: tree.root };
 }
 
-/** The settings step of an audit: run after the scan, its findings and notes join the report. */
-export function githubSettings(github: GitHubTarget, root: string, warn: (message: string) => void): () => Promise<ExtraFindings> {
+/**
+ * The settings step of an audit: run after the scan, its findings, notes and secret inventory join
+ * the report. `config` gives the rotation limits (`policy.<environment>.maxSecretAgeDays`); it is
+ * asked for when the step runs, after the door's engine (and so the configuration) is ready.
+ */
+export function githubSettings(
+  github: GitHubTarget,
+  root: string,
+  warn: (message: string) => void,
+  config?: () => Promise<KeyfenceConfig>,
+): () => Promise<ExtraFindings> {
   return async () => {
     const { createGitHubClient } = await import('../github/client.js');
     const { auditGitHubSettings, settingsRuleInfo } = await import('../github/auditSettings.js');
     const octokit = createGitHubClient({ token: github.token, baseUrl: github.baseUrl, warn });
     try {
-      const settings = await auditGitHubSettings({ octokit, owner: github.owner, repo: github.repo, workflows: repositoryWorkflows(root) });
-      return { findings: settings.findings, notes: settings.notes, rules: settingsRuleInfo(settings.findings) };
+      const policy = (await config?.())?.policy ?? {};
+      const maxSecretAgeDays = Object.fromEntries(
+        Object.entries(policy).flatMap(([env, p]) => (p.maxSecretAgeDays ? [[env, p.maxSecretAgeDays]] : [])),
+      );
+      const settings = await auditGitHubSettings({
+        octokit,
+        owner: github.owner,
+        repo: github.repo,
+        workflows: async (branch) => (await repositoryWorkflows(root, branch)).workflows,
+        maxSecretAgeDays,
+      });
+      const { findings, notes, inventory } = settings;
+      return { findings, notes, rules: settingsRuleInfo(findings), secretInventory: inventory };
     } catch (error) {
       if (!github.optional || !(error instanceof UserError)) throw error;
       return { findings: [], notes: [`github: the repository settings were not audited: ${error.message}`], rules: [] };
     }
   };
-}
-
-/**
- * The repository's own workflows (`.github/workflows/*.yml`), for the cross-check of secret use
- * against where secrets are stored.
- */
-function repositoryWorkflows(root: string): Array<{ file: string; text: string }> {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, '.github', 'workflows'));
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => `.github/workflows/${name}`)
-    .filter(isRepositoryWorkflow)
-    .sort()
-    .flatMap((file) => {
-      try {
-        return [{ file, text: readFileSync(join(root, file), 'utf8') }];
-      } catch {
-        return [];
-      }
-    });
 }

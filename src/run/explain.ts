@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FileRole } from '../environment/classify.js';
 import type { Engine } from '../engine/engine.js';
+import { failsAt, type FailOn } from '../findings/failOn.js';
 import type { Category, Environment, Finding, Severity } from '../findings/finding.js';
 
 /** What `keyfence explain` says about one file. */
@@ -97,14 +98,13 @@ function readText(path: string): string | undefined {
 }
 
 /** The text form: one block per file. */
-export function renderExplanations(explanations: readonly FileExplanation[], blocking: Severity): string {
-  const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+export function renderExplanations(explanations: readonly FileExplanation[], blocking: FailOn): string {
   return explanations
     .map((e) => {
       const lines = [e.file, `  environment: ${e.environment} (${ROLE_WORDS[e.role]}): ${e.why}`, '  what the policy does here:'];
       for (const o of e.policy) {
         const outcome = o.reported
-          ? `${o.reported.category}, ${o.reported.severity}${rank[o.reported.severity] >= rank[blocking] ? '' : ' (not blocking)'}${o.because ? ` by ${o.because}` : ''}: "${o.reported.message}"`
+          ? `${o.reported.category}, ${o.reported.severity}${failsAt(o.reported.severity, blocking) ? '' : ' (not blocking)'}${o.because ? ` by ${o.because}` : ''}: "${o.reported.message}"`
           : `not reported: ${o.because}`;
         lines.push(`    ${o.kind} [${o.ruleId}]: ${outcome}`);
       }

@@ -18,6 +18,11 @@ export interface FinishOptions {
    */
   changeSuppressions?: boolean;
   showSecrets: boolean;
+  /**
+   * --verify: ask each provider whether the credentials found work (src/verification, loaded only
+   * then, so the pre-commit hook never carries it). `env` names the proxy; `onlyVerified` keeps live ones.
+   */
+  verify?: { env: NodeJS.ProcessEnv; onlyVerified: boolean } | undefined;
   /** When the run started (performance.now()), for durationMs. */
   started: number;
 }
@@ -29,28 +34,38 @@ export interface FinishOptions {
 export interface FinishedRun {
   report: Report;
   kept: Finding[];
+  /** For the user, not the report (stderr, Action warnings): an allow marker that misspells its rule id. */
+  warnings?: string[];
 }
 
 /**
  * Everything after the engine, whoever asked: each finding once (dedupe), then suppressions
  * (inline comments, allowlists, the baseline) with a count of what each silenced, then the masking
- * stage, which sorts and is the only way from findings to what reporters see.
+ * stage, which sorts and is the only way from findings to what reporters see. With --verify, the
+ * verification stage runs between the suppressions and the masking.
  */
 export async function finishRun(scan: ScanResult, options: FinishOptions): Promise<FinishedRun> {
   const unique = dedupeFindings(scan.findings);
   const baseline = options.baseline ? { ...options.baseline, covers: scan.covers } : undefined;
-  const { kept, notes, suppressed, inline } = await suppressFindings(unique, {
+  const { kept, notes, suppressed, inline, warnings } = await suppressFindings(unique, {
     config: options.config,
     disabled: options.noSuppressions,
     baseline,
   });
+  let verified = kept;
+  if (options.verify) {
+    const { verifyFindings } = await import('../verification/stage.js');
+    const answer = await verifyFindings(kept, options.verify);
+    verified = answer.findings;
+    notes.push(...answer.notes);
+  }
   const { files, bytes, commits, skipped } = scan.counts;
   const stats = { files, bytes, commits, durationMs: Math.round(performance.now() - options.started), skipped, suppressed };
-  const report = toReport(kept, stats, [...scan.notes, ...notes], options.showSecrets, scan.units);
+  const report = toReport(verified, stats, [...scan.notes, ...notes], options.showSecrets, scan.units);
   if (options.changeSuppressions) {
     const ordered = [...inline].sort((a, b) => compareFindings(a.finding, b.finding));
     const masked = maskFindings(ordered.map((s) => s.finding), options.showSecrets);
     report.suppressedByChange = masked.map((f, i) => ({ ...f, marker: ordered[i]!.marker, reason: ordered[i]!.reason }));
   }
-  return { report, kept };
+  return { report, kept: verified, warnings };
 }

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
+import type { FailOn } from '../findings/failOn.js';
 import { loadReporter, reporterEntry, type Format, type RuleInfo } from '../reporters/reporter.js';
 import { describeRules } from '../reporters/ruleInfo.js';
 import type { FinishedRun } from './finish.js';
@@ -23,6 +24,8 @@ export interface ReportTarget {
   format: Format;
   /** As the user wrote it; resolved against the working directory. */
   output?: string | undefined;
+  /** The option that asked for it (`--output`, `--report`), for messages; default `--output`. */
+  option?: string | undefined;
 }
 
 /**
@@ -32,13 +35,26 @@ export interface ReportTarget {
 export function checkReportTarget(target: ReportTarget, io: Pick<RunIO, 'cwd'>): void {
   if (target.output === undefined) return;
   const path = resolve(io.cwd, target.output);
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw outputError(target.output, 'it is a directory');
+  if (statOf(path)?.isDirectory()) throw outputError(target, 'it is a directory');
   let folder = dirname(path);
-  while (!statSync(folder, { throwIfNoEntry: false })) folder = dirname(folder);
+  let stat;
+  while (!(stat = statOf(folder))) folder = dirname(folder);
+  // The nearest thing that exists on the way is a file: no folder can be made there.
+  if (!stat.isDirectory()) throw outputError(target, `${folder} is not a directory`);
   try {
     accessSync(folder, constants.W_OK);
   } catch (error) {
-    throw outputError(target.output, (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? `${folder} is not a directory` : `${folder} is not writable`);
+    throw outputError(target, (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? `${folder} is not a directory` : `${folder} is not writable`);
+  }
+}
+
+/** A path's stat, or undefined when nothing is there (also when a file stands where a folder on the way should be). */
+function statOf(path: string) {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
   }
 }
 
@@ -51,6 +67,8 @@ export interface RenderSetting {
   /** Descriptions of checks beside the engine's rules. */
   rules?: RuleInfo[] | undefined;
   io: RunIO;
+  /** The run's --fail-on, for the formats that say which findings did not block. */
+  failOn?: FailOn | undefined;
 }
 
 /** The report in one format. Rule descriptions are worked out only for the formats that show them. */
@@ -58,9 +76,22 @@ export async function renderReport(run: FinishedRun, target: ReportTarget, setti
   const { io } = setting;
   const entry = reporterEntry(target.format);
   const rules = entry.describesRules ? await describeRules(setting.engine, run.kept, setting.rules) : [];
-  const color = entry.colour && target.output === undefined && io.stdout.isTTY === true && !('NO_COLOR' in io.env);
+  const color = entry.colour && target.output === undefined && wantsColour(io.env, io.stdout.isTTY === true);
   const linkTo = githubLinker(io.env);
-  return (await loadReporter(target.format))(run.report, { color, rules, ...(linkTo ? { linkTo } : {}) });
+  const { failOn } = setting;
+  return (await loadReporter(target.format))(run.report, { color, rules, ...(linkTo ? { linkTo } : {}), ...(failOn ? { failOn } : {}) });
+}
+
+/**
+ * Colours on a terminal, as the conventions CI systems and users set ask: FORCE_COLOR (other than
+ * `0` or `false`) paints even into a pipe or CI log, FORCE_COLOR=0 never paints, and NO_COLOR (any
+ * value but empty, no-color.org) turns colours off.
+ */
+export function wantsColour(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
+  if (env.NO_COLOR) return false;
+  return isTTY;
 }
 
 /** Renders the report for each target and writes it: to a file atomically, or to standard output. */
@@ -77,11 +108,11 @@ export async function writeReports(run: FinishedRun, targets: ReportTarget[], se
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       if (typeof e.code !== 'string') throw error;
-      throw outputError(target.output, e.code === 'EISDIR' ? 'it is a directory' : `${e.code}${e.syscall ? ` on ${e.syscall}` : ''}`);
+      throw outputError(target, e.code === 'EISDIR' ? 'it is a directory' : `${e.code}${e.syscall ? ` on ${e.syscall}` : ''}`);
     }
   }
 }
 
-function outputError(shown: string, why: string): UserError {
-  return new UserError(`cannot write the report to ${shown}: ${why}`, 'give --output a file path in a folder you can write to');
+function outputError(target: ReportTarget, why: string): UserError {
+  return new UserError(`cannot write the report to ${target.output}: ${why}`, `give ${target.option ?? '--output'} a file path in a folder you can write to`);
 }

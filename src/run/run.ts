@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
 import type { PolicyFiles } from '../config/policyFiles.js';
 import type { Engine } from '../engine/engine.js';
-import type { Finding } from '../findings/finding.js';
+import type { FailOn } from '../findings/failOn.js';
+import type { Finding, Report } from '../findings/finding.js';
+import type { SecretInventoryRow } from '../findings/secretInventory.js';
 import type { RuleInfo } from '../reporters/reporter.js';
 import { summaryLine } from '../reporters/summary.js';
 import type { Source } from '../sources/source.js';
 import { finishRun, type FinishedRun } from './finish.js';
 import { DEFAULT_FAIL_ON, effectiveFailOn, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from './options.js';
+import { filterSources, keepIncluded, pathFilter } from './pathFilter.js';
 import { Progress } from './progress.js';
-import { checkReportTarget, writeReports, type RunIO } from './report.js';
+import { writeReports, type ReportTarget, type RunIO } from './report.js';
+import { checkReportTargets } from './reportTargets.js';
 import { scanSources } from './scan.js';
 import type { ScanWorkers } from './scanFiles.js';
 
@@ -18,6 +22,8 @@ export interface ExtraFindings {
   notes: string[];
   /** Descriptions of the checks that made them, for the formats that describe rules. */
   rules: RuleInfo[];
+  /** `audit --github`: the stored secrets, for the report's secret inventory. */
+  secretInventory?: SecretInventoryRow[];
 }
 
 /** What a door hands the pipeline: the engine, the sources, and what else the run may need. */
@@ -45,18 +51,22 @@ export interface RunPlan {
  */
 export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO): Promise<{ finished: FinishedRun; rules: RuleInfo[] }> {
   const started = io.started ?? performance.now();
+  const paths = pathFilter(options.include, options.exclude);
   const scan = await scanSources({
     engine: plan.engine,
-    sources: plan.sources,
+    sources: filterSources(plan.sources, paths),
     workers: plan.workers,
     progress: plan.progress ? Progress.on(io.stderr) : undefined,
   });
+  scan.findings = keepIncluded(scan.findings, paths);
   const rules = [...(plan.rules ?? [])];
+  let secretInventory: SecretInventoryRow[] | undefined;
   if (plan.extra) {
     const extra = await plan.extra();
     scan.findings.push(...extra.findings);
     scan.notes.push(...extra.notes);
     rules.push(...extra.rules);
+    secretInventory = extra.secretInventory;
   }
   const finished = await finishRun(scan, {
     config: plan.engine.config,
@@ -66,8 +76,10 @@ export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO
       : undefined,
     changeSuppressions: plan.pullRequest !== undefined,
     showSecrets: options.showSecrets,
+    verify: options.verify || options.onlyVerified ? { env: io.env, onlyVerified: options.onlyVerified === true } : undefined,
     started,
   });
+  if (secretInventory) finished.report.secretInventory = secretInventory;
   return { finished, rules };
 }
 
@@ -96,14 +108,27 @@ export async function preparePlan(door: DoorPlan, check?: (engine: Engine) => vo
  * loosen a guardrail) are raised before anything is scanned.
  */
 export async function runScan(door: DoorPlan, options: ScanOptions, io: RunIO): Promise<number> {
-  const target = { format: options.format, output: options.output };
-  let failOn = DEFAULT_FAIL_ON;
+  return (await runScanReport(door, options, io)).code;
+}
+
+/** runScan, also handing back the report and the threshold it was judged by (the hook's block message). */
+export async function runScanReport(
+  door: DoorPlan,
+  options: ScanOptions,
+  io: RunIO,
+): Promise<{ code: number; report: Report; failOn: FailOn }> {
+  // The console report, then each --report: renderings of one scan.
+  const targets: ReportTarget[] = [{ format: options.format, output: options.output }, ...(options.reports ?? [])];
+  let failOn: FailOn = DEFAULT_FAIL_ON;
   const plan = await preparePlan(door, (engine) => {
-    checkReportTarget(target, io);
+    checkReportTargets(targets, io);
     failOn = effectiveFailOn(options.failOn, engine.config);
   });
   const { finished, rules } = await runPipeline(plan, options, io);
-  await writeReports(finished, [target], { engine: plan.engine, rules, io });
+  for (const warning of finished.warnings ?? []) io.stderr.write(`keyfence: warning: ${warning}\n`);
+  await writeReports(finished, targets, { engine: plan.engine, rules, io, failOn });
   if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLine(finished.report)}; report written to ${options.output}\n`);
-  return exitCodeFor(finished.report, failOn, failsOnNewSuppressions(options, plan.engine.config));
+  if (options.reports?.length) io.stderr.write(`keyfence: ${options.reports.map((r) => `${r.format} report written to ${r.output}`).join(', ')}\n`);
+  const code = exitCodeFor(finished.report, failOn, failsOnNewSuppressions(options, plan.engine.config), options.exitCode);
+  return { code, report: finished.report, failOn };
 }

@@ -5,10 +5,11 @@ import { PATH_RULE_HEAD_BYTES } from '../sources/binary.js';
 import { SkipTally } from '../sources/skipTally.js';
 import { readSnapshotFiles } from '../sources/snapshotFiles.js';
 import type { FileSource, Source, SourceEvent, StreamSource } from '../sources/source.js';
+import { isGitlabPipelineFile } from '../workflows/gitlab/gitlabPath.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 import type { Progress } from './progress.js';
 import { scanFiles, type ScanWorkers } from './scanFiles.js';
-import { auditWorkflowText, workflowTest } from './workflowAudit.js';
+import { auditWorkflowText, workflowTest, type WorkflowTree } from './workflowAudit.js';
 
 export interface ScanRequest {
   engine: Engine;
@@ -106,6 +107,7 @@ class RunState {
   async stream(source: StreamSource, tally: SkipTally, progress: Progress | undefined): Promise<void> {
     const maxFileSize = this.engine.config.maxFileSize;
     const touchedWorkflows = new Set<string>();
+    const changedYaml = new Set<string>();
     for await (const event of source.read(maxFileSize)) {
       switch (event.type) {
         case 'commit':
@@ -114,6 +116,7 @@ class RunState {
           break;
         case 'changed':
           if (isWorkflowFile(event.file) && !this.audited.has(event.file)) touchedWorkflows.add(event.file);
+          else if (/\.ya?ml$/i.test(event.file)) changedYaml.add(event.file);
           break;
         case 'skipped':
           tally.add(event.skipped);
@@ -130,6 +133,7 @@ class RunState {
           this.scanned.add(fragment.file);
           this.bytes += fragment.bytes ?? fragment.text.length;
           const environment = environmentText === undefined ? undefined : this.engine.environmentOf(fragment.file, environmentText);
+          await this.engine.prepare(fragment.file);
           for (const f of this.engine.scan(fragment, environment)) this.findings.push(f);
           // A whole file (standard input) is its own workflow text.
           if (isWhole(fragment) && touchedWorkflows.delete(fragment.file)) await this.audit(fragment);
@@ -139,8 +143,9 @@ class RunState {
     }
     if (touchedWorkflows.size > 0 && source.snapshot) {
       const files = await readSnapshotFiles(source.root, source.snapshot, (file) => touchedWorkflows.has(file), maxFileSize);
-      for (const file of files) await this.audit(file);
+      for (const file of files) await this.audit(file, { root: source.root, snapshot: source.snapshot });
     }
+    if (changedYaml.size > 0 && source.snapshot) await this.auditIncluded(source, changedYaml, maxFileSize);
   }
 
   /**
@@ -159,13 +164,29 @@ class RunState {
     const content = whole && whole.length > maxFileSize ? whole.subarray(0, PATH_RULE_HEAD_BYTES) : whole;
     this.scanned.add(file);
     const fragment: Fragment = { file, text: '', firstLine: 1, binary: content ? { content } : {}, ...(event.commit ? { commit: event.commit } : {}) };
+    await this.engine.prepare(file);
     for (const f of this.engine.scan(fragment)) this.findings.push(f);
   }
 
-  private async audit(file: Fragment): Promise<void> {
+  /**
+   * A changed YAML file may be a file a GitLab pipeline includes: each pipeline of the snapshot not
+   * audited yet is audited, and its findings in the changed files are kept.
+   */
+  private async auditIncluded(source: StreamSource, changed: Set<string>, maxFileSize: number): Promise<void> {
+    const { snapshot } = source;
+    if (!snapshot) return;
+    const unaudited = (file: string) => isGitlabPipelineFile(file) && !this.audited.has(file);
+    const pipelines = await readSnapshotFiles(source.root, snapshot, unaudited, maxFileSize);
+    for (const file of pipelines) {
+      const findings = await auditWorkflowText(file, { root: source.root, snapshot });
+      this.findings.push(...findings.filter((f) => changed.has(f.file)));
+    }
+  }
+
+  private async audit(file: Fragment, from?: WorkflowTree): Promise<void> {
     if (this.audited.has(file.file)) return;
     this.audited.add(file.file);
-    this.findings.push(...(await auditWorkflowText(file)));
+    this.findings.push(...(await auditWorkflowText(file, from)));
   }
 
   /**

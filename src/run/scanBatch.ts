@@ -46,10 +46,11 @@ export async function scanBatch(
     }
     result.files++;
     result.bytes += fragment.bytes ?? fragment.text.length;
+    await engine.prepare(fragment.file);
     for (const f of engine.scan(fragment)) result.findings.push(f);
     if (fragment.binary || !isWorkflow(fragment.file)) continue;
     if (deferWorkflows) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
-    else for (const f of await auditWorkflowText(fragment)) result.findings.push(f);
+    else for (const f of await auditWorkflowText(fragment, { root })) result.findings.push(f);
   }
   return result;
 }

@@ -127,7 +127,7 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
     });
   const auditHandedBack = async () => {
     for (let next = workflows.shift(); next; next = workflows.shift()) {
-      results.push({ findings: await auditWorkflowText(next), skipped: [], files: 0, bytes: 0 });
+      results.push({ findings: await auditWorkflowText(next, { root: set.root }), skipped: [], files: 0, bytes: 0 });
     }
   };
   // The main thread scans too, yielding between batches so the workers' results are taken in.

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import type { SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 
@@ -122,8 +123,11 @@ const MAX_STDERR = 64 * 1024;
  * whole history). Back-pressure is the pipe's: git waits while the reader is busy, so memory stays
  * flat however long the output.
  */
-export function streamGit(args: string[], cwd: string): GitStream {
+export function streamGit(args: string[], cwd: string, { lateReader = false } = {}): GitStream {
   const child = spawnGit(args, cwd, 'ignore');
+  // Node discards what a child left unread in its pipe once the child exits. For a reader that may
+  // start after that, a pass-through reads from the start, and still makes git wait once full.
+  const stdout = lateReader ? child.stdout!.pipe(new PassThrough()) : child.stdout!;
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (s: string) => {
@@ -138,7 +142,7 @@ export function streamGit(args: string[], cwd: string): GitStream {
   // The reader may stop early and never await `done`: its rejection must not crash the process.
   done.catch(() => {});
   return {
-    stdout: child.stdout!,
+    stdout,
     done,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();
@@ -252,6 +256,8 @@ export async function simpleGitAt(cwd: string): Promise<SimpleGit> {
       allowUnsafeAskPass: true,
       allowUnsafeGitProxy: true,
       allowUnsafeTemplateDir: true,
+      // git sets GIT_EXEC_PATH for every hook it runs (pre-push runs `keyfence push`): the user's own git.
+      allowUnsafeExec: true,
     },
   }).env(env);
 }

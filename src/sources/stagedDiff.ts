@@ -1,18 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BlobReader, gitFailure, notARepository, runGit, streamGit } from './git.js';
+import { BlobReader, gitFailure, notARepository, type GitStream } from './git.js';
 import { changeEvents } from './gitChanges.js';
-import { PATCH_ARGS, PatchParser, type FileChange } from './patchParser.js';
+import { PatchParser, type FileChange } from './patchParser.js';
+import { stagedGitFor } from './stagedGit.js';
 import type { SourceEvent, StreamSource } from './source.js';
-
-/**
- * What `git commit` would add: the index against HEAD, as `git diff --cached` shows it. It reads
- * the index, not the work tree, so partial staging (`git add -p`) and later unstaged edits are
- * handled right. On an unborn branch git compares with the empty tree by itself, so the first
- * commit needs no special case; during a merge, rebase or cherry-pick the index against HEAD is
- * still exactly what the next commit adds.
- */
-export const STAGED_DIFF_ARGS = ['diff', '--cached', ...PATCH_ARGS];
 
 export interface StagedChanges {
   root: string;
@@ -39,16 +31,18 @@ export interface StagedRead {
 
 /**
  * Starts reading the staged changes of the repository holding `cwd`. Latency is the point here
- * (this runs on every commit): two git processes start at once, one for the root and one for the
- * diff, and the caller can load its configuration as soon as the root is known while the diff is
+ * (this runs on every commit): two git processes run at once, one for the root and one for the
+ * diff (started by the launcher before this code loaded, when it could: src/sources/stagedGit.ts),
+ * and the caller can load its configuration as soon as the root is known while the diff is
  * still being read. The diff is streamed, never held whole. Blobs are read only for env files.
  */
 export function startStagedRead(cwd: string, maxFileLength: number): StagedRead {
-  const rootCall = runGit(['rev-parse', '--show-toplevel'], cwd).then((result) => {
+  const git = stagedGitFor(cwd);
+  const rootCall = git.root.then((result) => {
     if (result.code !== 0) throw notARepository(cwd, result.stderr);
     return result.stdout.toString('utf8').trim();
   });
-  const changes = readChanges(cwd, rootCall, maxFileLength);
+  const changes = readChanges(git.diff, rootCall, maxFileLength);
   // Whoever awaits `root` first hears of a failure; the other promise must not crash the process.
   changes.catch(() => {});
   return { root: rootCall, likelyRoot: likelyWorkTree(cwd), changes };
@@ -71,8 +65,7 @@ function likelyWorkTree(cwd: string): string | undefined {
   }
 }
 
-async function readChanges(cwd: string, rootCall: Promise<string>, maxFileLength: number): Promise<StagedChanges> {
-  const diff = streamGit(STAGED_DIFF_ARGS, cwd);
+async function readChanges(diff: GitStream, rootCall: Promise<string>, maxFileLength: number): Promise<StagedChanges> {
   const parser = new PatchParser({ maxFileLength });
   const changes: FileChange[] = [];
   const events: SourceEvent[] = [];

@@ -1,5 +1,6 @@
 /**
- * Finds GitHub Actions workflows and local actions under the given paths: every
+ * Finds GitHub Actions workflows, local actions and GitLab pipelines (`.gitlab-ci.yml`) under the
+ * given paths: every
  * `.github/workflows/*.yml|yaml` and `action.yml|yaml` at any depth (a repository, or a directory
  * holding many), skipping node_modules and .git. A file given explicitly is always included, even
  * if git ignores it or its name does not look like a workflow.
@@ -10,7 +11,7 @@ import fg from 'fast-glob';
 import { UserError } from '../errors.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 
-const PATTERNS = ['**/.github/workflows/*.yml', '**/.github/workflows/*.yaml', '**/action.yml', '**/action.yaml'];
+const PATTERNS = ['**/.github/workflows/*.yml', '**/.github/workflows/*.yaml', '**/action.yml', '**/action.yaml', '**/.gitlab-ci.yml', '**/.gitlab-ci.yaml'];
 const IGNORE = ['**/node_modules/**', '**/.git/**'];
 
 export async function findWorkflowFiles(paths: string[]): Promise<string[]> {

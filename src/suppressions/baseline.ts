@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scrypt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
@@ -14,6 +14,12 @@ import type { Finding } from '../findings/finding.js';
  * memory-hard hash per guess to brute-force, and no precomputed table works across baselines. Findings without
  * a secret (workflow checks) are addressed by their fingerprint, which holds nothing secret.
  *
+ * Entries imported from another scanner (`keyfence import detect-secrets`) keep that scanner's hash,
+ * `sha1:` and the SHA-1 hex of the value, and say where they came from (`imported`); their
+ * `ruleId` may be `*` (any rule), as the other scanner's secret types do not map onto keyfence's
+ * rules. They suppress the same values without keyfence ever seeing them; new entries are always
+ * keyed hashes.
+ *
  * The file is deterministic (sorted entries, fixed key order, no timestamps), so it diffs and merges
  * cleanly, and rewriting it keeps its salt and the reason, owner and expiry of entries that still
  * match.
@@ -28,13 +34,19 @@ const ABOUT =
 
 const SCRYPT = { N: 1 << 12, r: 8, p: 1 } as const;
 const HASH_BYTES = 16;
-const KNOWN_FIELDS = ['ruleId', 'file', 'hash', 'reason', 'owner', 'expires'] as const;
+const KNOWN_FIELDS = ['ruleId', 'file', 'hash', 'imported', 'reason', 'owner', 'expires'] as const;
+/** An imported hash: another scanner's unkeyed SHA-1 of the value (detect-secrets' `hashed_secret`). */
+const IMPORTED_HASH = /^sha1:[0-9a-f]{40}$/;
+/** The ruleId of an imported entry that applies to every rule. */
+export const ANY_RULE = '*';
 
 export interface BaselineEntry {
   ruleId: string;
   file: string;
-  /** Keyed hash of the secret (or of the fingerprint, for findings without one). */
+  /** Keyed hash of the secret (or of the fingerprint, for findings without one); `sha1:…` when imported. */
   hash: string;
+  /** The scanner an entry was imported from (`detect-secrets`, `gitleaks`). */
+  imported?: string;
   reason?: string;
   owner?: string;
   /** YYYY-MM-DD: the entry suppresses up to and including this day (UTC). */
@@ -87,8 +99,11 @@ export function parseBaseline(text: string, shown: string): Baseline {
     const e = raw as Record<string, unknown>;
     for (const field of ['ruleId', 'file', 'hash'] as const)
       if (typeof e[field] !== 'string' || e[field] === '') throw new UserError(`${at}.${field} is missing`);
-    if (!/^[0-9a-f]{32}$/.test(e.hash as string)) throw new UserError(`${at}.hash is not a hash keyfence wrote`);
-    for (const field of ['reason', 'owner', 'expires'] as const)
+    const imported = IMPORTED_HASH.test(e.hash as string);
+    if (!imported && !/^[0-9a-f]{32}$/.test(e.hash as string)) throw new UserError(`${at}.hash is not a hash keyfence wrote`);
+    if (imported && typeof e.imported !== 'string') throw new UserError(`${at}.hash is a SHA-1, which only an imported entry may have`, 'record findings with `keyfence baseline`; `keyfence import` writes SHA-1 entries');
+    if (e.ruleId === ANY_RULE && !imported) throw new UserError(`${at}.ruleId "*" is only for imported entries`);
+    for (const field of ['imported', 'reason', 'owner', 'expires'] as const)
       if (e[field] !== undefined && typeof e[field] !== 'string') throw new UserError(`${at}.${field} must be a string`);
     if (typeof e.expires === 'string' && !isIsoDate(e.expires)) throw new UserError(`${at}.expires "${e.expires}" is not a date (YYYY-MM-DD)`);
     const extra = Object.fromEntries(Object.entries(e).filter(([k]) => !(KNOWN_FIELDS as readonly string[]).includes(k)));
@@ -96,6 +111,7 @@ export function parseBaseline(text: string, shown: string): Baseline {
       ruleId: e.ruleId as string,
       file: e.file as string,
       hash: e.hash as string,
+      ...(typeof e.imported === 'string' ? { imported: e.imported } : {}),
       ...(typeof e.reason === 'string' ? { reason: e.reason } : {}),
       ...(typeof e.owner === 'string' ? { owner: e.owner } : {}),
       ...(typeof e.expires === 'string' ? { expires: e.expires } : {}),
@@ -143,6 +159,7 @@ export function serializeBaseline(baseline: Baseline): string {
         ruleId: e.ruleId,
         file: e.file,
         hash: e.hash,
+        ...(e.imported !== undefined ? { imported: e.imported } : {}),
         ...(e.reason !== undefined ? { reason: e.reason } : {}),
         ...(e.owner !== undefined ? { owner: e.owner } : {}),
         ...(e.expires !== undefined ? { expires: e.expires } : {}),
@@ -177,6 +194,20 @@ function findingHash(salt: string, finding: Pick<Finding, 'secret' | 'fingerprin
     hashes.set(id, hash);
   }
   return hash;
+}
+
+/** The keyed hash of a finding's secret, for entries written outside a baseline run (`keyfence import`). */
+export function keyedHash(salt: string, finding: Pick<Finding, 'secret' | 'fingerprint'>): Promise<string> {
+  return findingHash(salt, finding);
+}
+
+function isImported(entry: Pick<BaselineEntry, 'hash'>): boolean {
+  return entry.hash.startsWith('sha1:');
+}
+
+/** Whether an imported entry holds this finding's value: the other scanner's SHA-1 of it. */
+function importedMatches(entry: BaselineEntry, finding: Finding): boolean {
+  return finding.secret !== '' && (entry.ruleId === ANY_RULE || entry.ruleId === finding.ruleId) && entry.hash === `sha1:${createHash('sha1').update(finding.secret).digest('hex')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,8 +250,11 @@ export async function matchBaseline(findings: Finding[], baseline: Baseline, opt
   // Hash only findings whose rule and file the baseline knows: most findings of a run cost nothing.
   const entryOf = await Promise.all(
     findings.map(async (f) => {
-      const candidates = byPlace.get(`${f.ruleId}\0${f.file}`);
-      if (!candidates) return undefined;
+      const candidates = [...(byPlace.get(`${f.ruleId}\0${f.file}`) ?? []), ...(byPlace.get(`${ANY_RULE}\0${f.file}`) ?? [])];
+      if (candidates.length === 0) return undefined;
+      const imported = candidates.find((e) => isImported(e) && importedMatches(e, f));
+      if (imported) return imported;
+      if (!candidates.some((e) => !isImported(e))) return undefined;
       const hash = await findingHash(baseline.salt, f);
       return candidates.find((e) => e.hash === hash);
     }),
@@ -297,7 +331,16 @@ export async function updateBaseline(
   const covers = options.covers ?? (() => true);
   const old = new Map((existing?.entries ?? []).map((e) => [entryId(e), e]));
   const current = new Map<string, BaselineEntry>();
-  const hashed = await Promise.all(findings.map(async (f) => ({ ruleId: f.ruleId, file: f.file, hash: await findingHash(salt, f) })));
+  // Imported entries stay while they still hold a finding, which then needs no keyed entry of its own.
+  const importedEntries = (existing?.entries ?? []).filter(isImported);
+  const stillImported = new Set<BaselineEntry>();
+  const fresh = findings.filter((f) => {
+    const entry = importedEntries.find((e) => e.file === f.file && importedMatches(e, f));
+    if (entry) stillImported.add(entry);
+    return !entry;
+  });
+  for (const e of stillImported) current.set(entryId(e), e);
+  const hashed = await Promise.all(fresh.map(async (f) => ({ ruleId: f.ruleId, file: f.file, hash: await findingHash(salt, f) })));
   for (const e of hashed) current.set(entryId(e), e);
 
   const entries: BaselineEntry[] = [];

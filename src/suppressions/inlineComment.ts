@@ -1,3 +1,4 @@
+import { closest } from '../closest.js';
 import type { Finding } from '../findings/finding.js';
 
 /**
@@ -9,11 +10,12 @@ import type { Finding } from '../findings/finding.js';
  * - `keyfence-ignore-next-line` (optionally `[rule-id]`) on the line above; so does a comment-only
  *   line above that holds a marker naming the rule (`# keyfence: ignore[untrusted-checkout] reason`
  *   over a workflow step).
- * - Workflow findings are only silenced by a marker that names the check and gives a reason.
+ * - Workflow findings are only silenced by a marker that names the check and gives a reason, on
+ *   their line or above it, or at one of their related places (the checkout of the code they run).
  * - Markers of other scanners (`gitleaks:allow`, `pragma: allowlist secret`,
- *   `secretlint-disable-line`: config `suppressionMarkers`) silence every secret finding on the line;
- *   their next-line forms (`pragma: allowlist nextline secret`, `secretlint-disable-next-line`) the
- *   line below.
+ *   `secretlint-disable-line`, ggshield's `ggignore`: config `suppressionMarkers`) silence every
+ *   secret finding on the line; their next-line forms (`pragma: allowlist nextline secret`,
+ *   `secretlint-disable-next-line`) the line below.
  *
  * The comment syntax does not matter (`#`, `//`, `/* *\/`, `<!-- -->`, `--`, `;`): like gitleaks,
  * a marker counts anywhere on the line, except inside the matched secret itself, so a value that
@@ -33,6 +35,8 @@ export interface InlineVerdict {
   by?: { marker: string; reason: string };
   /** Why a marker that was meant for this finding did not silence it, for a note. */
   problem?: string;
+  /** A marker that names a rule id close to this finding's: most likely misspelled (a warning). */
+  typo?: string;
 }
 
 interface Marker {
@@ -121,6 +125,14 @@ export function inlineSuppression(finding: Finding, options: InlineOptions): Inl
   const silenced = (marker: string, reason = ''): InlineVerdict => ({ suppressed: true, by: { marker, reason } });
 
   const line = finding.lineText;
+  // A workflow finding's related places (its checkout, its download): markers there name the check.
+  for (const place of strict ? (finding.relatedLineTexts ?? []) : []) {
+    const markers = parseMarkers(place.lineText, SAME_LINE);
+    const above = place.previousLineText;
+    if (above !== undefined && COMMENT_ONLY.test(above)) markers.push(...parseMarkers(above, SAME_LINE).filter((m) => m.rules));
+    const marker = consider(markers);
+    if (marker) return silenced(marker.text, marker.reason);
+  }
   if (line !== undefined) {
     const visible = withoutSecret(finding, line);
     const marker = consider(parseMarkers(visible, SAME_LINE));
@@ -144,5 +156,22 @@ export function inlineSuppression(finding: Finding, options: InlineOptions): Inl
       if (form) return silenced(form);
     }
   }
-  return problem ? { suppressed: false, problem } : { suppressed: false };
+  const typo = misspelled(finding, [line, previous]);
+  return { suppressed: false, ...(problem ? { problem } : {}), ...(typo ? { typo } : {}) };
+}
+
+/**
+ * `keyfence:allow[strpie-live-secret-key]` beside a `stripe-live-secret-key` finding: a marker meant
+ * for it that silences nothing. Two edits at most, so another real rule id is not taken for a typo.
+ */
+function misspelled(finding: Finding, lines: Array<string | undefined>): string | undefined {
+  const ruleId = finding.ruleId.toLowerCase();
+  for (const text of lines) {
+    if (text === undefined) continue;
+    for (const marker of [...parseMarkers(withoutSecret(finding, text), SAME_LINE), ...parseMarkers(text, NEXT_LINE)]) {
+      const near = marker.rules?.find((r) => r !== ruleId && closest(r, [ruleId], 2));
+      if (near) return `${finding.file}:${finding.line}: \`${marker.text}\` names no rule found here: did you mean ${finding.ruleId}? The finding is still reported`;
+    }
+  }
+  return undefined;
 }

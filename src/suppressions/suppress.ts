@@ -34,10 +34,11 @@ const MAX_INLINE_NOTES = 20;
 export function applySuppressions(findings: Finding[], options: SuppressionOptions): Suppressed {
   const suppressed = { inline: 0, allow: 0, baseline: 0 };
   const inlined: InlineSuppressed[] = [];
-  if (options.disabled) return { kept: findings, notes: [], suppressed, inline: inlined };
+  if (options.disabled) return { kept: findings, notes: [], suppressed, inline: inlined, warnings: [] };
   const { config } = options;
   const allowlist = compileAllowlist(config.allow, config.requireReason === true);
   const problems = new Set<string>();
+  const warnings = new Set<string>();
   const kept = findings.filter((f) => {
     const inline = inlineSuppression(f, { markers: config.suppressionMarkers, requireReason: config.requireReason === true });
     if (inline.suppressed) {
@@ -46,12 +47,13 @@ export function applySuppressions(findings: Finding[], options: SuppressionOptio
       return false;
     }
     if (inline.problem) problems.add(inline.problem);
+    if (inline.typo) warnings.add(inline.typo);
     if (allowEntryFor(f, allowlist) !== undefined) return (suppressed.allow++, false);
     return true;
   });
   const notes = [...problems].slice(0, MAX_INLINE_NOTES);
   if (problems.size > MAX_INLINE_NOTES) notes.push(`${problems.size - MAX_INLINE_NOTES} more inline markers could not silence their finding`);
-  return { kept, notes, suppressed, inline: inlined };
+  return { kept, notes, suppressed, inline: inlined, warnings: [...warnings] };
 }
 
 /** A finding an inline marker silenced, with the marker and its reason. */
@@ -68,6 +70,8 @@ export interface Suppressed {
   suppressed: { inline: number; allow: number; baseline: number };
   /** The findings inline markers silenced (for pull-request mode, which lists those its change added). */
   inline: InlineSuppressed[];
+  /** Markers that most likely misspell the rule id of the finding on their line: for stderr, `file:line: …`. */
+  warnings: string[];
 }
 
 /**

@@ -75,6 +75,9 @@ function toFinding(model: WorkflowModel, check: WorkflowCheck, r: CheckReport): 
     ...(related && related.length > 0 ? { related } : {}),
     lineText: model.lines[pos.line - 1] ?? '',
     ...(pos.line > 1 ? { previousLineText: model.lines[pos.line - 2] ?? '' } : {}),
+    ...(related && related.length > 0
+      ? { relatedLineTexts: related.map(({ line }) => ({ lineText: model.lines[line - 1] ?? '', ...(line > 1 ? { previousLineText: model.lines[line - 2] ?? '' } : {}) })) }
+      : {}),
   };
 }
 

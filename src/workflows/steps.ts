@@ -53,7 +53,9 @@ export function carriesSecret(str: TString | null | undefined, secretInputs?: Se
   for (const occ of str.exprs) {
     const ast = occ.parsed.ast;
     if (!ast) continue;
-    if (secretUses(ast).some((u) => !ignoreToken || u.name !== 'GITHUB_TOKEN')) return true;
+    // Only a secret whose value flows out counts: `secrets.X != ''` or `contains(secrets.X, 'a')` is a boolean.
+    const named = secretUses(ast).some((u) => !ignoreToken || u.name !== 'GITHUB_TOKEN');
+    if (named && flowingPaths(ast).some((p) => /^secrets(\.|\[|$)/.test(p.path))) return true;
     for (const p of flowingPaths(ast)) {
       if (p.path === 'github.token' && !ignoreToken) return true;
       if (secretInputs && p.path.startsWith('inputs.') && secretInputs.has(p.path.slice(7))) return true;
@@ -120,7 +122,7 @@ const INTERPRETERS = new Set(['node', 'python', 'python3', 'python2', 'ruby', 'p
 const SYSTEM_PREFIXES = ['/usr/', '/bin/', '/sbin/', '/opt/hostedtoolcache/', '/etc/', '$RUNNER_TEMP', '${RUNNER_TEMP}', '/tmp/'];
 
 /** Why a command runs code from the workspace, or null. */
-function commandExecutes(cmd: ShellCommand): string | null {
+export function commandExecutes(cmd: ShellCommand): string | null {
   const [first, ...rest] = cmd.args;
   if (!first) return null;
   const base = first.split('/').pop() ?? first;
@@ -175,27 +177,35 @@ function actionExecutes(step: Step): string | null {
   return null;
 }
 
+/** Where a step runs code from the workspace: why, and the shell command that does it (none for an action). */
+export interface Execution {
+  why: string;
+  cmd?: ShellCommand;
+}
+
 /**
- * Whether a step runs code from the workspace. With `dir` (a checkout `path:` other than the
- * workspace root), only what runs inside that directory counts: a working directory in it, `cd dir`
- * before a build command, a script or local action from it, or a tool pointed at it
- * (`npm ci --prefix dir`, `make -C dir`). Base-branch tools that merely read files from it do not.
+ * Where a step runs code from the workspace (why, and the command that does it, so a finding can
+ * point at its line), or null. With `dir` (a checkout `path:` other than the workspace root), only
+ * what runs inside that directory counts: a working directory in it, `cd dir` before a build
+ * command, a script or local action from it, or a tool pointed at it (`npm ci --prefix dir`,
+ * `make -C dir`). Base-branch tools that merely read files from it do not.
  */
-export function stepExecutes(step: Step, job: Job, dir?: string): string | null {
+export function stepExecution(step: Step, job: Job, dir?: string): Execution | null {
+  const asAction = (why: string | null): Execution | null => (why ? { why } : null);
   const d = dir ? normalizeDir(dir) : '';
-  if (!d) return actionExecutes(step) ?? runExecutes(step);
+  if (!d) return asAction(actionExecutes(step)) ?? runExecution(step);
   const within = (p: string): boolean => {
     const n = normalizeDir(p.replace(/^["']|["']$/g, ''));
     return n === d || n.startsWith(`${d}/`);
   };
   const wd = step.workingDirectory ?? job.defaultWorkingDirectory ?? '';
-  if (wd && within(wd)) return actionExecutes(step) ?? runExecutes(step);
+  if (wd && within(wd)) return asAction(actionExecutes(step)) ?? runExecution(step);
   const uses = step.uses?.value.trim() ?? '';
-  if (uses.startsWith('./') && within(uses)) return `uses the local action ${uses} from the checkout`;
+  if (uses.startsWith('./') && within(uses)) return { why: `uses the local action ${uses} from the checkout` };
   for (const [k, v] of step.with) {
     if (/director|path|context|root|cwd/.test(k) && v.value && within(v.value.value)) {
       const why = actionExecutes(step);
-      if (why) return why;
+      if (why) return { why };
     }
   }
   let inDir = false;
@@ -208,25 +218,25 @@ export function stepExecutes(step: Step, job: Job, dir?: string): string | null 
     }
     const why = commandExecutes(cmd);
     if (!why) continue;
-    if (inDir) return why;
+    if (inDir) return { why, cmd };
     // The program itself, or the script an interpreter runs, lives in the directory.
-    if (within(c0)) return why;
+    if (within(c0)) return { why, cmd };
     const base = c0.split('/').pop() ?? c0;
     if (INTERPRETERS.has(base)) {
       const script = rest.find((a) => !a.startsWith('-'));
-      if (script && within(script)) return why;
+      if (script && within(script)) return { why, cmd };
       continue;
     }
     // A build tool pointed at the directory.
-    if (rest.some((a) => within(a) || within(a.replace(/^--?[A-Za-z-]+=/, '')))) return why;
+    if (rest.some((a) => within(a) || within(a.replace(/^--?[A-Za-z-]+=/, '')))) return { why, cmd };
   }
   return null;
 }
 
-function runExecutes(step: Step): string | null {
+function runExecution(step: Step): Execution | null {
   for (const cmd of shellCommands(step)) {
     const why = commandExecutes(cmd);
-    if (why) return why;
+    if (why) return { why, cmd };
   }
   return null;
 }

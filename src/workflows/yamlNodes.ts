@@ -55,6 +55,8 @@ export interface YSeq {
   kind: 'seq';
   items: YNode[];
   span: Span;
+  /** A local tag such as GitLab's `!reference`, when the sequence has one. */
+  tag?: string;
 }
 
 export type YNode = YScalar | YMap | YSeq;
@@ -193,7 +195,7 @@ function convert(node: YamlNode | null, doc: Document.Parsed, budget: Budget, de
     return map;
   }
   if (isSeq(node)) {
-    const seq: YSeq = { kind: 'seq', items: [], span: spanOf(node, eof) };
+    const seq: YSeq = { kind: 'seq', items: [], span: spanOf(node, eof), ...(node.tag ? { tag: node.tag } : {}) };
     for (const item of node.items) {
       const v = convert(item as YamlNode | null, doc, budget, depth + 1, eof);
       if (v) seq.items.push(v);

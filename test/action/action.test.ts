@@ -374,6 +374,7 @@ describe('the Action on a schedule', () => {
       'GET /repos/{owner}/{repo}/actions/secrets',
       'GET /repos/{owner}/{repo}/actions/permissions/workflow',
       'GET /repos/{owner}/{repo}/actions/permissions/fork-pr-workflows-private-repos',
+      'GET /repos/{owner}/{repo}/keys',
     ])
       server.on(route, forbidden);
     const run = await runAction({ schedule: '17 6 * * 1' }, {}, 'schedule');

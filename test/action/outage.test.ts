@@ -262,7 +262,7 @@ describe.concurrent.each(APIS)('the Action audit (schedule) against $name', (api
       expect(annotations).toEqual([
         'error stripe-live-secret-key critical config/.env.production:2',
         'error stripe-live-secret-key critical src/payments.js:1',
-        'error untrusted-checkout critical .github/workflows/ci.yml:9',
+        'error untrusted-checkout critical .github/workflows/ci.yml:10',
         'notice excessive-permissions low .github/workflows/ci.yml:2',
       ]);
       expect(run.stdout).toMatch(/^::error title=keyfence stripe-live-secret-key \(critical\),file=src\/payments\.js,line=1,.*%0Aadded in commit [0-9a-f]{12}$/m);
@@ -277,7 +277,7 @@ describe.concurrent.each(APIS)('the Action audit (schedule) against $name', (api
         'excessive-permissions .github/workflows/ci.yml:2',
         'stripe-live-secret-key config/.env.production:2',
         'stripe-live-secret-key src/payments.js:1',
-        'untrusted-checkout .github/workflows/ci.yml:9',
+        'untrusted-checkout .github/workflows/ci.yml:10',
       ]);
 
       // The summary: `keyfence audit`'s markdown report, then the notes, with the settings note.

@@ -42,7 +42,7 @@ describe('keyfence audit', () => {
     // Each finding once: the workflow is audited by the tree scan only, not again for the history.
     expect(where).toEqual([
       'excessive-permissions .github/workflows/ci.yml:1',
-      'untrusted-checkout .github/workflows/ci.yml:8',
+      'untrusted-checkout .github/workflows/ci.yml:9',
       'stripe-live-secret-key config/.env.production:1 @',
       'stripe-live-secret-key src/pay.js:1',
     ]);

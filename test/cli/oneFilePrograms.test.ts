@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { commit, keyfence } from '../git/gitHelpers.js';
 import { CLI } from '../support/cli.js';
 import { fake } from '../support/secrets.js';
-import { tempRepo, type TempDir } from '../support/tempRepo.js';
+import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
 
 /**
  * `keyfence staged` and `keyfence scan` run from programs built as one file each (dist/hook.js,
@@ -19,14 +19,33 @@ afterEach(() => {
   dir = undefined;
 });
 
+/**
+ * What a program loads: the modules it needs at start-up and the ones it loads on demand. hook.js
+ * and scan.js are scripts run with V8's code cache (src/cli/cachedProgram.ts): `require()` and
+ * `__keyfenceImport()`; worker.js is an ES module: `import … from` and `import()`.
+ */
+function loads(code: string): { atStart: string[]; later: string[] } {
+  const script = code.startsWith('(function (exports, require, module, __keyfenceUrl, __keyfenceImport) {');
+  const atStart = script ? /\brequire\("([^"]+)"\)/g : /^import\s[^;]*?from\s+["']([^"']+)["']/gm;
+  const later = script ? /\b__keyfenceImport\("(\.\/[^"]+)"\)/g : /\bimport\(["'](\.\/[^"']+)["']\)/g;
+  return { atStart: [...code.matchAll(atStart)].map((m) => m[1]!), later: [...code.matchAll(later)].map((m) => m[1]!) };
+}
+
 it.each(['hook.js', 'scan.js', 'worker.js'])('%s loads no module of its own at start-up, and every module it loads later is in dist/', (program) => {
+  const { atStart, later } = loads(readFileSync(join(DIST, program), 'utf8'));
+  expect(atStart.length).toBeGreaterThan(0);
+  expect(atStart.filter((s) => !s.startsWith('node:'))).toEqual([]);
+  expect(later.length).toBeGreaterThan(0);
+  expect(later.filter((file) => !existsSync(join(DIST, file)))).toEqual([]);
+});
+
+it.each(['hook.js', 'scan.js'])('%s is a script of the shape the code-cache loader runs, and ASCII only', (program) => {
   const code = readFileSync(join(DIST, program), 'utf8');
-  const staticImports = [...code.matchAll(/^import\s[^;]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]);
-  expect(staticImports.length).toBeGreaterThan(0);
-  expect(staticImports.filter((s) => !s!.startsWith('node:'))).toEqual([]);
-  const lazy = [...code.matchAll(/\bimport\(["'](\.\/[^"']+)["']\)/g)].map((m) => m[1]!);
-  expect(lazy.length).toBeGreaterThan(0);
-  expect(lazy.filter((file) => !existsSync(join(DIST, file)))).toEqual([]);
+  expect(code.startsWith('(function (exports, require, module, __keyfenceUrl, __keyfenceImport) {')).toBe(true);
+  expect(code.trimEnd().endsWith('})')).toBe(true);
+  // A dynamic import left as import() would fail inside vm.Script.
+  expect(code.match(/\bimport\s*\(/g)).toBeNull();
+  expect(code.match(/[^\t\n\r\x20-\x7e]/g)).toBeNull();
 });
 
 it('staged reports, formats and fails as the split bundle does, across that seam', () => {
@@ -60,4 +79,41 @@ it('scan reports, formats and fails as the split bundle does, across that seam',
   expect(missing.stderr).toMatch(/^keyfence: baseline missing-baseline\.json does not exist\n {2}hint: /);
   dir.write('keyfence.yml', 'overrides:\n  stripe-live-secret-key:\n    enabled: false\n');
   expect(keyfence(dir.path, ['scan']).code).toBe(0);
+});
+
+it('runs the hook with a code cache it keeps per user, and shrugs off a broken or unwritable one', () => {
+  dir = tempRepo();
+  const cache = tempDir('keyfence-cache-');
+  try {
+    dir.write('config/app.py', `KEY = "${fake.stripeLive()}"\n`);
+    dir.git('add', '-A');
+    const env = { KEYFENCE_CACHE_DIR: cache.path };
+    const findings = (result: { stdout: string }) => (JSON.parse(result.stdout) as { findings: unknown[] }).findings;
+    const expected = keyfence(dir.path, ['staged', '--format', 'json'], env);
+    expect(expected.code).toBe(1);
+    expect(findings(expected)).toHaveLength(1);
+    const files = () => readdirSync(join(cache.path, 'code')).filter((f) => f.startsWith('hook-'));
+    const [written] = files();
+    expect(files()).toHaveLength(1);
+    expect(written).toMatch(new RegExp(`^hook-${process.version.replace(/\./g, '\\.')}-${process.arch}-\\d+-\\d+-\\d+\\.bin$`));
+    const path = join(cache.path, 'code', written!);
+    // Used as it is on the next run: same report, cache left alone.
+    const before = readFileSync(path);
+    const inode = statSync(path).ino;
+    const again = keyfence(dir.path, ['staged', '--format', 'json'], env);
+    expect([again.code, findings(again)]).toEqual([1, findings(expected)]);
+    expect(statSync(path).ino).toBe(inode);
+    // V8 refuses a cache that is not its own: the run compiles afresh and writes a good one.
+    writeFileSync(path, Buffer.alloc(before.length, 7));
+    const broken = keyfence(dir.path, ['staged', '--format', 'json'], env);
+    expect([broken.code, findings(broken), broken.stderr]).toEqual([1, findings(expected), expected.stderr]);
+    expect(readFileSync(path).equals(Buffer.alloc(before.length, 7))).toBe(false);
+    // A cache folder that cannot be written: no cache, same answer.
+    chmodSync(join(cache.path, 'code'), 0o500);
+    const readOnly = keyfence(dir.path, ['staged', '--format', 'json'], { KEYFENCE_CACHE_DIR: join(cache.path, 'code', 'nested') });
+    expect([readOnly.code, findings(readOnly), readOnly.stderr]).toEqual([1, findings(expected), expected.stderr]);
+  } finally {
+    chmodSync(join(cache.path, 'code'), 0o700);
+    cache.remove();
+  }
 });

@@ -217,7 +217,7 @@ describe('a malformed config is an error with file, line and column', () => {
     ['failOn: [high\n', /^keyfence\.yml:2:1: /],
     ['failOn: high\nfailOn: low\n', /^keyfence\.yml:2:1: Map keys must be unique/],
     ['fail_on: high\n', /^keyfence\.yml:1:1: unknown setting "fail_on" in the config$/],
-    ['failOn: 3\n', /^keyfence\.yml:1:9: failOn must be one of critical, high, medium, low$/],
+    ['failOn: 3\n', /^keyfence\.yml:1:9: failOn must be one of critical, high, medium, low, none$/],
     ['failOn: { severity: high, lock: true }\n', /^keyfence\.yml:1:27: unknown setting "lock" in failOn$/],
     ['maxFileSize: -1\n', /^keyfence\.yml:1:14: maxFileSize must be a positive whole number of bytes$/],
     ['environments:\n  prod: [deploy/**]\n', /^keyfence\.yml:2:3: unknown environment "prod" in environments$/],

@@ -80,7 +80,7 @@ describe('the schema agrees with the loader', () => {
     ['productionDomains: [acme.com, "*.acme.io"]', true],
     ['maxFileSize: 1000', true],
     ['suppressionMarkers: ["nosec"]', true],
-    ['rules: [{ id: acme-key, description: ACME, category: live-key, severity: high, keywords: [acme_], regex: "acme_[a-z]{32}", files: ["**/*.sh"], generatedFiles: false, examples: { match: ["acme_x"], noMatch: [] } }]', true],
+    ['rules: [{ id: acme-key, description: ACME, category: live-key, severity: high, keywords: [acme_], regex: "acme_[a-z]{32}", files: ["**/*.sh"], generatedFiles: false, examples: { match: ["acme_{{rand:lower:32}}"], noMatch: ["acme_x"] } }]', true],
     ['failOn: severe', false],
     ['failOn: { severity: high, lock: true }', false],
     ['fail_on: high', false],

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { streamGit } from '../../src/sources/git.js';
 import { LOG_ARGS } from '../../src/sources/gitLog.js';
 import { parsePatch, PatchParser, splitGitHeader, unquote, type FileChange, type PatchEvent } from '../../src/sources/patchParser.js';
-import { STAGED_DIFF_ARGS } from '../../src/sources/stagedDiff.js';
+import { STAGED_DIFF_ARGS } from '../../src/sources/stagedGit.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
 import { commit } from './gitHelpers.js';
 

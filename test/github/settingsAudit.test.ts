@@ -100,7 +100,11 @@ function publicOrgRepository() {
     ...githubError(403, 'Resource not accessible by personal access token'),
     headers: { 'x-accepted-github-permissions': 'organization_self_hosted_runners=read' },
   });
+  server.on(`GET ${R}/keys`, { body: [] });
 }
+
+/** The fixtures' secrets were updated on 2026-01-10, three weeks before this clock: none is due for rotation. */
+const NOW = new Date('2026-02-01T00:00:00Z');
 
 const client = () => createGitHubClient({ token: 'test-token', baseUrl: server.url });
 
@@ -111,6 +115,7 @@ describe('settings audit against a local GitHub API', () => {
       octokit: client(),
       owner: 'octo-org',
       repo: 'website',
+      now: NOW,
       workflows: [
         { file: '.github/workflows/label.yml', text: LABELER },
         { file: '.github/workflows/release.yml', text: RELEASE },
@@ -131,6 +136,10 @@ describe('settings audit against a local GitHub API', () => {
         'prod-environment-self-review medium github:octo-org/website/environments/live:1:1',
         'prod-secret-outside-environment high github:octo-org/secrets/LIVE_STRIPE_KEY:1:1',
         'prod-secret-outside-environment high github:octo-org/website/secrets/PROD_DB_PASSWORD:1:1',
+        // Secret hygiene (secretHygiene.test.ts tests these checks one by one).
+        'secret-missing medium .github/workflows/ci.yml:9:20',
+        'secret-unused low github:octo-org/secrets/LIVE_STRIPE_KEY:1:1',
+        'secret-unused low github:octo-org/website/secrets/DEPLOY_KEY:1:1',
         'self-hosted-runner-public-repo high github:octo-org/website/runners:1:1',
       ].sort(),
     );
@@ -161,7 +170,7 @@ describe('settings audit against a local GitHub API', () => {
   it('fingerprints are stable across runs and do not depend on the line of a workflow', async () => {
     publicOrgRepository();
     const run = (text: string) =>
-      auditGitHubSettings({ octokit: client(), owner: 'octo-org', repo: 'website', workflows: [{ file: '.github/workflows/label.yml', text }] });
+      auditGitHubSettings({ octokit: client(), owner: 'octo-org', repo: 'website', now: NOW, workflows: [{ file: '.github/workflows/label.yml', text }] });
     const a = await run(LABELER);
     const b = await run(`# a comment moves every line down\n${LABELER}`);
     expect(b.findings.map((f) => f.fingerprint).sort()).toEqual(a.findings.map((f) => f.fingerprint).sort());
@@ -171,6 +180,7 @@ describe('settings audit against a local GitHub API', () => {
     server.on(`GET ${R}`, { body: repository('octocat/app', { visibility: 'private', ownerType: 'User' }) });
     server.on(`GET ${R}/environments`, githubError(404, 'Not Found'));
     server.on(`GET ${R}/actions/secrets`, { body: { total_count: 1, secrets: [secret('TEST_API_KEY')] } });
+    server.on(`GET ${R}/keys`, { body: [] });
     server.on(`GET ${R}/actions/permissions/workflow`, {
       ...githubError(403, 'Resource not accessible by integration'),
       headers: { 'x-accepted-github-permissions': 'administration=read' },
@@ -187,6 +197,7 @@ describe('settings audit against a local GitHub API', () => {
       octokit: client(),
       owner: 'octocat',
       repo: 'app',
+      now: NOW,
       workflows: [{ file: '.github/workflows/ci.yml', text: CI }],
     });
     expect(server.problems).toEqual([]);
@@ -207,6 +218,7 @@ describe('settings audit against a local GitHub API', () => {
   it('waits out a primary rate limit (403, x-ratelimit-reset) and a secondary one (429, retry-after)', async () => {
     server.on(`GET ${R}`, { body: repository('octocat/app', { visibility: 'private', ownerType: 'User' }) });
     server.on(`GET ${R}/environments`, { body: { total_count: 0, environments: [] } });
+    server.on(`GET ${R}/keys`, { body: [] });
     let secretsCalls = 0;
     server.on(`GET ${R}/actions/secrets`, () => {
       if (secretsCalls++ === 0)
@@ -241,6 +253,7 @@ describe('settings audit against a local GitHub API', () => {
       octokit: createGitHubClient({ token: 't', baseUrl: server.url, warn: (m) => warnings.push(m) }),
       owner: 'octocat',
       repo: 'app',
+      now: NOW,
       workflows: [],
     });
     expect(server.problems).toEqual([]);
@@ -248,7 +261,7 @@ describe('settings audit against a local GitHub API', () => {
     expect(permissionCalls).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(result.notes).toEqual([]);
-    expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['default-token-write', 'prod-secret-outside-environment']);
+    expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['default-token-write', 'prod-secret-outside-environment', 'secret-unused']);
     expect(warnings.some((w) => w.includes('primary rate limit'))).toBe(true);
     expect(warnings.some((w) => w.includes('secondary rate limit'))).toBe(true);
   });
@@ -276,12 +289,29 @@ describe('keyfence audit --github', () => {
 
   it('puts settings findings and notes in the one report, with the workflow line of a fork-reachable secret', async () => {
     publicOrgRepository();
+    // Rotation limits far beyond the fixtures' age (they were updated 2026-01-10): the policy reaches the checks.
+    writeFileSync(join(dir, 'keyfence.yml'), 'policy:\n  production:\n    maxSecretAgeDays: 36500\n  ci:\n    maxSecretAgeDays: 36500\n');
     const { code, out, err } = await run(['--github', REPO, '--github-url', server.url, '--format', 'json', '--no-suppressions'], { GITHUB_TOKEN: 'test-token' });
     expect(err).toBe('');
     expect(code).toBe(1);
     const report = JSON.parse(out);
     const settings = report.findings.filter((f: { category: string }) => f.category === 'github-settings');
-    expect(settings.length).toBe(11);
+    // The 11 settings findings, and label.yml's secrets: NPM_TOKEN used; DEPLOY_TOKEN from its environment;
+    // SYNC_TOKEN used; PROD_DB_PASSWORD, DEPLOY_KEY and LIVE_STRIPE_KEY referenced by no workflow here.
+    expect(settings.length).toBe(14);
+    expect(settings.filter((f: { ruleId: string }) => f.ruleId === 'secret-unused').map((f: { file: string }) => f.file).sort()).toEqual([
+      'github:octo-org/secrets/LIVE_STRIPE_KEY',
+      'github:octo-org/website/secrets/DEPLOY_KEY',
+      'github:octo-org/website/secrets/PROD_DB_PASSWORD',
+    ]);
+    expect(report.secretInventory.map((r: { name: string; maxAgeDays: number }) => `${r.name} ${r.maxAgeDays}`).sort()).toEqual([
+      'DEPLOY_KEY 36500',
+      'DEPLOY_TOKEN 36500',
+      'LIVE_STRIPE_KEY 36500',
+      'NPM_TOKEN 36500',
+      'PROD_DB_PASSWORD 36500',
+      'SYNC_TOKEN 36500',
+    ]);
     expect(settings.find((f: { ruleId: string }) => f.ruleId === 'fork-reachable-secret-unprotected')).toMatchObject({ file: '.github/workflows/label.yml', line: 11 });
     expect(report.notes.some((n: string) => n.includes('Self-hosted runners: read'))).toBe(true);
     expect(server.problems).toEqual([]);

@@ -56,9 +56,10 @@ export class Outputs {
     const out = new Set<string>();
     for (const f of findings) {
       if (!f.secret || f.secret.length < 8) continue;
-      const credential = CREDENTIAL_CATEGORIES.has(f.category);
-      if (!credential && f.category !== 'prod-host') continue;
-      const leak = this.leakOf(f.secret, { middleToo: credential });
+      // A production host is shown in full (docs/cli.md, Redaction): a hostname is not a secret,
+      // and the one to fix must be found. A password beside it is a finding of its own.
+      if (!CREDENTIAL_CATEGORIES.has(f.category)) continue;
+      const leak = this.leakOf(f.secret);
       if (leak) out.add(`${f.ruleId} (${f.category}) ${JSON.stringify(f.secret)} -> ${leak}`);
     }
     return [...out];

@@ -61,7 +61,7 @@ function embed(text: string, around: { before: string[]; after: string[]; traili
 
 describe('the engine, the masking stage, every format and the baseline', () => {
   // Every built-in rule, in groups small enough for a few seeds each within the time budget.
-  const GROUPS = 8;
+  const GROUPS = 12;
   const groups = Array.from({ length: GROUPS }, (_, g) => RULES.filter((_, i) => i % GROUPS === g));
 
   it.each(groups.map((rules, g) => ({ group: `${g + 1} of ${GROUPS}`, rules })))('hold no value of the rules of group $group', async ({ rules }: { rules: RuleWithExamples[] }) => {

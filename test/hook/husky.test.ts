@@ -102,7 +102,7 @@ describe('the husky pre-commit hook, end to end', () => {
     must('git', ['add', '.github'], repo);
     const pwn = run('git', ['commit', '-m', 'test pull requests'], repo);
     expect(pwn.code).not.toBe(0);
-    expect(pwn.out).toMatch(/\.github\/workflows\/test\.yml:8:\d+ +critical +untrusted-checkout/);
+    expect(pwn.out).toMatch(/\.github\/workflows\/test\.yml:9:\d+ +critical +untrusted-checkout/);
     // The same job on `pull_request` gets a read-only token and no secrets: it goes through.
     writeFileSync(join(repo, '.github', 'workflows', 'test.yml'), `permissions:\n  contents: read\n${pwnRequestWorkflow({ trigger: 'pull_request' })}`);
     must('git', ['add', '.github'], repo);

@@ -316,6 +316,9 @@ const GOLDEN: Record<Format, string> = {
   sarif: 'report.sarif.json',
   github: 'report.github.txt',
   markdown: 'report.md',
+  junit: 'report.junit.xml',
+  csv: 'report.csv',
+  gitlab: 'report.gitlab.json',
 };
 const COLOR_GOLDEN = 'report.color.txt';
 
@@ -333,6 +336,7 @@ const sampleReport = (): Report => ({
  */
 const VERSION_PLACEHOLDER = '<keyfence version>';
 function pinVersion(format: Format, output: string): string {
+  if (format === 'gitlab') return pinGitlab(output);
   if (format !== 'json' && format !== 'sarif') return output;
   let replaced = 0;
   const field = new RegExp(`("(?:version|semanticVersion)": )${JSON.stringify(VERSION).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g');
@@ -346,6 +350,16 @@ function pinVersion(format: Format, output: string): string {
     expect(parsed.runs[0].tool.driver).toMatchObject({ version: VERSION_PLACEHOLDER, semanticVersion: VERSION_PLACEHOLDER });
   }
   return pinned;
+}
+
+/** The GitLab report: the analyzer's and scanner's versions, and the scan's times (the clock's). */
+function pinGitlab(output: string): string {
+  const parsed = JSON.parse(output);
+  expect([parsed.scan.analyzer.version, parsed.scan.scanner.version]).toEqual([VERSION, VERSION]);
+  expect(Date.parse(`${parsed.scan.end_time}Z`) - Date.parse(`${parsed.scan.start_time}Z`)).toBeLessThanOrEqual(STATS.durationMs + 1000);
+  parsed.scan.analyzer.version = parsed.scan.scanner.version = VERSION_PLACEHOLDER;
+  parsed.scan.start_time = parsed.scan.end_time = '<time>';
+  return `${JSON.stringify(parsed, null, 2)}\n`;
 }
 
 /** The secret's middle: what must never show, even when prefix and last four characters may. */

@@ -52,7 +52,7 @@ const EXPECTED = [
   'prod-host config/.env.development:2',
   'stripe-live-secret-key src/payments.js:2',
   'stripe-live-secret-key test/fixtures/charge.json:2',
-  'untrusted-checkout .github/workflows/pr.yml:8',
+  'untrusted-checkout .github/workflows/pr.yml:9',
 ];
 
 const CATEGORIES = ['echo-leak', 'env-crossover', 'fixture', 'generic-secret', 'live-key', 'prod-host', 'workflow'];
@@ -118,8 +118,8 @@ function placesOfSarif(text: string): Place[] {
   return sarif.runs[0]!.results.map((r) => `${r.ruleId} ${decodeURI(r.locations[0]!.physicalLocation.artifactLocation.uri)}:${r.locations[0]!.physicalLocation.region.startLine}`).sort();
 }
 
-function cli(args: string[], repo: TempDir): Place[] {
-  const result = runCli([...args, '--format', 'json'], repo.path);
+function cli(args: string[], repo: TempDir, input?: string): Place[] {
+  const result = runCli([...args, '--format', 'json'], repo.path, {}, input);
   expect(result.code, result.stderr).toBe(1);
   return placesOfJson(result.stdout);
 }
@@ -134,6 +134,8 @@ const DOORS: Door[] = [
   { name: 'scan', places: (f) => cli(['scan'], f.committed) },
   { name: 'staged', places: (f) => cli(['staged'], f.staged) },
   { name: 'diff', places: (f) => cli(['diff', `${f.baseSha}..${f.headSha}`], f.committed) },
+  // The pre-push hook: git hands it `<local ref> <local sha> <remote ref> <remote sha>` on stdin.
+  { name: 'push', places: (f) => cli(['push'], f.committed, `refs/heads/main ${f.headSha} refs/heads/main ${f.baseSha}\n`) },
   { name: 'history', places: (f) => cli(['history'], f.committed) },
   { name: 'audit', places: (f) => cli(['audit'], f.committed) },
   {

@@ -1,23 +1,13 @@
+import { CHARSETS } from '../../src/engine/customRules.js';
 import { base62, crc32 } from '../../src/engine/validators/crc32.js';
 import { STRUCTURED_TEMPLATES } from './structuredSecrets.js';
 
 /**
  * Expands the example templates of rules/README.md with a seeded generator, so examples carry no
- * committed token-shaped string and every run tests the same values.
+ * committed token-shaped string and every run tests the same values. The character sets are the
+ * ones custom rules' examples use (src/engine/customRules.ts).
  */
-export const CHARSETS: Record<string, string> = {
-  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
-  alpha: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
-  lower: 'abcdefghijklmnopqrstuvwxyz',
-  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-  digits: '0123456789',
-  hex: '0123456789abcdef',
-  HEX: '0123456789ABCDEF',
-  lowernum: 'abcdefghijklmnopqrstuvwxyz0123456789',
-  uppernum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
-  base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
-  base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
-};
+export { CHARSETS };
 
 export type Random = () => number;
 

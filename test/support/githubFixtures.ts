@@ -65,3 +65,24 @@ export function runners(names: string[]) {
   const base = example('GET', '/repos/{owner}/{repo}/actions/runners').runners[0];
   return names.map((name) => ({ ...base, id: nextId++, name }));
 }
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A secret last updated `updatedDaysAgo` days before `now` (created a year before that). */
+export function agedSecret(name: string, now: Date, updatedDaysAgo: number) {
+  const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const updated = now.getTime() - updatedDaysAgo * DAY;
+  return { name, created_at: iso(updated - 365 * DAY), updated_at: iso(updated) };
+}
+
+/** A deploy key; only the public half exists on GitHub, and this one is generated, not real. */
+export function deployKey(id: number, title: string, opts: { readOnly: boolean; createdAt: string; lastUsed?: string | null }) {
+  const base = example('GET', '/repos/{owner}/{repo}/keys')[0];
+  return { ...base, id, title, read_only: opts.readOnly, created_at: opts.createdAt, last_used: opts.lastUsed ?? null, url: `https://api.github.com/repos/octo-org/shop/keys/${id}` };
+}
+
+/** `minimal-repository` objects, as an organisation secret's list of selected repositories returns them. */
+export function minimalRepositories(fullNames: string[]) {
+  const base = example('GET', '/orgs/{org}/actions/secrets/{secret_name}/repositories').repositories[0];
+  return fullNames.map((fullName) => ({ ...base, id: nextId++, name: fullName.split('/')[1], full_name: fullName }));
+}

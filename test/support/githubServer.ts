@@ -90,6 +90,9 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
         return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
       }
       if (['POST', 'PUT', 'PATCH'].includes(method)) problems.push(...requestProblems(method, found.template, body));
+      // keyfence reads secrets' names and dates from the lists; one secret's endpoint, or the public
+      // key used to set a value, is never its business, whatever a test answers there.
+      if (/\/secrets\/(public-key|\{secret_name\})$/.test(found.template)) problems.push(`${method} ${found.template}: keyfence must not touch a single secret or its public key`);
       const handler = routes.get(`${method} ${found.template}`);
       if (!handler) {
         problems.push(`${method} ${found.template}: no handler in this test`);

@@ -35,19 +35,20 @@ describe('auditWorkflowFile', () => {
       category: 'workflow',
       severity: 'critical',
       file: '.github/workflows/pwn.yml',
-      line: 10,
-      column: 16,
-      endLine: 10,
-      endColumn: 57,
+      // The line that runs the pull request's code; the checkout is a related location.
+      line: 11,
+      column: 14,
+      endLine: 11,
+      endColumn: 20,
       environment: 'ci',
       secret: '',
-      lineText: '          ref: ${{ github.event.pull_request.head.sha }}',
-      previousLineText: '        with:',
+      lineText: '      - run: npm ci',
+      previousLineText: '          ref: ${{ github.event.pull_request.head.sha }}',
     });
     expect(f!.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(f!.related).toEqual([
+      { file: '.github/workflows/pwn.yml', line: 10, column: 16, endLine: 10, endColumn: 57, label: "fetches the pull request's code" },
       { file: '.github/workflows/pwn.yml', line: 1, column: 5, endLine: 1, endColumn: 24, label: 'this trigger' },
-      { file: '.github/workflows/pwn.yml', line: 11, column: 9, endLine: 11, endColumn: 12, label: 'runs the checked-out code' },
     ]);
     expect(f!.message).toContain('persist-credentials: false');
   });

@@ -47,7 +47,7 @@ describe('keyfence workflows', () => {
     const report = JSON.parse(stdout) as { findings: Array<Record<string, unknown>>; stats: { files: number } };
     expect(report.stats.files).toBe(4);
     expect(report.findings.map((f) => [f.file, f.line, f.ruleId, f.category, f.environment])).toEqual([
-      ['one/.github/workflows/pwn.yml', 10, 'untrusted-checkout', 'workflow', 'ci'],
+      ['one/.github/workflows/pwn.yml', 11, 'untrusted-checkout', 'workflow', 'ci'],
       ['two/.github/workflows/broken.yml', 2, 'workflow-parse-error', 'workflow', 'ci'],
       ['two/actions/setup/action.yml', 6, 'template-injection', 'workflow', 'ci'],
     ]);
@@ -62,6 +62,19 @@ describe('keyfence workflows', () => {
     const second = await run(path.join(dir.path, '.github'), '--format', 'json');
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).findings).toEqual([]);
+  });
+
+  it('honours a marker at the checkout when the finding is where the checked-out code runs', async () => {
+    dir = tempRepo();
+    dir.write('.github/workflows/pwn.yml', PWN);
+    const found = JSON.parse((await run(dir.path, '--format', 'json')).stdout).findings;
+    expect(found.map((f: { ruleId: string; line: number }) => `${f.ruleId}:${f.line}`)).toEqual(['untrusted-checkout:11']);
+    const marked = (marker: string) => PWN.replace('.head.sha }}', `.head.sha }} # ${marker}`);
+    dir.write('.github/workflows/pwn.yml', marked('keyfence: ignore[untrusted-checkout] builds docs only, no secrets in this job'));
+    const silenced = await run(dir.path, '--format', 'json');
+    expect([silenced.code, JSON.parse(silenced.stdout).findings]).toEqual([0, []]);
+    dir.write('.github/workflows/pwn.yml', marked('keyfence: ignore[template-injection] not this check'));
+    expect(JSON.parse((await run(dir.path, '--format', 'json')).stdout).findings).toHaveLength(1);
   });
 
   it('audits an explicitly given file whatever its name', async () => {

@@ -28,7 +28,8 @@ export function formatFindings(name: string, findings: Finding[]): string {
 
 const checkDirs = existsSync(ROOT)
   ? readdirSync(ROOT, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
+      // gitlab/ holds the GitLab checks' fixtures (test/workflows/gitlab/fixtures.test.ts).
+      .filter((d) => d.isDirectory() && d.name !== 'gitlab')
       .map((d) => d.name)
       .sort()
   : [];

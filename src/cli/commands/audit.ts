@@ -3,11 +3,12 @@ import { githubSettings, openAuditSources, type GitHubTarget } from '../../run/a
 import { openEngine } from '../../run/openEngine.js';
 import { runScan } from '../../run/run.js';
 import type { Command, CommandContext } from '../command.js';
+import { historySelection, HISTORY_SELECTION_OPTIONS } from '../historySelection.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
 export const command: Command = {
   summary: 'history + tree + workflows in one report; with --github, the repository\'s GitHub settings too',
-  usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [options]
+  usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [--branch REV] [--path PATH] [--log-opts OPTS] [options]
 
 Audits a repository in one report: the files on disk under PATH (with every workflow file and local
 action), then its whole history (every commit reachable from any branch, tag, remote-tracking ref
@@ -21,16 +22,20 @@ permission it needs. On a terminal, a progress line on stderr shows the commits 
       --github OWNER/REPO  also audit this repository's settings on GitHub
       --github-url URL     GitHub Enterprise Server: https://HOST or its API root https://HOST/api/v3
                            (default: GITHUB_API_URL, else https://api.github.com)
+      --branch REV         the history part reads REV's history instead of every ref
+      --path PATH          the history part reads only commits that change PATH (repeatable)
+      --log-opts OPTS      raw \`git log\` options that choose the history's commits (see keyfence history --help)
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
-    const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' } }, 'audit');
+    const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' }, ...HISTORY_SELECTION_OPTIONS }, 'audit');
+    const history = historySelection(values);
     if (positionals.length > 1) throw new UserError('audit takes one PATH', 'run `keyfence audit --help` for usage');
     const slug = values.github as string | undefined;
     // Settle the GitHub part's usage errors before any scanning.
     const github = slug !== undefined ? await githubTarget(slug, values['github-url'] as string | undefined, context) : undefined;
-    const { sources, workers, root } = await openAuditSources(positionals, context.cwd);
+    const { sources, workers, root } = await openAuditSources(positionals, context.cwd, history);
     const engine = openEngine(root, options.config);
-    const extra = github ? githubSettings(github, root, (m) => context.stderr.write(`keyfence: ${m}\n`)) : undefined;
+    const extra = github ? githubSettings(github, root, (m) => context.stderr.write(`keyfence: ${m}\n`), async () => (await engine).config) : undefined;
     return runScan({ engine, sources, workers, progress: true, extra }, options, context);
   },
 };

@@ -6,6 +6,7 @@ import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
 import { DEFAULT_FAIL_ON } from '../../run/options.js';
 import { UserError } from '../../errors.js';
+import { argsError } from '../argsError.js';
 
 export const command: Command = {
   summary: 'print the effective configuration and where each setting came from',
@@ -27,7 +28,7 @@ guardrails an extended policy locked. Exits 2 with file:line:col when the config
         strict: true,
       }).values as typeof values;
     } catch (error) {
-      throw new UserError(`config: ${(error as Error).message}`, 'run `keyfence config --help` for usage');
+      throw argsError('config', error, { config: { type: 'string', short: 'c' }, format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
     }
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`config: unknown format "${format}"`, 'use text or json');

@@ -7,6 +7,7 @@ import { explainFile, renderExplanations } from '../../run/explain.js';
 import { effectiveFailOn } from '../../run/options.js';
 import { findRepoRoot } from '../../sources/git.js';
 import type { Command } from '../command.js';
+import { argsError } from '../argsError.js';
 
 export const command: Command = {
   summary: 'say which environment each file belongs to, why, and what the policy does there',
@@ -31,7 +32,7 @@ host, a secret printed to a log. A FILE that does not exist is explained by its 
         strict: true,
       }) as typeof parsed;
     } catch (error) {
-      throw new UserError(`explain: ${(error as Error).message}`, 'run `keyfence explain --help` for usage');
+      throw argsError('explain', error, { config: { type: 'string', short: 'c' }, format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
     }
     const { values, positionals } = parsed;
     const format = values.format ?? 'text';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_NAMES } from '../../config/configFile.js';
@@ -8,26 +8,20 @@ import { VERSION } from '../../version.js';
 import type { Command, CommandContext } from '../command.js';
 import { UserError } from '../../errors.js';
 import { writeAtomic } from '../../run/writeAtomic.js';
+import { gitAsConfigured, installGitHook } from '../init/gitHook.js';
+import { HOOK_COMMANDS, HOOKS, type HookName } from '../init/hookScript.js';
+import { installLefthook } from '../init/lefthook.js';
+import { installPreCommitFramework } from '../init/preCommitFramework.js';
+import { installShellHook } from '../init/shellHook.js';
 
 /** The husky release whose conventions (`.husky/<hook>`, `core.hooksPath=.husky/_`) this writes. */
 export const HUSKY_RANGE = '^9.1.7';
 
-/**
- * The hook's command. Plain `keyfence`, not `npx keyfence`: husky puts node_modules/.bin on PATH for
- * every hook, and npx costs the pre-commit hook a whole npm start-up (about a second) per commit.
- */
-export const HOOK_COMMAND = 'keyfence staged';
-const HOOK_LINE = /^[^#\n]*\bkeyfence(?:\.js)?["']?\s+staged\b/m;
-
-const HOOK_BLOCK = `# keyfence: block commits that add secrets. A false alarm: \`keyfence:allow[rule-id] reason\`
-# in a comment on the line. To commit anyway, knowingly: git commit --no-verify
-${HOOK_COMMAND}
-`;
-
 export const STARTER_CONFIG = `# keyfence configuration. Every setting is optional: uncomment what you need.
 # \`keyfence rules\` lists the built-in rules; \`keyfence <command> --help\` explains each command.
 
-# The lowest severity that fails a run (exit 1) and blocks a commit: critical, high, medium, low.
+# The lowest severity that fails a run (exit 1) and blocks a commit: critical, high, medium, low;
+# none reports without failing.
 # failOn: medium
 
 # Files that belong to an environment, beyond the built-in conventions (.env.production,
@@ -79,34 +73,58 @@ jobs:
         run: npx --yes keyfence@${VERSION} diff --format github
 `;
 
+const MANAGERS = ['husky', 'git', 'lefthook', 'pre-commit'] as const;
+type Manager = (typeof MANAGERS)[number];
+
 export const command: Command = {
-  summary: 'set up the husky pre-commit hook, a starter keyfence.yml and a GitHub workflow',
-  usage: `Usage: keyfence init
+  summary: 'set up a git hook (husky, plain git, lefthook or pre-commit), a starter keyfence.yml and a GitHub workflow',
+  usage: `Usage: keyfence init [--hook pre-commit|pre-push] [--manager husky|git|lefthook|pre-commit]
 
 Sets up keyfence in the current repository, keeping everything that is already there:
-  package.json            husky and keyfence in devDependencies, "prepare": "husky" (husky v9)
-  .husky/pre-commit       runs \`${HOOK_COMMAND}\`; an existing hook keeps its other commands
+  the hook                --hook pre-commit (default) runs \`${HOOK_COMMANDS['pre-commit']}\`,
+                          --hook pre-push runs \`${HOOK_COMMANDS['pre-push']}\` (the commits a push sends)
   keyfence.yml            a commented starter configuration, when there is none
   .github/workflows/keyfence.yml
                           a read-only pull_request workflow running \`keyfence diff\`
+
+Where the hook goes (--manager):
+  husky (default)   .husky/<hook>, and in package.json husky and keyfence in devDependencies and
+                    "prepare": "husky" (husky v9)
+  git               the hooks folder git runs (\`git rev-parse --git-path hooks\`: honours
+                    core.hooksPath and worktrees); keyfence from PATH, else npx --no-install
+  lefthook          a keyfence command under the hook in lefthook.yml (merged into an existing one)
+  pre-commit        a \`repo: local\` hook in .pre-commit-config.yaml (merged into an existing one)
+
 Running it again changes nothing. It prints every change; it never overwrites a file it did not
-write, and it installs nothing: run your package manager's install afterwards (husky's prepare
-script then points git at the hook). In a repository without package.json it writes the hook and
-says how to enable it.`,
+write: an existing hook gets keyfence's lines added once, and one it cannot safely add to (another
+language, a hook manager's generated file, a pre-push hook that reads git's refs itself) is refused
+with what to do instead. It installs nothing: run your package manager's or hook manager's install
+afterwards, as it says.`,
   async run(context) {
+    let values: { hook?: string; manager?: string };
     try {
-      parseArgs({ args: context.args, options: {}, allowPositionals: false, strict: true });
+      ({ values } = parseArgs({ args: context.args, options: { hook: { type: 'string' }, manager: { type: 'string' } }, allowPositionals: false, strict: true }));
     } catch (error) {
       throw new UserError(`init: ${(error as Error).message}`, 'run `keyfence init --help` for usage');
     }
+    const hook = (values.hook ?? 'pre-commit') as HookName;
+    if (!HOOKS.includes(hook)) throw new UserError(`init: unknown hook "${values.hook}"`, `use --hook ${HOOKS.join(' or --hook ')}`);
+    const manager = (values.manager ?? 'husky') as Manager;
+    if (!MANAGERS.includes(manager)) throw new UserError(`init: unknown hook manager "${values.manager}"`, `use --manager ${MANAGERS.join(', ')}`);
     const rootResult = await runGit(['rev-parse', '--show-toplevel'], context.cwd);
     if (rootResult.code !== 0) throw notARepository(context.cwd, rootResult.stderr);
     const root = rootResult.stdout.toString('utf8').trim();
     const out = (line: string) => context.stdout.write(`${line}\n`);
     out(`keyfence init in ${root}`);
 
-    const node = await setUpPackageJson(root, out);
-    await setUpHook(root, out);
+    // The hook first: a hook keyfence refuses to change stops init before anything else is written.
+    let node = false;
+    if (manager === 'husky') {
+      await installShellHook({ path: join(root, '.husky', hook), shown: `.husky/${hook}`, hook, command: HOOK_COMMANDS[hook], plainGit: false }, out);
+      node = await setUpPackageJson(root, out);
+    } else if (manager === 'git') await installGitHook(root, hook, out);
+    else if (manager === 'lefthook') await installLefthook(root, hook, out);
+    else await installPreCommitFramework(root, hook, out);
     if (CONFIG_NAMES.some((name) => existsSync(join(root, name)))) out('  kept     keyfence.yml: a configuration exists');
     else {
       await writeAtomic(join(root, 'keyfence.yml'), STARTER_CONFIG);
@@ -118,7 +136,12 @@ says how to enable it.`,
       await writeAtomic(workflow, WORKFLOW);
       out('  created  .github/workflows/keyfence.yml: pull requests run `keyfence diff` (read-only token)');
     }
-    await nextSteps(context, root, node, out);
+    out('');
+    if (manager === 'husky') huskyNextSteps(context, root, node, hook, out);
+    else otherNextSteps(manager, hook, out);
+    out(
+      `A false alarm: \`keyfence:allow[rule-id] reason\` in a comment on the line. To ${hook === 'pre-push' ? 'push' : 'commit'} anyway, knowingly: \`git ${hook === 'pre-push' ? 'push' : 'commit'} --no-verify\`; KEYFENCE_SKIP=1 skips only keyfence.`,
+    );
     return 0;
   },
 };
@@ -175,64 +198,30 @@ async function setUpPackageJson(root: string, out: (line: string) => void): Prom
   return true;
 }
 
-/** `.husky/pre-commit` runs keyfence: created, or the line added to an existing hook once. */
-async function setUpHook(root: string, out: (line: string) => void): Promise<void> {
-  const path = join(root, '.husky', 'pre-commit');
-  if (!existsSync(path)) {
-    await writeAtomic(path, HOOK_BLOCK);
-    await chmod(path, 0o755);
-    out(`  created  .husky/pre-commit: runs \`${HOOK_COMMAND}\``);
-    return;
+function huskyNextSteps(context: CommandContext, root: string, node: boolean, hook: HookName, out: (line: string) => void): void {
+  let hooksPath = '';
+  try {
+    hooksPath = gitAsConfigured(['config', '--get', 'core.hooksPath'], root);
+  } catch {
+    // Not set: husky's prepare has not run yet.
   }
-  const text = await readFile(path, 'utf8');
-  if (HOOK_LINE.test(text)) {
-    out('  kept     .husky/pre-commit: it already runs keyfence');
-    return;
-  }
-  const others = text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).length;
-  await writeAtomic(path, addToHook(text));
-  await chmod(path, 0o755);
-  out(
-    others
-      ? `  changed  .husky/pre-commit: runs \`${HOOK_COMMAND}\` first, then its ${others} existing line${others === 1 ? '' : 's'}, unchanged`
-      : `  changed  .husky/pre-commit: runs \`${HOOK_COMMAND}\``,
-  );
-}
-
-/**
- * Puts the keyfence block into an existing hook after its opening lines (a shebang, comments, the
- * `. "$(dirname -- "$0")/_/husky.sh"` of husky 4-8) and before its commands: the secret check is
- * fast and should stop the commit before slower checks run, and an `exit 0` at the end of the hook
- * cannot skip it.
- */
-export function addToHook(text: string): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  const isHeader = (line: string) => line.trim() === '' || line.trim().startsWith('#') || /^\.\s+"?\$\(dirname/.test(line.trim());
-  let at = 0;
-  while (at < lines.length && isHeader(lines[at]!)) at++;
-  while (at > 0 && lines[at - 1]!.trim() === '') at--;
-  const head = lines.slice(0, at);
-  const tail = lines.slice(at);
-  const block = HOOK_BLOCK.trimEnd().split('\n');
-  const result = [...head, ...(head.length ? [''] : []), ...block, ...(tail.length && tail[0]!.trim() !== '' ? [''] : []), ...tail];
-  return `${result.join(eol)}${eol}`;
-}
-
-async function nextSteps(context: CommandContext, root: string, node: boolean, out: (line: string) => void): Promise<void> {
-  const hooksPath = (await runGit(['config', '--get', 'core.hooksPath'], root)).stdout.toString('utf8').trim();
   const active = hooksPath === '.husky/_' || hooksPath.endsWith('/.husky/_');
-  out('');
+  const action = hook === 'pre-push' ? '`git push` runs keyfence on the commits it sends' : '`git commit` runs keyfence on what it stages';
   if (node) {
     const install = existsSync(join(root, 'pnpm-lock.yaml')) ? 'pnpm install' : existsSync(join(root, 'yarn.lock')) ? 'yarn install' : 'npm install';
-    if (active && existsSync(join(root, 'node_modules', '.bin', 'keyfence'))) out('The hook is active: the next `git commit` runs keyfence on what it stages.');
-    else out(`Next: run \`${install}\`. husky's prepare script then points git at .husky/ (core.hooksPath=.husky/_), and every \`git commit\` runs keyfence.`);
+    if (active && existsSync(join(root, 'node_modules', '.bin', 'keyfence'))) out(`The hook is active: the next ${action}.`);
+    else out(`Next: run \`${install}\`. husky's prepare script then points git at .husky/ (core.hooksPath=.husky/_), and every ${action}.`);
   } else {
     out('No package.json: the hook needs husky and keyfence on PATH to run. Either');
     out('  - install keyfence (npm install --global keyfence) and run `npx husky` once in each clone (it sets core.hooksPath=.husky/_), or');
+    out(`  - let git run it directly: keyfence init --hook ${hook} --manager git, or`);
     out('  - use the pre-commit framework: add the keyfence hook (id: keyfence) to .pre-commit-config.yaml.');
   }
-  out('A false alarm: `keyfence:allow[rule-id] reason` in a comment on the line. To commit anyway, knowingly: `git commit --no-verify`.');
   if (context.env.HUSKY === '0') out('Note: HUSKY=0 is set in this environment, so husky skips its hooks here.');
+}
+
+function otherNextSteps(manager: Exclude<Manager, 'husky'>, hook: HookName, out: (line: string) => void): void {
+  if (manager === 'git') out(`The hook is active: git runs it on every ${hook === 'pre-push' ? 'push' : 'commit'}; it finds keyfence on PATH, else in node_modules (npx --no-install).`);
+  else if (manager === 'lefthook') out('Next: run `lefthook install` (or `npx lefthook install`) so git runs lefthook\'s hooks; keyfence runs from node_modules (npx --no-install).');
+  else out(`Next: run \`pre-commit install${hook === 'pre-push' ? ' --hook-type pre-push' : ''}\`; the hook runs keyfence from PATH (language: system).`);
 }

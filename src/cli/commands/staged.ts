@@ -2,24 +2,15 @@ import { DEFAULT_MAX_FILE_SIZE } from '../../config/config.js';
 import { loadBuiltinRules } from '../../rules/builtinRules.js';
 import { reportError, UserError } from '../../errors.js';
 import { openEngine } from '../../run/openEngine.js';
-import { runScan } from '../../run/run.js';
+import { blockMessage } from '../../run/blockMessage.js';
+import { runScanReport } from '../../run/run.js';
 import { stagedSource, startStagedRead } from '../../sources/stagedDiff.js';
 import type { Command, CommandContext } from '../command.js';
+import { skipNote } from '../hookSkip.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
 const BYPASS = 'to commit anyway, knowingly: git commit --no-verify';
 
-/** Printed after a report that blocks a commit: how to fix it, silence a false alarm, or bypass. */
-export const BLOCKED_HINT = `
-keyfence: this commit is blocked: the staged changes above add secrets or unsafe workflows (values redacted).
-  - a real secret: take it out of the file (read it from the environment or a secret store), stage, commit again
-  - a false alarm: end the line with a comment \`keyfence:allow[RULE-ID] reason\` in the file's comment
-    syntax (e.g. \`# keyfence:allow[stripe-live-secret-key] documented test fixture\`),
-    or, for a whole file such as a key store, an \`allow:\` entry with \`rules:\` and \`paths:\` in keyfence.yml,
-    or record it in a baseline (keyfence baseline FILE --output .keyfence-baseline.json) and add
-    \`--baseline .keyfence-baseline.json\` to the hook's \`keyfence staged\`
-  - ${BYPASS}
-`;
 
 export const command: Command = {
   summary: 'scan what `git commit` would add: the staged lines, read from the index (the pre-commit hook)',
@@ -32,13 +23,21 @@ binary files and submodules are skipped with a note, except key stores (.p12, .j
 are reported. A staged workflow file is audited whole, as
 the index holds it, and a value added to one environment's config is compared with the other
 environments' config files in the index. The husky pre-commit hook runs this; a commit it blocks
-can still be made, knowingly, with \`git commit --no-verify\`.
+can still be made, knowingly, with \`git commit --no-verify\`; KEYFENCE_SKIP=1 (or the pre-commit
+framework's SKIP=keyfence) skips only keyfence, with a note on stderr.
 
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
+    const skip = skipNote(context.env, 'staged', ['keyfence']);
+    if (skip) {
+      context.stderr.write(skip);
+      return 0;
+    }
     try {
-      const code = await runStaged(context);
-      if (code === 1) context.stderr.write(BLOCKED_HINT);
+      const { code, report, failOn } = await runStaged(context);
+      // Any other code is findings (--exit-code N); 0 is a clean run or --fail-on none. After the
+      // report: what blocked the commit, and how to fix or silence each (run/blockMessage.ts).
+      if (code !== 0) context.stderr.write(blockMessage(report.findings, failOn, 'commit', BYPASS));
       return code;
     } catch (error) {
       // A hook that fails must block the commit (exit 2) and still say how to get past it.
@@ -47,7 +46,7 @@ ${SCAN_OPTIONS_HELP}`,
   },
 };
 
-async function runStaged(context: CommandContext): Promise<number> {
+async function runStaged(context: CommandContext): ReturnType<typeof runScanReport> {
   const { options, positionals } = parseCommandArgs(context.args, {}, 'staged');
   if (positionals.length) throw new UserError('staged takes no PATH: it scans everything staged', 'run `keyfence staged --help` for usage');
   // git reads the index while the configuration loads and the rules compile. The configured size
@@ -60,5 +59,5 @@ async function runStaged(context: CommandContext): Promise<number> {
   let engine = await openEngine(likely, options.config);
   const root = await read.root;
   if (root !== likely) engine = await openEngine(root, options.config);
-  return runScan({ engine, sources: [stagedSource(await read.changes)] }, options, context);
+  return runScanReport({ engine, sources: [stagedSource(await read.changes)] }, options, context);
 }

@@ -8,22 +8,25 @@ import { findRepoRoot } from '../../sources/git.js';
 import type { FileSource } from '../../sources/source.js';
 import { findWorkflowFiles } from '../../sources/workflowFiles.js';
 import { WORKFLOW_CHECKS } from '../../workflows/checks/index.js';
+import { GITLAB_CHECKS } from '../../workflows/gitlab/checks/index.js';
+import { gitlabIncludedFiles } from '../../sources/pipelineFiles.js';
 import type { Command } from '../command.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
 export const command: Command = {
-  summary: 'audit GitHub Actions workflows and local actions: forks get no secrets, no secret reaches a log',
+  summary: 'audit GitHub Actions workflows, local actions and GitLab pipelines: forks and merge requests get no secrets, no secret reaches a log',
   usage: `Usage: keyfence workflows [PATH...] [options]
 
-Audits GitHub Actions workflows (.github/workflows/*.yml|yaml) and local actions (action.yml|yaml)
-found at any depth under each PATH (default: the current directory). PATH may be one workflow file,
+Audits GitHub Actions workflows (.github/workflows/*.yml|yaml), local actions (action.yml|yaml) and
+GitLab pipelines (.gitlab-ci.yml, with the local files they include) found at any depth under each PATH (default: the current directory). PATH may be one workflow file,
 a repository, or a directory holding many repositories; a file given explicitly is audited even if
 git ignores it. A file that does not parse is reported as a finding and never stops the others.
 The secret rules run on these files too, as in every other command.
 
 Checks: ${WORKFLOW_CHECKS.map((c) => c.id).join(', ')}.
+GitLab checks: ${GITLAB_CHECKS.map((c) => c.id).join(', ')}.
 Silence one finding with \`# keyfence: ignore[<check-id>] <reason>\` on its line or the line above.
 
 ${SCAN_OPTIONS_HELP}`,
@@ -46,11 +49,18 @@ ${SCAN_OPTIONS_HELP}`,
       kind: 'files',
       unit: 'files',
       root,
-      set: { root, files, inRepository: repoRoot !== undefined, whole: false, namedWorkflows: files },
+      // A GitLab pipeline's included files are scanned by the secret rules, not audited on their own.
+      set: {
+        root,
+        files: [...files, ...(await gitlabIncludedFiles(root, files))],
+        inRepository: repoRoot !== undefined,
+        whole: false,
+        namedWorkflows: files,
+      },
       snapshot: undefined,
-      notes: found.length === 0 ? ['no GitHub Actions workflow or action.yml found'] : [],
+      notes: found.length === 0 ? ['no GitHub Actions workflow, action.yml or .gitlab-ci.yml found'] : [],
     };
-    const rules = WORKFLOW_CHECKS.map((c) => ({ id: c.id, description: c.description, category: c.category, severity: 'medium', helpUri: workflowCheckDocUrl(c.id) }));
+    const rules = [...WORKFLOW_CHECKS, ...GITLAB_CHECKS].map((c) => ({ id: c.id, description: c.description, category: c.category, severity: 'medium', helpUri: workflowCheckDocUrl(c.id) }));
     return runScan({ engine: openEngine(root, options.config), sources: [source], rules }, options, context);
   },
 };

@@ -1,5 +1,6 @@
 import type { KeyfenceConfig } from '../../config/config.js';
 import type { Fragment } from '../../sources/fragment.js';
+import { wantsProdData } from './dataFiles.js';
 import { readDump } from './dumps.js';
 import { readExport } from './exports.js';
 import { findPersonalValues, PERSONAL_KINDS, type PersonalKind } from './personalValues.js';
@@ -19,27 +20,6 @@ export interface ProdDataHit {
   message: string;
   /** Fingerprint material: what kind of data, never a value or a count (counts change with every export). */
   what: string;
-}
-
-/**
- * Files whose format holds records: SQL, CSV/TSV, JSON and NDJSON, YAML and XML fixtures. Source
- * code is left out: a program holds a few literal values, not a table of them, and its numbers
- * are ids, constants and test vectors.
- */
-const DATA_FILE = /\.(?:sql|psql|mysql|csv|tsv|json|jsonl|ndjson|ya?ml|xml)$/i;
-
-/**
- * Files that list people on purpose, publicly: a package's authors and maintainers, contributor
- * lists, the mailmap, code owners. Their addresses are the project's, not leaked data.
- */
-const PEOPLE_LISTS =
-  /(?:^|\/)(?:package\.json|composer\.json|bower\.json|[^/]*\.gemspec|cargo\.toml|pyproject\.toml|setup\.cfg|pkg-info|metadata|authors|contributors|maintainers|credits|codeowners|\.mailmap|\.all-contributorsrc|citation\.cff|zenodo\.json|\.zenodo\.json)(?:\.[a-z]+)?$/i;
-
-/** Lockfiles: machine-made lists of packages, large, and full of `@scope/name` that look like addresses. */
-const LOCKFILE = /(?:^|\/)(?:package-lock|npm-shrinkwrap|pnpm-lock|composer|deno|bun)(?:\.lock)?\.(?:json|ya?ml)$/i;
-
-function wantsProdData(file: string): boolean {
-  return DATA_FILE.test(file) && !PEOPLE_LISTS.test(file) && !LOCKFILE.test(file);
 }
 
 export function findProdData(fragment: Fragment, thresholds: ProdDataThresholds): ProdDataHit | undefined {

@@ -9,7 +9,7 @@ import { derivedSecretFields } from '../expressions.js';
 import type { Job, Step, TString } from '../model.js';
 import { locateInString } from '../locate.js';
 import { parseShell, referencedVariables, type ShellCommand } from '../shell.js';
-import { actionName, carriesSecret, isFalse, isTrue, secretEnvNames, secretLikeInputs, withText } from '../steps.js';
+import { actionName, carriesSecret, isTrue, secretEnvNames, secretLikeInputs, withText } from '../steps.js';
 import type { Severity } from '../../findings/finding.js';
 import type { Span } from '../yamlNodes.js';
 
@@ -57,7 +57,8 @@ function wordCarriesSecret(word: string, str: TString, scan: StepScan): string |
     const fake: TString = { ...str, exprs: [occ] };
     if (carriesSecret(fake, scan.secretInputs)) return `\${{${occ.part.text}}}`.replace(/\s+/g, ' ');
   }
-  for (const v of referencedVariables(word)) if (scan.secretVars.has(v)) return `$${v}`;
+  // `${#TOKEN}` is the length, not the value.
+  for (const v of referencedVariables(word.replace(/\$\{#[A-Za-z_][A-Za-z0-9_]*\}/g, ''))) if (scan.secretVars.has(v)) return `$${v}`;
   return null;
 }
 
@@ -147,7 +148,6 @@ function scanJob(
   const { model, analysis } = ctx;
   const facts = model.kind === 'workflow' ? analysis.facts(job) : undefined;
   const secretFiles: { name: string; step: Step }[] = [];
-  let persistedToken: Step | undefined;
 
   for (const step of job.steps) {
     const where = stepWhere(job, step);
@@ -156,9 +156,6 @@ function scanJob(
     // Tracing and dumps: the GITHUB_TOKEN alone is registered with the masker and rarely transformed.
     const strongEnv = secretEnvNames(model, job, step, secretInputs, true);
     const strongInline = carriesSecret(step.run, secretInputs, true);
-    const name = actionName(step);
-
-    if (name === 'actions/checkout' && !isFalse(withText(step, 'persist-credentials'))) persistedToken = step;
 
     // shell: bash -x {0}
     const shell = step.shell ?? job.defaultShell;
@@ -177,9 +174,7 @@ function scanJob(
           break;
         }
       }
-      if (persistedToken && broad && isTrue(withText(step, 'include-hidden-files'))) {
-        report(step.uses!.node.span, 'high', `${where} uploads the whole workspace including hidden files, and step \`${persistedToken.label}\` left the token in .git/config (actions/checkout persists credentials by default); set \`persist-credentials: false\` on the checkout or narrow \`path:\`.`, `${job.id}/${step.key}/upload-git-config`);
-      }
+      // The checkout's own token in .git/config is token-in-artifact's finding.
     }
 
     if (actionName(step) === 'actions/github-script') {
@@ -234,6 +229,13 @@ function scanJob(
         report(loc(dump.words[0]), 'medium', `\`${cmdText}\` in ${where} prints the environment, which holds ${[...strongEnv.keys()].slice(0, 3).map((n) => `\`${n}\``).join(', ')} from secrets. Print only the variables you need.`, `${job.id}/${step.key}/dump/${dump.words.join(' ')}`);
       }
 
+      // Inline programs: `python -c "print(os.environ['TOKEN'])"`, `node -e`, `ruby -e`, or one fed by a heredoc.
+      const inline = cmds.length > 0 ? inlineProgramSecret(cmds[cmds.length - 1]!, run, scan, strongEnv.size > 0) : null;
+      if (inline) {
+        report(loc(inline.cmd.words.join(' ')), 'medium', `\`${cmdText}\` in ${where} prints ${inline.secret} from an inline \`${inline.program}\` program; GitHub masks only the exact registered value, so a sliced, decoded or JSON-wrapped secret leaks. Do not print secrets from scripts.`, `${job.id}/${step.key}/inline/${line}`);
+        continue;
+      }
+
       // Printing a secret: echo/printf (or an encoder fed directly), possibly through a pipeline.
       let secret: string | null = null;
       if (PRINTERS.has(c0) || STRICT_ENCODERS.has(c0) || c0 === 'cat') {
@@ -262,6 +264,40 @@ function scanJob(
       }
     }
   }
+}
+
+const INLINE_INTERPRETERS = /^(python[0-9.]*|node|ruby|perl|php|deno|bun)$/;
+const PRINT_CALL = /\bprint\s*\(|\bprint\s+[^=(]|console\.(log|info|warn|error|debug)\s*\(|process\.stdout\.write|sys\.stdout\.write|\bputs\b|\bp\s|\bsay\b|\becho\b|\bprintf\b|\bvar_dump\b|\bprint_r\b/;
+/** Reads of one environment variable in Python, JavaScript, Ruby, Perl and PHP. */
+const ENV_READ = /os\.environ\s*\[\s*['"]([A-Za-z_]\w*)['"]|os\.(?:environ\.get|getenv)\s*\(\s*['"]([A-Za-z_]\w*)['"]|process\.env\.([A-Za-z_]\w*)|process\.env\[\s*['"]([A-Za-z_]\w*)['"]|ENV(?:\.fetch\(|\[)\s*['"]([A-Za-z_]\w*)['"]|\$ENV\{\s*['"]?([A-Za-z_]\w*)|getenv\(\s*['"]([A-Za-z_]\w*)['"]|Deno\.env\.get\(\s*['"]([A-Za-z_]\w*)['"]/g;
+/** The whole environment printed: `print(os.environ)`, `console.log(process.env)`, `puts ENV.to_h`. */
+const ENV_DUMP = /(print|console\.log|puts|p|var_dump|print_r)\s*\(?\s*(dict\()?(os\.environ|process\.env|ENV(\.to_h)?|\$_ENV|getenv\(\))\s*\)?\s*\)?\s*(;|$|\n)/m;
+
+/** A secret an inline interpreter program prints to stdout (not redirected), or null. */
+interface InlinePrint {
+  secret: string;
+  program: string;
+  cmd: ShellCommand;
+}
+
+function inlineProgramSecret(cmd: ShellCommand, str: TString, scan: StepScan, envHoldsSecrets: boolean): InlinePrint | null {
+  const [c0, ...rest] = cmd.args;
+  const base = (c0 ?? '').split('/').pop() ?? '';
+  if (!INLINE_INTERPRETERS.test(base)) return null;
+  if (cmd.redirects.some((r) => /^(\d*|&)?>>?$/.test(r.op) && !r.op.startsWith('2'))) return null;
+  const flag = rest.findIndex((a) => a === '-c' || a === '-e' || a === '--eval' || a === '-p' || a === '--print' || a === '-E');
+  const code = flag >= 0 ? cmd.words[flag + 2] ?? '' : cmd.heredoc ?? '';
+  if (!code) return null;
+  const program = flag >= 0 ? `${c0} ${rest[flag]}` : `${c0} <<heredoc`;
+  const prints = PRINT_CALL.test(code) || rest[flag] === '-p' || rest[flag] === '--print';
+  if (!prints) return null;
+  if (envHoldsSecrets && ENV_DUMP.test(code)) return { secret: 'the whole environment', program, cmd };
+  for (const m of code.matchAll(ENV_READ)) {
+    const name = m.slice(1).find(Boolean);
+    if (name && scan.secretVars.has(name)) return { secret: `$${name}`, program, cmd };
+  }
+  const inExpr = wordCarriesSecret(code, str, scan);
+  return inExpr ? { secret: inExpr, program, cmd } : null;
 }
 
 function globish(pattern: string, file: string): boolean {

@@ -5,51 +5,22 @@
  * as `"; curl …| sh #` becomes code.
  */
 import { PRIVILEGED_UNTRUSTED, describeGuard, triggersIn, weakest, type GuardFlags } from '../analysis.js';
-import { triggerRelated, type WorkflowCheck } from '../check.js';
-import { flowingPaths } from '../expressions.js';
-import type { Trigger, TString } from '../model.js';
+import { triggerRelated, type RelatedSpan, type WorkflowCheck } from '../check.js';
+import type { Trigger, TString, WorkflowModel } from '../model.js';
+import { parseShell, referencedVariables } from '../shell.js';
+import type { Span } from '../yamlNodes.js';
+import { locateInString } from '../locate.js';
 import { actionName } from '../steps.js';
+import { untrustedText } from '../untrustedText.js';
 import type { Severity } from '../../findings/finding.js';
-
-const PR_EVENTS = ['pull_request_target', 'pull_request', 'pull_request_review', 'pull_request_review_comment'];
-const COMMIT_FIELDS = '(message|author\\.(name|email)|committer\\.(name|email))';
-
-/** Event fields an outsider can fill with arbitrary text, with the events that carry them. */
-const ATTACKER_FIELDS: [RegExp, string[]][] = [
-  [/^github\.event\.issue\.(title|body)$/, ['issues', 'issue_comment']],
-  [/^github\.event\.pull_request\.(title|body|head\.ref|head\.label|head\.repo\.(default_branch|description|homepage))$/, PR_EVENTS],
-  [/^github\.head_ref$/, PR_EVENTS],
-  [/^github\.event\.comment\.body$/, ['issue_comment', 'discussion_comment', 'pull_request_review_comment', 'commit_comment']],
-  [/^github\.event\.review\.body$/, ['pull_request_review']],
-  [/^github\.event\.review_comment\.body$/, ['pull_request_review_comment']],
-  [/^github\.event\.discussion\.(title|body)$/, ['discussion', 'discussion_comment']],
-  [/^github\.event\.pages\.[^.]+\.(page_name|title)$/, ['gollum']],
-  [new RegExp(`^github\\.event\\.(head_commit\\.${COMMIT_FIELDS}|commits\\.[^.]+\\.${COMMIT_FIELDS})$`), ['push']],
-  [new RegExp(`^github\\.event\\.workflow_run\\.(head_branch|display_title|head_commit\\.${COMMIT_FIELDS}|pull_requests\\.[^.]+\\.head\\.ref|head_repository\\.description)$`), ['workflow_run']],
-];
-
-/** Whole objects that contain such fields, dangerous when expanded with toJSON(). */
-const ATTACKER_OBJECTS: [RegExp, string[]][] = [
-  [/^github$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum']],
-  [/^github\.event$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum']],
-  [/^github\.event\.(pull_request|pull_request\.head)$/, PR_EVENTS],
-  [/^github\.event\.issue$/, ['issues', 'issue_comment']],
-  [/^github\.event\.comment$/, ['issue_comment', 'discussion_comment', 'pull_request_review_comment']],
-  [/^github\.event\.review$/, ['pull_request_review']],
-  [/^github\.event\.discussion$/, ['discussion', 'discussion_comment']],
-  [/^github\.event\.(head_commit|commits|commits\.[^.]+)$/, ['push']],
-  [/^github\.event\.(workflow_run|workflow_run\.head_commit|workflow_run\.pull_requests)$/, ['workflow_run']],
-  [/^github\.event\.pages$/, ['gollum']],
-];
 
 /** Triggers under which an outsider can put text in the event and the job is privileged. */
 const TEXT_TRIGGERS = new Set([...PRIVILEGED_UNTRUSTED, 'pull_request_review', 'pull_request_review_comment', 'gollum', 'push', 'workflow_call']);
 
-function fieldEvents(path: string): string[] | null {
-  for (const [re, evs] of ATTACKER_FIELDS) if (re.test(path)) return evs;
-  for (const [re, evs] of ATTACKER_OBJECTS) if (re.test(path)) return evs;
-  return null;
-}
+/** Shell commands that run their argument as code: a carried variable there is injection even when quoted. */
+const EVALUATORS: [RegExp, string][] = [
+  [/^(bash|sh|zsh|dash|ksh|python3?|node|ruby|perl|php)$/, '-c/-e'],
+];
 
 function severityFor(trigger: string, privileged: boolean, guard: GuardFlags): Severity {
   if (guard.fork || guard.author || guard.label || guard.merged || guard.actor) return 'low';
@@ -59,16 +30,66 @@ function severityFor(trigger: string, privileged: boolean, guard: GuardFlags): S
   return 'high';
 }
 
+interface Sink {
+  /** What is expanded: an expression path, or a shell variable run as code. */
+  path: string;
+  field: string;
+  events: string[];
+  span: Span;
+  origin?: RelatedSpan;
+  /** `${{ }}` text for the fix, when the sink is an expression. */
+  expr?: string;
+  /** The command that runs a carried variable as code (`eval "$X"`). */
+  evaluator?: string;
+}
+
+/** `eval "$X"`, `bash -c "$X"`, `python -c "$X"` with X carrying event text: quoting does not help there. */
+type Carriers = Map<string, { field: string; events: string[]; origin: RelatedSpan }>;
+
+function evaluatedVariables(model: WorkflowModel, run: TString, carriers: Carriers): Sink[] {
+  const out: Sink[] = [];
+  if (carriers.size === 0) return out;
+  for (const p of parseShell(run.value)) {
+    for (const cmd of p.commands) {
+      const [c0, ...rest] = cmd.args;
+      if (!c0) continue;
+      // `$COMMAND` or `eval "$COMMAND"` (eval is dropped as a wrapper): the variable is the program.
+      const asProgram = /^"?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"?$/.exec(cmd.words[0] ?? '');
+      const runAs = asProgram ? carriers.get(asProgram[1]!) : undefined;
+      if (asProgram && runAs) {
+        const how = /\beval\s/.test(p.text) ? 'eval' : 'the shell (as the command name)';
+        out.push({ path: `$${asProgram[1]!}`, field: runAs.field, events: runAs.events, span: locateInString(model, run, cmd.line, p.text.trim()), origin: runAs.origin, evaluator: how });
+        continue;
+      }
+      const base = c0.split('/').pop() ?? c0;
+      const ev = EVALUATORS.find(([re]) => re.test(base));
+      if (!ev) continue;
+      // An interpreter runs the argument after -c / -e as code.
+      const codeIdx = rest.findIndex((a) => a === '-c' || a === '-e' || a === '--eval') + 1;
+      if (codeIdx === 0) continue;
+      const words = cmd.words.slice(1 + codeIdx, 2 + codeIdx);
+      for (const v of words.flatMap((w) => referencedVariables(w))) {
+        const c = carriers.get(v);
+        if (!c) continue;
+        out.push({ path: `$${v}`, field: c.field, events: c.events, span: locateInString(model, run, cmd.line, cmd.words.join(' ')), origin: c.origin, evaluator: `${c0} ${rest[codeIdx - 1]}` });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export const templateInjection: WorkflowCheck = {
   id: 'template-injection',
   category: 'workflow',
-  description: 'Attacker-controlled event text is expanded with ${{ }} into a run: script or github-script in a privileged job.',
+  description: 'Attacker-controlled event text is expanded with ${{ }} into a run: script or github-script in a privileged job, directly or through env, step outputs, job outputs or a matrix.',
   run({ model, analysis, report }) {
+    const untrusted = untrustedText(model);
+    const isAction = model.kind === 'action';
     for (const job of model.jobs) {
       const facts = analysis.facts(job);
-      const isAction = model.kind === 'action';
       for (const step of job.steps) {
-        const sinks: { str: TString; kind: string }[] = [];
+        const sinks: { str: TString; kind: 'run' | 'script' }[] = [];
         if (step.run) sinks.push({ str: step.run, kind: 'run' });
         if (actionName(step) === 'actions/github-script') {
           const s = step.with.get('script')?.value;
@@ -79,48 +100,61 @@ export const templateInjection: WorkflowCheck = {
         if (!isAction && reach.length === 0) continue;
         const privileged = facts.holdsSecrets || facts.tokenMayWrite;
         for (const { str, kind } of sinks) {
-          for (const occ of str.exprs) {
-            const ast = occ.parsed.ast;
-            if (!ast) continue;
-            const seen = new Set<string>();
-            for (const ref of flowingPaths(ast)) {
-              const evs = fieldEvents(ref.path);
-              if (!evs || seen.has(ref.path)) continue;
-              seen.add(ref.path);
-              const expr = `\${{${occ.part.text}}}`;
-              const fix = kind === 'run'
-                ? `Pass it through an environment variable instead (\`env: VALUE: ${expr.replace(/\s+/g, ' ')}\`, then \`"$VALUE"\` in the script).`
+          const found: Sink[] = untrusted.sources(str, job, step).map((src) => ({
+            path: src.path,
+            field: src.field,
+            events: src.events,
+            span: src.occ.span,
+            origin: src.origin,
+            expr: `\${{${src.occ.part.text}}}`.replace(/\s+/g, ' '),
+          }));
+          if (kind === 'run') found.push(...evaluatedVariables(model, str, untrusted.envCarriers(job, step)));
+          const seen = new Set<string>();
+          for (const sink of found) {
+            const key = `${sink.span.start}:${sink.path}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            const carried = sink.path !== sink.field ? ` (it carries \`${sink.field}\`)` : '';
+            const fix = sink.evaluator
+              ? `Do not run event text as code: pass it as data (\`"$${sink.path.slice(1)}"\` as an argument) and validate it.`
+              : kind === 'run'
+                ? /^env\./.test(sink.path)
+                  ? `Read it as a shell variable (\`"$${sink.path.slice(4).toUpperCase()}"\`) instead of expanding \`${sink.expr}\` into the script.`
+                  : `Pass it through an environment variable instead (\`env: VALUE: ${sink.expr}\`, then \`"$VALUE"\` in the script).`
                 : 'Pass it through `env:` and read `process.env.VALUE` in the script.';
-              const sink = kind === 'run' ? 'a `run:` script' : 'an actions/github-script `script:`';
-              const what = `${job.id}/${step.key}/${kind}/${ref.path}`;
-              if (isAction) {
-                report({
-                  severity: 'medium',
-                  message: `\`${ref.path}\` is expanded into ${sink} of this composite action; a workflow that runs it on an outsider's event hands them code execution. ${fix}`,
-                  span: occ.span,
-                  what,
-                });
-                continue;
-              }
-              const applicable = reach.filter((r) => r.trigger.name === 'workflow_call' || evs.includes(r.trigger.name));
-              const w = weakest(applicable);
-              if (!w) continue;
-              const severity = severityFor(w.trigger.name, privileged, w.guard);
-              const who = w.trigger.name === 'push'
-                ? 'commit messages and author names come from whoever wrote the merged commits'
-                : w.trigger.name === 'workflow_call'
-                  ? 'the caller\'s event decides who controls it'
-                  : `anyone who can ${w.trigger.name.startsWith('pull_request') ? 'open or review a pull request' : w.trigger.name === 'workflow_run' ? 'open a pull request that triggers the upstream workflow' : 'open an issue or comment'} controls it`;
-              const guardNote = severity === 'low' ? ` The job is behind ${describeGuard(w.guard)}, so only trusted people reach it; still, ${fix.charAt(0).toLowerCase()}${fix.slice(1)}` : ` ${fix}`;
-              const rel: Trigger = w.trigger;
+            const place = sink.evaluator
+              ? `run as code by \`${sink.evaluator}\` in a \`run:\` script`
+              : `expanded into ${kind === 'run' ? 'a `run:` script' : 'an actions/github-script `script:` (JavaScript injection)'}`;
+            const what = sink.evaluator ? `${job.id}/${step.key}/eval/${sink.path}` : `${job.id}/${step.key}/${kind}/${sink.path}`;
+            const related = sink.origin ? [sink.origin] : [];
+            if (isAction) {
               report({
-                severity,
-                message: `\`${ref.path}\` is expanded into ${sink} of \`${w.trigger.name}\` job \`${job.id}\`${privileged ? ', which holds secrets or a write token' : ''}; ${who}, so it can inject code.${guardNote}`,
-                span: occ.span,
-                related: [triggerRelated(rel)],
+                severity: 'medium',
+                message: `\`${sink.path}\`${carried} is ${place} of this composite action; a workflow that runs it on an outsider's event hands them code execution. ${fix}`,
+                span: sink.span,
+                ...(related.length ? { related } : {}),
                 what,
               });
+              continue;
             }
+            const applicable = reach.filter((r) => r.trigger.name === 'workflow_call' || sink.events.includes(r.trigger.name));
+            const w = weakest(applicable);
+            if (!w) continue;
+            const severity = severityFor(w.trigger.name, privileged, w.guard);
+            const who = w.trigger.name === 'push'
+              ? 'commit messages and author names come from whoever wrote the merged commits'
+              : w.trigger.name === 'workflow_call'
+                ? 'the caller\'s event decides who controls it'
+                : `anyone who can ${w.trigger.name.startsWith('pull_request') ? 'open or review a pull request' : w.trigger.name === 'workflow_run' ? 'open a pull request that triggers the upstream workflow' : 'open an issue or comment'} controls it`;
+            const guardNote = severity === 'low' ? ` The job is behind ${describeGuard(w.guard)}, so only trusted people reach it; still, ${fix.charAt(0).toLowerCase()}${fix.slice(1)}` : ` ${fix}`;
+            const rel: Trigger = w.trigger;
+            report({
+              severity,
+              message: `\`${sink.path}\`${carried} is ${place} of \`${w.trigger.name}\` job \`${job.id}\`${privileged ? ', which holds secrets or a write token' : ''}; ${who}, so it can inject code.${guardNote}`,
+              span: sink.span,
+              related: [...related, triggerRelated(rel)],
+              what,
+            });
           }
         }
       }

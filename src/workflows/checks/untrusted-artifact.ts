@@ -6,7 +6,9 @@
 import { describeGuard, triggersIn, weakest } from '../analysis.js';
 import { triggerRelated, type WorkflowCheck } from '../check.js';
 import type { Job, Step } from '../model.js';
-import { actionName, normalizeDir, shellCommands, stepExecutes, withText } from '../steps.js';
+import type { ShellCommand } from '../shell.js';
+import { commandSpan } from '../stepLocation.js';
+import { actionName, normalizeDir, shellCommands, stepExecution, withText } from '../steps.js';
 import type { Span } from '../yamlNodes.js';
 
 const WORKFLOW_RUN = new Set(['workflow_run']);
@@ -46,17 +48,19 @@ function download(step: Step): Download | null {
 const GITHUB_FILES = /\$\{?(GITHUB_ENV|GITHUB_PATH|GITHUB_OUTPUT)\}?|\$\{\{\s*(env\.GITHUB_ENV|env\.GITHUB_PATH|env\.GITHUB_OUTPUT)\s*\}\}/;
 
 /** How a later step uses the artifact: runs it, or loads it into the job's environment. */
-function usesArtifact(later: Step, job: Job, dir: string, fileHints: string[]): string | null {
-  const exec = stepExecutes(later, job, dir || undefined);
-  if (exec) return exec;
+function usesArtifact(later: Step, job: Job, dir: string, fileHints: string[]): { how: string; cmd?: ShellCommand } | null {
+  const exec = stepExecution(later, job, dir || undefined);
+  if (exec) return { how: exec.why, cmd: exec.cmd };
   const run = later.run?.value ?? '';
   if (!run) return null;
   const mentions = (dir && run.includes(dir)) || fileHints.some((f) => f && run.includes(f)) || /\bunzip\b|\bcat\b|<\s*\S+/.test(run);
   const m = GITHUB_FILES.exec(run);
   if (m && mentions) {
     const target = (m[1] ?? m[2] ?? '').replace('env.', '');
-    if (target === 'GITHUB_ENV' || target === 'GITHUB_PATH') return `writes artifact content to $${target}, which sets the environment of later steps`;
-    return `passes artifact content on through $${target}`;
+    // The command that writes the file, for the finding's line.
+    const cmd = shellCommands(later).find((c) => GITHUB_FILES.test([...c.words, ...c.redirects.map((r) => r.target)].join(' ')));
+    if (target === 'GITHUB_ENV' || target === 'GITHUB_PATH') return { how: `writes artifact content to $${target}, which sets the environment of later steps`, cmd };
+    return { how: `passes artifact content on through $${target}`, cmd };
   }
   return null;
 }
@@ -75,11 +79,11 @@ export const untrustedArtifact: WorkflowCheck = {
         const w = weakest(reach);
         if (!w || w.guard.fork || w.guard.merged) return;
         const hints = job.steps.slice(i + 1).flatMap((s) => (s.run ? [...s.run.value.matchAll(/unzip\s+(?:-\S+\s+)*(\S+)/g)].map((m) => m[1] ?? '') : []));
-        let use: { step: Step; how: string } | undefined;
+        let use: { step: Step; how: string; cmd?: ShellCommand } | undefined;
         for (const later of job.steps.slice(i + 1)) {
-          const how = usesArtifact(later, job, dl.dir, hints);
-          if (how) {
-            use = { step: later, how };
+          const found = usesArtifact(later, job, dl.dir, hints);
+          if (found) {
+            use = { step: later, ...found };
             break;
           }
         }
@@ -88,17 +92,15 @@ export const untrustedArtifact: WorkflowCheck = {
         const envWrite = /GITHUB_ENV|GITHUB_PATH/.test(use.how);
         const guarded = w.guard.author || w.guard.label || w.guard.actor;
         const where = `\`workflow_run\` job \`${job.id}\``;
-        const related = [
-          triggerRelated(w.trigger),
-          { span: (use.step.runKey ?? use.step.uses?.node ?? step.node.pairs[0]?.key)!.span, label: 'uses the artifact' },
-        ];
+        // The finding sits where the artifact is run or trusted; the download is where it came in.
+        const related = [{ span: dl.span, label: 'downloads the artifact' }, triggerRelated(w.trigger)];
         const fix = 'Treat the artifact as untrusted data: download it outside the workspace, validate it (e.g. a PR number must be digits), and never execute it or write it to $GITHUB_ENV.';
         report({
           severity: guarded ? 'low' : privileged ? (envWrite || use.how.startsWith('runs') || use.how.startsWith('uses') || use.how.startsWith('builds') || use.how.startsWith('loads') || use.how.startsWith('installs') ? 'critical' : 'high') : 'medium',
           message: guarded
             ? `${where} downloads the triggering run's artifacts and ${use.how}, behind ${describeGuard(w.guard)}. ${fix}`
             : `${where} downloads artifacts of the triggering run, which a fork pull request can fill, and ${use.how}${dl.dir ? '' : ' (the artifact lands in the workspace and can overwrite its files)'}${privileged ? ' with secrets or a write token in reach' : ''}. ${fix}`,
-          span: dl.span,
+          span: commandSpan(model, use.step, use.cmd),
           related,
           what: `${job.id}/${step.key}/${dl.what}`,
         });

@@ -8,8 +8,9 @@ import { triggerRelated, type WorkflowCheck } from '../check.js';
 import { allPaths } from '../expressions.js';
 import type { EnvEntry, Step, TString, WorkflowModel } from '../model.js';
 import { locateInString } from '../locate.js';
-import { actionName, actionRef, effectiveEnv, isFalse, isTrue, normalizeDir, shellCommands, stepExecutes, withText, withValue } from '../steps.js';
-import { referencedVariables } from '../shell.js';
+import { actionName, actionRef, commandExecutes, effectiveEnv, isFalse, isTrue, normalizeDir, shellCommands, stepExecution, withText, withValue } from '../steps.js';
+import { referencedVariables, type ShellCommand } from '../shell.js';
+import { commandSpan } from '../stepLocation.js';
 import type { Span } from '../yamlNodes.js';
 
 /** Expression paths that name the pull request's head (code the author controls), by the trigger that fills them. */
@@ -35,6 +36,8 @@ interface PrFetch {
   dir?: string;
   /** actions/checkout protections in play. */
   checkout?: { refusesForks: boolean; allowUnsafe: boolean; persistCredentials: boolean };
+  /** For a fetch in a script: the commands after it in the same step, which run in the fetched tree. */
+  after?: ShellCommand[];
 }
 
 function eventsOfPaths(paths: string[], table: [RegExp, string[]][]): Set<string> {
@@ -54,7 +57,7 @@ function prRefEvents(str: TString | null | undefined, env: Map<string, EnvEntry>
   if (!str) return out;
   const paths = pathsIn(str);
   eventsOfPaths(paths, HEAD_PATHS).forEach((e) => out.add(e));
-  if (/refs\/pull\/|(^|[\s:/])pull\/[^\s/]+\/(head|merge)\b/.test(str.value)) {
+  if (/refs\/pull\/|(^|[\s:/])pull\/(\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b/.test(str.value)) {
     const evs = eventsOfPaths(paths, NUMBER_PATHS);
     if (evs.size === 0) CHECKOUT_TRIGGERS.forEach((e) => out.add(e));
     else evs.forEach((e) => out.add(e));
@@ -99,21 +102,24 @@ function prFetch(model: WorkflowModel, step: Step, env: Map<string, EnvEntry>, i
   }
   if (!step.run) return null;
   const script = step.run;
-  for (const cmd of shellCommands(step)) {
+  const cmds = shellCommands(step);
+  for (const [k, cmd] of cmds.entries()) {
     const [c0, c1, c2] = cmd.args;
+    const after = cmds.slice(k + 1);
     if ((c0 === 'gh' || c0 === 'hub') && c1 === 'pr' && c2 === 'checkout') {
-      return { events: new Set(CHECKOUT_TRIGGERS), span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: `run:${c0} pr checkout` };
+      return { events: new Set(CHECKOUT_TRIGGERS), span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: `run:${c0} pr checkout`, after };
     }
     if (c0 === 'git' && c1 && /^(fetch|checkout|switch|pull|clone|reset|merge|worktree)$/.test(c1)) {
       const line = cmd.words.join(' ');
       const fake: TString = { ...script, value: line, exprs: script.exprs.filter((o) => line.includes(o.part.text)) };
       const events = prRefEvents(fake, env, issueComment);
-      if (events.size > 0) return { events, span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: `run:git ${c1}` };
+      if (events.size > 0) return { events, span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: `run:git ${c1}`, after };
     }
     if (c0 === 'gh' && c1 === 'repo' && c2 === 'clone') {
       const line = cmd.words.join(' ');
       const fake: TString = { ...script, value: line, exprs: script.exprs.filter((o) => line.includes(o.part.text)) };
       const events = eventsOfPaths(pathsIn(fake), HEAD_PATHS);
+      // A clone lands in its own directory: only `cd` into it runs its code, which later steps show.
       if (events.size > 0) return { events, span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: 'run:gh repo clone' };
     }
   }
@@ -137,11 +143,19 @@ export const untrustedCheckout: WorkflowCheck = {
         const w = weakest(reach);
         if (!w || w.guard.fork || w.guard.merged) return;
         const trig = w.trigger.name;
-        let exec: { step: Step; why: string } | undefined;
-        for (const later of job.steps.slice(i + 1)) {
-          const why = stepExecutes(later, job, fetch.dir);
+        // Where the fetched code runs: later in the same script (`gh pr checkout 7 && make`), else a later step.
+        let exec: { step: Step; why: string; cmd?: ShellCommand } | undefined;
+        for (const cmd of fetch.after ?? []) {
+          const why = commandExecutes(cmd);
           if (why) {
-            exec = { step: later, why };
+            exec = { step, why, cmd };
+            break;
+          }
+        }
+        for (const later of exec ? [] : job.steps.slice(i + 1)) {
+          const found = stepExecution(later, job, fetch.dir);
+          if (found) {
+            exec = { step: later, ...found };
             break;
           }
         }
@@ -156,16 +170,18 @@ export const untrustedCheckout: WorkflowCheck = {
         const fix = 'Run untrusted code in a separate `pull_request` workflow (no secrets, read-only token), or limit the job to same-repository pull requests with `github.event.pull_request.head.repo.full_name == github.repository`.';
         const refuses = fetch.checkout && fetch.checkout.refusesForks && !fetch.checkout.allowUnsafe && (trig === 'pull_request_target' || trig === 'workflow_run');
         const unsafeNote = fetch.checkout?.allowUnsafe ? ' `allow-unsafe-pr-checkout: true` turns off actions/checkout\'s own refusal of fork code.' : '';
-        const related = [triggerRelated(w.trigger), ...(exec ? [{ span: (exec.step.runKey ?? exec.step.uses?.node ?? exec.step.node.pairs[0]?.key)!.span, label: 'runs the checked-out code' }] : [])];
+        const related = [{ span: fetch.span, label: 'fetches the pull request\'s code' }, triggerRelated(w.trigger)];
         const what = `${job.id}/${step.key}/${fetch.what}`;
         const code = trig === 'workflow_run' ? 'the triggering run\'s head commit (a fork pull request\'s code)' : 'the pull request\'s code';
         // Fetching without running is how base-branch tools inspect a pull request: not a finding.
         if (!exec) return;
+        // The finding sits where the untrusted code runs: that line is what must change.
+        const span = commandSpan(model, exec.step, exec.cmd);
         if (guarded) {
           report({
             severity: 'low',
             message: `${where} checks out and runs ${code} (${exec.why}) behind ${describeGuard(w.guard)}: only trusted people start it, but a push after their approval runs unreviewed unless the job checks out the approved commit (\`head.sha\`).${cred}`,
-            span: fetch.span,
+            span,
             related,
             what,
           });
@@ -175,7 +191,7 @@ export const untrustedCheckout: WorkflowCheck = {
           report({
             severity: 'low',
             message: `${where} checks out ${code} and ${exec.why}; actions/checkout v7+ refuses fork code here unless \`allow-unsafe-pr-checkout\` is set, so only same-repository pull requests run — never set that input in this job.${cred}`,
-            span: fetch.span,
+            span,
             related,
             what,
           });
@@ -186,7 +202,7 @@ export const untrustedCheckout: WorkflowCheck = {
           message: privileged
             ? `${where} checks out ${code} and ${exec.why} with ${inReach} in reach, so a fork's code runs with that access ("pwn request").${unsafeNote} ${fix}${cred}`
             : `${where} checks out ${code} and ${exec.why}; the token is read-only and no secrets are used, but fork code still runs in the base repository's context (cache poisoning).${unsafeNote} ${fix}`,
-          span: fetch.span,
+          span,
           related,
           what,
         });

@@ -1,0 +1,90 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { userCacheDir } from '../userCache.js';
+
+/**
+ * Runs one of the programs the build wrote as a script (scripts/build.mjs, ONE_FILE_PROGRAMS with
+ * `script`) with V8's code cache. Most of what `keyfence staged` spends beyond node's own start is
+ * compiling its JavaScript, lazily, function by function, on every commit. A code cache made after
+ * a run holds every function that run compiled, so the next run deserialises them instead. Node 22
+ * caches compiled modules itself (module.enableCompileCache), but only what is compiled up front,
+ * not the functions a run compiles later, and Node 20 not at all; vm.Script does the same on every
+ * node, for ES modules too once they are built as a function.
+ *
+ * The program is `(function (exports, require, module, __keyfenceUrl, __keyfenceImport) {…})`:
+ * the build turned its imports into require() calls and its dynamic imports into __keyfenceImport().
+ */
+type Program = (
+  exports: object,
+  require: NodeJS.Require,
+  module: { exports: ProgramExports },
+  url: string,
+  load: (specifier: string) => Promise<unknown>,
+) => void;
+interface ProgramExports {
+  /** Settles when the program's command has finished (src/cli/run.ts). */
+  finished?: Promise<unknown>;
+}
+
+export async function runCachedProgram(program: URL): Promise<void> {
+  const path = fileURLToPath(program);
+  const source = readFileSync(path, 'utf8');
+  const cacheFile = codeCacheFile(path);
+  const cachedData = readCache(cacheFile);
+  const script = new vm.Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
+  const run = script.runInThisContext() as Program;
+  const module: { exports: ProgramExports } = { exports: {} };
+  const load = (specifier: string) => import(specifier.startsWith('.') ? new URL(specifier, program).href : specifier);
+  run(module.exports, createRequire(program), module, program.href, load);
+  await module.exports.finished;
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData(), path);
+}
+
+/**
+ * Where the code cache of `path` lives. V8 checks that a cache was made by the same V8 with the
+ * same flags for a source of the same length, not the same text: the name carries the program's
+ * size, modification time and inode, so a rebuilt or reinstalled program never meets an old cache.
+ */
+function codeCacheFile(path: string): string | undefined {
+  try {
+    const { size, mtimeMs, ino } = statSync(path);
+    return join(userCacheDir(), 'code', `${cachePrefix(path)}${size}-${Math.trunc(mtimeMs)}-${ino}.bin`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the caches of every build of this program for this node have in common. */
+function cachePrefix(path: string): string {
+  return `${basename(path, '.js')}-${process.version}-${process.arch}-`;
+}
+
+function readCache(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Written whole or not at all (another run may be reading it), replacing the caches of earlier
+ * builds of the same program for this node; a read-only home just means no cache.
+ */
+function writeCache(file: string, data: Buffer, program: string): void {
+  const dir = dirname(file);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, data, { mode: 0o600 });
+    renameSync(partial, file);
+    const earlier = cachePrefix(program);
+    for (const old of readdirSync(dir)) if (old.startsWith(earlier) && old.endsWith('.bin') && old !== basename(file)) rmSync(join(dir, old), { force: true });
+  } catch {
+    // No cache this time.
+  }
+}

@@ -1,0 +1,105 @@
+import { CATEGORIES, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
+import type { RenderContext, Reporter } from './reporter.js';
+import { scannedText } from './summary.js';
+
+/**
+ * JUnit XML for the test views of CI systems (GitLab merge requests, Jenkins, Azure Pipelines): a
+ * `<testsuite>` per category with findings, a `<testcase>` per finding with one `<failure>`, and
+ * what a pull request silenced with its own markers as `<skipped>` cases. A testcase per finding,
+ * not per file: each of those views shows only the first failure of a testcase. A clean run is one
+ * passing testcase, since Jenkins fails a build whose report holds no test at all. Valid against
+ * the Jenkins xUnit plugin's junit-10.xsd (test/reporters/junit.test.ts).
+ */
+
+/** Characters XML 1.0 cannot hold even escaped (control characters, lone surrogates, U+FFFE/F). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text for element content: markup escaped, characters XML cannot hold replaced by U+FFFD. */
+function xmlText(value: string): string {
+  return value.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Text for an attribute value: quotes too, and line breaks and tabs as references (a parser reads them as spaces). */
+export function xmlAttribute(value: string): string {
+  return xmlText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+const attributes = (values: Record<string, string | number>) =>
+  Object.entries(values)
+    .map(([k, v]) => ` ${k}="${xmlAttribute(String(v))}"`)
+    .join('');
+
+/** A finding's testcase name: where it is and which rule, unique within a report (commit added for history). */
+const caseName = (f: ReportFinding) => `${f.file}:${f.line}:${f.column} ${f.ruleId}${f.commit ? ` @ ${f.commit.slice(0, 12)}` : ''}`;
+
+/** The failure's body: everything a reader of the CI page needs to find and judge the finding. */
+function details(f: ReportFinding, docs: string | undefined): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['rule', `${f.ruleId} (${f.category}, ${f.severity})`],
+    ['location', `${f.file}:${f.line}:${f.column}`],
+    ['environment', f.environment],
+    ['secret', f.secret || undefined],
+    ['commit', f.commit ? `${f.commit} by ${f.author ?? '?'} on ${f.date ?? '?'}` : undefined],
+    ...(f.related ?? []).map((r): [string, string] => [r.label ?? 'also', `${r.file}:${r.line}:${r.column}`]),
+    ['docs', docs],
+  ];
+  return [f.message, ...rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)].join('\n');
+}
+
+const headline = (f: ReportFinding) => (f.secret ? `${f.message}: ${f.secret}` : f.message);
+
+function findingCase(f: ReportFinding, docs: string | undefined): string {
+  const open = `    <testcase${attributes({ name: caseName(f), classname: `keyfence.${f.category}`, time: '0' })}>`;
+  return `${open}\n      <failure${attributes({ message: headline(f), type: f.severity })}>${xmlText(details(f, docs))}</failure>\n    </testcase>`;
+}
+
+function suppressedCase(s: ChangeSuppression): string {
+  const why = `silenced by ${s.marker} that this change adds${s.reason ? `: ${s.reason}` : ', giving no reason'}`;
+  const open = `    <testcase${attributes({ name: caseName(s), classname: `keyfence.${s.category}`, time: '0' })}>`;
+  return `${open}\n      <skipped${attributes({ message: `${headline(s)} (${why})` })}/>\n    </testcase>`;
+}
+
+interface Suite {
+  name: string;
+  cases: string[];
+  failures: number;
+  skipped: number;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+export const renderJunit: Reporter = (report: Report, { rules }: RenderContext) => {
+  const docs = new Map(rules.flatMap((r) => (r.helpUri ? [[r.id, r.helpUri] as const] : [])));
+  const suites: Suite[] = [];
+  const suppressed = report.suppressedByChange ?? [];
+  for (const category of CATEGORIES) {
+    const found = report.findings.filter((f) => f.category === category);
+    const silenced = suppressed.filter((s) => s.category === category);
+    if (found.length + silenced.length === 0) continue;
+    suites.push({
+      name: `keyfence ${category}`,
+      cases: [...found.map((f) => findingCase(f, docs.get(f.ruleId))), ...silenced.map(suppressedCase)],
+      failures: found.length,
+      skipped: silenced.length,
+    });
+  }
+  if (report.findings.length === 0) {
+    const clean = `    <testcase${attributes({ name: `no findings in ${scannedText(report)}`, classname: 'keyfence', time: seconds(report.stats.durationMs) })}/>`;
+    suites.unshift({ name: 'keyfence', cases: [clean], failures: 0, skipped: 0 });
+  }
+  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attributes({ name: 'keyfence', tests, failures: report.findings.length, errors: 0, time: seconds(report.stats.durationMs) })}>`,
+  ];
+  suites.forEach((s, i) => {
+    out.push(`  <testsuite${attributes({ name: s.name, tests: s.cases.length, failures: s.failures, errors: 0, skipped: s.skipped, time: '0' })}>`);
+    out.push(...s.cases);
+    // The run's notes (files skipped, a shallow clone) once, where the views show a suite's output.
+    if (i === 0 && report.notes.length) out.push(`    <system-out>${xmlText(report.notes.map((n) => `note: ${n}`).join('\n'))}</system-out>`);
+    out.push('  </testsuite>');
+  });
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+};

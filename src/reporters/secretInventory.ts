@@ -1,0 +1,48 @@
+/**
+ * The "Secret inventory" section of an `audit --github` report, for the text and markdown formats
+ * (JSON and SARIF carry the rows as data). Rows come riskiest first; names, scopes, dates and job
+ * names only: a secret's value is never known to keyfence.
+ */
+import { scopeText, type SecretInventoryRow } from '../findings/secretInventory.js';
+
+const jobs = (list: SecretInventoryRow['usedBy']) => list.map((u) => `${u.file} ${u.job}`);
+
+function usedByText(r: SecretInventoryRow): string {
+  const used = jobs(r.usedBy);
+  const maybe = jobs(r.mayBeReadBy).map((j) => `${j} (all secrets)`);
+  return [...used, ...maybe].join(', ') || 'no job';
+}
+
+const findingsText = (r: SecretInventoryRow) => r.findings.map((f) => `${f.ruleId} (${f.severity})`).join(', ');
+
+/** Plain lines: `NAME  scope  age 400/90 days, updated 2025-11-02  used by …  findings: …`. */
+export function inventoryTextLines(rows: SecretInventoryRow[] | undefined): string[] {
+  if (!rows || rows.length === 0) return [];
+  const out = [`secret inventory (${rows.length}):`];
+  for (const r of rows) {
+    const found = findingsText(r);
+    out.push(
+      `  ${r.name}  ${scopeText(r)}  age ${r.ageDays}/${r.maxAgeDays} days, updated ${r.updatedAt.slice(0, 10)}  used by ${usedByText(r)}${found ? `  findings: ${found}` : ''}`,
+    );
+  }
+  return out;
+}
+
+/** A markdown table; `cell` escapes what came from the repository (names, paths). */
+export function inventoryMarkdownLines(rows: SecretInventoryRow[] | undefined, cell: (s: string) => string, max: number): string[] {
+  if (!rows || rows.length === 0) return [];
+  const out = [
+    '',
+    '### Secret inventory',
+    '',
+    'Every Actions secret the repository can read, riskiest first. GitHub returns names and dates, never values.',
+    '',
+    '| secret | scope | age / limit (days) | last update | used by | findings |',
+    '|---|---|---:|---|---|---|',
+  ];
+  for (const r of rows.slice(0, max)) {
+    out.push(`| ${cell(r.name)} | ${cell(scopeText(r))} | ${r.ageDays} / ${r.maxAgeDays} | ${r.updatedAt.slice(0, 10)} | ${cell(usedByText(r))} | ${cell(findingsText(r))} |`);
+  }
+  if (rows.length > max) out.push('', `…and ${rows.length - max} more: see the JSON report.`);
+  return out;
+}
