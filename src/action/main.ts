@@ -10,13 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { describeError, UserError } from '../errors.js';
-import { failsAt, type FailOn } from '../findings/failOn.js';
+import { FAIL_ON_LEVELS, failsAt, type FailOn } from '../findings/failOn.js';
 import { SEVERITIES, type ReportFinding, type Severity } from '../findings/finding.js';
 import { createGitHubClient, resolveApiUrl } from '../github/client.js';
 import { githubSettings, openAuditSources } from '../run/audit.js';
 import type { FinishedRun } from '../run/finish.js';
 import { openEngine } from '../run/openEngine.js';
-import { DEFAULT_FAIL_ON, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from '../run/options.js';
+import { effectiveFailOn, exitCodeFor, failsOnNewSuppressions, type ScanOptions } from '../run/options.js';
 import { pullRequestPlan, type PolicyPaths } from '../run/policyReview.js';
 import { renderReport, writeReports } from '../run/report.js';
 import { checkReportTargets, parseReportSpec } from '../run/reportTargets.js';
@@ -146,7 +146,7 @@ export async function run(): Promise<void> {
   if (!root && mode !== 'audit') throw new UserError(`${cwd} is not a git repository`, 'run actions/checkout before keyfence');
   const top = root ?? cwd;
   const failOnInput = inputs.failOn.trim();
-  if (failOnInput && !SEVERITIES.includes(failOnInput as Severity)) throw new UserError(`input fail-on must be one of ${SEVERITIES.join(', ')}, not "${failOnInput}"`);
+  if (failOnInput && !(FAIL_ON_LEVELS as readonly string[]).includes(failOnInput)) throw new UserError(`input fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}, not "${failOnInput}"`);
 
   core.info(`keyfence: ${mode}${event.pullRequest ? ` #${event.pullRequest.number} ${event.pullRequest.baseSha.slice(0, 12)}..${event.pullRequest.headSha.slice(0, 12)}` : ''}`);
   const inWorkspace = (path: string) => (path ? resolve(workspace, path) : undefined);
@@ -155,7 +155,8 @@ export async function run(): Promise<void> {
   const reports = inputs.reports.map((spec) => parseReportSpec(spec, 'input report'));
   checkReportTargets(reports, { cwd: workspace });
   const runPlan = await plan(mode, event, top, inputs, paths);
-  const failOn: FailOn = (failOnInput as Severity) || runPlan.engine.config.failOn || DEFAULT_FAIL_ON;
+  // As the CLI's --fail-on: `none` reports only, and a guardrail's locked failOn cannot be loosened.
+  const failOn: FailOn = effectiveFailOn((failOnInput as FailOn) || undefined, runPlan.engine.config);
   const options: ScanOptions = { format: 'sarif', baseline: inputs.baseline || undefined, showSecrets: false, noSuppressions: false, verify: inputs.verify };
   const io = { cwd: workspace, env: process.env, stdout: process.stdout, stderr: process.stderr, started };
   const { finished, rules } = await runPipeline(runPlan, options, io);

@@ -1,5 +1,6 @@
 import type { ChangeSuppression, Report, ReportFinding } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * CSV for spreadsheets and ticket imports (RFC 4180): a header row, then a row per finding and per
@@ -22,6 +23,7 @@ export const CSV_COLUMNS = [
   'environment',
   'message',
   'secret',
+  'verification',
   'fingerprint',
   'commit',
   'author',
@@ -53,6 +55,7 @@ function row(f: ReportFinding, status: string, suppression?: Pick<ChangeSuppress
     environment: f.environment,
     message: f.message,
     secret: f.secret,
+    verification: f.verification ? verificationText(f.verification) : '',
     fingerprint: f.fingerprint,
     commit: f.commit ?? '',
     author: f.author ?? '',

@@ -1,5 +1,6 @@
 import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * GitHub Actions workflow commands: one annotation per finding
@@ -34,6 +35,7 @@ function messageOf(f: ReportFinding): string {
   let text = f.message;
   if (f.secret) text += `: ${f.secret}`;
   if (f.environment !== 'unknown' && f.category !== 'workflow') text += ` (${f.environment} file)`;
+  if (f.verification) text += `\nverified: ${verificationText(f.verification)}`;
   if (f.commit) text += `\nadded in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}`;
   for (const r of f.related ?? []) text += `\n${r.label ?? 'also'}: ${r.file}:${r.line}:${r.column}`;
   return text;

@@ -2,6 +2,7 @@ import type { Report, ReportFinding } from '../findings/finding.js';
 import { VERSION } from '../version.js';
 import { HOMEPAGE_URL } from './ruleDocs.js';
 import type { Reporter } from './reporter.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * GitLab's Secret Detection report (`artifacts: reports: secret_detection:`), which the security
@@ -33,7 +34,7 @@ export const renderGitlab: Reporter = (report: Report, context) => {
     return {
       id,
       name: rule?.description ?? f.ruleId,
-      description: f.message,
+      description: f.verification ? `${f.message} (verified: ${verificationText(f.verification)})` : f.message,
       severity: SEVERITY[f.severity] ?? 'Unknown',
       ...(f.secret ? { raw_source_code_extract: f.secret } : {}),
       identifiers: [{ type: 'keyfence_rule_id', name: `keyfence ${f.ruleId}`, value: f.ruleId, ...(rule?.helpUri ? { url: rule.helpUri } : {}) }],

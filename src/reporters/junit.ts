@@ -1,6 +1,7 @@
 import { CATEGORIES, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
 import type { RenderContext, Reporter } from './reporter.js';
 import { scannedText } from './summary.js';
+import { verificationText } from './verificationText.js';
 
 /**
  * JUnit XML for the test views of CI systems (GitLab merge requests, Jenkins, Azure Pipelines): a
@@ -40,6 +41,7 @@ function details(f: ReportFinding, docs: string | undefined): string {
     ['location', `${f.file}:${f.line}:${f.column}`],
     ['environment', f.environment],
     ['secret', f.secret || undefined],
+    ['verification', f.verification ? verificationText(f.verification) : undefined],
     ['commit', f.commit ? `${f.commit} by ${f.author ?? '?'} on ${f.date ?? '?'}` : undefined],
     ...(f.related ?? []).map((r): [string, string] => [r.label ?? 'also', `${r.file}:${r.line}:${r.column}`]),
     ['docs', docs],

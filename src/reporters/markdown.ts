@@ -1,7 +1,7 @@
 import { ENVIRONMENTS, SEVERITIES, severityRank, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
 import type { RenderContext, Reporter } from './reporter.js';
 import { inventoryMarkdownLines } from './secretInventory.js';
-import { scannedText, suppressedByChangeText } from './summary.js';
+import { scannedText, suppressedByChangeText, suppressedText } from './summary.js';
 import { verificationText } from './verificationText.js';
 
 /**
@@ -111,12 +111,13 @@ export const renderMarkdown: Reporter = (report: Report, context: RenderContext)
   const suppressed = suppressedByChangeText(report);
   const docs = new Map(context.rules.filter((r) => r.helpUri).map((r) => [r.id, r.helpUri!]));
   out.push(`## keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}${suppressed ? `, ${suppressed}` : ''}`, '');
+  const silenced = suppressedText(report);
   if (n === 0) {
-    out.push(`No secrets or workflow problems found in ${scanned}.`);
+    out.push(`No secrets or workflow problems found in ${scanned}${silenced ? `; ${silenced}` : ''}.`);
   } else {
     const bySeverity = count(findings, (f) => f.severity);
     const byEnvironment = count(findings, (f) => f.environment);
-    out.push(`Scanned ${scanned}.`, '');
+    out.push(`Scanned ${scanned}${silenced ? `; ${silenced}` : ''}.`, '');
     out.push('| severity | findings |', '|---|---:|');
     for (const s of SEVERITIES) if (bySeverity.get(s)) out.push(`| ${s} | ${bySeverity.get(s)} |`);
     out.push('', '| environment | findings |', '|---|---:|');

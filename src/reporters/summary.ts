@@ -17,8 +17,19 @@ export function suppressedByChangeText(report: Pick<Report, 'suppressedByChange'
 }
 
 /**
- * The one-line summary: `2 findings (1 critical, 1 high) in 32 files, 84 ms`, then
- * `, 1 suppressed by this change` when the change silenced some. A range or history that selects no
+ * `3 suppressed (1 inline, 2 baseline)`, or '' when nothing was: what the clean result stands on,
+ * so a wall of silenced findings is never mistaken for none.
+ */
+export function suppressedText(report: Pick<Report, 'stats'>): string {
+  const by = Object.entries(report.stats.suppressed).filter(([, n]) => n > 0);
+  const total = by.reduce((sum, [, n]) => sum + n, 0);
+  return total === 0 ? '' : `${total} suppressed (${by.map(([how, n]) => `${n} ${how}`).join(', ')})`;
+}
+
+/**
+ * The one-line summary: `2 findings (1 critical, 1 high) in 32 files, 84 ms`, then what was
+ * suppressed (`, 3 suppressed (1 inline, 2 baseline)`) and `, 1 suppressed by this change` when
+ * the change silenced some. A range or history that selects no
  * commit says so: `0 commits selected` is not a clean result (the notes say why).
  */
 export function summaryLine(report: Pick<Report, 'findings' | 'suppressedByChange' | 'stats' | 'units'>): string {
@@ -27,6 +38,6 @@ export function summaryLine(report: Pick<Report, 'findings' | 'suppressedByChang
   if (n === 0 && report.units.length === 1 && report.units[0] === 'commits' && commits === 0) return `0 commits selected, ${durationMs} ms`;
   const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, c]) => c > 0);
   const found = n === 0 ? 'no findings' : `${plural(n, 'finding')} (${counts.map(([s, c]) => `${c} ${s}`).join(', ')})`;
-  const suppressed = suppressedByChangeText(report);
-  return `${found} in ${scannedText(report)}, ${durationMs} ms${suppressed ? `, ${suppressed}` : ''}`;
+  const suppressed = [suppressedText(report), suppressedByChangeText(report)].filter(Boolean).map((t) => `, ${t}`).join('');
+  return `${found} in ${scannedText(report)}, ${durationMs} ms${suppressed}`;
 }

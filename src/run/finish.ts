@@ -55,7 +55,9 @@ export async function finishRun(scan: ScanResult, options: FinishOptions): Promi
   let verified = kept;
   if (options.verify) {
     const { verifyFindings } = await import('../verification/stage.js');
-    const answer = await verifyFindings(kept, options.verify);
+    // A severity keyfence.yml sets for a rule is the policy's word: a dead key keeps it.
+    const pinned = new Set(Object.entries(options.config.overrides).flatMap(([id, o]) => (o.severity ? [id] : [])));
+    const answer = await verifyFindings(kept, { ...options.verify, pinnedSeverity: pinned });
     verified = answer.findings;
     notes.push(...answer.notes);
   }

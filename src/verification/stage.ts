@@ -9,12 +9,14 @@ import type { Candidate } from './verifier.js';
 /**
  * The verification stage of a run (`--verify`), loaded only when asked: each finding with a
  * secret gets `verification`, severity follows the answer (live: critical; invalid or revoked:
- * low), and with `onlyVerified` only live findings stay. Network trouble never fails the run: it
- * is an `error` on the finding and one note.
+ * low, unless keyfence.yml sets the rule's severity), and with `onlyVerified` only live findings
+ * stay. Network trouble never fails the run: it is an `error` on the finding and one note.
  */
 export interface VerifyOptions {
   env: NodeJS.ProcessEnv;
   onlyVerified: boolean;
+  /** Rules whose severity keyfence.yml sets (`overrides`): an invalid or revoked key keeps it. */
+  pinnedSeverity?: ReadonlySet<string>;
 }
 
 const NEARBY_LINES = 5;
@@ -58,7 +60,8 @@ export async function verifyFindings(findings: readonly Finding[], options: Veri
       : { status: 'unknown', reason: verifierFor(f.ruleId) ? 'the other part of the credential was not found nearby' : 'no verifier for this rule' };
     if (verification.status === 'error') errors++;
     if (options.onlyVerified && verification.status !== 'live') continue;
-    out.push({ ...f, severity: severityAfter(f.severity, verification), verification });
+    const severity = options.pinnedSeverity?.has(f.ruleId) && verification.status !== 'live' ? f.severity : severityAfter(f.severity, verification);
+    out.push({ ...f, severity, verification });
   }
   const notes = errors ? [`verification: ${errors} finding${errors === 1 ? '' : 's'} could not be checked (see verification.reason); severities of those are unchanged`] : [];
   return { findings: out, notes };

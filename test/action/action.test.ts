@@ -339,6 +339,18 @@ describe('the Action on a fork pull request', () => {
     expect(run.code).toBe(0);
     expect(run.summary).toContain('No review comments were posted');
   });
+
+  it('reports only with fail-on: none, and names the values a bad fail-on may take', async () => {
+    routes({ forbidWrites: true });
+    const payload = pullRequestPayload({ base, head: leaky, number: 10, headRepo: 'octo-org/website', commits: 2 });
+    const reportOnly = await runAction(payload, { 'fail-on': 'none' });
+    expect([reportOnly.code, reportOnly.outputs.critical]).toEqual([0, '2']);
+    expect(reportOnly.stdout).not.toMatch(/^::error::keyfence: \d+ findings? at or above/m);
+    // A step fails with 1 whatever the cause (core.setFailed); the message says which.
+    const bad = await runAction(payload, { 'fail-on': 'never' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^::error::keyfence: input fail-on must be one of critical, high, medium, low, none, not "never"$/m);
+  });
 });
 
 /** The fields of a push webhook example that the test points elsewhere; the rest is carried as it is. */

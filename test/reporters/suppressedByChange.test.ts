@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FORMATS, loadReporter } from '../../src/reporters/reporter.js';
+import { renderMarkdown } from '../../src/reporters/markdown.js';
 import { summaryLine } from '../../src/reporters/summary.js';
 import { context, sampleReport, sampleSecrets } from './sample.js';
 
@@ -29,5 +30,14 @@ describe('what the change suppressed, when it suppressed nothing', () => {
   it('the summary line counts it only when there is some', () => {
     expect(summaryLine(sampleReport())).toBe('5 findings (1 critical, 2 high, 1 medium, 1 low) in 12 files, 42 ms, 2 suppressed by this change');
     expect(summaryLine(inPullRequest())).toBe('5 findings (1 critical, 2 high, 1 medium, 1 low) in 12 files, 42 ms');
+  });
+
+  it('the summary line and the markdown say what else was suppressed, and by what', () => {
+    const suppressed = { inline: 1, allow: 0, baseline: 2 };
+    const report = { ...inPullRequest(), findings: [], stats: { ...inPullRequest().stats, suppressed } };
+    expect(summaryLine(report)).toBe('no findings in 12 files, 42 ms, 3 suppressed (1 inline, 2 baseline)');
+    const withChange = { ...report, suppressedByChange: sampleReport().suppressedByChange };
+    expect(summaryLine(withChange)).toBe('no findings in 12 files, 42 ms, 3 suppressed (1 inline, 2 baseline), 2 suppressed by this change');
+    expect(renderMarkdown(report, context()).split('\n')[2]).toBe('No secrets or workflow problems found in 12 files; 3 suppressed (1 inline, 2 baseline).');
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFIERS } from '../../src/verification/registry.js';
@@ -124,5 +125,39 @@ describe('keyfence scan --verify', () => {
       'invalid |',
       'revoked |',
     ]);
+  });
+
+  it('keeps the severity keyfence.yml sets for a rule when the key is dead, not when it is live', async () => {
+    const env = setUp();
+    repo.write('keyfence.yml', `overrides:\n  ${stripe.ruleId}:\n    severity: high\n  ${github.ruleId}:\n    severity: medium\n`);
+    const findings = (JSON.parse((await runCliAsync(['scan', '--verify', '--format', 'json'], repo.path, env)).stdout) as { findings: JsonFinding[] }).findings;
+    expect(findings.map((f) => [f.ruleId, f.severity, f.verification?.status])).toEqual([
+      [github.ruleId, 'critical', 'live'],
+      [stripe.ruleId, 'high', 'invalid'],
+      [slack.ruleId, 'low', 'revoked'],
+      ['vercel-token', findings[3]!.severity, 'unknown'],
+    ]);
+  });
+
+  it('carries the answers into CSV, JUnit, GitHub annotations and the GitLab report', async () => {
+    const env = setUp();
+    const live = `live (${ANSWERS.github!.identity})`;
+    const expected = [live, 'invalid', 'revoked', 'unknown: no verifier for this rule'];
+    const byLine = (pairs: Array<[number, string]>) => pairs.sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+
+    const csv = parseCsv((await runCliAsync(['scan', '--verify', '--format', 'csv'], repo.path, env)).stdout, { columns: true }) as Array<Record<string, string>>;
+    expect(byLine(csv.map((r) => [Number(r.line), r.verification!]))).toEqual(expected);
+
+    const junit = (await runCliAsync(['scan', '--verify', '--format', 'junit'], repo.path, env)).stdout;
+    const cases = [...junit.matchAll(/name="config\/\.env\.production:(\d+):[^"]*"[\s\S]*?verification: ([^\n&<]*)/g)];
+    expect(byLine(cases.map((m) => [Number(m[1]), m[2]!]))).toEqual(expected.map((v) => v.replace(/&/g, '&amp;')));
+
+    const github = (await runCliAsync(['scan', '--verify', '--format', 'github'], repo.path, env)).stdout.split('\n').filter((l) => l.includes('file=config/.env.production'));
+    expect(byLine(github.map((l) => [Number(/,line=(\d+)/.exec(l)![1]), decodeURIComponent(/%0Averified: (.*?)(?:%0A|$)/.exec(l)![1]!.replace(/%(?![0-9A-F]{2})/g, '%25'))]))).toEqual(expected);
+
+    const gitlab = JSON.parse((await runCliAsync(['scan', '--verify', '--format', 'gitlab'], repo.path, env)).stdout) as {
+      vulnerabilities: Array<{ description: string; location: { start_line: number } }>;
+    };
+    expect(byLine(gitlab.vulnerabilities.map((v) => [v.location.start_line, /\(verified: (.*)\)$/.exec(v.description)![1]!]))).toEqual(expected);
   });
 });
