@@ -114,7 +114,10 @@ for (const [name, p] of [['secretlint', secretlint], ['git-secrets', gitSecrets]
 // Every keyword of every built-in rule, for ripgrep's one pass: the prefilter's work and no more.
 const keywordsFile = join(BENCH, 'keywords.txt');
 const builtinRules = JSON.parse(readFileSync(join(DIST, 'rules.json'), 'utf8'));
-writeFileSync(keywordsFile, [...new Set(builtinRules.flatMap((r) => r.spec.keywords.map((k) => k.toLowerCase())))].join('\n') + '\n');
+// One per line: a keyword that holds a line break (`\narg ` for Dockerfiles) is its pieces, and no
+// line may be empty (an empty pattern matches everywhere).
+const keywords = builtinRules.flatMap((r) => r.spec.keywords.flatMap((k) => k.toLowerCase().split('\n'))).filter(Boolean);
+writeFileSync(keywordsFile, [...new Set(keywords)].join('\n') + '\n');
 // The node versions: the bench's own first (its figures are the ones the targets judge), then the others.
 const ownMajor = Number(process.versions.node.split('.')[0]);
 const majors = (opts.nodes ?? (opts.quick ? String(ownMajor) : '20,22,24')).split(',').map(Number);
@@ -131,7 +134,7 @@ const kf = (args, cwd, extra = {}, node = 'node') => ({ id: 'keyfence', label: '
 const kfText = (args, cwd, node = 'node') => ({ id: 'keyfence-text', label: 'keyfence (text report)', role: 'variant', steps: [{ argv: [node, CLI, ...args], cwd, okCodes: [0, 1], capture: true }] });
 const rgPass = (cwd, gitMode) =>
   ripgrep.ok
-    ? { id: 'ripgrep-keywords', label: `ripgrep ${ripgrep.version}: every rule keyword, one pass`, role: 'pass', steps: [{ argv: [ripgrep.bin, '--count-matches', '--ignore-case', '--fixed-strings', '--hidden', '--no-messages', ...(gitMode ? [] : ['--no-ignore']), '--threads', '2', '--file', keywordsFile, '.'], cwd, okCodes: [0, 1] }] }
+    ? { id: 'ripgrep-keywords', label: `ripgrep ${ripgrep.version}: every rule keyword, one pass`, role: 'pass', steps: [{ argv: [ripgrep.bin, '--count-matches', '--ignore-case', '--fixed-strings', '--hidden', '--glob', '!.git', '--no-messages', ...(gitMode ? [] : ['--no-ignore']), '--threads', '2', '--file', keywordsFile, '.'], cwd, okCodes: [0, 1] }] }
     : skipped('ripgrep-keywords', 'ripgrep keyword pass', ripgrep.reason);
 const skipped = (id, label, reason) => ({ id, label, role: 'peer', status: 'skipped', reason, steps: [] });
 const na = (id, label, reason) => ({ id, label, role: 'peer', status: 'n/a', reason, steps: [] });
