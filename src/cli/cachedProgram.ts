@@ -62,9 +62,15 @@ function cachePrefix(path: string): string {
   return `${basename(path, '.js')}-${process.version}-${process.arch}-`;
 }
 
+/**
+ * A code cache is code: only one this user wrote, and no one else could change, is used (a cache
+ * folder set to a shared place must not let another user run code as this one).
+ */
 function readCache(file: string | undefined): Buffer | undefined {
   if (!file) return undefined;
   try {
+    const { uid, mode } = statSync(file);
+    if (process.getuid && (uid !== process.getuid() || (mode & 0o022) !== 0)) return undefined;
     return readFileSync(file);
   } catch {
     return undefined;

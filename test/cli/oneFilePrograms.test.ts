@@ -103,6 +103,12 @@ it('runs the hook with a code cache it keeps per user, and shrugs off a broken o
     const again = keyfence(dir.path, ['staged', '--format', 'json'], env);
     expect([again.code, findings(again)]).toEqual([1, findings(expected)]);
     expect(statSync(path).ino).toBe(inode);
+    // A cache others could have written is not used: compiled afresh, and replaced by a private one.
+    chmodSync(path, 0o666);
+    const shared = keyfence(dir.path, ['staged', '--format', 'json'], env);
+    expect([shared.code, findings(shared)]).toEqual([1, findings(expected)]);
+    expect(statSync(path).ino).not.toBe(inode);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
     // V8 refuses a cache that is not its own: the run compiles afresh and writes a good one.
     writeFileSync(path, Buffer.alloc(before.length, 7));
     const broken = keyfence(dir.path, ['staged', '--format', 'json'], env);
