@@ -7,8 +7,8 @@ import { userCacheDir } from '../userCache.js';
 
 /**
  * Runs one of the programs the build wrote as a script (scripts/build.mjs, ONE_FILE_PROGRAMS with
- * `script`) with V8's code cache. Most of what `keyfence staged` spends beyond node's own start is
- * compiling its JavaScript, lazily, function by function, on every commit. A code cache made after
+ * `script`) with V8's code cache. A third of what `keyfence staged` spent beyond node's own start
+ * was compiling its JavaScript, lazily, function by function, on every commit (callgrind). A code cache made after
  * a run holds every function that run compiled, so the next run deserialises them instead. Node 22
  * caches compiled modules itself (module.enableCompileCache), but only what is compiled up front,
  * not the functions a run compiles later, and Node 20 not at all; vm.Script does the same on every
