@@ -6,6 +6,7 @@
 import type { Finding, Location } from '../findings/finding.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import { analyse } from './analysis.js';
+import { checkFinding, type CheckPlace } from './checkFinding.js';
 import { defaultIsProductionEnvironment, type CheckReport, type WorkflowAuditOptions, type WorkflowCheck } from './check.js';
 import { WORKFLOW_CHECKS } from './checks/index.js';
 import { buildModel, type WorkflowModel } from './model.js';
@@ -58,27 +59,16 @@ export function auditWorkflowFile(file: string, text: string, options: WorkflowA
 }
 
 function toFinding(model: WorkflowModel, check: WorkflowCheck, r: CheckReport): Finding {
-  const pos = position(model, r.span);
-  const related = r.related
-    ?.filter((x) => !(x.span.start === r.span.start && x.span.end === r.span.end))
-    .map((x) => ({ file: model.file, ...position(model, x.span), label: x.label }));
-  return {
-    ruleId: check.id,
-    category: check.category,
-    severity: r.severity,
-    message: r.message,
+  const place = (span: Span, label?: string): CheckPlace => ({
     file: model.file,
-    ...pos,
-    environment: 'ci',
-    secret: '',
-    fingerprint: fingerprint(check.id, model.file, r.what, false),
-    ...(related && related.length > 0 ? { related } : {}),
-    lineText: model.lines[pos.line - 1] ?? '',
-    ...(pos.line > 1 ? { previousLineText: model.lines[pos.line - 2] ?? '' } : {}),
-    ...(related && related.length > 0
-      ? { relatedLineTexts: related.map(({ line }) => ({ lineText: model.lines[line - 1] ?? '', ...(line > 1 ? { previousLineText: model.lines[line - 2] ?? '' } : {}) })) }
-      : {}),
-  };
+    ...position(model, span),
+    ...(label !== undefined ? { label } : {}),
+    lines: model.lines,
+  });
+  const related = (r.related ?? [])
+    .filter((x) => !(x.span.start === r.span.start && x.span.end === r.span.end))
+    .map((x) => place(x.span, x.label));
+  return checkFinding(check, r, place(r.span), related);
 }
 
 function internalError(file: string, text: string, err: unknown): Finding {

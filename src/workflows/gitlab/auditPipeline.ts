@@ -4,8 +4,8 @@
  * Never throws on bad input: what cannot be read becomes a `gitlab-pipeline-error` finding.
  */
 import type { Finding, Location } from '../../findings/finding.js';
-import { fingerprint } from '../../findings/fingerprint.js';
 import { defaultIsProductionEnvironment, type WorkflowAuditOptions } from '../check.js';
+import { checkFinding, type CheckPlace } from '../checkFinding.js';
 import type { GitlabCheck, GitlabReport } from './check.js';
 import { GITLAB_CHECKS } from './checks/index.js';
 import { jobFacts, type JobFacts } from './facts.js';
@@ -26,25 +26,16 @@ function position(at: At): Omit<Location, 'file' | 'label'> {
 }
 
 function toFinding(check: GitlabCheck, r: GitlabReport): Finding {
-  const pos = position(r.at);
-  const src = r.at.src;
-  const related = r.related
-    ?.filter((x) => !(x.at.src === src && x.at.span.start === r.at.span.start))
-    .map((x) => ({ file: x.at.src.file, ...position(x.at), label: x.label }));
-  return {
-    ruleId: check.id,
-    category: check.category,
-    severity: r.severity,
-    message: r.message,
-    file: src.file,
-    ...pos,
-    environment: 'ci',
-    secret: '',
-    fingerprint: fingerprint(check.id, src.file, r.what, false),
-    ...(related && related.length > 0 ? { related } : {}),
-    lineText: src.lines[pos.line - 1] ?? '',
-    ...(pos.line > 1 ? { previousLineText: src.lines[pos.line - 2] ?? '' } : {}),
-  };
+  const place = (at: At, label?: string): CheckPlace => ({
+    file: at.src.file,
+    ...position(at),
+    ...(label !== undefined ? { label } : {}),
+    lines: at.src.lines,
+  });
+  const related = (r.related ?? [])
+    .filter((x) => !(x.at.src === r.at.src && x.at.span.start === r.at.span.start))
+    .map((x) => place(x.at, x.label));
+  return checkFinding(check, r, place(r.at), related);
 }
 
 function runChecks(model: GitlabModel, isProductionEnvironment: (name: string) => boolean, out: Finding[], seen: Set<string>): void {
