@@ -6,6 +6,9 @@
 //   node scripts/bench.mjs                     full run: corpus ≥150 MB / ≥40,000 files, 5 rounds
 //   node scripts/bench.mjs --quick             small corpus, 3 rounds (development)
 //   node scripts/bench.mjs --scenario tree     only some scenarios: tree, history, hook (comma list)
+//   node scripts/bench.mjs --scenario workflows  ms per workflow file over >= 1,000 generated workflows (alone)
+//   node scripts/bench.mjs --scenario merge    alone: `report merge` of 5,000 generated repository reports
+//   node scripts/bench.mjs --scenario org      alone: `audit --org` of 200 generated repositories (repos/min, peak RSS)
 //   options: --rounds N, --timeout SECONDS (per run, default 120), --build (build dist first),
 //            --nodes 20,22,24 (the node versions keyfence runs on; default all three in a full run,
 //            only the bench's own node with --quick),
@@ -45,7 +48,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
   process.exit(0);
 }
 function writeReport(report, toDocs) {
@@ -61,6 +64,31 @@ function writeReport(report, toDocs) {
 if (opts.render) {
   const report = JSON.parse(readFileSync(opts.render, 'utf8'));
   writeReport(report, opts['no-docs'] ? false : (opts.docs ?? false));
+  process.exit(0);
+}
+
+// `report merge` of an organisation's reports: a scenario of its own, run alone (scripts/bench/merge.mjs).
+if (opts.scenario === 'merge') {
+  if (opts.build || !existsSync(join(ROOT, 'dist/cli.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const { benchMerge } = await import('./bench/merge.mjs');
+  await benchMerge({ bench: BENCH, cli: join(ROOT, 'dist/cli.js'), timeoutS: Number(opts.timeout ?? 600), log });
+  process.exit(0);
+}
+
+// `audit --org` over generated local repositories: a scenario of its own, run alone (scripts/bench/org.mjs).
+if (opts.scenario === 'org') {
+  if (opts.build || !existsSync(join(ROOT, 'dist/cli.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const { benchOrg } = await import('./bench/org.mjs');
+  await benchOrg({ bench: BENCH, cli: join(ROOT, 'dist/cli.js'), timeoutS: Number(opts.timeout ?? 1800), log });
+  process.exit(0);
+}
+
+// Workflow analysis per file over a generated folder of repositories: a scenario of its own, run
+// alone (scripts/bench/workflows.mjs).
+if (opts.scenario === 'workflows') {
+  if (opts.build || !existsSync(join(ROOT, 'dist/cli.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const { benchWorkflows } = await import('./bench/workflows.mjs');
+  await benchWorkflows({ root: ROOT, bench: BENCH, cli: join(ROOT, 'dist/cli.js'), rounds: Number(opts.rounds ?? 3), timeoutS: Number(opts.timeout ?? 600), log });
   process.exit(0);
 }
 

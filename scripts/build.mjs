@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import micromatch from 'micromatch';
 import { buildAction, bundledRecheck, nodeBundle, rulePack } from './buildAction.mjs';
 import { rotationSteps } from './rotationSteps.mjs';
+import { reportPageScript } from './reportPage.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -31,6 +32,8 @@ writeFileSync(join(staging, 'rules.json'), JSON.stringify(rules));
 writeFileSync(join(staging, 'macros.json'), JSON.stringify(pack.macros));
 // Each rule's rotate/revoke steps from its doc page, for `keyfence rotate` (docs/ is not published).
 writeFileSync(join(staging, 'rotation.json'), JSON.stringify(rotationSteps(root)));
+// The HTML report's script (Chart.js inside), which the bundles inline; from source the tests read it here.
+writeFileSync(join(staging, 'report-page.txt'), await reportPageScript());
 
 /**
  * A rule's `files:` globs as regex sources, as src/engine/engine.ts matches them: includes ignore case,

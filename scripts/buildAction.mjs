@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inlineReportPage } from './reportPage.mjs';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -116,7 +117,7 @@ export async function buildAction(outfile) {
     entryPoints: ['src/action/main.ts'],
     outfile,
     splitting: false,
-    plugins: [inlineRulePack(await rulePack()), bundledGlobs, bundledRecheck],
+    plugins: [inlineRulePack(await rulePack()), bundledGlobs, bundledRecheck, inlineReportPage],
   });
 }
 
@@ -135,7 +136,7 @@ export function nodeBundle() {
     legalComments: 'none',
     logLevel: 'warning',
     define: { __KEYFENCE_VERSION__: JSON.stringify(pkg.version), __KEYFENCE_HOMEPAGE__: JSON.stringify(pkg.homepage), __KEYFENCE_BUNDLED__: 'true' },
-    plugins: [bundledRecheck],
+    plugins: [bundledRecheck, inlineReportPage],
     banner: { js: "import { createRequire as __keyfenceRequire } from 'node:module'; const require = __keyfenceRequire(import.meta.url);" },
   };
 }

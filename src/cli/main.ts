@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   history: () => import('./commands/history.js'),
   workflows: () => import('./commands/workflows.js'),
   audit: () => import('./commands/audit.js'),
+  org: () => import('./commands/org.js'),
   baseline: () => import('./commands/baseline.js'),
   init: () => import('./commands/init.js'),
   rules: () => import('./commands/rules.js'),
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   import: () => import('./commands/import.js'),
   verify: () => import('./commands/verify.js'),
   rotate: () => import('./commands/rotate.js'),
+  report: () => import('./commands/report.js'),
 };
 
 async function help(): Promise<string> {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crypto } from '../lazyBuiltins.js';
 import { userCacheDir } from '../userCache.js';
 
 /** `true` in the bundles (scripts/buildAction.mjs); undefined when running from source. */
@@ -41,7 +41,7 @@ export async function checkRegexSafety(source: string, flags: string): Promise<S
 export async function checkRegexSafetyCached(source: string, flags: string): Promise<SafetyVerdict> {
   const dir = userCacheDir();
   const file = join(dir, 'regex-safety.json');
-  const key = createHash('sha256').update(`${flags}/${source}`).digest('hex').slice(0, 24);
+  const key = crypto().createHash('sha256').update(`${flags}/${source}`).digest('hex').slice(0, 24);
   let cache: Record<string, SafetyVerdict> = {};
   try {
     cache = JSON.parse(readFileSync(file, 'utf8')) as Record<string, SafetyVerdict>;

@@ -1,5 +1,6 @@
 /** The vocabulary every stage shares. Values are fixed by the public interface (docs/cli.md). */
 import type { SecretInventoryRow } from './secretInventory.js';
+import type { ReportTrend } from './trend.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -13,6 +14,7 @@ export const CATEGORIES = [
   'echo-leak',
   'workflow',
   'github-settings',
+  'gitlab-settings',
   'policy',
   'prod-data',
 ] as const;
@@ -73,6 +75,8 @@ export interface Finding extends Location {
   relatedLineTexts?: Array<{ lineText: string; previousLineText?: string }>;
   /** The provider's answer, with `--verify` only (src/verification). */
   verification?: Verification;
+  /** `audit --org`: the repository it was found in, "owner/name" (`file` is relative to its root). */
+  repository?: string;
 }
 
 export const VERIFICATION_STATUSES = ['live', 'invalid', 'revoked', 'unknown', 'error'] as const;
@@ -141,4 +145,6 @@ export interface Report {
   notes: string[];
   /** `audit --github` only: every stored Actions secret the repository can read, riskiest first. */
   secretInventory?: SecretInventoryRow[];
+  /** Counts over earlier runs and what changed since the last (`report diff`, `report merge`): charted by HTML. */
+  trend?: ReportTrend;
 }

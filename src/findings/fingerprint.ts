@@ -1,4 +1,4 @@
-import { createHash, scryptSync } from 'node:crypto';
+import { crypto } from '../lazyBuiltins.js';
 
 /**
  * Fingerprints identify a finding across runs, line moves and reformatting (rule + file + what was
@@ -14,7 +14,7 @@ const stretched = new Map<string, string>();
 function stretchSecret(secret: string): string {
   let value = stretched.get(secret);
   if (value === undefined) {
-    value = scryptSync(secret, SALT, 32, SCRYPT).toString('hex');
+    value = crypto().scryptSync(secret, SALT, 32, SCRYPT).toString('hex');
     stretched.set(secret, value);
   }
   return value;
@@ -26,5 +26,5 @@ function stretchSecret(secret: string): string {
  */
 export function fingerprint(ruleId: string, file: string, material: string, isSecret = true): string {
   const what = isSecret ? stretchSecret(material) : material;
-  return createHash('sha256').update(`${ruleId}\0${file}\0${what}`).digest('hex').slice(0, 32);
+  return crypto().createHash('sha256').update(`${ruleId}\0${file}\0${what}`).digest('hex').slice(0, 32);
 }

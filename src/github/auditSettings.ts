@@ -6,9 +6,8 @@
  */
 import { severityRank, type Environment, type Finding } from '../findings/finding.js';
 import type { RuleInfo } from '../reporters/reporter.js';
-import { DOCS_BASE_URL } from '../reporters/ruleDocs.js';
-import { fingerprint } from '../findings/fingerprint.js';
-import type { SecretInventoryRow } from '../findings/secretInventory.js';
+import { settingsFinding, settingsRuleInfo as ruleInfoOf } from '../findings/settingsFinding.js';
+import { sortInventory, type SecretInventoryRow } from '../findings/secretInventory.js';
 import { defaultIsProductionEnvironment } from '../workflows/check.js';
 import type { SettingsReport } from './check.js';
 import { SETTINGS_CHECKS } from './checks/index.js';
@@ -36,7 +35,10 @@ export interface SettingsAuditOptions {
 export interface SettingsAuditResult {
   findings: Finding[];
   notes: string[];
-  /** Every stored secret with its scope, age and users, and the ids of the findings about it. */
+  /**
+   * Every stored secret with its scope, age and users, and the findings about it: all of them, before
+   * any suppression (the run keeps only those the report still holds: inventoryOfReport).
+   */
   inventory: InventoryRow[];
 }
 
@@ -80,7 +82,7 @@ export async function auditGitHubSettings(options: SettingsAuditOptions): Promis
       );
     }
     for (const r of reports) {
-      const f = toFinding(check.id, r);
+      const f = settingsFinding(check.id, 'github-settings', r);
       if (seen.has(f.fingerprint)) continue;
       seen.add(f.fingerprint);
       findings.push(f);
@@ -109,44 +111,14 @@ function inventoryRows(secrets: StoredSecret[], findings: Finding[]): InventoryR
       usedBy: jobsOf(s.users),
       mayBeReadBy: jobsOf(s.broadUsers),
       findings: about
-        .map((f) => ({ ruleId: f.ruleId, severity: f.severity }))
+        .map((f) => ({ ruleId: f.ruleId, severity: f.severity, fingerprint: f.fingerprint }))
         .sort((a, b) => severityRank(b.severity) - severityRank(a.severity)),
     };
   });
-  const worst = (r: InventoryRow) => Math.max(0, ...r.findings.map((f) => severityRank(f.severity)));
-  return rows.sort(
-    (a, b) =>
-      worst(b) - worst(a) ||
-      Number(b.environment === 'production') - Number(a.environment === 'production') ||
-      b.ageDays - a.ageDays ||
-      a.name.localeCompare(b.name) ||
-      a.scope.localeCompare(b.scope),
-  );
-}
-
-function toFinding(id: string, r: SettingsReport): Finding {
-  return {
-    ruleId: id,
-    category: 'github-settings',
-    severity: r.severity,
-    message: r.message,
-    file: r.file,
-    line: r.line ?? 1,
-    column: r.column ?? 1,
-    endLine: r.endLine ?? r.line ?? 1,
-    endColumn: r.endColumn ?? r.column ?? 1,
-    environment: r.environment,
-    secret: '',
-    fingerprint: fingerprint(id, r.file, r.what, false),
-    ...(r.related && r.related.length > 0 ? { related: r.related } : {}),
-    ...(r.lineText !== undefined ? { lineText: r.lineText } : {}),
-  };
+  return sortInventory(rows);
 }
 
 /** What SARIF and markdown say about the settings checks: each one's description and doc page. */
 export function settingsRuleInfo(findings: Finding[]): RuleInfo[] {
-  return SETTINGS_CHECKS.map((check) => {
-    const severity = findings.filter((f) => f.ruleId === check.id).map((f) => f.severity).sort((a, b) => severityRank(b) - severityRank(a))[0] ?? 'high';
-    return { id: check.id, description: check.description, category: 'github-settings', severity, helpUri: `${DOCS_BASE_URL}docs/github-settings/${check.id}.md` };
-  });
+  return ruleInfoOf(SETTINGS_CHECKS, 'github-settings', findings);
 }

@@ -3,30 +3,14 @@
  * a one-line description and an async `run` that reads what it needs from the shared facts and
  * reports. The runner (auditSettings.ts) turns reports into findings of category `github-settings`.
  */
-import type { Environment, Location, Severity } from '../findings/finding.js';
+import type { Location } from '../findings/finding.js';
+import type { SettingsReport } from '../findings/settingsFinding.js';
 import type { GitHubFacts } from './facts.js';
 import type { SecretInventory } from './secretInventory.js';
 import type { SecretUse } from './secretUsage.js';
 
-export interface SettingsReport {
-  severity: Severity;
-  message: string;
-  /**
-   * Where: a stable pseudo-path for a setting (`github:OWNER/REPO/environments/production`, see
-   * `settingPath`), or a real file and position for what a workflow does.
-   */
-  file: string;
-  line?: number;
-  column?: number;
-  endLine?: number;
-  endColumn?: number;
-  environment: Environment;
-  /** Fingerprint material: the setting and its value, never a line number. */
-  what: string;
-  related?: Location[];
-  /** The source line, for inline suppressions, when `file` is a real file. */
-  lineText?: string;
-}
+/** The shared shape of a settings report (src/findings/settingsFinding.ts). */
+export type { SettingsReport } from '../findings/settingsFinding.js';
 
 export interface SettingsContext {
   facts: GitHubFacts;

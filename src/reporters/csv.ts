@@ -1,10 +1,17 @@
 import type { ChangeSuppression, Report, ReportFinding } from '../findings/finding.js';
+import { scopeText, worstSeverity, type SecretInventoryRow } from '../findings/secretInventory.js';
 import type { Reporter } from './reporter.js';
+import { findingsText, usedByText } from './secretInventory.js';
 import { verificationText } from './verificationText.js';
 
 /**
- * CSV for spreadsheets and ticket imports (RFC 4180): a header row, then a row per finding and per
- * finding a pull request silenced with its own marker (`status` tells them apart), CRLF line ends.
+ * CSV for spreadsheets and ticket imports (RFC 4180): a header row, then a row per finding, per
+ * finding a pull request silenced with its own marker, and (`audit --github`) per stored secret of
+ * the secret inventory; `status` tells them apart (`finding`, `suppressed-by-change`,
+ * `secret-inventory`). One table, one fixed header for every run: the inventory's own columns come
+ * last and stay empty on the other rows, so a sheet filtered on `status` or sorted on `ageDays`
+ * needs no second file. `repository` (an organisation's report: `owner/name`, which `file` is
+ * relative to) comes after them, added last so no column moved. CRLF line ends.
  * A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return) as
  * a formula, and every text cell here may come from the scanned repository (a file name, a commit
  * author): such a cell is written with a leading `'`, which spreadsheets show as text.
@@ -30,7 +37,20 @@ export const CSV_COLUMNS = [
   'date',
   'marker',
   'reason',
+  // The secret inventory's rows (status secret-inventory): names, scopes and dates, never a value.
+  'secretName',
+  'scope',
+  'createdAt',
+  'updatedAt',
+  'ageDays',
+  'maxAgeDays',
+  'usedBy',
+  'findings',
+  // Last, so sheets and imports that read the columns above by position keep working.
+  'repository',
 ] as const;
+
+const INVENTORY_ONLY = { secretName: '', scope: '', createdAt: '', updatedAt: '', ageDays: '', maxAgeDays: '', usedBy: '', findings: '' } as const;
 
 type Row = Record<(typeof CSV_COLUMNS)[number], string | number>;
 
@@ -62,6 +82,28 @@ function row(f: ReportFinding, status: string, suppression?: Pick<ChangeSuppress
     date: f.date ?? '',
     marker: suppression?.marker ?? '',
     reason: suppression?.reason ?? '',
+    ...INVENTORY_ONLY,
+    repository: f.repository ?? '',
+  };
+}
+
+/** A stored secret: `severity` is its most severe finding's (empty when none), for sorting by risk. */
+function inventoryRow(r: SecretInventoryRow): Row {
+  const none = Object.fromEntries(CSV_COLUMNS.map((c) => [c, ''])) as Row;
+  return {
+    ...none,
+    status: 'secret-inventory',
+    severity: worstSeverity(r) ?? '',
+    environment: r.environment,
+    message: `secret ${r.name} (${scopeText(r)}) last updated ${r.ageDays} days ago; rotation limit ${r.maxAgeDays} days`,
+    secretName: r.name,
+    scope: scopeText(r),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    ageDays: r.ageDays,
+    maxAgeDays: r.maxAgeDays,
+    usedBy: usedByText(r),
+    findings: findingsText(r),
   };
 }
 
@@ -69,6 +111,7 @@ export const renderCsv: Reporter = (report: Report) => {
   const rows = [
     ...report.findings.map((f) => row(f, 'finding')),
     ...(report.suppressedByChange ?? []).map((s) => row(s, 'suppressed-by-change', s)),
+    ...(report.secretInventory ?? []).map(inventoryRow),
   ];
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))];
   return `${lines.join('\r\n')}\r\n`;

@@ -1,5 +1,6 @@
 import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
+import { inventoryLine } from './secretInventory.js';
 import { verificationText } from './verificationText.js';
 
 /**
@@ -7,7 +8,10 @@ import { verificationText } from './verificationText.js';
  * (`::error title=…,file=…,line=…,endLine=…,col=…,endColumn=…::message`), and a notice per finding
  * the change suppressed (pull-request mode), escaped exactly as GitHub's toolkit (@actions/core)
  * escapes them, so a `%`, a line break, a `:` or a `,` in a path or message can neither break the
- * command nor inject another one.
+ * command nor inject another one. The secret inventory of `audit --github` is a collapsed log group
+ * (`::group::`), a line per stored secret, not annotations: GitHub shows at most 10 annotations of
+ * each kind per step, and each risky secret already has its findings' annotations. (The Action's
+ * job summary carries the inventory as the markdown report's table.)
  */
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { critical: 'error', high: 'error', medium: 'warning', low: 'notice' };
@@ -73,6 +77,14 @@ export const renderGithub: Reporter = (report: Report) => {
   const out = report.findings.map(annotation);
   for (const s of report.suppressedByChange ?? []) out.push(suppressedAnnotation(s));
   for (const note of report.notes) out.push(workflowCommand('notice', [['title', 'keyfence']], note));
+  const inventory = report.secretInventory ?? [];
+  if (inventory.length > 0) {
+    const risky = inventory.filter((r) => r.findings.length > 0).length;
+    out.push(workflowCommand('group', [], `keyfence secret inventory: ${inventory.length} secret${inventory.length === 1 ? '' : 's'}, ${risky} with findings`));
+    // Log lines, not commands: a secret's name (letters, digits, _) starts each, and no line break survives.
+    for (const r of inventory) out.push(inventoryLine(r).replace(/[\r\n]+/g, ' '));
+    out.push(workflowCommand('endgroup', [], ''));
+  }
   const n = report.findings.length;
   out.push(`keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`);
   return `${out.join('\n')}\n`;

@@ -1,4 +1,5 @@
 import type { Report, ReportFinding } from '../findings/finding.js';
+import { scopeText, type SecretInventoryRow } from '../findings/secretInventory.js';
 import { VERSION } from '../version.js';
 import { HOMEPAGE_URL } from './ruleDocs.js';
 import type { Reporter } from './reporter.js';
@@ -9,6 +10,13 @@ import { verificationText } from './verificationText.js';
  * dashboard and the merge-request widget read: report format 15.x, a vulnerability per finding
  * with the rule as its identifier and the file, lines and commit as its location. The value goes
  * in `raw_source_code_extract` as every format shows it: redacted unless `--show-secrets`.
+ *
+ * The secret inventory of `audit --github` has no place of its own in the format (a vulnerability
+ * is a problem, and a stored secret without findings is none): a vulnerability about a stored
+ * secret carries that secret's row in `details` (a `named-list`, which GitLab shows on the
+ * vulnerability's page), and one `info` message in `scan.messages` counts the inventory and says
+ * which formats hold all of it. A finding of an organisation's report names its repository in
+ * `details` too (a `repository` text entry): `location.file` is relative to that repository.
  */
 
 export const GITLAB_REPORT_VERSION = '15.2.1';
@@ -23,7 +31,35 @@ function time(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
 
+const text = (name: string, value: string) => ({ name, type: 'text', value });
+
+/** A stored secret's inventory row as a `details` entry (`named-list` of text, value and list fields). */
+function inventoryDetail(r: SecretInventoryRow) {
+  const jobs = [...r.usedBy.map((u) => `${u.file} ${u.job}`), ...r.mayBeReadBy.map((u) => `${u.file} ${u.job} (all secrets)`)];
+  return {
+    name: `Stored secret ${r.name} (${scopeText(r)})`,
+    type: 'named-list',
+    items: {
+      scope: text('Scope', scopeText(r)),
+      age: { name: 'Days since the last update', type: 'value', value: r.ageDays },
+      limit: { name: `Rotation limit in days (policy.${r.environment}.maxSecretAgeDays)`, type: 'value', value: r.maxAgeDays },
+      updated: text('Last update', r.updatedAt),
+      created: text('Created', r.createdAt),
+      used_by: { name: 'Used by', type: 'list', items: (jobs.length ? jobs : ['no job']).map((value) => ({ type: 'text', value })) },
+      findings: { name: 'Findings about it', type: 'list', items: r.findings.map((f) => ({ type: 'text', value: `${f.ruleId} (${f.severity})` })) },
+    },
+  };
+}
+
+/** The info message about the inventory: how many secrets, how many with findings, where the rest is. */
+function inventoryMessage(rows: SecretInventoryRow[]): string {
+  const risky = rows.filter((r) => r.findings.length > 0).length;
+  const n = `${rows.length} stored secret${rows.length === 1 ? '' : 's'}`;
+  return `secret inventory: ${n}, ${risky} with findings (each vulnerability about one carries its row in details); the json, csv and markdown reports list all ${rows.length}`;
+}
+
 export const renderGitlab: Reporter = (report: Report, context) => {
+  const inventory = report.secretInventory ?? [];
   const help = new Map(context.rules.map((r) => [r.id, r]));
   const ids = new Set<string>();
   const vulnerability = (f: ReportFinding) => {
@@ -31,6 +67,12 @@ export const renderGitlab: Reporter = (report: Report, context) => {
     for (let n = 2; ids.has(id); n++) id = `${f.fingerprint}-${n}`;
     ids.add(id);
     const rule = help.get(f.ruleId);
+    const stored = inventory.filter((r) => r.findings.some((x) => x.fingerprint === f.fingerprint));
+    // An organisation's report: `file` is relative to the finding's repository, which goes in details.
+    const details = {
+      ...(f.repository ? { repository: text('Repository', f.repository) } : {}),
+      ...Object.fromEntries(stored.map((r, i) => [`stored_secret_${i + 1}`, inventoryDetail(r)])),
+    };
     return {
       id,
       name: rule?.description ?? f.ruleId,
@@ -44,6 +86,7 @@ export const renderGitlab: Reporter = (report: Report, context) => {
         end_line: f.endLine,
         commit: { sha: f.commit ?? NO_COMMIT, ...(f.author ? { author: f.author } : {}), ...(f.date ? { date: f.date } : {}) },
       },
+      ...(Object.keys(details).length > 0 ? { details } : {}),
     };
   };
   const end = Date.now();
@@ -57,7 +100,7 @@ export const renderGitlab: Reporter = (report: Report, context) => {
       start_time: time(end - report.stats.durationMs),
       end_time: time(end),
       status: 'success',
-      messages: report.notes.map((value) => ({ level: 'info', value })),
+      messages: [...report.notes, ...(inventory.length > 0 ? [inventoryMessage(inventory)] : [])].map((value) => ({ level: 'info', value })),
     },
     vulnerabilities: report.findings.map(vulnerability),
   };

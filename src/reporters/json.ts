@@ -2,8 +2,8 @@ import type { ChangeSuppression, Report, ReportFinding } from '../findings/findi
 import { VERSION } from '../version.js';
 import type { Reporter } from './reporter.js';
 
-/** A finding's fields, in the documented order: only these reach the report. */
-function findingJson(f: ReportFinding) {
+/** A finding's fields, in the documented order: only these reach the report (also `report diff --format json`). */
+export function findingJson(f: ReportFinding) {
   return {
     ruleId: f.ruleId,
     category: f.category,
@@ -20,6 +20,7 @@ function findingJson(f: ReportFinding) {
     ...(f.verification ? { verification: f.verification } : {}),
     ...(f.commit ? { commit: f.commit, author: f.author, date: f.date } : {}),
     ...(f.related?.length ? { related: f.related } : {}),
+    ...(f.repository !== undefined ? { repository: f.repository } : {}),
   };
 }
 
@@ -39,6 +40,7 @@ export const renderJson: Reporter = (report: Report) => {
     stats: report.stats,
     ...(report.notes.length ? { notes: report.notes } : {}),
     ...(report.secretInventory ? { secretInventory: report.secretInventory } : {}),
+    ...(report.trend ? { trend: report.trend } : {}),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 };

@@ -1,5 +1,7 @@
 import { CATEGORIES, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
+import { scopeText, worstSeverity, type SecretInventoryRow } from '../findings/secretInventory.js';
 import type { RenderContext, Reporter } from './reporter.js';
+import { findingsText, usedByText } from './secretInventory.js';
 import { scannedText } from './summary.js';
 import { verificationText } from './verificationText.js';
 
@@ -8,8 +10,10 @@ import { verificationText } from './verificationText.js';
  * `<testsuite>` per category with findings, a `<testcase>` per finding with one `<failure>`, and
  * what a pull request silenced with its own markers as `<skipped>` cases. A testcase per finding,
  * not per file: each of those views shows only the first failure of a testcase. A clean run is one
- * passing testcase, since Jenkins fails a build whose report holds no test at all. Valid against
- * the Jenkins xUnit plugin's junit-10.xsd (test/reporters/junit.test.ts).
+ * passing testcase, since Jenkins fails a build whose report holds no test at all. `audit --github`
+ * adds a suite `keyfence secret-inventory`: a testcase per stored secret, failed when findings about
+ * it remain (so a CI view lists the risky secrets by name), passing with its facts otherwise. Valid
+ * against the Jenkins xUnit plugin's junit-10.xsd (test/reporters/junit.test.ts).
  */
 
 /** Characters XML 1.0 cannot hold even escaped (control characters, lone surrogates, U+FFFE/F). */
@@ -38,6 +42,7 @@ const caseName = (f: ReportFinding) => `${f.file}:${f.line}:${f.column} ${f.rule
 function details(f: ReportFinding, docs: string | undefined): string {
   const rows: Array<[string, string | undefined]> = [
     ['rule', `${f.ruleId} (${f.category}, ${f.severity})`],
+    ['repository', f.repository],
     ['location', `${f.file}:${f.line}:${f.column}`],
     ['environment', f.environment],
     ['secret', f.secret || undefined],
@@ -49,17 +54,35 @@ function details(f: ReportFinding, docs: string | undefined): string {
   return [f.message, ...rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v}`)].join('\n');
 }
 
+/** `keyfence.<category>`; `keyfence.<owner/name>.<category>` in an organisation's report (grouped by repository). */
+const classname = (f: ReportFinding) => (f.repository ? `keyfence.${f.repository}.${f.category}` : `keyfence.${f.category}`);
+
 const headline = (f: ReportFinding) => (f.secret ? `${f.message}: ${f.secret}` : f.message);
 
 function findingCase(f: ReportFinding, docs: string | undefined): string {
-  const open = `    <testcase${attributes({ name: caseName(f), classname: `keyfence.${f.category}`, time: '0' })}>`;
+  const open = `    <testcase${attributes({ name: caseName(f), classname: classname(f), time: '0' })}>`;
   return `${open}\n      <failure${attributes({ message: headline(f), type: f.severity })}>${xmlText(details(f, docs))}</failure>\n    </testcase>`;
 }
 
 function suppressedCase(s: ChangeSuppression): string {
   const why = `silenced by ${s.marker} that this change adds${s.reason ? `: ${s.reason}` : ', giving no reason'}`;
-  const open = `    <testcase${attributes({ name: caseName(s), classname: `keyfence.${s.category}`, time: '0' })}>`;
+  const open = `    <testcase${attributes({ name: caseName(s), classname: classname(s), time: '0' })}>`;
   return `${open}\n      <skipped${attributes({ message: `${headline(s)} (${why})` })}/>\n    </testcase>`;
+}
+
+/** A stored secret: failed with its findings' messages when there are some, else passing with its facts. */
+function inventoryCase(r: SecretInventoryRow, findings: Map<string, ReportFinding>): string {
+  const facts = [
+    `scope: ${scopeText(r)}`,
+    `age: ${r.ageDays} days since the last update (${r.updatedAt}), rotation limit ${r.maxAgeDays} days (policy.${r.environment}.maxSecretAgeDays)`,
+    `created: ${r.createdAt}`,
+    `used by: ${usedByText(r)}`,
+  ].join('\n');
+  const open = `    <testcase${attributes({ name: `${r.name} (${scopeText(r)})`, classname: 'keyfence.secret-inventory', time: '0' })}>`;
+  if (r.findings.length === 0) return `${open}\n      <system-out>${xmlText(facts)}</system-out>\n    </testcase>`;
+  const messages = r.findings.map((f) => `${f.ruleId} (${f.severity}): ${findings.get(f.fingerprint)?.message ?? ''}`);
+  const failure = `<failure${attributes({ message: `secret ${r.name}: ${findingsText(r)}`, type: worstSeverity(r)! })}>${xmlText([...messages, facts].join('\n'))}</failure>`;
+  return `${open}\n      ${failure}\n    </testcase>`;
 }
 
 interface Suite {
@@ -86,6 +109,16 @@ export const renderJunit: Reporter = (report: Report, { rules }: RenderContext) 
       skipped: silenced.length,
     });
   }
+  const inventory = report.secretInventory ?? [];
+  if (inventory.length > 0) {
+    const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
+    suites.push({
+      name: 'keyfence secret-inventory',
+      cases: inventory.map((r) => inventoryCase(r, byFingerprint)),
+      failures: inventory.filter((r) => r.findings.length > 0).length,
+      skipped: 0,
+    });
+  }
   if (report.findings.length === 0) {
     const clean = `    <testcase${attributes({ name: `no findings in ${scannedText(report)}`, classname: 'keyfence', time: seconds(report.stats.durationMs) })}/>`;
     suites.unshift({ name: 'keyfence', cases: [clean], failures: 0, skipped: 0 });
@@ -93,7 +126,7 @@ export const renderJunit: Reporter = (report: Report, { rules }: RenderContext) 
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'keyfence', tests, failures: report.findings.length, errors: 0, time: seconds(report.stats.durationMs) })}>`,
+    `<testsuites${attributes({ name: 'keyfence', tests, failures: suites.reduce((n, s) => n + s.failures, 0), errors: 0, time: seconds(report.stats.durationMs) })}>`,
   ];
   suites.forEach((s, i) => {
     out.push(`  <testsuite${attributes({ name: s.name, tests: s.cases.length, failures: s.failures, errors: 0, skipped: s.skipped, time: '0' })}>`);

@@ -56,9 +56,10 @@ function count<T extends string>(findings: ReportFinding[], key: (f: ReportFindi
   return counts;
 }
 
+/** `file:line`, after `owner/name:` for a finding of an organisation's report, linked into its own repository. */
 function where(f: ReportFinding, linkTo: RenderContext['linkTo']): string {
-  const text = escapeCell(`${f.file}:${f.line}`);
-  const url = linkTo?.(f.file, f.line, f.commit);
+  const text = escapeCell(`${f.repository ? `${f.repository}:` : ''}${f.file}:${f.line}`);
+  const url = linkTo?.(f.file, f.line, f.commit, f.repository);
   return url ? `[${text}](${safeUrl(url)})` : text;
 }
 

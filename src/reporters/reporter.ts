@@ -22,10 +22,12 @@ export interface RenderContext {
   /** Metadata of the rules that ran, for formats whose entry says `describesRules` (SARIF). */
   rules: RuleInfo[];
   /**
-   * Link target for a file and line (of `commit` for findings from history), when known
-   * (markdown). Worked out by the run from the CI environment; returns a full, encoded URL.
+   * Link target for a file and line (of `commit` for findings from history; in `repository`,
+   * "owner/name", for a finding of an organisation's report), when known (markdown, HTML). Worked
+   * out by the run from the CI environment; returns a full, encoded URL, or undefined when it
+   * cannot link there.
    */
-  linkTo?: (file: string, line: number, commit?: string) => string | undefined;
+  linkTo?: (file: string, line: number, commit?: string, repository?: string) => string | undefined;
 }
 
 export type Reporter = (report: Report, context: RenderContext) => string;
@@ -52,6 +54,8 @@ const REPORTERS = {
   junit: { summary: 'JUnit XML, for CI test views (a testcase per finding)', load: async () => (await import('./junit.js')).renderJunit, describesRules: true, colour: false },
   csv: { summary: 'CSV (RFC 4180), a row per finding, for spreadsheets', load: async () => (await import('./csv.js')).renderCsv, describesRules: false, colour: false },
   gitlab: { summary: 'GitLab secret-detection report, for the security dashboard and MR widget', load: async () => (await import('./gitlab.js')).renderGitlab, describesRules: true, colour: false },
+  codequality: { summary: 'GitLab Code Quality report, for the merge-request widget (every tier)', load: async () => (await import('./codequality.js')).renderCodequality, describesRules: false, colour: false },
+  html: { summary: 'one self-contained HTML page: charts, a sortable table, no network needed', load: async () => (await import('./html.js')).renderHtml, describesRules: true, colour: false },
 } as const satisfies Record<string, ReporterEntry>;
 
 export type Format = keyof typeof REPORTERS;
@@ -71,5 +75,5 @@ export function loadReporter(format: Format): Promise<Reporter> {
 
 /** The `--format` lines of a command's help, from the entries above. */
 export function formatsHelp(): string {
-  return FORMATS.map((f) => `                           ${f.padEnd(9)} ${REPORTERS[f].summary}`).join('\n');
+  return FORMATS.map((f) => `                           ${f.padEnd(11)} ${REPORTERS[f].summary}`).join('\n');
 }

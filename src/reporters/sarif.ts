@@ -28,6 +28,7 @@ const CATEGORY_TEXT: Record<Category, string> & Record<string, string | undefine
   'echo-leak': 'A secret printed to a log.',
   workflow: 'A CI workflow that lets untrusted code reach secrets.',
   'github-settings': 'A repository setting that weakens the protection of secrets.',
+  'gitlab-settings': 'A GitLab project setting that weakens the protection of CI/CD variables.',
   'prod-data': 'Production data in the repository: a database dump, a customer export, or real personal data in fixtures.',
   policy: "A pull request that loosens keyfence's own configuration: new allow or baseline entries, rules turned off.",
 };
@@ -127,6 +128,9 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
       severity: f.severity,
       category: f.category,
       environment: f.environment,
+      // An organisation's report: the URI stays relative (to that repository's root), which SARIF's
+      // artifactLocation cannot name; the repository goes beside it.
+      ...(f.repository ? { repository: f.repository } : {}),
       ...(f.verification ? { verification: f.verification } : {}),
       ...(f.commit ? { commit: f.commit, ...(f.author ? { author: f.author } : {}), ...(f.date ? { date: f.date } : {}) } : {}),
     },

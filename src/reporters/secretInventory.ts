@@ -1,31 +1,33 @@
 /**
- * The "Secret inventory" section of an `audit --github` report, for the text and markdown formats
- * (JSON and SARIF carry the rows as data). Rows come riskiest first; names, scopes, dates and job
- * names only: a secret's value is never known to keyfence.
+ * The "Secret inventory" section of an `audit --github` report, in words: the text and markdown
+ * sections, and the cells the CSV, JUnit, GitHub and GitLab formats build theirs from (JSON and
+ * SARIF carry the rows as data). Rows come riskiest first; names, scopes, dates and job names
+ * only: a secret's value is never known to keyfence.
  */
 import { scopeText, type SecretInventoryRow } from '../findings/secretInventory.js';
 
 const jobs = (list: SecretInventoryRow['usedBy']) => list.map((u) => `${u.file} ${u.job}`);
 
-function usedByText(r: SecretInventoryRow): string {
+/** `ci.yml test, deploy.yml deploy, release.yml all (all secrets)`, or `no job`. */
+export function usedByText(r: SecretInventoryRow): string {
   const used = jobs(r.usedBy);
   const maybe = jobs(r.mayBeReadBy).map((j) => `${j} (all secrets)`);
   return [...used, ...maybe].join(', ') || 'no job';
 }
 
-const findingsText = (r: SecretInventoryRow) => r.findings.map((f) => `${f.ruleId} (${f.severity})`).join(', ');
+/** `secret-rotation-age (medium), secret-unused (low)`; empty when nothing is found about it. */
+export const findingsText = (r: SecretInventoryRow) => r.findings.map((f) => `${f.ruleId} (${f.severity})`).join(', ');
 
-/** Plain lines: `NAME  scope  age 400/90 days, updated 2025-11-02  used by …  findings: …`. */
+/** One row in words: `NAME  scope  age 400/90 days, updated 2025-11-02  used by …  findings: …`. */
+export function inventoryLine(r: SecretInventoryRow): string {
+  const found = findingsText(r);
+  return `${r.name}  ${scopeText(r)}  age ${r.ageDays}/${r.maxAgeDays} days, updated ${r.updatedAt.slice(0, 10)}  used by ${usedByText(r)}${found ? `  findings: ${found}` : ''}`;
+}
+
+/** Plain lines: a heading, then a line per secret. */
 export function inventoryTextLines(rows: SecretInventoryRow[] | undefined): string[] {
   if (!rows || rows.length === 0) return [];
-  const out = [`secret inventory (${rows.length}):`];
-  for (const r of rows) {
-    const found = findingsText(r);
-    out.push(
-      `  ${r.name}  ${scopeText(r)}  age ${r.ageDays}/${r.maxAgeDays} days, updated ${r.updatedAt.slice(0, 10)}  used by ${usedByText(r)}${found ? `  findings: ${found}` : ''}`,
-    );
-  }
-  return out;
+  return [`secret inventory (${rows.length}):`, ...rows.map((r) => `  ${inventoryLine(r)}`)];
 }
 
 /** A markdown table; `cell` escapes what came from the repository (names, paths). */

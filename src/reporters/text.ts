@@ -11,7 +11,8 @@ const RESET = '\x1b[0m';
 
 /** A finding's line; `extra` goes at the end of its first line (a suppression's marker and reason). */
 function line(f: ReportFinding, color: boolean, extra: string[] = []): string {
-  const where = `${f.file}:${f.line}:${f.column}`;
+  // An organisation's report: `owner/name:` first, since `file` is relative to that repository.
+  const where = `${f.repository ? `${f.repository}:` : ''}${f.file}:${f.line}:${f.column}`;
   const severity = f.severity.padEnd(8);
   const paint = (c: string, s: string) => (color ? `${c}${s}${RESET}` : s);
   const parts = [where, paint(COLOURS[f.severity], severity), f.ruleId, f.message];

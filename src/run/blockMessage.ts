@@ -22,6 +22,7 @@ function what(f: ReportFinding): string {
     'echo-leak': 'a secret printed to a log',
     workflow: 'an unsafe workflow',
     'github-settings': 'a repository setting',
+    'gitlab-settings': 'a GitLab project setting',
     policy: 'a loosened keyfence policy',
     'prod-data': 'production data',
   };

@@ -5,7 +5,7 @@ import { ScanWorkers } from './scanFiles.js';
 
 /**
  * Files on disk under `paths` (`keyfence scan`, `baseline`, the tree of an audit), with the scan
- * workers started before the listing, so that loading the bundle in each overlaps it. Inside a
+ * workers started as soon as the listing shows the scan is large enough to share. Inside a
  * repository, a scan of part of it is judged against the rest of the work tree.
  */
 export async function openFileSource(
@@ -13,21 +13,16 @@ export async function openFileSource(
   cwd: string,
   options: { noGit?: boolean; workers?: boolean } = {},
 ): Promise<{ source: FileSource; workers: ScanWorkers | undefined }> {
-  const workers = options.workers === false ? undefined : ScanWorkers.startFor(paths, cwd);
-  try {
-    const set = await listFiles(paths, cwd, options.noGit === true);
-    const source: FileSource = {
-      kind: 'files',
-      unit: 'files',
-      root: set.root,
-      set,
-      snapshot: set.inRepository && !set.whole ? { kind: 'worktree' } : undefined,
-      notes: [],
-      covers: coverageOfPaths(set.root, cwd, paths),
-    };
-    return { source, workers };
-  } catch (error) {
-    await workers?.close();
-    throw error;
-  }
+  const set = await listFiles(paths, cwd, options.noGit === true);
+  const workers = options.workers === false ? undefined : ScanWorkers.startFor(set);
+  const source: FileSource = {
+    kind: 'files',
+    unit: 'files',
+    root: set.root,
+    set,
+    snapshot: set.inRepository && !set.whole ? { kind: 'worktree' } : undefined,
+    notes: [],
+    covers: coverageOfPaths(set.root, cwd, paths),
+  };
+  return { source, workers };
 }

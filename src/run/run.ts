@@ -3,7 +3,7 @@ import type { PolicyFiles } from '../config/policyFiles.js';
 import type { Engine } from '../engine/engine.js';
 import type { FailOn } from '../findings/failOn.js';
 import type { Finding, Report } from '../findings/finding.js';
-import type { SecretInventoryRow } from '../findings/secretInventory.js';
+import { inventoryOfReport, type SecretInventoryRow } from '../findings/secretInventory.js';
 import type { RuleInfo } from '../reporters/reporter.js';
 import { summaryLine } from '../reporters/summary.js';
 import type { Source } from '../sources/source.js';
@@ -22,7 +22,7 @@ export interface ExtraFindings {
   notes: string[];
   /** Descriptions of the checks that made them, for the formats that describe rules. */
   rules: RuleInfo[];
-  /** `audit --github`: the stored secrets, for the report's secret inventory. */
+  /** `audit --github`: the secret inventory, with every finding about each secret (before suppressions). */
   secretInventory?: SecretInventoryRow[];
 }
 
@@ -79,7 +79,8 @@ export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO
     verify: options.verify || options.onlyVerified ? { env: io.env, onlyVerified: options.onlyVerified === true } : undefined,
     started,
   });
-  if (secretInventory) finished.report.secretInventory = secretInventory;
+  // Built from what the report still holds: a finding a marker or the baseline silenced is not listed.
+  if (secretInventory) finished.report.secretInventory = inventoryOfReport(secretInventory, finished.report.findings);
   return { finished, rules };
 }
 

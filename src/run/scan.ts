@@ -9,7 +9,7 @@ import { isGitlabPipelineFile } from '../workflows/gitlab/gitlabPath.js';
 import { isWorkflowFile } from '../workflows/workflowPath.js';
 import type { Progress } from './progress.js';
 import { scanFiles, type ScanWorkers } from './scanFiles.js';
-import { auditWorkflowText, workflowTest, type WorkflowTree } from './workflowAudit.js';
+import { auditWorkflowDependents, auditWorkflowText, workflowTest, type WorkflowTree } from './workflowAudit.js';
 
 export interface ScanRequest {
   engine: Engine;
@@ -143,7 +143,11 @@ class RunState {
     }
     if (touchedWorkflows.size > 0 && source.snapshot) {
       const files = await readSnapshotFiles(source.root, source.snapshot, (file) => touchedWorkflows.has(file), maxFileSize);
-      for (const file of files) await this.audit(file, { root: source.root, snapshot: source.snapshot });
+      // One tree for all: the repository they belong to is read once.
+      const tree: WorkflowTree = { root: source.root, snapshot: source.snapshot };
+      for (const file of files) await this.audit(file, tree);
+      // What the changed workflows cause in the files they call or that follow them.
+      this.findings.push(...(await auditWorkflowDependents(files.map((f) => f.file), tree, this.audited)));
     }
     if (changedYaml.size > 0 && source.snapshot) await this.auditIncluded(source, changedYaml, maxFileSize);
   }

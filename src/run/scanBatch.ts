@@ -3,7 +3,7 @@ import { readFileFragment } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Observation } from '../engine/crossover.js';
 import type { Engine } from '../engine/engine.js';
-import { auditWorkflowText, workflowTest, type WorkflowText } from './workflowAudit.js';
+import { auditWorkflowText, workflowTest, type WorkflowText, type WorkflowTree } from './workflowAudit.js';
 
 export interface BatchRequest {
   root: string;
@@ -15,6 +15,8 @@ export interface BatchRequest {
   deferWorkflows?: boolean;
   /** Files audited as workflows whatever their name (named by the user). */
   namedWorkflows?: string[];
+  /** The tree workflows are audited against; one per run, so their repository is read once. */
+  tree?: WorkflowTree;
 }
 
 export interface BatchResult {
@@ -31,7 +33,7 @@ export interface BatchResult {
 /** Reads and scans a batch of files; the unit of work of both the in-process scan and a worker. */
 export async function scanBatch(
   engine: Engine,
-  { root, files, deferWorkflows = false, namedWorkflows }: BatchRequest,
+  { root, files, deferWorkflows = false, namedWorkflows, tree = { root } }: BatchRequest,
 ): Promise<BatchResult> {
   const result: BatchResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const isWorkflow = workflowTest(namedWorkflows);
@@ -50,7 +52,7 @@ export async function scanBatch(
     for (const f of engine.scan(fragment)) result.findings.push(f);
     if (fragment.binary || !isWorkflow(fragment.file)) continue;
     if (deferWorkflows) (result.workflows ??= []).push({ file: fragment.file, text: fragment.text });
-    else for (const f of await auditWorkflowText(fragment, { root })) result.findings.push(f);
+    else for (const f of await auditWorkflowText(fragment, tree)) result.findings.push(f);
   }
   return result;
 }

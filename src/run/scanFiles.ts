@@ -1,14 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Finding } from '../findings/finding.js';
 import type { FileSet } from '../sources/files.js';
 import type { Skipped } from '../sources/fragment.js';
 import type { Engine } from '../engine/engine.js';
+import { workerThreads } from '../lazyBuiltins.js';
 import { scanBatch, type BatchResult } from './scanBatch.js';
-import { auditWorkflowText, type WorkflowText } from './workflowAudit.js';
+import { auditWorkflowText, type WorkflowText, type WorkflowTree } from './workflowAudit.js';
 
 export interface FileScanResult {
   findings: Finding[];
@@ -25,9 +25,9 @@ const PARALLEL_FROM_FILES = 2000;
 const BATCH_FILES = 64;
 
 /**
- * Worker threads for a file scan, started before the files are listed and the configuration is
- * read, so that loading the bundle in each worker overlaps that work instead of following it.
- * `scanFiles` takes them over, or closes them when the set turns out too small to share.
+ * Worker threads for a file scan, started once the files are listed and before the configuration
+ * is read and the engine built, so that loading the bundle in each worker overlaps that work
+ * instead of following it. `scanFiles` takes them over.
  */
 export class ScanWorkers {
   private constructor(readonly workers: Worker[]) {}
@@ -35,16 +35,18 @@ export class ScanWorkers {
   /** One worker per core after the first (see defaultThreads); undefined when there is one core or no worker bundle. */
   static start(threads = defaultThreads()): ScanWorkers | undefined {
     if (threads < 2 || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
-    const workers = Array.from({ length: threads - 1 }, () => new Worker(WORKER_URL));
+    const workers = Array.from({ length: threads - 1 }, () => new (workerThreads().Worker)(WORKER_URL));
     // A worker that fails to load reports it when used; until then the error must not go unhandled.
     for (const worker of workers) worker.on('error', () => {});
     return new ScanWorkers(workers);
   }
 
-  /** Workers for a scan of `paths` (default: the working directory) when one of them is a folder. */
-  static startFor(paths: string[], cwd: string): ScanWorkers | undefined {
-    const folder = (paths.length ? paths : ['.']).some((p) => statSync(resolve(cwd, p), { throwIfNoEntry: false })?.isDirectory());
-    return folder ? ScanWorkers.start() : undefined;
+  /**
+   * Workers for `set` when it is large enough to share. Not started before the listing: a small
+   * scan would pay a thread's start-up (about as much CPU as the main thread's own) for nothing.
+   */
+  static startFor(set: FileSet): ScanWorkers | undefined {
+    return set.files.length >= PARALLEL_FROM_FILES ? ScanWorkers.start() : undefined;
   }
 
   async close(): Promise<void> {
@@ -97,6 +99,8 @@ function defaultThreads(): number {
 async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): Promise<BatchResult[]> {
   const claimed = new Int32Array(new SharedArrayBuffer(4));
   const results: BatchResult[] = [];
+  // One tree for the run: the repository the workflow files belong to is read once.
+  const tree: WorkflowTree = { root: set.root };
   const workflows: WorkflowText[] = [];
   const runWorker = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
@@ -127,14 +131,14 @@ async function scanInWorkers(engine: Engine, set: FileSet, workers: Worker[]): P
     });
   const auditHandedBack = async () => {
     for (let next = workflows.shift(); next; next = workflows.shift()) {
-      results.push({ findings: await auditWorkflowText(next, { root: set.root }), skipped: [], files: 0, bytes: 0 });
+      results.push({ findings: await auditWorkflowText(next, tree), skipped: [], files: 0, bytes: 0 });
     }
   };
   // The main thread scans too, yielding between batches so the workers' results are taken in.
   const runHere = async () => {
     const claim = () => claimBatch(set.files, claimed, BATCH_FILES);
     for (let batch = claim(); batch !== undefined; batch = claim()) {
-      results.push(await scanBatch(engine, { root: set.root, files: batch, namedWorkflows: set.namedWorkflows }));
+      results.push(await scanBatch(engine, { root: set.root, files: batch, namedWorkflows: set.namedWorkflows, tree }));
       await auditHandedBack();
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { PassThrough } from 'node:stream';
+import type { ChildProcess } from 'node:child_process';
 import type { SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
+import { childProcess, stream } from '../lazyBuiltins.js';
 
 /**
  * Every git call goes through here, with settings that stop the scanned repository from running
@@ -27,7 +27,7 @@ export interface GitResult {
 /** Runs git and collects its output; use gitLines/streamGit for outputs that can be large. */
 export function runGit(args: string[], cwd: string, input?: string): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnv() });
+    const child = childProcess().spawn('git', [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: gitEnv() });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
@@ -49,7 +49,7 @@ export function runGit(args: string[], cwd: string, input?: string): Promise<Git
  * A missing git binary is the same UserError as runGit's.
  */
 export function runGitSync(args: string[], cwd: string): { stdout: string; code: number } {
-  const result = spawnSync('git', [...SAFE_GIT_CONFIG, ...args], { cwd, encoding: 'utf8', env: gitEnv(), maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = childProcess().spawnSync('git', [...SAFE_GIT_CONFIG, ...args], { cwd, encoding: 'utf8', env: gitEnv(), maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new UserError('git was not found on PATH', 'install git, or use --no-git to scan plain files');
   if (result.error) throw result.error;
   return { stdout: result.stdout, code: result.status ?? 1 };
@@ -104,7 +104,7 @@ export function notARepository(cwd: string, stderr: string): UserError {
 
 /** Starts git with the safety settings; the caller owns the child process. */
 function spawnGit(args: string[], cwd: string, stdin: 'ignore' | 'pipe'): ChildProcess {
-  return spawn('git', [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [stdin, 'pipe', 'pipe'], env: gitEnv() });
+  return childProcess().spawn('git', [...SAFE_GIT_CONFIG, ...args], { cwd, stdio: [stdin, 'pipe', 'pipe'], env: gitEnv() });
 }
 
 export interface GitStream {
@@ -127,7 +127,7 @@ export function streamGit(args: string[], cwd: string, { lateReader = false } = 
   const child = spawnGit(args, cwd, 'ignore');
   // Node discards what a child left unread in its pipe once the child exits. For a reader that may
   // start after that, a pass-through reads from the start, and still makes git wait once full.
-  const stdout = lateReader ? child.stdout!.pipe(new PassThrough()) : child.stdout!;
+  const stdout = lateReader ? child.stdout!.pipe(new (stream().PassThrough)()) : child.stdout!;
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (s: string) => {

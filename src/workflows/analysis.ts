@@ -24,7 +24,8 @@ import {
   secretUses,
   type Expr,
 } from './expressions.js';
-import type { Cond, ExprOcc, Job, Permissions, Step, Trigger, WorkflowModel } from './model.js';
+import type { RelatedSpan } from './check.js';
+import type { Cond, ExprOcc, Job, Permissions, Step, Trigger, TString, WorkflowModel } from './model.js';
 
 // ---------------------------------------------------------------------------------------------
 // Triggers and their trust
@@ -61,7 +62,7 @@ export interface GuardFlags {
   actor: boolean;
 }
 
-const NO_GUARD: GuardFlags = { fork: false, author: false, label: false, merged: false, actor: false };
+export const NO_GUARD: GuardFlags = { fork: false, author: false, label: false, merged: false, actor: false };
 
 export function isGuarded(g: GuardFlags): boolean {
   return g.fork || g.author || g.label || g.merged || g.actor;
@@ -77,7 +78,7 @@ export function describeGuard(g: GuardFlags): string {
   return parts.join(' and ') || 'no guard';
 }
 
-function union(a: GuardFlags, b: GuardFlags): GuardFlags {
+export function union(a: GuardFlags, b: GuardFlags): GuardFlags {
   return {
     fork: a.fork || b.fork,
     author: a.author || b.author,
@@ -318,16 +319,73 @@ export interface JobFacts {
   tokenMayWrite: boolean;
 }
 
+/**
+ * The caller's side of a call, for judging a reusable workflow (`uses: ./.github/workflows/x.yml`)
+ * or a local action (`uses: ./.github/actions/x`) as it runs for that caller: the caller's triggers
+ * and guards, the values it passes as inputs, the secrets and token it hands over.
+ */
+export interface CallContext {
+  kind: 'reusable-workflow' | 'action';
+  /** The caller's triggers that reach the call (each with `via` set), with the guard in force there. */
+  triggers: { trigger: Trigger; guard: GuardFlags }[];
+  /** The caller's `with:` values by input name (lower case), in the caller's file. */
+  inputs: Map<string, { value: TString; model: WorkflowModel }>;
+  /** How the caller itself is run, when it is called in turn: what its own `inputs.*` hold. */
+  parent?: CallContext;
+  /** A reusable workflow's secrets: every secret (`secrets: inherit`), the names passed, or none. */
+  secrets: 'all' | string[];
+  /** An action runs inside the caller's job: the secrets that job holds are in the runner. */
+  callerHoldsSecrets: boolean;
+  permissions: JobFacts['permissions'];
+  writeScopes: string[];
+  tokenMayWrite: boolean;
+}
+
+/** The workflows a `workflow_run` trigger follows, as found in the repository. */
+export interface Upstream {
+  /** Some upstream workflow can be started by an outsider's event (or is itself such a chain). */
+  untrusted: boolean;
+  /** Where the untrusted upstream workflows upload artifacts, in their files. */
+  uploads: RelatedSpan[];
+  /** The upstream's untrusted triggers, in their files. */
+  triggers: RelatedSpan[];
+}
+
+/** What a file's analysis learns from the rest of the repository (repository.ts), when it is known. */
+export interface AnalysisScope {
+  context?: CallContext;
+  /** The upstream of a `workflow_run` trigger; undefined when not every named workflow is found. */
+  upstream?(trigger: Trigger): Upstream | undefined;
+}
+
 export interface Analysis {
   model: WorkflowModel;
   jobs: Map<string, JobFacts>;
   facts(job: Job): JobFacts;
+  /** Set when the file is judged as run by a caller. */
+  context?: CallContext;
+  upstream(trigger: Trigger): Upstream | undefined;
 }
 
-export function analyse(model: WorkflowModel): Analysis {
+export function analyse(model: WorkflowModel, scope: AnalysisScope = {}): Analysis {
+  const { context } = scope;
   const byId = new Map(model.jobs.map((j) => [j.id, j]));
   const memo = new Map<string, Map<string, CondResult>>();
-  const eventNames = model.triggers.map((t) => t.name);
+  const modelTriggers = context ? context.triggers.map((t) => t.trigger) : model.triggers;
+  const eventNames = modelTriggers.map((t) => t.name);
+  // Guards that hold before any job's own `if:`: the caller's, or a `workflow_run` upstream that
+  // only trusted events start (its artifacts and head come from the repository's own code).
+  const baseGuard = new Map<string, GuardFlags>();
+  for (const t of context?.triggers ?? []) baseGuard.set(t.trigger.name, t.guard);
+  const upstreams = new Map<Trigger, Upstream | undefined>();
+  if (!context) {
+    for (const t of model.triggers) {
+      if (t.name !== 'workflow_run' || !scope.upstream) continue;
+      const up = scope.upstream(t);
+      upstreams.set(t, up);
+      if (up && !up.untrusted) baseGuard.set(t.name, { ...NO_GUARD, fork: true });
+    }
+  }
 
   /** Per-event reachability and guards of a job, including what its needs contribute. */
   const reach = (job: Job, stack: Set<string>): Map<string, CondResult> => {
@@ -338,7 +396,7 @@ export function analyse(model: WorkflowModel): Analysis {
     for (const ev of eventNames) {
       const own = evaluateCond(job.if, ev);
       let canRun = own.canRun;
-      let guard = own.guard;
+      let guard = union(own.guard, baseGuard.get(ev) ?? NO_GUARD);
       if (!alwaysRuns && !stack.has(job.id)) {
         stack.add(job.id);
         for (const need of job.needs) {
@@ -364,18 +422,22 @@ export function analyse(model: WorkflowModel): Analysis {
   const jobs = new Map<string, JobFacts>();
   for (const job of model.jobs) {
     const r = reach(job, new Set());
-    const triggers = model.triggers.filter((t) => r.get(t.name)?.canRun !== false);
+    const triggers = modelTriggers.filter((t) => r.get(t.name)?.canRun !== false);
     const guards = new Map<string, GuardFlags>();
     for (const t of triggers) guards.set(t.name, r.get(t.name)?.guard ?? NO_GUARD);
 
-    const secrets: SecretRef[] = [...workflowEnvSecrets];
+    // A reusable workflow only receives the secrets its caller passes.
+    const passed = context?.kind === 'reusable-workflow' ? context.secrets : 'all';
+    const received = (name: string) => passed === 'all' || passed.some((p) => p.toLowerCase() === name.toLowerCase());
+    const secrets: SecretRef[] = workflowEnvSecrets.filter((s) => received(s.name));
     const broad: ExprOcc[] = [];
     for (const str of job.strings) {
       for (const occ of str.exprs) {
         if (!occ.parsed.ast) continue;
         for (const s of secretUses(occ.parsed.ast)) {
-          if (s.kind === 'named' && s.name !== 'GITHUB_TOKEN') secrets.push({ name: s.name, occ });
-          else if (s.kind !== 'named') broad.push(occ);
+          if (s.kind === 'named') {
+            if (s.name !== 'GITHUB_TOKEN' && received(s.name)) secrets.push({ name: s.name, occ });
+          } else if (passed === 'all' || passed.length > 0) broad.push(occ);
         }
       }
     }
@@ -384,10 +446,15 @@ export function analyse(model: WorkflowModel): Analysis {
 
     const perms = job.permissions ?? model.permissions;
     const source: JobFacts['permissions']['source'] = job.permissions ? 'job' : model.permissions ? 'workflow' : 'default';
-    const writeScopes: string[] = [];
+    let writeScopes: string[] = [];
     if (perms?.kind === 'write-all') writeScopes.push('*');
     else if (perms?.kind === 'scopes') for (const [scope, v] of perms.scopes) if (v.level === 'write') writeScopes.push(scope);
-    const tokenMayWrite = writeScopes.length > 0 || source === 'default' || perms?.kind === 'expression';
+    let tokenMayWrite = writeScopes.length > 0 || source === 'default' || perms?.kind === 'expression';
+    // Called code gets the caller's token: an action always, a reusable workflow unless it narrows it.
+    let permissions: JobFacts['permissions'] = { source, perms };
+    if (context && (context.kind === 'action' || source === 'default')) {
+      ({ permissions, writeScopes, tokenMayWrite } = context);
+    }
 
     jobs.set(job.id, {
       job,
@@ -402,8 +469,9 @@ export function analyse(model: WorkflowModel): Analysis {
         broad.length > 0 ||
         inheritsSecrets ||
         (job.secrets?.entries.length ?? 0) > 0 ||
-        environmentName !== undefined,
-      permissions: { source, perms },
+        environmentName !== undefined ||
+        (context?.kind === 'action' && context.callerHoldsSecrets),
+      permissions,
       writeScopes,
       tokenMayWrite,
     });
@@ -414,6 +482,8 @@ export function analyse(model: WorkflowModel): Analysis {
     facts(job: Job): JobFacts {
       return jobs.get(job.id)!;
     },
+    ...(context ? { context } : {}),
+    upstream: (t) => upstreams.get(t),
   };
 }
 

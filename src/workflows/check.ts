@@ -7,16 +7,23 @@ import { environmentOfWord } from '../environment/classify.js';
 import type { Category, Severity } from '../findings/finding.js';
 import type { Analysis } from './analysis.js';
 import type { Trigger, WorkflowModel } from './model.js';
+import type { WorkflowRepository } from './repository.js';
 import type { Span } from './yamlNodes.js';
 
 export interface WorkflowAuditOptions {
   /** Whether an environment name means production. Default: a name with a prod, production or live part. */
   isProductionEnvironment?: (name: string) => boolean;
+  /** The repository the file belongs to: its callers and `workflow_run` upstreams (repository.ts). */
+  repository?: WorkflowRepository;
 }
 
 export interface RelatedSpan {
   span: Span;
   label: string;
+  /** The file the place is in, when not the audited one (a caller, an upstream workflow). */
+  model?: WorkflowModel;
+  /** Places that go with this one (the calls that lead from a caller's trigger to here). */
+  also?: RelatedSpan[];
 }
 
 export interface CheckReport {
@@ -41,6 +48,11 @@ export interface WorkflowCheck {
   category: Category;
   /** One line: what the check finds. */
   description: string;
+  /**
+   * Also run on a reusable workflow or local action as each caller runs it (with the caller's
+   * triggers, inputs, secrets and token): the checks of untrusted code and text reaching secrets.
+   */
+  followsCallers?: boolean;
   run(ctx: CheckContext): void;
 }
 
@@ -60,12 +72,29 @@ export function defaultIsProductionEnvironment(name: string): boolean {
 }
 
 export function triggerRelated(t: Trigger): RelatedSpan {
-  return { span: t.node.span, label: 'this trigger' };
+  if (!t.via) return { span: t.node.span, label: 'this trigger' };
+  return {
+    span: t.node.span,
+    label: 'this trigger of the calling workflow',
+    model: t.via.model,
+    also: t.via.calls.map((c) => ({ span: c.span, label: c.label, model: c.model })),
+  };
 }
 
 export function quoteList(items: string[], max = 4): string {
   const shown = items.slice(0, max).map((s) => `\`${s}\``);
   return items.length > max ? `${shown.join(', ')} and ${items.length - max} more` : shown.join(', ');
+}
+
+/**
+ * The job a trigger starts, as messages name it: "`issue_comment` job `x`", or for code judged as a
+ * caller runs it, "job `x` (called by caller.yml on `pull_request_target`)", "this action (used
+ * by caller.yml on `pull_request_target`)".
+ */
+export function triggeredJob(t: Trigger, job: { id: string }): string {
+  if (!t.via) return `\`${t.name}\` job \`${job.id}\``;
+  const by = `${t.via.model.file} on \`${t.name}\``;
+  return job.id === COMPOSITE_JOB_ID ? `this action (used by ${by})` : `job \`${job.id}\` (called by ${by})`;
 }
 
 /** "step `x` of job `y`", or "step `x` of this action" for a composite action's steps. */

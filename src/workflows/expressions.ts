@@ -206,7 +206,9 @@ export function flowingPaths(e: Expr): PathRef[] {
       }
       return;
     }
-    if (n instanceof Logical) n.args.forEach(visit);
+    // `a && b` yields `a` only when it is falsy (an empty secret prints nothing): only the last
+    // operand flows out with content (`secrets.X && 'yes' || 'no'` prints yes or no). `a || b` yields any.
+    if (n instanceof Logical) (n.operator.type === TokenType.AND ? n.args.slice(-1) : n.args).forEach(visit);
     else if (n instanceof Grouping) visit(n.group);
     else if (n instanceof FunctionCall && PASS_THROUGH_FUNCTIONS.has(n.functionName.lexeme.toLowerCase())) {
       const name = n.functionName.lexeme.toLowerCase();

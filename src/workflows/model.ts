@@ -53,6 +53,11 @@ export interface Trigger {
   node: YScalar;
   config: YNode | null;
   types: string[];
+  /**
+   * A caller's trigger under which a reusable workflow or local action is judged: the file that
+   * declares it, and the calls from there to here (each `uses:` place), outermost first.
+   */
+  via?: { model: WorkflowModel; calls: { model: WorkflowModel; span: Span; label: string }[] };
 }
 
 export type PermissionLevel = 'read' | 'write' | 'none';
@@ -133,6 +138,8 @@ export interface ActionInput {
 export interface WorkflowModel {
   file: string;
   kind: 'workflow' | 'action';
+  /** The workflow's `name:`, what `workflow_run` triggers name it by. */
+  name?: string;
   text: string;
   lines: string[];
   lineCounter: LineCounter;
@@ -401,6 +408,7 @@ class Builder {
     const root = this.model.root;
     if (!root) return;
     this.unknownKeys(root, WORKFLOW_KEYS, 'the workflow');
+    this.model.name = asScalar(get(root, 'name'))?.text.trim();
     const onPair = getPair(root, 'on');
     const yamlBroken = this.model.diagnostics.some((d) => d.what.startsWith('yaml:'));
     if (!onPair) {

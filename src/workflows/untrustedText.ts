@@ -5,10 +5,12 @@
  * Checks ask `sources(str)` for the untrusted text a template string expands, each with the event
  * triggers that fill it and, for indirection, the place where the text entered.
  */
+import type { CallContext } from './analysis.js';
+import type { RelatedSpan } from './check.js';
 import { flowingPaths } from './expressions.js';
 import type { ExprOcc, Job, Step, TString, WorkflowModel } from './model.js';
 import { parseShell, referencedVariables, type ShellCommand } from './shell.js';
-import { asMap, get, type Span } from './yamlNodes.js';
+import { asMap, get } from './yamlNodes.js';
 
 const PR_EVENTS = ['pull_request_target', 'pull_request', 'pull_request_review', 'pull_request_review_comment'];
 const COMMIT_FIELDS = '(message|author\\.(name|email)|committer\\.(name|email))';
@@ -56,14 +58,14 @@ export interface TextSource {
   field: string;
   events: string[];
   occ: ExprOcc;
-  /** For indirection: where the event text entered the carrier (the `env:` value, the output write). */
-  origin?: { span: Span; label: string };
+  /** For indirection: where the event text entered (the `env:` value, the output write, the caller's input). */
+  origin?: RelatedSpan;
 }
 
 interface Carried {
   field: string;
   events: string[];
-  origin: { span: Span; label: string };
+  origin: RelatedSpan;
 }
 
 export interface UntrustedText {
@@ -71,6 +73,8 @@ export interface UntrustedText {
   sources(str: TString, job: Job, step?: Step): TextSource[];
   /** Env variables (as the shell sees them) that carry untrusted text into a step. */
   envCarriers(job: Job, step: Step): Map<string, Carried>;
+  /** What an expression path other than `env.*` carries: a step or job output, the matrix, a caller's input. */
+  carried(path: string, job: Job): Carried | undefined;
 }
 
 /** The first event field flowing into a string, directly or through a carrier already known. */
@@ -86,6 +90,19 @@ function directField(str: TString | null | undefined, carried: (path: string) =>
     }
   }
   return undefined;
+}
+
+/** The event text a caller passes as an input, through callers of callers (`with: t: ${{ inputs.t }}`). */
+function fromInput(context: CallContext | undefined, name: string): Carried | undefined {
+  const input = context?.inputs.get(name);
+  if (!input) return undefined;
+  const c = directField(input.value, (p) => {
+    const m = /^inputs\.([^.]+)$/.exec(p);
+    return m ? fromInput(context!.parent, m[1]!) : undefined;
+  });
+  if (!c) return undefined;
+  // Text that entered in the caller's own event: point there, in the caller's file.
+  return c.origin.model ? c : { ...c, origin: { span: c.origin.span, label: `the caller passes \`${c.field}\` as input \`${name}\``, model: input.model } };
 }
 
 /** Commands of a script that write to $GITHUB_OUTPUT (or the old `::set-output`), with the output name. */
@@ -104,7 +121,11 @@ function outputWrites(script: string): { name: string; cmd: ShellCommand; text: 
   return out;
 }
 
-export function untrustedText(model: WorkflowModel): UntrustedText {
+/**
+ * `context`: the caller a reusable workflow or local action is judged for; its inputs then carry
+ * whatever event text the caller passes (`with: title: ${{ github.event.issue.title }}`).
+ */
+export function untrustedText(model: WorkflowModel, context?: CallContext): UntrustedText {
   const stepOutputs = new Map<string, Carried>(); // `<job>/<step id>/<output>`
   const jobOutputs = new Map<string, Carried>(); // `<job>/<output>`
   const matrixOf = new Map<string, Carried>(); // job id
@@ -128,7 +149,8 @@ export function untrustedText(model: WorkflowModel): UntrustedText {
     m = /^needs\.([^.]+)\.outputs\.([^.]+)$/.exec(path);
     if (m) return jobOutputs.get(`${m[1]}/${m[2]}`);
     if (/^matrix(\.|$)/.test(path)) return matrixOf.get(job.id);
-    return undefined;
+    m = /^inputs\.([^.]+)$/.exec(path);
+    return m ? fromInput(context, m[1]!) : undefined;
   };
 
   // Jobs in file order; `needs` usually point backwards, and a second pass picks up the rest.
@@ -176,6 +198,7 @@ export function untrustedText(model: WorkflowModel): UntrustedText {
 
   return {
     envCarriers,
+    carried: (path, job) => carriedPath(path, job),
     sources(str, job, step) {
       const env = step ? envCarriers(job, step) : new Map<string, Carried>();
       const out: TextSource[] = [];

@@ -232,6 +232,8 @@ describe('runCli validates the JSON reports it sees', () => {
       [['scan', '--format', 'json', '--help'], false],
       [['rules', '--format', 'json'], false],
       [['config', '--format', 'json'], false],
+      [['report', 'merge', 'shards', '--format', 'json'], true],
+      [['report', 'diff', 'old.json', 'new.json', '--format', 'json'], false],
       [['scan'], false],
       [['--help'], false],
     ];

@@ -242,7 +242,7 @@ describe('secret hygiene checks', () => {
 
   it('lists every stored secret in the inventory, riskiest first, with age, scope, users and findings', async () => {
     shop();
-    const { inventory } = await auditGitHubSettings({ octokit: client(), owner: 'octo-org', repo: 'shop', workflows: WORKFLOWS, now: NOW });
+    const { inventory, findings } = await auditGitHubSettings({ octokit: client(), owner: 'octo-org', repo: 'shop', workflows: WORKFLOWS, now: NOW });
     expect(inventory.map((r) => `${r.scope}${r.environmentName ? `:${r.environmentName}` : ''} ${r.name} ${r.environment} ${r.ageDays}/${r.maxAgeDays}d`)).toEqual([
       // The production copy is named by the finding about its repository-level shadow.
       // high: a long-lived cloud key (both halves), a production secret copied to repository level
@@ -266,9 +266,11 @@ describe('secret hygiene checks', () => {
       { file: '.github/workflows/ci.yml', job: 'test' },
       { file: '.github/workflows/deploy.yml', job: 'deploy' },
     ]);
+    // Each entry names its finding by fingerprint: the run keeps only those its report still holds.
+    const fingerprintOf = (rule: string, file: string) => findings.find((f) => f.ruleId === rule && f.file === file)!.fingerprint;
     expect(sentry.findings).toEqual([
-      { ruleId: 'prod-secret-repository-level', severity: 'medium' },
-      { ruleId: 'secret-in-build-job', severity: 'medium' },
+      { ruleId: 'prod-secret-repository-level', severity: 'medium', fingerprint: fingerprintOf('prod-secret-repository-level', 'github:octo-org/shop/secrets/SENTRY_AUTH') },
+      { ruleId: 'secret-in-build-job', severity: 'medium', fingerprint: fingerprintOf('secret-in-build-job', '.github/workflows/ci.yml') },
     ]);
     expect(inventory.find((r) => r.name === 'ORG_READ_TOKEN')).toMatchObject({ visibility: 'selected', sharedWith: 2, usedBy: [], createdAt: '2025-11-17T12:00:00Z', updatedAt: '2026-11-17T12:00:00Z' });
     expect(JSON.stringify(inventory)).not.toMatch(/"value"/);
@@ -393,6 +395,11 @@ describe('the local GitHub server guards secret values', () => {
       'GET /repos/{owner}/{repo}/actions/secrets/{secret_name}: keyfence must not touch a single secret or its public key',
       'GET /repos/{owner}/{repo}/actions/secrets/public-key: keyfence must not touch a single secret or its public key',
     ]);
+    // Closing the server fails the test that made such a request, whether or not it reads `problems`.
+    await expect(server.close()).rejects.toThrow(
+      'the GitHub server was asked for a secret or its public key: GET /repos/octo-org/shop/actions/secrets/NPM_TOKEN, GET /repos/octo-org/shop/actions/secrets/public-key',
+    );
+    server.secretRequests.length = 0;
   });
 });
 

@@ -20,6 +20,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/findings/fingerprint.js';
 import { CATEGORIES, type CommitInfo, type Finding, type Report, type ScanStats } from '../../src/findings/finding.js';
 import { redactSecret, toReport } from '../../src/findings/redact.js';
+import { htmlPageScript } from '../../src/reporters/htmlPageScript.js';
 import { FORMATS, loadReporter, type Format, type RenderContext, type RuleInfo } from '../../src/reporters/reporter.js';
 import { VERSION } from '../../src/version.js';
 import { changeSuppression } from './sample.js';
@@ -205,6 +206,17 @@ const FINDINGS: Finding[] = [
     environment: 'production',
   }),
   finding({
+    ruleId: 'gitlab-variable-unprotected',
+    category: 'gitlab-settings',
+    severity: 'medium',
+    message: 'project variable NPM_TOKEN looks like a credential and is not protected: every pipeline receives it; mark it protected',
+    file: 'gitlab:octo/shop/variables/NPM_TOKEN',
+    line: 1,
+    column: 1,
+    endColumn: 1,
+    environment: 'ci',
+  }),
+  finding({
     ruleId: 'policy-loosened',
     category: 'policy',
     severity: 'low',
@@ -296,6 +308,7 @@ const RULES: RuleInfo[] = [
   { id: 'secret-to-log', description: 'A secret is printed to the job log.', category: 'echo-leak', severity: 'high', helpUri: 'https://example.com/docs/workflows/secret-to-log.md' },
   { id: 'untrusted-checkout', description: 'Checks out untrusted code with secrets in reach', category: 'workflow', severity: 'critical', helpUri: 'https://example.com/docs/workflows/untrusted-checkout.md' },
   { id: 'prod-environment-no-reviewers', description: 'A production environment without required reviewers', category: 'github-settings', severity: 'high', helpUri: 'https://example.com/docs/github-settings/prod-environment-no-reviewers.md' },
+  { id: 'gitlab-variable-unprotected', description: 'A CI/CD variable named like a credential is not protected', category: 'gitlab-settings', severity: 'medium', helpUri: 'https://example.com/docs/gitlab-settings/gitlab-variable-unprotected.md' },
   { id: 'policy-loosened', description: "A pull request loosens keyfence's configuration or baseline", category: 'policy', severity: 'low', helpUri: 'https://example.com/docs/rules/policy.md#policy-loosened' },
   { id: 'prod-data-dump', description: 'A database dump with data rows', category: 'prod-data', severity: 'high', helpUri: 'https://example.com/docs/rules/prod-data.md#prod-data-dump' },
   { id: 'unused-rule', description: 'A rule that found nothing', category: 'live-key', severity: 'low' },
@@ -306,7 +319,7 @@ const RULES: RuleInfo[] = [
  * setting (a cell without a link).
  */
 const linkTo: RenderContext['linkTo'] = (file, line, commit) =>
-  file.startsWith('github:') ? undefined : `https://github.com/octo/shop/blob/${commit ?? 'abc1234def'}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+  /^(github|gitlab):/.test(file) ? undefined : `https://github.com/octo/shop/blob/${commit ?? 'abc1234def'}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
 
 const CONTEXT: RenderContext = { color: false, rules: RULES, linkTo };
 
@@ -319,6 +332,8 @@ const GOLDEN: Record<Format, string> = {
   junit: 'report.junit.xml',
   csv: 'report.csv',
   gitlab: 'report.gitlab.json',
+  codequality: 'report.codequality.json',
+  html: 'report.html',
 };
 const COLOR_GOLDEN = 'report.color.txt';
 
@@ -337,6 +352,7 @@ const sampleReport = (): Report => ({
 const VERSION_PLACEHOLDER = '<keyfence version>';
 function pinVersion(format: Format, output: string): string {
   if (format === 'gitlab') return pinGitlab(output);
+  if (format === 'html') return pinHtmlScript(output);
   if (format !== 'json' && format !== 'sarif') return output;
   let replaced = 0;
   const field = new RegExp(`("(?:version|semanticVersion)": )${JSON.stringify(VERSION).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g');
@@ -350,6 +366,19 @@ function pinVersion(format: Format, output: string): string {
     expect(parsed.runs[0].tool.driver).toMatchObject({ version: VERSION_PLACEHOLDER, semanticVersion: VERSION_PLACEHOLDER });
   }
   return pinned;
+}
+
+/**
+ * The HTML report's script (the page's code with Chart.js, 180 kB of minified build output) and its
+ * hash in the Content-Security-Policy: checked to be exactly the built script, then replaced, so the
+ * golden shows the page and not the bundle (test/reporters/html/ opens the real page in Chromium).
+ */
+function pinHtmlScript(output: string): string {
+  const script = htmlPageScript();
+  const hash = createHash('sha256').update(script).digest('base64');
+  expect(output.split(`<script>${script}</script>`)).toHaveLength(2);
+  expect(output.split(`script-src 'sha256-${hash}'`)).toHaveLength(2);
+  return output.replace(`<script>${script}</script>`, '<script><page script></script>').replace(`'sha256-${hash}'`, "'sha256-<page script>'");
 }
 
 /** The GitLab report: the analyzer's and scanner's versions, and the scan's times (the clock's). */

@@ -57,13 +57,13 @@ describe('the secret field, per category', () => {
   });
 
   it('categories that match no value report an empty field', () => {
-    for (const category of ['workflow', 'github-settings', 'policy', 'prod-data'] as const) expect(shown(category, '')).toBe('');
+    for (const category of ['workflow', 'github-settings', 'gitlab-settings', 'policy', 'prod-data'] as const) expect(shown(category, '')).toBe('');
   });
 
   it('covers every category, and --show-secrets shows the value as found', () => {
     const covered = new Set<Category>([
       ...['live-key', 'generic-secret', 'prod-host', 'env-crossover', 'fixture', 'echo-leak'],
-      ...['workflow', 'github-settings', 'policy', 'prod-data'],
+      ...['workflow', 'github-settings', 'gitlab-settings', 'policy', 'prod-data'],
     ] as Category[]);
     expect(CATEGORIES.filter((c) => !covered.has(c))).toEqual([]);
     const findings = sampleFindings();

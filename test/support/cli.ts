@@ -38,12 +38,15 @@ const OTHER_JSON = new Set(['rules', 'config', 'explain']);
 /**
  * Whether `keyfence ARGS` writes the JSON report to stdout: `--format json` (`--format=json`,
  * `-f json`, `-fjson`; the last one given wins, as in the CLI), no `--output`, not `--help`, and a
- * command other than `rules`, `config` and `explain`. Options are read as the CLI reads them (node's parseArgs).
+ * command other than `rules`, `config`, `explain` and `report diff`. Options are read as the CLI reads them
+ * (node's parseArgs).
  */
 export function writesJsonReport(args: string[]): boolean {
   const [command, ...rest] = args;
   if (command === undefined || command.startsWith('-') || command === 'help' || command === 'version' || OTHER_JSON.has(command)) return false;
   if (rest.includes('--help') || rest.includes('-h')) return false;
+  // `report diff` writes what changed between two reports, not a report.
+  if (command === 'report' && rest[0] === 'diff') return false;
   const { values } = parseArgs({
     args: rest,
     options: { format: { type: 'string', short: 'f' }, output: { type: 'string', short: 'o' } },

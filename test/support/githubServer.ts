@@ -33,6 +33,12 @@ export interface GitHubServer {
   requests: RecordedRequest[];
   /** Schema mismatches of answers and requests; a test asserts this is empty. */
   problems: string[];
+  /**
+   * Requests for one secret or the public key used to set one (`GET /repos/o/r/actions/secrets/NAME`).
+   * keyfence never makes one; `close()` rejects when any was made, so the test fails even when it
+   * does not look at `problems`.
+   */
+  secretRequests: string[];
   routes: Map<string, Handler>;
   on(route: string, handler: Handler | Answer): void;
   close(): Promise<void>;
@@ -68,6 +74,7 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
   const routes = new Map<string, Handler>();
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
+  const secretRequests: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -92,7 +99,10 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
       if (['POST', 'PUT', 'PATCH'].includes(method)) problems.push(...requestProblems(method, found.template, body));
       // keyfence reads secrets' names and dates from the lists; one secret's endpoint, or the public
       // key used to set a value, is never its business, whatever a test answers there.
-      if (/\/secrets\/(public-key|\{secret_name\})$/.test(found.template)) problems.push(`${method} ${found.template}: keyfence must not touch a single secret or its public key`);
+      if (/\/secrets\/(public-key|\{secret_name\})$/.test(found.template)) {
+        problems.push(`${method} ${found.template}: keyfence must not touch a single secret or its public key`);
+        secretRequests.push(`${method} ${path}`);
+      }
       const handler = routes.get(`${method} ${found.template}`);
       if (!handler) {
         problems.push(`${method} ${found.template}: no handler in this test`);
@@ -121,7 +131,11 @@ export async function startGitHubServer(prefix = '/api/v3'): Promise<GitHubServe
       if (!templates().includes(route.split(' ')[1]!)) throw new Error(`${route} is not in GitHub's OpenAPI description`);
       routes.set(route, typeof handler === 'function' ? handler : () => handler);
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    secretRequests,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (secretRequests.length > 0) throw new Error(`the GitHub server was asked for a secret or its public key: ${secretRequests.join(', ')}`);
+    },
   };
   return self;
 }

@@ -53,6 +53,18 @@ describe('keyfence workflows', () => {
     ]);
   });
 
+  it('skips the workflows git ignores inside a work tree, unless a file is named', async () => {
+    dir = tempRepo();
+    dir.write('.gitignore', 'generated/\n');
+    dir.write('.github/workflows/pwn.yml', PWN);
+    dir.write('generated/repo/.github/workflows/pwn.yml', PWN);
+    const walked = await run(dir.path, '--format', 'json');
+    expect(JSON.parse(walked.stdout).findings.map((f: { file: string }) => f.file)).toEqual(['.github/workflows/pwn.yml']);
+    expect(await findWorkflowFiles([dir.path])).toEqual([`${dir.path}/.github/workflows/pwn.yml`]);
+    const named = await run(dir.path, 'generated/repo/.github/workflows/pwn.yml', '--format', 'json');
+    expect(JSON.parse(named.stdout).findings.map((f: { file: string; line: number }) => [f.file, f.line])).toEqual([['generated/repo/.github/workflows/pwn.yml', 11]]);
+  });
+
   it('reports paths from the repository root and honours inline suppressions', async () => {
     dir = tempRepo();
     dir.write('.github/workflows/pwn.yml', PWN);

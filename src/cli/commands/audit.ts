@@ -5,10 +5,13 @@ import { runScan } from '../../run/run.js';
 import type { Command, CommandContext } from '../command.js';
 import { historySelection, HISTORY_SELECTION_OPTIONS } from '../historySelection.js';
 import { parseCommandArgs, SCAN_OPTIONS_HELP } from '../scanOptions.js';
+import { ORG_AUDIT_OPTIONS, orgAuditRequest, rejectOrgOptions, REPOSITORY_SELECTION_HELP } from '../orgOptions.js';
+import { GITLAB_AUDIT_HELP, GITLAB_AUDIT_OPTIONS, gitlabTarget } from '../gitlabOptions.js';
+import { bothSettings, gitlabSettings } from '../../run/gitlabSettings.js';
 
 export const command: Command = {
-  summary: 'history + tree + workflows in one report; with --github, the repository\'s GitHub settings too',
-  usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [--branch REV] [--path PATH] [--log-opts OPTS] [options]
+  summary: 'history + tree + workflows in one report; with --github or --gitlab, the repository\'s settings too',
+  usage: `Usage: keyfence audit [PATH] [--github OWNER/REPO] [--github-url URL] [--gitlab GROUP/PROJECT] [--gitlab-url URL] [--branch REV] [--path PATH] [--log-opts OPTS] [options]
 
 Audits a repository in one report: the files on disk under PATH (with every workflow file and local
 action), then its whole history (every commit reachable from any branch, tag, remote-tracking ref
@@ -17,25 +20,49 @@ tree where it is now, one only in the history with the oldest commit that added 
 and a token in GITHUB_TOKEN or GH_TOKEN, the repository's settings on GitHub too (environments,
 where secrets are stored and which jobs can reach them, the default token permissions, fork pull
 request policies, self-hosted runners); a setting the token may not read becomes a note naming the
-permission it needs. On a terminal, a progress line on stderr shows the commits read.
+permission it needs. With --gitlab and a token in GITLAB_TOKEN, the project's settings on GitLab too
+(CI/CD variables, protected environments and branches, fork pipelines), cross-checked with what the
+.gitlab-ci.yml jobs read (docs/gitlab-settings). On a terminal, a progress line on stderr shows the commits read.
 
       --github OWNER/REPO  also audit this repository's settings on GitHub
       --github-url URL     GitHub Enterprise Server: https://HOST or its API root https://HOST/api/v3
                            (default: GITHUB_API_URL, else https://api.github.com)
+${GITLAB_AUDIT_HELP}
       --branch REV         the history part reads REV's history instead of every ref
       --path PATH          the history part reads only commits that change PATH (repeatable)
       --log-opts OPTS      raw \`git log\` options that choose the history's commits (see keyfence history --help)
+
+Every repository of a GitHub organisation (docs/org-audit.md): mirrors each into the user cache
+(fetched, not cloned again, next time), audits it as above, and writes one report whose findings
+name their repository. Run again after an interruption, it skips the repositories it finished.
+      --org ORG            audit every repository of ORG (token in GITHUB_TOKEN or GH_TOKEN)
+      --shard I/N          only share I of N, as \`keyfence org plan ORG --shards N\` plans them
+  -j, --jobs N             repositories audited at once (default: the number of cores)
+      --timeout SECONDS    longest a clone or fetch of one repository may take (default 600)
+      --state-dir DIR      where the run keeps its state and per-repository reports (default: the cache)
+      --settings           each repository's GitHub settings too, as --github reads them
+${REPOSITORY_SELECTION_HELP}
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
-    const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' }, ...HISTORY_SELECTION_OPTIONS }, 'audit');
+    const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' }, ...HISTORY_SELECTION_OPTIONS, ...ORG_AUDIT_OPTIONS, ...GITLAB_AUDIT_OPTIONS }, 'audit');
+    if (values.org !== undefined) {
+      const { runOrgAudit } = await import('../../run/org/orgAudit.js');
+      return runOrgAudit(await orgAuditRequest(values, positionals, context.env), options, context);
+    }
+    rejectOrgOptions(values);
     const history = historySelection(values);
     if (positionals.length > 1) throw new UserError('audit takes one PATH', 'run `keyfence audit --help` for usage');
     const slug = values.github as string | undefined;
     // Settle the GitHub part's usage errors before any scanning.
     const github = slug !== undefined ? await githubTarget(slug, values['github-url'] as string | undefined, context) : undefined;
+    const gitlab = await gitlabTarget(values, context);
     const { sources, workers, root } = await openAuditSources(positionals, context.cwd, history);
     const engine = openEngine(root, options.config);
-    const extra = github ? githubSettings(github, root, (m) => context.stderr.write(`keyfence: ${m}\n`), async () => (await engine).config) : undefined;
+    const warn = (m: string) => context.stderr.write(`keyfence: ${m}\n`);
+    const extra = bothSettings(
+      github ? githubSettings(github, root, warn, async () => (await engine).config) : undefined,
+      gitlab ? gitlabSettings(gitlab, root, warn) : undefined,
+    );
     return runScan({ engine, sources, workers, progress: true, extra }, options, context);
   },
 };

@@ -13,6 +13,8 @@ import { HOOK_COMMANDS, HOOKS, type HookName } from '../init/hookScript.js';
 import { installLefthook } from '../init/lefthook.js';
 import { installPreCommitFramework } from '../init/preCommitFramework.js';
 import { installShellHook } from '../init/shellHook.js';
+import { installOrgAuditWorkflow } from '../init/orgAuditWorkflow.js';
+import { installGitlabJob, isGitlabProject } from '../init/gitlabCi.js';
 
 /** The husky release whose conventions (`.husky/<hook>`, `core.hooksPath=.husky/_`) this writes. */
 export const HUSKY_RANGE = '^9.1.7';
@@ -86,6 +88,11 @@ Sets up keyfence in the current repository, keeping everything that is already t
   keyfence.yml            a commented starter configuration, when there is none
   .github/workflows/keyfence.yml
                           a read-only pull_request workflow running \`keyfence diff\`
+  .gitlab/keyfence.gitlab-ci.yml
+                          in a GitLab project (a .gitlab-ci.yml, or a GitLab origin): a merge-request
+                          job running \`keyfence diff --format gitlab\` for the security widget; a new
+                          .gitlab-ci.yml includes it, an existing one is left as it is (init prints the
+                          include to add). The GitHub workflow is then written only if .github/ exists.
 
 Where the hook goes (--manager):
   husky (default)   .husky/<hook>, and in package.json husky and keyfence in devDependencies and
@@ -99,11 +106,16 @@ Running it again changes nothing. It prints every change; it never overwrites a 
 write: an existing hook gets keyfence's lines added once, and one it cannot safely add to (another
 language, a hook manager's generated file, a pre-push hook that reads git's refs itself) is refused
 with what to do instead. It installs nothing: run your package manager's or hook manager's install
-afterwards, as it says.`,
+afterwards, as it says.
+
+keyfence init --org-audit writes only .github/workflows/keyfence-org-audit.yml: a weekly workflow
+calling keyfence's reusable organisation audit for the organisation that owns the repository
+(docs/org-audit.md).`,
   async run(context) {
-    let values: { hook?: string; manager?: string };
+    let values: { hook?: string; manager?: string; 'org-audit'?: boolean };
     try {
-      ({ values } = parseArgs({ args: context.args, options: { hook: { type: 'string' }, manager: { type: 'string' } }, allowPositionals: false, strict: true }));
+      const options = { hook: { type: 'string' }, manager: { type: 'string' }, 'org-audit': { type: 'boolean' } } as const;
+      ({ values } = parseArgs({ args: context.args, options, allowPositionals: false, strict: true }));
     } catch (error) {
       throw new UserError(`init: ${(error as Error).message}`, 'run `keyfence init --help` for usage');
     }
@@ -116,6 +128,11 @@ afterwards, as it says.`,
     const root = rootResult.stdout.toString('utf8').trim();
     const out = (line: string) => context.stdout.write(`${line}\n`);
     out(`keyfence init in ${root}`);
+    // The organisation audit lives in one repository of the security team's: only its workflow.
+    if (values['org-audit']) {
+      await installOrgAuditWorkflow(root, out);
+      return 0;
+    }
 
     // The hook first: a hook keyfence refuses to change stops init before anything else is written.
     let node = false;
@@ -131,7 +148,11 @@ afterwards, as it says.`,
       out('  created  keyfence.yml: a commented starter configuration');
     }
     const workflow = join(root, '.github', 'workflows', 'keyfence.yml');
+    // A GitLab project gets a merge-request job; the GitHub workflow only where GitHub runs too.
+    const gitlab = await isGitlabProject(root);
+    if (gitlab) await installGitlabJob(root, out);
     if (existsSync(workflow)) out('  kept     .github/workflows/keyfence.yml: it exists (not overwritten)');
+    else if (gitlab && !existsSync(join(root, '.github'))) out('  skipped  .github/workflows/keyfence.yml: a GitLab project (no .github folder)');
     else {
       await writeAtomic(workflow, WORKFLOW);
       out('  created  .github/workflows/keyfence.yml: pull requests run `keyfence diff` (read-only token)');

@@ -55,12 +55,14 @@ function randomDelimiter(text: string): boolean {
 export const envFileInjection: WorkflowCheck = {
   id: 'env-file-injection',
   category: 'workflow',
+  followsCallers: true,
   description: 'A job an outsider can start writes text they control to $GITHUB_ENV or $GITHUB_PATH, or re-enables ::set-env, so later steps run with variables the attacker chose.',
   run(ctx) {
     const { model } = ctx;
-    if (model.kind !== 'workflow') return;
-    unsecureCommands(ctx);
-    const untrusted = untrustedText(model);
+    // An action is judged where a caller runs it (its inputs then carry the caller's event text).
+    if (model.kind !== 'workflow' && !ctx.analysis.context) return;
+    if (!ctx.analysis.context) unsecureCommands(ctx);
+    const untrusted = untrustedText(model, ctx.analysis.context);
     for (const job of model.jobs) {
       const facts = ctx.analysis.facts(job);
       for (const step of job.steps) {
@@ -81,13 +83,13 @@ export const envFileInjection: WorkflowCheck = {
             severity,
             message: guarded
               ? `${stepWhere(job, step)} writes ${taint.what} to $${file} behind ${describeGuard(w.guard)}; only trusted people start it, but whoever writes that text ${effect}. ${fix}`
-              : `${stepWhere(job, step)} writes ${taint.what} to $${file} in this \`${w.trigger.name}\` run, which an outsider can start; the text ${effect}${privileged ? ', with the job\'s secrets or write token in reach' : ''}. ${fix}`,
+              : `${stepWhere(job, step)} writes ${taint.what} to $${file} in ${w.trigger.via ? `a run of ${w.trigger.via.model.file} on \`${w.trigger.name}\`` : `this \`${w.trigger.name}\` run`}, which an outsider can start; the text ${effect}${privileged ? ', with the job\'s secrets or write token in reach' : ''}. ${fix}`,
             span,
             related: [...(taint.origin ? [taint.origin] : []), triggerRelated(w.trigger)],
             what: `${job.id}/${step.key}/${file}/${line}`,
           });
         };
-        if (step.run) scanScript(step.run, carriers, emit, model);
+        if (step.run) scanScript(step.run, carriers, emit, model, (path) => untrusted.carried(path, job));
         if (actionName(step) === 'actions/github-script') scanGithubScript(step, emit, model);
       }
     }
@@ -96,7 +98,9 @@ export const envFileInjection: WorkflowCheck = {
 
 type Emit = (file: string, taint: Taint, span: Span, line: string) => void;
 
-function scanScript(run: TString, carriers: Map<string, { field: string; events: string[]; origin: RelatedSpan }>, emit: Emit, model: CheckContext['model']): void {
+type Carrier = { field: string; events: string[]; origin: RelatedSpan };
+
+function scanScript(run: TString, carriers: Map<string, Carrier>, emit: Emit, model: CheckContext['model'], carried: (path: string) => Carrier | undefined): void {
   // Shell variables set from carried text inside the script: `msg=$(echo "$TITLE" | sed ...)`.
   const tainted = new Map<string, Taint>();
   for (const [name, c] of carriers) tainted.set(name, { what: `\`$${name}\` (it carries \`${c.field}\`)`, events: c.events, origin: c.origin });
@@ -111,6 +115,8 @@ function scanScript(run: TString, carriers: Map<string, { field: string; events:
           const m = /^env\.([a-z0-9_]+)$/.exec(ref);
           const c = m ? [...carriers].find(([k]) => k.toLowerCase() === m[1]) : undefined;
           if (c) return { what: `\`${ref}\` (it carries \`${c[1].field}\`)`, events: c[1].events, origin: c[1].origin };
+          const o = m ? undefined : carried(ref);
+          if (o) return { what: `\`${ref}\` (it carries \`${o.field}\`)`, events: o.events, origin: o.origin };
         }
       }
       return undefined;

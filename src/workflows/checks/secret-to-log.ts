@@ -294,10 +294,22 @@ function inlineProgramSecret(cmd: ShellCommand, str: TString, scan: StepScan, en
   if (envHoldsSecrets && ENV_DUMP.test(code)) return { secret: 'the whole environment', program, cmd };
   for (const m of code.matchAll(ENV_READ)) {
     const name = m.slice(1).find(Boolean);
-    if (name && scan.secretVars.has(name)) return { secret: `$${name}`, program, cmd };
+    if (name && scan.secretVars.has(name) && !onlyMeasured(code, m.index, m[0].length)) return { secret: `$${name}`, program, cmd };
   }
   const inExpr = wordCarriesSecret(code, str, scan);
   return inExpr ? { secret: inExpr, program, cmd } : null;
+}
+
+/**
+ * Whether an environment read is only measured or tested, never printed itself: `len(...)`,
+ * `bool(...)`, `.length`, `.size`, `.empty?`, `is None`, `!= ''`. Such a program prints a number
+ * or a boolean.
+ */
+function onlyMeasured(code: string, at: number, length: number): boolean {
+  const before = code.slice(Math.max(0, at - 8), at);
+  const after = code.slice(at + length, at + length + 24).replace(/^['"]?\s*[)\]}]?/, '');
+  if (/\b(len|bool)\(\s*$/.test(before)) return true;
+  return /^(\.length\b|\.size\b|\.empty\?|\.nil\?|\s*(is\s+(not\s+)?None\b|[!=]==?\s*(''|""|None\b|null\b|undefined\b|nil\b)))/.test(after);
 }
 
 function globish(pattern: string, file: string): boolean {

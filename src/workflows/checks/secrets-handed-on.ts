@@ -4,12 +4,13 @@
  * and `secrets[<computed>]`, which make the runner load every secret of the repository.
  */
 import { PRIVILEGED_UNTRUSTED, describeGuard, triggersIn, weakest } from '../analysis.js';
-import { quoteList, triggerRelated, type WorkflowCheck } from '../check.js';
+import { quoteList, triggerRelated, triggeredJob, type WorkflowCheck } from '../check.js';
 import { secretUses } from '../expressions.js';
 
 export const secretsHandedOn: WorkflowCheck = {
   id: 'secrets-handed-on',
   category: 'workflow',
+  followsCallers: true,
   description: 'Secrets passed to a reusable workflow from an untrusted trigger, or all secrets exposed via toJSON(secrets) or secrets[...].',
   run({ model, analysis, report }) {
     // Workflow-level env: every job gets it.
@@ -41,7 +42,7 @@ export const secretsHandedOn: WorkflowCheck = {
         if (job.secrets.inherit || names.length > 0) {
           report({
             severity: guarded ? 'low' : 'high',
-            message: `\`${open.trigger.name}\` job \`${job.id}\` hands ${what} to the reusable workflow \`${job.uses.value.trim()}\`, which an outsider can start${guarded ? ` (behind ${describeGuard(open.guard)})` : ''}. Pass only the secrets it needs, and only from a trusted trigger or behind \`github.event.pull_request.head.repo.full_name == github.repository\`.`,
+            message: `${triggeredJob(open.trigger, job)} hands ${what} to the reusable workflow \`${job.uses.value.trim()}\`, which an outsider can start${guarded ? ` (behind ${describeGuard(open.guard)})` : ''}. Pass only the secrets it needs, and only from a trusted trigger or behind \`github.event.pull_request.head.repo.full_name == github.repository\`.`,
             span: job.secrets.keyNode.span,
             related: [triggerRelated(open.trigger)],
             what: `${job.id}/secrets/${job.secrets.inherit ? 'inherit' : names.join(',')}`,

@@ -5,7 +5,7 @@
  * as `"; curl …| sh #` becomes code.
  */
 import { PRIVILEGED_UNTRUSTED, describeGuard, triggersIn, weakest, type GuardFlags } from '../analysis.js';
-import { triggerRelated, type RelatedSpan, type WorkflowCheck } from '../check.js';
+import { triggerRelated, triggeredJob, type RelatedSpan, type WorkflowCheck } from '../check.js';
 import type { Trigger, TString, WorkflowModel } from '../model.js';
 import { parseShell, referencedVariables } from '../shell.js';
 import type { Span } from '../yamlNodes.js';
@@ -82,10 +82,12 @@ function evaluatedVariables(model: WorkflowModel, run: TString, carriers: Carrie
 export const templateInjection: WorkflowCheck = {
   id: 'template-injection',
   category: 'workflow',
+  followsCallers: true,
   description: 'Attacker-controlled event text is expanded with ${{ }} into a run: script or github-script in a privileged job, directly or through env, step outputs, job outputs or a matrix.',
   run({ model, analysis, report }) {
-    const untrusted = untrustedText(model);
-    const isAction = model.kind === 'action';
+    const untrusted = untrustedText(model, analysis.context);
+    // An action on its own has no trigger; judged for a caller, it has the caller's.
+    const isAction = model.kind === 'action' && !analysis.context;
     for (const job of model.jobs) {
       const facts = analysis.facts(job);
       for (const step of job.steps) {
@@ -150,7 +152,7 @@ export const templateInjection: WorkflowCheck = {
             const rel: Trigger = w.trigger;
             report({
               severity,
-              message: `\`${sink.path}\`${carried} is ${place} of \`${w.trigger.name}\` job \`${job.id}\`${privileged ? ', which holds secrets or a write token' : ''}; ${who}, so it can inject code.${guardNote}`,
+              message: `\`${sink.path}\`${carried} is ${place} of ${triggeredJob(w.trigger, job)}${privileged ? ', which holds secrets or a write token' : ''}; ${who}, so it can inject code.${guardNote}`,
               span: sink.span,
               related: [...related, triggerRelated(rel)],
               what,

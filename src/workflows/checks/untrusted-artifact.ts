@@ -4,7 +4,7 @@
  * environment while secrets or a write token are in reach.
  */
 import { describeGuard, triggersIn, weakest } from '../analysis.js';
-import { triggerRelated, type WorkflowCheck } from '../check.js';
+import { triggerRelated, triggeredJob, type WorkflowCheck } from '../check.js';
 import type { Job, Step } from '../model.js';
 import type { ShellCommand } from '../shell.js';
 import { commandSpan } from '../stepLocation.js';
@@ -68,6 +68,7 @@ function usesArtifact(later: Step, job: Job, dir: string, fileHints: string[]): 
 export const untrustedArtifact: WorkflowCheck = {
   id: 'untrusted-artifact',
   category: 'workflow',
+  followsCallers: true,
   description: 'A workflow_run job downloads the triggering run\'s artifacts and executes or trusts them with secrets in reach.',
   run({ model, analysis, report }) {
     for (const job of model.jobs) {
@@ -91,9 +92,11 @@ export const untrustedArtifact: WorkflowCheck = {
         const privileged = facts.holdsSecrets || facts.tokenMayWrite;
         const envWrite = /GITHUB_ENV|GITHUB_PATH/.test(use.how);
         const guarded = w.guard.author || w.guard.label || w.guard.actor;
-        const where = `\`workflow_run\` job \`${job.id}\``;
-        // The finding sits where the artifact is run or trusted; the download is where it came in.
-        const related = [{ span: dl.span, label: 'downloads the artifact' }, triggerRelated(w.trigger)];
+        const where = triggeredJob(w.trigger, job);
+        // The finding sits where the artifact is run or trusted; the download is where it came in,
+        // and the upstream workflow's upload (another file) is where a fork filled it.
+        const upstream = analysis.upstream(w.trigger);
+        const related = [{ span: dl.span, label: 'downloads the artifact' }, triggerRelated(w.trigger), ...(upstream?.uploads ?? []), ...(upstream?.triggers ?? [])];
         const fix = 'Treat the artifact as untrusted data: download it outside the workspace, validate it (e.g. a PR number must be digits), and never execute it or write it to $GITHUB_ENV.';
         report({
           severity: guarded ? 'low' : privileged ? (envWrite || use.how.startsWith('runs') || use.how.startsWith('uses') || use.how.startsWith('builds') || use.how.startsWith('loads') || use.how.startsWith('installs') ? 'critical' : 'high') : 'medium',

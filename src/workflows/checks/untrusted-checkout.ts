@@ -3,8 +3,8 @@
  * fetches the pull request's code and then runs something from it while secrets or a write token
  * are in reach.
  */
-import { CHECKOUT_TRIGGERS, describeGuard, triggersIn, weakest } from '../analysis.js';
-import { triggerRelated, type WorkflowCheck } from '../check.js';
+import { CHECKOUT_TRIGGERS, describeGuard, triggersIn, weakest, type CallContext } from '../analysis.js';
+import { triggerRelated, triggeredJob, type WorkflowCheck } from '../check.js';
 import { allPaths } from '../expressions.js';
 import type { EnvEntry, Step, TString, WorkflowModel } from '../model.js';
 import { locateInString } from '../locate.js';
@@ -46,16 +46,24 @@ function eventsOfPaths(paths: string[], table: [RegExp, string[]][]): Set<string
   return out;
 }
 
-function pathsIn(str: TString | null | undefined): string[] {
+/** The caller, for code judged as a caller runs it: its `with:` values fill `inputs.*` (`ref: ${{ inputs.ref }}`). */
+type Inputs = CallContext | undefined;
+
+function pathsIn(str: TString | null | undefined, inputs?: Inputs): string[] {
   if (!str) return [];
-  return str.exprs.flatMap((o) => (o.parsed.ast ? allPaths(o.parsed.ast).map((p) => p.path) : []));
+  const paths = str.exprs.flatMap((o) => (o.parsed.ast ? allPaths(o.parsed.ast).map((p) => p.path) : []));
+  return paths.flatMap((p) => {
+    const input = /^inputs\.(.+)$/.exec(p)?.[1];
+    const given = input !== undefined ? inputs?.inputs.get(input) : undefined;
+    return given ? pathsIn(given.value, inputs?.parent) : [p];
+  });
 }
 
 /** Events for which a string names PR head code: head paths, or refs/pull/<n>/ with a PR number. */
-function prRefEvents(str: TString | null | undefined, env: Map<string, EnvEntry>, issueComment: boolean): Set<string> {
+function prRefEvents(str: TString | null | undefined, env: Map<string, EnvEntry>, issueComment: boolean, inputs: Inputs): Set<string> {
   const out = new Set<string>();
   if (!str) return out;
-  const paths = pathsIn(str);
+  const paths = pathsIn(str, inputs);
   eventsOfPaths(paths, HEAD_PATHS).forEach((e) => out.add(e));
   if (/refs\/pull\/|(^|[\s:/])pull\/(\$\{\{[^}]*\}\}|[^\s/]+)\/(head|merge)\b/.test(str.value)) {
     const evs = eventsOfPaths(paths, NUMBER_PATHS);
@@ -65,7 +73,7 @@ function prRefEvents(str: TString | null | undefined, env: Map<string, EnvEntry>
   // Variables set from PR head expressions: `git checkout "$HEAD_SHA"`.
   for (const v of referencedVariables(str.value)) {
     const e = env.get(v);
-    if (e?.value) eventsOfPaths(pathsIn(e.value), HEAD_PATHS).forEach((ev) => out.add(ev));
+    if (e?.value) eventsOfPaths(pathsIn(e.value, inputs), HEAD_PATHS).forEach((ev) => out.add(ev));
   }
   // issue_comment jobs resolve the PR head in an earlier step: `ref: ${{ steps.pr.outputs.head_sha }}`.
   if (issueComment && paths.some((p) => /^(steps|needs)\..*\.outputs\..*(sha|ref|head|branch|pr|pull)/.test(p))) out.add('issue_comment');
@@ -77,12 +85,12 @@ function checkoutMajor(ref: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function prFetch(model: WorkflowModel, step: Step, env: Map<string, EnvEntry>, issueComment: boolean): PrFetch | null {
+function prFetch(model: WorkflowModel, step: Step, env: Map<string, EnvEntry>, issueComment: boolean, inputs: Inputs): PrFetch | null {
   const name = actionName(step);
   if (name === 'actions/checkout') {
     const ref = withValue(step, 'ref');
     const repo = withValue(step, 'repository');
-    const events = new Set([...prRefEvents(ref, env, issueComment), ...eventsOfPaths(pathsIn(repo), HEAD_PATHS)]);
+    const events = new Set([...prRefEvents(ref, env, issueComment, inputs), ...eventsOfPaths(pathsIn(repo, inputs), HEAD_PATHS)]);
     if (events.size === 0) return null;
     const major = checkoutMajor(actionRef(step));
     const path = withText(step, 'path');
@@ -112,13 +120,13 @@ function prFetch(model: WorkflowModel, step: Step, env: Map<string, EnvEntry>, i
     if (c0 === 'git' && c1 && /^(fetch|checkout|switch|pull|clone|reset|merge|worktree)$/.test(c1)) {
       const line = cmd.words.join(' ');
       const fake: TString = { ...script, value: line, exprs: script.exprs.filter((o) => line.includes(o.part.text)) };
-      const events = prRefEvents(fake, env, issueComment);
+      const events = prRefEvents(fake, env, issueComment, inputs);
       if (events.size > 0) return { events, span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: `run:git ${c1}`, after };
     }
     if (c0 === 'gh' && c1 === 'repo' && c2 === 'clone') {
       const line = cmd.words.join(' ');
       const fake: TString = { ...script, value: line, exprs: script.exprs.filter((o) => line.includes(o.part.text)) };
-      const events = eventsOfPaths(pathsIn(fake), HEAD_PATHS);
+      const events = eventsOfPaths(pathsIn(fake, inputs), HEAD_PATHS);
       // A clone lands in its own directory: only `cd` into it runs its code, which later steps show.
       if (events.size > 0) return { events, span: locateInString(model, script, cmd.line, cmd.words.join(' ')), what: 'run:gh repo clone' };
     }
@@ -129,6 +137,7 @@ function prFetch(model: WorkflowModel, step: Step, env: Map<string, EnvEntry>, i
 export const untrustedCheckout: WorkflowCheck = {
   id: 'untrusted-checkout',
   category: 'workflow',
+  followsCallers: true,
   description: 'A privileged pull_request_target, workflow_run or issue_comment job checks out pull-request code and runs it.',
   run({ model, analysis, report }) {
     for (const job of model.jobs) {
@@ -137,7 +146,7 @@ export const untrustedCheckout: WorkflowCheck = {
       const issueComment = facts.triggers.some((t) => t.name === 'issue_comment');
       job.steps.forEach((step, i) => {
         const env = effectiveEnv(model, job, step);
-        const fetch = prFetch(model, step, env, issueComment);
+        const fetch = prFetch(model, step, env, issueComment, analysis.context);
         if (!fetch) return;
         const reach = triggersIn(facts, CHECKOUT_TRIGGERS, step).filter((t) => fetch.events.has(t.trigger.name));
         const w = weakest(reach);
@@ -166,7 +175,7 @@ export const untrustedCheckout: WorkflowCheck = {
         ].filter(Boolean).join(' and ');
         const cred = fetch.checkout?.persistCredentials ? ' Set `persist-credentials: false` so the token is not left in .git/config.' : '';
         const guarded = w.guard.author || w.guard.label || w.guard.actor;
-        const where = `\`${trig}\` job \`${job.id}\``;
+        const where = triggeredJob(w.trigger, job);
         const fix = 'Run untrusted code in a separate `pull_request` workflow (no secrets, read-only token), or limit the job to same-repository pull requests with `github.event.pull_request.head.repo.full_name == github.repository`.';
         const refuses = fetch.checkout && fetch.checkout.refusesForks && !fetch.checkout.allowUnsafe && (trig === 'pull_request_target' || trig === 'workflow_run');
         const unsafeNote = fetch.checkout?.allowUnsafe ? ' `allow-unsafe-pr-checkout: true` turns off actions/checkout\'s own refusal of fork code.' : '';
