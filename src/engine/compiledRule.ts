@@ -6,17 +6,8 @@ import { VALIDATORS, type FileValidator, type Validator } from './validators/ind
 export interface CompiledRule {
   spec: RuleSpec;
   id: string;
-  /**
-   * The content regex (flags `g` and the rule's); for a path rule, one that never matches (its
-   * `path` is what it tests).
-   */
+  /** The content regex; for a path rule, one that never matches (its `path` is what it tests). */
   regex: RegExp;
-  /**
-   * The same regex, sticky and with match indices (`yd`): run again at a match's start only when
-   * the secret group's place in the match is ambiguous. Compiling with indices costs V8 about a
-   * third more, for every rule a scan wakes, and matching with them is slower too.
-   */
-  spanRegex: RegExp;
   /** A path rule's test of the file path (rules/README.md, "Path rules"). */
   path?: RegExp;
   secretGroup: number;
@@ -83,14 +74,13 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
     throw new RuleError(where, `\`validator\` "${spec.validator}" ${isPathRule ? 'checks a value, not a file' : 'checks a file: it needs a path rule'}`);
   const path = isPathRule ? buildRegex(spec.path!, 'i', where, '`path`') : undefined;
   // Regexes are built on first use: a pre-commit hook whose few lines wake three rules should not
-  // pay for compiling three hundred.
-  // The allow lists too, separately: they are needed only once the regex has matched.
+  // pay for compiling three hundred; the allow lists, only once the regex has matched.
   // A path rule matches no text: its regex never matches, so nothing that runs regexes needs a special case.
   const source = spec.regex ?? '(?!)';
   let regexes: Pick<CompiledRule, 'regex' | 'secretGroup'> | undefined;
   const build = () => {
     if (regexes) return regexes;
-    const regex = buildRegex(source, `g${flags}`, where, '`regex`');
+    const regex = buildRegex(source, `gd${flags}`, where, '`regex`');
     const groups = options.groups ?? new RegExp(`${source}|`, flags).exec('')!.length - 1;
     const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups)
@@ -98,7 +88,6 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
     regexes = { regex, secretGroup };
     return regexes;
   };
-  let spanRegex: RegExp | undefined;
   let allowLists: Pick<CompiledRule, 'allow' | 'allowLine'> | undefined;
   const buildAllowLists = () =>
     (allowLists ??= {
@@ -118,9 +107,6 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
     },
     get secretGroup() {
       return build().secretGroup;
-    },
-    get spanRegex() {
-      return (spanRegex ??= new RegExp(source, `yd${flags}`));
     },
     get allow() {
       return buildAllowLists().allow;

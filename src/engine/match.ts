@@ -61,22 +61,7 @@ function runRegex(rule: CompiledRule, ruleIndex: number, text: string, from: num
       continue;
     }
     const secret = match[rule.secretGroup];
-    if (!secret) continue;
-    const start = secretStart(rule, window, match, secret);
-    out.push({ rule: ruleIndex, secret, start: from + start, end: from + start + secret.length });
+    const span = match.indices?.[rule.secretGroup];
+    if (secret && span) out.push({ rule: ruleIndex, secret, start: from + span[0], end: from + span[1] });
   }
-}
-
-/**
- * Where the secret group starts in `window`. The group is found in the match by its text; only when
- * that text occurs in the match more than once (`token=token…`) is the regex run again, with
- * indices, at the match's start.
- */
-function secretStart(rule: CompiledRule, window: string, match: RegExpExecArray, secret: string): number {
-  if (rule.secretGroup === 0) return match.index;
-  const at = match[0].indexOf(secret);
-  if (at !== -1 && match[0].indexOf(secret, at + 1) === -1) return match.index + at;
-  const again = rule.spanRegex;
-  again.lastIndex = match.index;
-  return again.exec(window)!.indices![rule.secretGroup]![0];
 }

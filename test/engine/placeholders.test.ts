@@ -136,8 +136,7 @@ function substitute(text: string, slots: Slot[], make: (chars: string, n: number
 /** The rule's regex matches in `text`, before any verification. */
 function candidates(rule: CompiledRule, text: string): Array<{ secret: string; start: number; end: number }> {
   const out = [];
-  // The scanning regex has no match indices (src/engine/compiledRule.ts); this one needs them.
-  for (const m of text.matchAll(new RegExp(rule.regex.source, `${rule.regex.flags}d`))) {
+  for (const m of text.matchAll(new RegExp(rule.regex))) {
     const span = m.indices?.[rule.secretGroup];
     const secret = m[rule.secretGroup];
     if (span && secret) out.push({ secret, start: span[0], end: span[1] });
