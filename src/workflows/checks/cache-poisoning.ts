@@ -11,10 +11,11 @@ import { triggerRelated, type RelatedSpan, type WorkflowCheck } from '../check.j
 import type { Job, Step, Trigger, WorkflowModel } from '../model.js';
 import { actionName, actionRef, isFalse, isTrue, shellCommands, withText } from '../steps.js';
 import { stepSpan } from '../stepLocation.js';
-import { asScalar, get } from '../yamlNodes.js';
+import { asScalar, asSeq, get } from '../yamlNodes.js';
 
 /** Why a step restores a cache, or null. */
-function restoresCache(step: Step): string | null {
+function restoresCache(job: Job, step: Step): string | null {
+  if (neverRuns(step)) return null;
   const name = actionName(step);
   if (name === 'actions/cache' || name === 'actions/cache/restore') return isTrue(withText(step, 'lookup-only')) ? null : name;
   const cacheInput = withText(step, 'cache');
@@ -25,20 +26,44 @@ function restoresCache(step: Step): string | null {
     if ((major >= 4 && !isFalse(cacheInput)) || isTrue(cacheInput)) return `${name} (caches modules by default)`;
   }
   if (name === 'ruby/setup-ruby' && isTrue(withText(step, 'bundler-cache'))) return 'ruby/setup-ruby with `bundler-cache: true`';
-  if (name === 'astral-sh/setup-uv' && isTrue(withText(step, 'enable-cache'))) return 'astral-sh/setup-uv with `enable-cache: true`';
-  if (name === 'swatinem/rust-cache' || name === 'mozilla-actions/sccache-action' || name === 'hendrikmuhs/ccache-action') return name;
+  if (name === 'astral-sh/setup-uv') {
+    const enable = withText(step, 'enable-cache');
+    if (isTrue(enable)) return 'astral-sh/setup-uv with `enable-cache: true`';
+    // From v5 on, `enable-cache` defaults to `auto`: on for GitHub-hosted runners. A SHA pin hides
+    // the version, so it counts as a recent one.
+    const ref = actionRef(step);
+    const major = /^[0-9a-f]{40}$/i.test(ref) ? Infinity : Number(/^v?(\d+)/.exec(ref)?.[1] ?? '0');
+    if (major >= 5 && !isFalse(enable) && !selfHosted(job)) return 'astral-sh/setup-uv (caches by default from v5 on)';
+  }
+  // rust-cache documents `lookup-only` (check for an entry, restore nothing), as actions/cache does.
+  if (name === 'swatinem/rust-cache') return isTrue(withText(step, 'lookup-only')) ? null : name;
+  if (name === 'mozilla-actions/sccache-action' || name === 'hendrikmuhs/ccache-action') return name;
   if (name === 'pnpm/action-setup' && cacheInput && !isFalse(cacheInput)) return 'pnpm/action-setup with `cache`';
   return null;
 }
 
+/** A literal `if: false` (or `${{ false }}`): the step is switched off. */
+function neverRuns(step: Step): boolean {
+  return step.if !== undefined && !step.if.mixed && /^\s*(\$\{\{\s*false\s*\}\}|false)\s*$/.test(step.if.str.value);
+}
+
+/** `runs-on` names a self-hosted runner, where setup-uv's `auto` cache stays off. */
+function selfHosted(job: Job): boolean {
+  const r = job.runsOn;
+  const labels = r?.kind === 'seq' ? r.items : r?.kind === 'map' ? asSeq(get(r, 'labels'))?.items ?? [get(r, 'labels')] : [r];
+  return labels.some((l) => /^self-hosted$/i.test(asScalar(l)?.text.trim() ?? ''));
+}
+
 /** Why a step publishes or deploys, or null. */
 function publishes(step: Step): string | null {
+  if (neverRuns(step)) return null;
   const name = actionName(step);
   if (/^(pypa\/gh-action-pypi-publish|softprops\/action-gh-release|goreleaser\/goreleaser-action|ncipollo\/release-action|js-devtools\/npm-publish|jsdevtools\/npm-publish|changesets\/action)$/.test(name)) return name;
   if (name === 'docker/build-push-action' && isTrue(withText(step, 'push'))) return 'docker/build-push-action with `push: true`';
   for (const cmd of shellCommands(step)) {
-    const [c0, c1] = cmd.args;
+    const [c0, c1, c2] = cmd.args;
     if (cmd.args.includes('--dry-run')) continue;
+    if (c0 === 'yarn' && c1 === 'npm' && c2 === 'publish') return 'yarn npm publish';
     if ((c0 === 'npm' || c0 === 'yarn' || c0 === 'pnpm' || c0 === 'cargo' || c0 === 'gem' || c0 === 'poetry' || c0 === 'uv' || c0 === 'hatch' || c0 === 'flit') && c1 === 'publish') return `${c0} publish`;
     if (c0 === 'twine' && c1 === 'upload') return 'twine upload';
     if (c0 === 'docker' && c1 === 'push') return 'docker push';
@@ -89,7 +114,7 @@ export const cachePoisoning: WorkflowCheck = {
         related.push({ span: stepSpan(publishStep.s), label: 'publishes' });
       }
       for (const step of job.steps) {
-        const restore = restoresCache(step);
+        const restore = restoresCache(job, step);
         if (!restore) continue;
         report({
           severity: 'high',

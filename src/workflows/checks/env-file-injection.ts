@@ -9,12 +9,12 @@ import { PRIVILEGED_UNTRUSTED, describeGuard, isGuarded, triggersIn, weakest } f
 import { stepWhere, triggerRelated, type CheckContext, type RelatedSpan, type WorkflowCheck } from '../check.js';
 import { locateInString } from '../locate.js';
 import { flowingPaths } from '../expressions.js';
-import type { ExprOcc, Step, TString } from '../model.js';
+import type { ExprOcc, Job, Step, TString } from '../model.js';
 import { parseShell, referencedVariables, type ShellCommand } from '../shell.js';
 import { actionName, isTrue } from '../steps.js';
 import { fieldEvents, untrustedText } from '../untrustedText.js';
 import type { Severity } from '../../findings/finding.js';
-import type { Span } from '../yamlNodes.js';
+import { asMap, asScalar, asSeq, get, type Span, type YNode } from '../yamlNodes.js';
 
 /**
  * A shell word naming an environment file: `$GITHUB_ENV`, `"${GITHUB_PATH}"`, `${{ env.GITHUB_ENV }}`,
@@ -165,27 +165,56 @@ function scanGithubScript(step: Step, emit: Emit, model: CheckContext['model']):
   });
 }
 
+const UNSECURE = 'ACTIONS_ALLOW_UNSECURE_COMMANDS';
+const MATRIX_REF = /^\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$/;
+
+/** What the matrix may give `matrix.<name>`: its own list and its `include` entries. */
+function matrixValues(job: Job, name: string): YNode[] {
+  if (!job.matrix) return [];
+  const direct = asSeq(get(job.matrix, name))?.items ?? [];
+  const included = (asSeq(get(job.matrix, 'include'))?.items ?? []).map((i) => get(asMap(i), name)).filter((x): x is YNode => x !== null);
+  return [...direct, ...included];
+}
+
 /** `ACTIONS_ALLOW_UNSECURE_COMMANDS: true` turns `::set-env` and `::add-path` back on for every printed line. */
 function unsecureCommands(ctx: CheckContext): void {
   const { model, analysis } = ctx;
-  const entries = [
-    ...model.env.map((e) => ({ e, jobs: model.jobs, where: 'the workflow' })),
-    ...model.jobs.flatMap((j) => [
-      ...j.env.map((e) => ({ e, jobs: [j], where: `job \`${j.id}\`` })),
-      ...j.steps.flatMap((s) => s.env.map((e) => ({ e, jobs: [j], where: stepWhere(j, s) }))),
-    ]),
-  ];
-  for (const { e, jobs, where } of entries) {
-    if (e.name.toUpperCase() !== 'ACTIONS_ALLOW_UNSECURE_COMMANDS' || !isTrue(e.value?.value)) continue;
+  const flag = (span: Span, jobs: readonly Job[], where: string): void => {
     const reach = jobs.flatMap((j) => triggersIn(analysis.facts(j), PRIVILEGED_UNTRUSTED));
     const w = weakest(reach);
     const exposed = w !== undefined && !isGuarded(w.guard);
     ctx.report({
       severity: exposed ? 'high' : 'medium',
-      message: `\`ACTIONS_ALLOW_UNSECURE_COMMANDS: true\` in ${where} re-enables the \`::set-env\` and \`::add-path\` log commands, so any step that prints text it did not write (a test name, a file, ${exposed ? `the event of this \`${w.trigger.name}\` run` : 'an API response'}) can set variables and PATH for the steps after it. Remove it and write to $GITHUB_ENV / $GITHUB_PATH instead.`,
-      span: e.key.span,
+      message: `\`${UNSECURE}: true\` in ${where} re-enables the \`::set-env\` and \`::add-path\` log commands, so any step that prints text it did not write (a test name, a file, ${exposed ? `the event of this \`${w.trigger.name}\` run` : 'an API response'}) can set variables and PATH for the steps after it. Remove it and write to $GITHUB_ENV / $GITHUB_PATH instead.`,
+      span,
       ...(w ? { related: [triggerRelated(w.trigger)] } : {}),
       what: `unsecure-commands/${where}`,
     });
+  };
+  for (const e of model.env) if (e.name.toUpperCase() === UNSECURE && isTrue(e.value?.value)) flag(e.key.span, model.jobs, 'the workflow');
+  for (const job of model.jobs) {
+    const holders = [
+      { node: job.node, env: job.env, where: `job \`${job.id}\`` },
+      ...job.steps.map((st) => ({ node: st.node, env: st.env, where: stepWhere(job, st) })),
+    ];
+    for (const { node, env, where } of holders) {
+      for (const e of env) {
+        if (e.name.toUpperCase() !== UNSECURE) continue;
+        if (isTrue(e.value?.value)) {
+          flag(e.key.span, [job], where);
+          continue;
+        }
+        // `ACTIONS_ALLOW_UNSECURE_COMMANDS: ${{ matrix.x }}` with `true` among the matrix values.
+        const ref = MATRIX_REF.exec(e.value?.value.trim() ?? '')?.[1];
+        if (ref && matrixValues(job, ref).some((v) => isTrue(asScalar(v)?.text))) flag(e.key.span, [job], `${where} (through \`matrix.${ref}\`)`);
+      }
+      // `env: ${{ matrix.x }}`: the whole env comes from the matrix; report the key where it is set.
+      const ref = MATRIX_REF.exec(asScalar(get(node, 'env'))?.text.trim() ?? '')?.[1];
+      if (!ref) continue;
+      for (const value of matrixValues(job, ref)) {
+        const pair = asMap(value)?.pairs.find((p) => p.key.text.trim().toUpperCase() === UNSECURE);
+        if (pair && isTrue(asScalar(pair.value)?.text)) flag(pair.key.span, [job], `${where} (through \`matrix.${ref}\`)`);
+      }
+    }
   }
 }

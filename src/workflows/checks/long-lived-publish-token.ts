@@ -58,10 +58,11 @@ function tokenUse(step: Step, env: Map<string, { value: TString | null }>): { se
     return undefined;
   };
   for (const cmd of shellCommands(step)) {
-    const [c0, c1] = cmd.args;
+    const [c0, c1, c2] = cmd.args;
     if (cmd.args.includes('--dry-run')) continue;
-    if ((c0 === 'npm' || c0 === 'pnpm' || c0 === 'yarn') && c1 === 'publish') {
-      const s = envSecret('NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN');
+    // Yarn 2+ publishes with `yarn npm publish` and reads `YARN_NPM_AUTH_TOKEN`.
+    if (((c0 === 'npm' || c0 === 'pnpm' || c0 === 'yarn') && c1 === 'publish') || (c0 === 'yarn' && c1 === 'npm' && c2 === 'publish')) {
+      const s = envSecret('NODE_AUTH_TOKEN', 'NPM_TOKEN', 'NPM_AUTH_TOKEN', 'YARN_NPM_AUTH_TOKEN');
       if (s) return { secret: s, target: NPM, cmd };
     }
     if ((c0 === 'twine' && c1 === 'upload') || ((c0 === 'uv' || c0 === 'poetry' || c0 === 'hatch' || c0 === 'flit') && c1 === 'publish')) {

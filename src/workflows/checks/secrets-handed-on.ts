@@ -54,6 +54,8 @@ export const secretsHandedOn: WorkflowCheck = {
       for (const occ of facts.broadSecrets) {
         if (!occ.parsed.ast) continue;
         if (!job.strings.includes(occ.str)) continue;
+        // The step is part of the identity: two steps with the same expression are two findings.
+        const step = job.steps.find((st) => st.strings.includes(occ.str));
         const uses = secretUses(occ.parsed.ast).filter((u) => u.kind !== 'named');
         for (const u of uses) {
           const key = `${occ.span.start}:${u.kind}`;
@@ -68,7 +70,7 @@ export const secretsHandedOn: WorkflowCheck = {
               : `\`${expr}\` in job \`${job.id}\` reads a secret by a computed name, so the runner receives every secret of the repository${open ? `, in a job \`${open.trigger.name}\` lets outsiders start` : ''}; name the secrets explicitly (e.g. one step per environment).`,
             span: occ.span,
             related: open ? [triggerRelated(open.trigger)] : undefined,
-            what: `${job.id}/${whole ? 'all-secrets' : 'computed-secret'}/${occ.part.text.trim()}`,
+            what: `${job.id}/${step ? step.key : '(job)'}/${whole ? 'all-secrets' : 'computed-secret'}/${occ.part.text.trim()}`,
           });
         }
       }
