@@ -4,30 +4,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/workflows.js';
 import { findWorkflowFiles } from '../../src/sources/workflowFiles.js';
 import { auditWorkflowFile } from '../../src/workflows/auditWorkflow.js';
 import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
+import { textSink } from '../support/textSink.js';
 
 let dir: TempDir | undefined;
 afterEach(() => dir?.remove());
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
-
 async function run(cwd: string, ...args: string[]) {
-  const stdout = sink();
-  const stderr = sink();
+  const stdout = textSink();
+  const stderr = textSink();
   const code = await command.run({ args, cwd, env: {}, stdout, stderr });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

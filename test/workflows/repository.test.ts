@@ -7,13 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command as staged } from '../../src/cli/commands/staged.js';
 import { command as workflows } from '../../src/cli/commands/workflows.js';
 import { auditWorkflowFile } from '../../src/workflows/auditWorkflow.js';
 import { WorkflowRepository, repositoryPrefix } from '../../src/workflows/repository.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
+import { textSink } from '../support/textSink.js';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/workflows');
 const read = (rel: string) => readFileSync(path.join(FIXTURES, rel), 'utf8');
@@ -21,21 +21,10 @@ const read = (rel: string) => readFileSync(path.join(FIXTURES, rel), 'utf8');
 let dir: TempDir | undefined;
 afterEach(() => dir?.remove());
 
-function sink(): Writable & { text: string } {
-  const w = new Writable({
-    write(chunk, _enc, cb) {
-      w.text += String(chunk);
-      cb();
-    },
-  }) as Writable & { text: string };
-  w.text = '';
-  return w;
-}
-
 type Door = typeof workflows;
 async function run(door: Door, cwd: string, ...args: string[]) {
-  const stdout = sink();
-  const stderr = sink();
+  const stdout = textSink();
+  const stderr = textSink();
   const code = await door.run({ args, cwd, env: {}, stdout, stderr });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
