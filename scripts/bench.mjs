@@ -8,6 +8,7 @@
 //   node scripts/bench.mjs --scenario tree     only some scenarios: tree, history, hook (comma list)
 //   node scripts/bench.mjs --scenario workflows  ms per workflow file over >= 1,000 generated workflows (alone)
 //   node scripts/bench.mjs --scenario merge    alone: `report merge` of 5,000 generated repository reports
+//                                              (--repositories N for another number)
 //   node scripts/bench.mjs --scenario org      alone: `audit --org` of 200 generated repositories (repos/min, peak RSS)
 //   options: --rounds N, --timeout SECONDS (per run, default 120), --build (build dist first),
 //            --nodes 20,22,24 (the node versions keyfence runs on; default all three in a full run,
@@ -18,7 +19,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, load, projectRevision } from './bench/machine.mjs';
@@ -38,6 +39,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean', default: false },
     scenario: { type: 'string' },
     rounds: { type: 'string' },
+    repositories: { type: 'string' },
     timeout: { type: 'string' },
     build: { type: 'boolean', default: false },
     docs: { type: 'boolean' },
@@ -71,7 +73,8 @@ if (opts.render) {
 if (opts.scenario === 'merge') {
   if (opts.build || !existsSync(join(ROOT, 'dist/cli.js'))) execFileSync('node', ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const { benchMerge } = await import('./bench/merge.mjs');
-  await benchMerge({ bench: BENCH, cli: join(ROOT, 'dist/cli.js'), timeoutS: Number(opts.timeout ?? 600), log });
+  const repositories = Number(opts.repositories ?? 5000);
+  await benchMerge({ bench: BENCH, cli: join(ROOT, 'dist/cli.js'), repositories, timeoutS: Number(opts.timeout ?? 600), log });
   process.exit(0);
 }
 
@@ -122,7 +125,8 @@ const DIST = join(BENCH, 'dist-snapshot');
 rmSync(DIST, { recursive: true, force: true });
 mkdirSync(BENCH, { recursive: true });
 cpSync(join(ROOT, 'dist'), DIST, { recursive: true });
-const CLI = join(DIST, 'cli.js');
+// What `npx keyfence` runs: package.json's `bin`.
+const CLI = join(DIST, basename(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).bin.keyfence));
 const kfVersion = execFileSync('node', [CLI, '--version']).toString().trim();
 const kfRules = execFileSync('node', [CLI, 'rules']).toString().trim().split('\n').pop();
 
@@ -132,6 +136,10 @@ const kfRules = execFileSync('node', [CLI, 'rules']).toString().trim().split('\n
 const corpus = await ensureCorpus(BENCH, scaleName, log);
 const slrc = join(BENCH, 'secretlintrc.json');
 writeSecretlintConfig(slrc);
+// A keyfence.yml as `keyfence init` writes it, with two settings in use: what the hook of a
+// configured repository reads (and parses with the YAML reader) on every commit.
+const hookConfig = join(BENCH, 'hook-keyfence.yml');
+writeFileSync(hookConfig, 'failOn: medium\nenvironments:\n  production: [\'deploy/prod/**\']\n');
 const secretlint = findSecretlint(ROOT);
 const gitSecrets = findGitSecrets({ log });
 const gsEnv = gitSecrets.ok ? writeGitSecretsConfig(join(BENCH, 'git-secrets.gitconfig')) : {};
@@ -160,6 +168,7 @@ const otherNodes = nodes.filter((n) => n.bin && n.major !== ownMajor);
 const kf = (args, cwd, extra = {}, node = 'node') => ({ id: 'keyfence', label: 'keyfence', role: 'keyfence', parse: 'keyfence', steps: [{ argv: [node, CLI, ...args, '--format', 'json'], cwd, okCodes: [0, 1], capture: true }], ...extra });
 // What the pre-commit hook runs: the default text report, which loads other code than --format json.
 const kfText = (args, cwd, node = 'node') => ({ id: 'keyfence-text', label: 'keyfence (text report)', role: 'variant', steps: [{ argv: [node, CLI, ...args], cwd, okCodes: [0, 1], capture: true }] });
+const kfConfig = (args, cwd, node = 'node') => ({ id: 'keyfence-config', label: 'keyfence (text report, a keyfence.yml)', role: 'variant', steps: [{ argv: [node, CLI, ...args, '--config', hookConfig], cwd, okCodes: [0, 1], capture: true }] });
 const rgPass = (cwd, gitMode) =>
   ripgrep.ok
     ? { id: 'ripgrep-keywords', label: `ripgrep ${ripgrep.version}: every rule keyword, one pass`, role: 'pass', steps: [{ argv: [ripgrep.bin, '--count-matches', '--ignore-case', '--fixed-strings', '--hidden', '--glob', '!.git', '--no-messages', ...(gitMode ? [] : ['--no-ignore']), '--threads', '2', '--file', keywordsFile, '.'], cwd, okCodes: [0, 1] }] }
@@ -255,6 +264,7 @@ if (groups.includes('hook')) {
         { id: 'floor', label: 'floor: node -e 0 + git diff --cached', role: 'floor', steps: [{ argv: ['node', '-e', '0'], cwd: k.dir }, { argv: ['git', 'diff', '--cached'], cwd: k.dir }] },
         kf(['staged'], k.dir),
         kfText(['staged'], k.dir),
+        kfConfig(['staged'], k.dir),
         slTool(k.dir, k.stagedPaths),
         gsTool(k.dir, ['--pre_commit_hook']),
       ],
@@ -294,7 +304,7 @@ for (const n of otherNodes) {
         size: `${k.files} files, +${k.added} lines`,
         amount: {},
         expect: {},
-        tools: [nodeFloor(`floor: node -e 0 + git diff --cached (${on})`, [{ argv: [n.bin, '-e', '0'], cwd: k.dir }, { argv: ['git', 'diff', '--cached'], cwd: k.dir }]), kf(['staged'], k.dir, {}, n.bin), kfText(['staged'], k.dir, n.bin)],
+        tools: [nodeFloor(`floor: node -e 0 + git diff --cached (${on})`, [{ argv: [n.bin, '-e', '0'], cwd: k.dir }, { argv: ['git', 'diff', '--cached'], cwd: k.dir }]), kf(['staged'], k.dir, {}, n.bin), kfText(['staged'], k.dir, n.bin), kfConfig(['staged'], k.dir, n.bin)],
       });
     }
   }

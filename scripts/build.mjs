@@ -81,13 +81,21 @@ const COMMON = { ...nodeBundle(), outdir: staging };
  * format, a baseline, the YAML parser, the workflow checks, other commands) stays out: each such
  * import points at the module the split build made of it.
  */
+const COMMON_INLINE = ['src/reporters/text.ts', 'src/reporters/json.ts', 'src/config/loadConfig.ts', 'src/suppressions/baseline.ts'];
 const ONE_FILE_PROGRAMS = [
   // The launcher itself: one small file, so every command starts by loading no more than one module.
   { name: 'cli', entry: 'src/cli/bin.ts' },
-  // Each with its command and the default report format, which nearly every run prints.
+  // The same launcher as CommonJS, which package.json's `bin` names: node starts a CommonJS file
+  // without setting up its ES module loader, about 18 million instructions (some 6 ms) that the
+  // pre-commit hook, whose program is a script (cachedProgram.ts), never needs otherwise (callgrind).
+  { name: 'keyfence', entry: 'src/cli/bin.ts', commonjs: true },
+  // Each with its command, the default report format, which nearly every run prints, and what many
+  // runs need: JSON, a keyfence.yml (the YAML reader) and a baseline. Inside the program they are
+  // covered by its code cache; from the split bundle, the first import() alone made node set up its
+  // ES module loader, and a keyfence.yml with one setting cost the hook a third more (callgrind).
   // `script`: built as a function that src/cli/cachedProgram.ts runs with V8's code cache.
-  { name: 'hook', entry: 'src/cli/run.ts', inline: ['src/cli/commands/staged.ts', 'src/reporters/text.ts'], script: true },
-  { name: 'scan', entry: 'src/cli/run.ts', inline: ['src/cli/commands/scan.ts', 'src/reporters/text.ts'], script: true },
+  { name: 'hook', entry: 'src/cli/run.ts', inline: ['src/cli/commands/staged.ts', ...COMMON_INLINE], script: true },
+  { name: 'scan', entry: 'src/cli/run.ts', inline: ['src/cli/commands/scan.ts', ...COMMON_INLINE], script: true },
   { name: 'worker', entry: 'src/run/scanWorker.ts' },
 ];
 
@@ -95,11 +103,19 @@ const ONE_FILE_PROGRAMS = [
 async function buildOneFilePrograms(split) {
   const built = new Map();
   for (const [out, { entryPoint }] of Object.entries(split.outputs)) if (entryPoint) built.set(resolve(root, entryPoint), basename(out));
-  for (const { name, entry, inline, script } of ONE_FILE_PROGRAMS) {
+  for (const { name, entry, inline, script, commonjs } of ONE_FILE_PROGRAMS) {
     const inlined = new Set((inline ?? []).map((path) => resolve(root, path)));
     const result = await build({
       ...COMMON,
       ...(script ? { format: 'cjs', banner: {}, define: { ...COMMON.define, 'import.meta.url': '__keyfenceUrl' }, write: false } : {}),
+      ...(commonjs
+        ? {
+            format: 'cjs',
+            outExtension: { '.js': '.cjs' },
+            banner: { js: "const __keyfenceUrl = require('node:url').pathToFileURL(__filename).href;" },
+            define: { ...COMMON.define, 'import.meta.url': '__keyfenceUrl' },
+          }
+        : {}),
       entryPoints: { [name]: entry },
       plugins: [
         bundledRecheck,
@@ -165,12 +181,12 @@ try {
   await buildAction(join(root, staging, 'action.js'));
   // What the CLI loads (the Action's bundle is checked byte for byte against buildAction's output).
   for (const file of readdirSync(staging)) {
-    if (!/\.(?:js|json)$/.test(file) || file === 'action.js') continue;
+    if (!/\.(?:c?js|json)$/.test(file) || file === 'action.js') continue;
     const path = join(staging, file);
     writeFileSync(path, asciiOnly(readFileSync(path, 'utf8')));
   }
   // Chunks first, entry points last: a new cli.js only ever points at chunks already in place.
-  const entry = (file) => ONE_FILE_PROGRAMS.some(({ name }) => file === `${name}.js`);
+  const entry = (file) => ONE_FILE_PROGRAMS.some(({ name }) => file === `${name}.js` || file === `${name}.cjs`);
   const built = readdirSync(staging).sort((a, b) => Number(entry(a)) - Number(entry(b)));
   for (const file of built) renameSync(join(staging, file), join('dist', file));
   // Chunks of earlier builds go once no process can still be loading them.

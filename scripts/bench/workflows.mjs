@@ -7,6 +7,7 @@
 // analysis per file (parse, repository graph, every check; in-process, warm), and, for context,
 // `keyfence workflows` on the folder minus a run on an empty one.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -442,6 +443,9 @@ async function analysisMs(root, dir, repos, rounds) {
 export async function benchWorkflows({ root, bench, cli, minFiles = 1000, rounds = 3, timeoutS = 600, log }) {
   const dir = join(bench, `workflows-${minFiles}`);
   const facts = ensureCorpus(dir, minFiles, log);
+  // A work tree of its own: `keyfence workflows` skips what git ignores, and .bench/ is ignored in
+  // keyfence's own repository.
+  if (!existsSync(join(dir, '.git'))) execFileSync('git', ['init', '-q', dir]);
   const repos = readCorpus(dir);
   const analysis = await analysisMs(root, dir, repos, rounds);
 

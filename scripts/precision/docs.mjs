@@ -3,7 +3,7 @@
 // and reasons are theirs too, and a rewrite keeps them for the findings still present.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { formatJudged, parseJudged } from './judged.mjs';
+import { formatJudged, parseJudged, VERDICTS } from './judged.mjs';
 import { count, fixed, mb } from './summary.mjs';
 
 const BEGIN = '<!-- precision:begin (written by `npm run precision -- --write-docs`: edit only verdicts and reasons here) -->';
@@ -34,8 +34,8 @@ function renderSection(s, date) {
       `(${count(s.scan.skipped)} skipped), ${s.corpus.packages} packages.`,
     '',
     table(
-      ['blocking findings', 'per MB', 'target', 'true secret', 'test data', 'false alarm', 'unjudged', `below --fail-on ${s.failOn}`],
-      [[count(s.blocking), fixed(s.perMB, 3), `≤ ${s.target}`, s.verdicts['true secret'], s.verdicts['test data'], s.verdicts['false alarm'], s.verdicts.unjudged, count(s.belowFailOn)]],
+      ['blocking findings', 'per MB', 'target', ...VERDICTS, `below --fail-on ${s.failOn}`],
+      [[count(s.blocking), fixed(s.perMB, 3), `≤ ${s.target}`, ...VERDICTS.map((v) => s.verdicts[v]), count(s.belowFailOn)]],
     ),
     '',
     table(
@@ -48,7 +48,7 @@ function renderSection(s, date) {
     table(['rule', 'findings', 'false alarms'], s.byRule.map((r) => [`\`${r.rule}\``, r.count, r.falseAlarms])),
     '',
     'The judged list, one line per blocking finding: `path:line` rule (severity, hash of the line) — verdict: reason.',
-    'Verdicts: `true secret`, `test data`, `false alarm`, `unjudged`.',
+    `Verdicts: ${VERDICTS.map((v) => `\`${v}\``).join(', ')}.`,
     '',
   );
   lines.push(...s.findings.map(formatJudged));

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const VERDICTS = ['true secret', 'test data', 'false alarm', 'unjudged'];
+// `true risk`: a finding about no secret (a workflow check, a production host in a development
+// config) that is right about what it says.
+export const VERDICTS = ['true secret', 'true risk', 'test data', 'false alarm', 'unjudged'];
 
 // - `path:line` rule-id (severity, 1a2b3c4d) — verdict: reason
 const LINE = /^- `(?<path>[^`]+):(?<line>\d+)` (?<rule>\S+) \((?<severity>critical|high|medium|low), (?<hash>[0-9a-f]{8})\) — (?<verdict>[a-z ]+?)(?:: (?<reason>.*))?$/;

@@ -16,9 +16,12 @@ const program = Object.hasOwn(PROGRAMS, command) ? new URL(PROGRAMS[command]!, i
 // The hook's git starts first, so git reads the index while node loads the program.
 const early = command === 'staged' && !process.argv.some((a) => a === '--help' || a === '-h');
 if (early) startStagedGitEarly(process.cwd());
-try {
-  if (program && existsSync(program)) await runCachedProgram(program);
-  else await (await import('./run.js')).finished;
-} finally {
-  if (early) abandonEarlyStagedGit();
-}
+// No top-level await: the build makes a CommonJS launcher of this file too (scripts/build.mjs).
+void (async () => {
+  try {
+    if (program && existsSync(program)) await runCachedProgram(program);
+    else await (await import('./run.js')).finished;
+  } finally {
+    if (early) abandonEarlyStagedGit();
+  }
+})();

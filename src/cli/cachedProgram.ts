@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { usedFeatures } from '../codeCacheFeatures.js';
 import { userCacheDir } from '../userCache.js';
 
 /**
@@ -32,26 +33,41 @@ interface ProgramExports {
 export async function runCachedProgram(program: URL): Promise<void> {
   const path = fileURLToPath(program);
   const source = readFileSync(path, 'utf8');
-  const cacheFile = codeCacheFile(path);
-  const cachedData = readCache(cacheFile);
+  const cache = codeCache(path);
+  const cachedData = readCache(cache?.file);
   const script = new vm.Script(source, { filename: path, ...(cachedData ? { cachedData } : {}) });
   const run = script.runInThisContext() as Program;
   const module: { exports: ProgramExports } = { exports: {} };
   const load = (specifier: string) => import(specifier.startsWith('.') ? new URL(specifier, program).href : specifier);
   run(module.exports, createRequire(program), module, program.href, load);
   await module.exports.finished;
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCache(cacheFile, script.createCachedData(), path);
+  if (!cache) return;
+  // A run that used a feature the cache was made without compiled code it lacks: cache it too.
+  const features = [...new Set([...cache.features, ...usedFeatures()])].sort();
+  if (!cachedData || script.cachedDataRejected || features.length > cache.features.length) {
+    writeCache(join(cache.dir, `${cache.stem}${features.map((f) => `+${f}`).join('')}.bin`), script.createCachedData(), path);
+  }
 }
 
 /**
  * Where the code cache of `path` lives. V8 checks that a cache was made by the same V8 with the
  * same flags for a source of the same length, not the same text: the name carries the program's
  * size, modification time and inode, so a rebuilt or reinstalled program never meets an old cache.
+ * After them, the features the runs that made it used (`+config`): of the caches of this program,
+ * the one made with the most, which holds what the others hold.
  */
-function codeCacheFile(path: string): string | undefined {
+function codeCache(path: string): { dir: string; stem: string; file: string | undefined; features: string[] } | undefined {
   try {
     const { size, mtimeMs, ino } = statSync(path);
-    return join(userCacheDir(), 'code', `${cachePrefix(path)}${size}-${Math.trunc(mtimeMs)}-${ino}.bin`);
+    const dir = join(userCacheDir(), 'code');
+    const stem = `${cachePrefix(path)}${size}-${Math.trunc(mtimeMs)}-${ino}`;
+    let best: { file: string; features: string[] } | undefined;
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const m = name.startsWith(stem) ? /^((?:\+[a-z]+)*)\.bin$/.exec(name.slice(stem.length)) : null;
+      const features = m?.[1] ? m[1].slice(1).split('+') : [];
+      if (m && (!best || features.length > best.features.length)) best = { file: join(dir, name), features };
+    }
+    return { dir, stem, file: best?.file, features: best?.features ?? [] };
   } catch {
     return undefined;
   }

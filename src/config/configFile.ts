@@ -1,4 +1,5 @@
 import { join, relative, resolve } from 'node:path';
+import { usedFeature } from '../codeCacheFeatures.js';
 import { UserError } from '../errors.js';
 import { defaultConfig, type KeyfenceConfig } from './config.js';
 import { diskPolicyFiles, type PolicyFiles } from './policyFiles.js';
@@ -38,6 +39,7 @@ export async function loadConfig(root: string, explicit?: string, files: PolicyF
     throw new UserError(`cannot read config ${relative(root, path) || path}${files.where ? ` ${files.where}` : ''}: ${(error as Error).message}`);
   }
   if (!hasSettings(text)) return { ...defaultConfig(), sources: [relative(root, resolve(path)) || path] };
+  usedFeature('config');
   const { loadConfigFile } = await import('./loadConfig.js');
   return loadConfigFile(resolve(path), root, files);
 }

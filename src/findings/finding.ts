@@ -75,7 +75,10 @@ export interface Finding extends Location {
   relatedLineTexts?: Array<{ lineText: string; previousLineText?: string }>;
   /** The provider's answer, with `--verify` only (src/verification). */
   verification?: Verification;
-  /** `audit --org`: the repository it was found in, "owner/name" (`file` is relative to its root). */
+  /**
+   * `audit --org`: the repository it was found in, "owner/name" (`audit --gitlab-group`: the
+   * project's full path, "group/subgroup/project"); `file` is relative to its root.
+   */
   repository?: string;
 }
 

@@ -28,6 +28,8 @@ export interface SecretInventoryRow {
   mayBeReadBy: Array<{ file: string; job: string }>;
   /** The settings findings about it, most severe first; `fingerprint` names the finding in the report. */
   findings: InventoryFinding[];
+  /** An organisation's report (`audit --org --settings`): the repository, `owner/name`, that can read it. */
+  repository?: string;
 }
 
 export interface InventoryFinding {

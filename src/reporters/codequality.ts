@@ -1,5 +1,6 @@
 import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
-import type { Reporter } from './reporter.js';
+import { writeJsonStreaming } from './jsonStream.js';
+import type { Reporter, StreamReporter } from './reporter.js';
 import { verificationText } from './verificationText.js';
 
 /**
@@ -26,7 +27,11 @@ function description(f: ReportFinding): string {
   return f.repository ? `${f.repository}: ${text}` : text;
 }
 
-export const renderCodequality: Reporter = (report: Report) => {
+/**
+ * The issues of a report's findings, then of what the change silenced. Fingerprints seen are kept (a
+ * short string each, not the finding) so a repeat gets its `-2`, wherever it comes.
+ */
+function issueMaker() {
   const seen = new Set<string>();
   const issue = (f: ReportFinding, severity: string, text: string) => {
     let fingerprint = f.fingerprint;
@@ -40,11 +45,24 @@ export const renderCodequality: Reporter = (report: Report) => {
       location: { path: f.file, lines: { begin: f.line, end: f.endLine } },
     };
   };
+  const found = (f: ReportFinding) => issue(f, SEVERITY[f.severity], description(f));
   const suppressed = (s: ChangeSuppression) =>
     issue(s, 'info', `${description(s)} (silenced by ${s.marker} that this change adds${s.reason ? `: ${s.reason}` : ', giving no reason'})`);
-  const issues = [
-    ...report.findings.map((f) => issue(f, SEVERITY[f.severity], description(f))),
-    ...(report.suppressedByChange ?? []).map(suppressed),
-  ];
+  return { found, suppressed };
+}
+
+export const renderCodequality: Reporter = (report: Report) => {
+  const { found, suppressed } = issueMaker();
+  const issues = [...report.findings.map(found), ...(report.suppressedByChange ?? []).map(suppressed)];
   return `${JSON.stringify(issues, null, 2)}\n`;
+};
+
+/** The same array written issue by issue as the findings come (an organisation's report, `report merge`). */
+export const streamCodequality: StreamReporter = ({ head, findings }, _context, write) => {
+  const { found, suppressed } = issueMaker();
+  async function* issues() {
+    for await (const f of findings()) yield found(f);
+    for (const s of head.suppressedByChange ?? []) yield suppressed(s);
+  }
+  return writeJsonStreaming((slot) => slot(issues()), write);
 };

@@ -1,6 +1,6 @@
 import type { ChangeSuppression, Report, ReportFinding } from '../findings/finding.js';
 import { scopeText, worstSeverity, type SecretInventoryRow } from '../findings/secretInventory.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter, StreamReporter } from './reporter.js';
 import { findingsText, usedByText } from './secretInventory.js';
 import { verificationText } from './verificationText.js';
 
@@ -104,15 +104,27 @@ function inventoryRow(r: SecretInventoryRow): Row {
     maxAgeDays: r.maxAgeDays,
     usedBy: usedByText(r),
     findings: findingsText(r),
+    repository: r.repository ?? '',
   };
 }
 
+const line = (r: Row) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(',');
+
+/** The rows after the findings': those the change suppressed, then the secret inventory. */
+const trailingRows = (report: Omit<Report, 'findings'>) => [
+  ...(report.suppressedByChange ?? []).map((s) => row(s, 'suppressed-by-change', s)),
+  ...(report.secretInventory ?? []).map(inventoryRow),
+];
+
 export const renderCsv: Reporter = (report: Report) => {
-  const rows = [
-    ...report.findings.map((f) => row(f, 'finding')),
-    ...(report.suppressedByChange ?? []).map((s) => row(s, 'suppressed-by-change', s)),
-    ...(report.secretInventory ?? []).map(inventoryRow),
-  ];
-  const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))];
+  const rows = [...report.findings.map((f) => row(f, 'finding')), ...trailingRows(report)];
+  const lines = [CSV_COLUMNS.join(','), ...rows.map(line)];
   return `${lines.join('\r\n')}\r\n`;
+};
+
+/** The same table written row by row as the findings come (an organisation's report, `report merge`). */
+export const streamCsv: StreamReporter = async ({ head, findings }, _context, write) => {
+  await write(`${CSV_COLUMNS.join(',')}\r\n`);
+  for await (const f of findings()) await write(`${line(row(f, 'finding'))}\r\n`);
+  for (const r of trailingRows(head)) await write(`${line(r)}\r\n`);
 };

@@ -1,5 +1,5 @@
 import type { ChangeSuppression, Report, ReportFinding, Severity } from '../findings/finding.js';
-import type { Reporter } from './reporter.js';
+import type { Reporter, StreamReporter } from './reporter.js';
 import { inventoryLine } from './secretInventory.js';
 import { verificationText } from './verificationText.js';
 
@@ -73,9 +73,9 @@ function suppressedAnnotation(s: ChangeSuppression): string {
   return annotationAt(s, 'notice', `${s.ruleId} (${s.severity}, suppressed by this change)`, `${messageOf(s)}\n${why}`);
 }
 
-export const renderGithub: Reporter = (report: Report) => {
-  const out = report.findings.map(annotation);
-  for (const s of report.suppressedByChange ?? []) out.push(suppressedAnnotation(s));
+/** The lines after the findings' annotations: the change's suppressions, the notes, the inventory group. */
+function trailingLines(report: Omit<Report, 'findings'>): string[] {
+  const out = (report.suppressedByChange ?? []).map(suppressedAnnotation);
   for (const note of report.notes) out.push(workflowCommand('notice', [['title', 'keyfence']], note));
   const inventory = report.secretInventory ?? [];
   if (inventory.length > 0) {
@@ -85,7 +85,23 @@ export const renderGithub: Reporter = (report: Report) => {
     for (const r of inventory) out.push(inventoryLine(r).replace(/[\r\n]+/g, ' '));
     out.push(workflowCommand('endgroup', [], ''));
   }
-  const n = report.findings.length;
-  out.push(`keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`);
+  return out;
+}
+
+const countLine = (n: number) => `keyfence: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}`;
+
+export const renderGithub: Reporter = (report: Report) => {
+  const out = [...report.findings.map(annotation), ...trailingLines(report), countLine(report.findings.length)];
   return `${out.join('\n')}\n`;
+};
+
+/** The same commands, written annotation by annotation as the findings come (organisation report, report merge). */
+export const streamGithub: StreamReporter = async ({ head, findings }, _context, write) => {
+  let n = 0;
+  for await (const f of findings()) {
+    await write(`${annotation(f)}\n`);
+    n++;
+  }
+  for (const line of trailingLines(head)) await write(`${line}\n`);
+  await write(`${countLine(n)}\n`);
 };

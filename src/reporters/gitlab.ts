@@ -2,7 +2,9 @@ import type { Report, ReportFinding } from '../findings/finding.js';
 import { scopeText, type SecretInventoryRow } from '../findings/secretInventory.js';
 import { VERSION } from '../version.js';
 import { HOMEPAGE_URL } from './ruleDocs.js';
-import type { Reporter } from './reporter.js';
+import { mapped, writeJsonStreaming } from './jsonStream.js';
+import type { RenderContext, Reporter, StreamReporter } from './reporter.js';
+import { secretName } from './secretInventory.js';
 import { verificationText } from './verificationText.js';
 
 /**
@@ -37,7 +39,7 @@ const text = (name: string, value: string) => ({ name, type: 'text', value });
 function inventoryDetail(r: SecretInventoryRow) {
   const jobs = [...r.usedBy.map((u) => `${u.file} ${u.job}`), ...r.mayBeReadBy.map((u) => `${u.file} ${u.job} (all secrets)`)];
   return {
-    name: `Stored secret ${r.name} (${scopeText(r)})`,
+    name: `Stored secret ${secretName(r)} (${scopeText(r)})`,
     type: 'named-list',
     items: {
       scope: text('Scope', scopeText(r)),
@@ -58,11 +60,15 @@ function inventoryMessage(rows: SecretInventoryRow[]): string {
   return `secret inventory: ${n}, ${risky} with findings (each vulnerability about one carries its row in details); the json, csv and markdown reports list all ${rows.length}`;
 }
 
-export const renderGitlab: Reporter = (report: Report, context) => {
+/**
+ * A finding's vulnerability. The ids given are kept (a short string each, not the finding), so a
+ * repeated fingerprint gets `-2` wherever it comes.
+ */
+function vulnerabilityMaker(report: Omit<Report, 'findings'>, context: RenderContext) {
   const inventory = report.secretInventory ?? [];
   const help = new Map(context.rules.map((r) => [r.id, r]));
   const ids = new Set<string>();
-  const vulnerability = (f: ReportFinding) => {
+  return (f: ReportFinding) => {
     let id = f.fingerprint;
     for (let n = 2; ids.has(id); n++) id = `${f.fingerprint}-${n}`;
     ids.add(id);
@@ -89,9 +95,14 @@ export const renderGitlab: Reporter = (report: Report, context) => {
       ...(Object.keys(details).length > 0 ? { details } : {}),
     };
   };
+}
+
+/** The report around its vulnerabilities; the scan ends now and started the run's duration before. */
+function gitlabReport(report: Omit<Report, 'findings'>, vulnerabilities: unknown) {
+  const inventory = report.secretInventory ?? [];
   const end = Date.now();
   const tool = { id: 'keyfence', name: 'keyfence', version: VERSION, url: HOMEPAGE_URL, vendor: { name: 'keyfence' } };
-  const out = {
+  return {
     version: GITLAB_REPORT_VERSION,
     scan: {
       analyzer: tool,
@@ -102,7 +113,13 @@ export const renderGitlab: Reporter = (report: Report, context) => {
       status: 'success',
       messages: [...report.notes, ...(inventory.length > 0 ? [inventoryMessage(inventory)] : [])].map((value) => ({ level: 'info', value })),
     },
-    vulnerabilities: report.findings.map(vulnerability),
+    vulnerabilities,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
-};
+}
+
+export const renderGitlab: Reporter = (report: Report, context) =>
+  `${JSON.stringify(gitlabReport(report, report.findings.map(vulnerabilityMaker(report, context))), null, 2)}\n`;
+
+/** The same report, written vulnerability by vulnerability as the findings come (organisation report, report merge). */
+export const streamGitlab: StreamReporter = ({ head, findings }, context, write) =>
+  writeJsonStreaming((slot) => gitlabReport(head, slot(mapped(findings(), vulnerabilityMaker(head, context)))), write);

@@ -210,7 +210,10 @@ function settingsSection(report: Report, docs: Map<string, string>): string {
 function inventorySection(rows: SecretInventoryRow[] | undefined): string {
   if (!rows || rows.length === 0) return '';
   const jobs = (list: SecretInventoryRow['usedBy']) => list.map((u) => `<code>${escapeHtml(`${u.file} ${u.job}`)}</code>`);
+  // An organisation's report: which repository can read each secret comes first.
+  const org = rows.some((r) => r.repository !== undefined);
   const cells = rows.map((r) => [
+    ...(org ? [escapeHtml(r.repository ?? '')] : []),
     `<code>${escapeHtml(r.name)}</code>`,
     escapeHtml(scopeText(r)),
     `<span${r.ageDays > r.maxAgeDays ? ' class="over"' : ''}>${r.ageDays}</span> / ${r.maxAgeDays}`,
@@ -221,7 +224,7 @@ function inventorySection(rows: SecretInventoryRow[] | undefined): string {
   return [
     '<section aria-labelledby="inventory-h"><h2 id="inventory-h">Secret inventory</h2>',
     '<p>Every Actions secret the repository can read, riskiest first. GitHub returns names and dates, never values.</p>',
-    simpleTable('Secret inventory', ['Secret', 'Scope', 'Age / limit (days)', 'Last update', 'Used by', 'Findings'], cells),
+    simpleTable('Secret inventory', [...(org ? ['Repository'] : []), 'Secret', 'Scope', 'Age / limit (days)', 'Last update', 'Used by', 'Findings'], cells),
     '</section>',
   ].join('\n');
 }

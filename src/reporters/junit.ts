@@ -1,7 +1,7 @@
 import { CATEGORIES, type ChangeSuppression, type Report, type ReportFinding } from '../findings/finding.js';
 import { scopeText, worstSeverity, type SecretInventoryRow } from '../findings/secretInventory.js';
-import type { RenderContext, Reporter } from './reporter.js';
-import { findingsText, usedByText } from './secretInventory.js';
+import type { RenderContext, Reporter, StreamReporter } from './reporter.js';
+import { findingsText, secretName, usedByText } from './secretInventory.js';
 import { scannedText } from './summary.js';
 import { verificationText } from './verificationText.js';
 
@@ -78,63 +78,123 @@ function inventoryCase(r: SecretInventoryRow, findings: Map<string, ReportFindin
     `created: ${r.createdAt}`,
     `used by: ${usedByText(r)}`,
   ].join('\n');
-  const open = `    <testcase${attributes({ name: `${r.name} (${scopeText(r)})`, classname: 'keyfence.secret-inventory', time: '0' })}>`;
+  const open = `    <testcase${attributes({ name: `${secretName(r)} (${scopeText(r)})`, classname: 'keyfence.secret-inventory', time: '0' })}>`;
   if (r.findings.length === 0) return `${open}\n      <system-out>${xmlText(facts)}</system-out>\n    </testcase>`;
   const messages = r.findings.map((f) => `${f.ruleId} (${f.severity}): ${findings.get(f.fingerprint)?.message ?? ''}`);
   const failure = `<failure${attributes({ message: `secret ${r.name}: ${findingsText(r)}`, type: worstSeverity(r)! })}>${xmlText([...messages, facts].join('\n'))}</failure>`;
   return `${open}\n      ${failure}\n    </testcase>`;
 }
 
+/** A testsuite: its counts, and its cases but the findings' (a category's suite lists them first). */
 interface Suite {
   name: string;
-  cases: string[];
+  /** The category whose findings are this suite's first cases, `failures` of them. */
+  category?: string;
+  tests: number;
   failures: number;
   skipped: number;
+  cases: string[];
+}
+
+/** What the suites need of the findings: how many of each category and in all, and those the inventory names. */
+interface FindingCounts {
+  byCategory: Map<string, number>;
+  total: number;
+  byFingerprint: Map<string, ReportFinding>;
+}
+
+function counter(report: Omit<Report, 'findings'>) {
+  const wanted = new Set((report.secretInventory ?? []).flatMap((r) => r.findings.map((f) => f.fingerprint)));
+  const counts: FindingCounts = { byCategory: new Map(), total: 0, byFingerprint: new Map() };
+  const count = (f: ReportFinding) => {
+    counts.byCategory.set(f.category, (counts.byCategory.get(f.category) ?? 0) + 1);
+    counts.total++;
+    // The last finding of a fingerprint, as a Map built from all of them keeps.
+    if (wanted.has(f.fingerprint)) counts.byFingerprint.set(f.fingerprint, f);
+  };
+  return { counts, count };
+}
+
+function suitesOf(report: Omit<Report, 'findings'>, { byCategory, total, byFingerprint }: FindingCounts): Suite[] {
+  const suites: Suite[] = [];
+  const suppressed = report.suppressedByChange ?? [];
+  for (const category of CATEGORIES) {
+    const found = byCategory.get(category) ?? 0;
+    const silenced = suppressed.filter((s) => s.category === category);
+    if (found + silenced.length === 0) continue;
+    suites.push({ name: `keyfence ${category}`, category, tests: found + silenced.length, failures: found, skipped: silenced.length, cases: silenced.map(suppressedCase) });
+  }
+  const inventory = report.secretInventory ?? [];
+  if (inventory.length > 0) {
+    suites.push({
+      name: 'keyfence secret-inventory',
+      tests: inventory.length,
+      failures: inventory.filter((r) => r.findings.length > 0).length,
+      skipped: 0,
+      cases: inventory.map((r) => inventoryCase(r, byFingerprint)),
+    });
+  }
+  if (total === 0) {
+    const clean = `    <testcase${attributes({ name: `no findings in ${scannedText(report)}`, classname: 'keyfence', time: seconds(report.stats.durationMs) })}/>`;
+    suites.unshift({ name: 'keyfence', tests: 1, failures: 0, skipped: 0, cases: [clean] });
+  }
+  return suites;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
-export const renderJunit: Reporter = (report: Report, { rules }: RenderContext) => {
+function documents(rules: RenderContext['rules']) {
   const docs = new Map(rules.flatMap((r) => (r.helpUri ? [[r.id, r.helpUri] as const] : [])));
-  const suites: Suite[] = [];
-  const suppressed = report.suppressedByChange ?? [];
-  for (const category of CATEGORIES) {
-    const found = report.findings.filter((f) => f.category === category);
-    const silenced = suppressed.filter((s) => s.category === category);
-    if (found.length + silenced.length === 0) continue;
-    suites.push({
-      name: `keyfence ${category}`,
-      cases: [...found.map((f) => findingCase(f, docs.get(f.ruleId))), ...silenced.map(suppressedCase)],
-      failures: found.length,
-      skipped: silenced.length,
-    });
-  }
-  const inventory = report.secretInventory ?? [];
-  if (inventory.length > 0) {
-    const byFingerprint = new Map(report.findings.map((f) => [f.fingerprint, f]));
-    suites.push({
-      name: 'keyfence secret-inventory',
-      cases: inventory.map((r) => inventoryCase(r, byFingerprint)),
-      failures: inventory.filter((r) => r.findings.length > 0).length,
-      skipped: 0,
-    });
-  }
-  if (report.findings.length === 0) {
-    const clean = `    <testcase${attributes({ name: `no findings in ${scannedText(report)}`, classname: 'keyfence', time: seconds(report.stats.durationMs) })}/>`;
-    suites.unshift({ name: 'keyfence', cases: [clean], failures: 0, skipped: 0 });
-  }
-  const tests = suites.reduce((n, s) => n + s.cases.length, 0);
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'keyfence', tests, failures: suites.reduce((n, s) => n + s.failures, 0), errors: 0, time: seconds(report.stats.durationMs) })}>`,
-  ];
+  return (f: ReportFinding) => findingCase(f, docs.get(f.ruleId));
+}
+
+const head = (report: Omit<Report, 'findings'>, suites: Suite[]) => [
+  '<?xml version="1.0" encoding="UTF-8"?>',
+  `<testsuites${attributes({ name: 'keyfence', tests: suites.reduce((n, s) => n + s.tests, 0), failures: suites.reduce((n, s) => n + s.failures, 0), errors: 0, time: seconds(report.stats.durationMs) })}>`,
+];
+
+const suiteOpen = (s: Suite) => `  <testsuite${attributes({ name: s.name, tests: s.tests, failures: s.failures, errors: 0, skipped: s.skipped, time: '0' })}>`;
+
+/**
+ * The cases after the findings', and the run's notes (files skipped, a shallow clone) once, where
+ * the views show a suite's output.
+ */
+const suiteTail = (report: Omit<Report, 'findings'>, s: Suite, first: boolean) => [
+  ...s.cases,
+  ...(first && report.notes.length ? [`    <system-out>${xmlText(report.notes.map((n) => `note: ${n}`).join('\n'))}</system-out>`] : []),
+  '  </testsuite>',
+];
+
+export const renderJunit: Reporter = (report: Report, { rules }: RenderContext) => {
+  const { counts, count } = counter(report);
+  report.findings.forEach(count);
+  const suites = suitesOf(report, counts);
+  const findingCase = documents(rules);
+  const out = head(report, suites);
   suites.forEach((s, i) => {
-    out.push(`  <testsuite${attributes({ name: s.name, tests: s.cases.length, failures: s.failures, errors: 0, skipped: s.skipped, time: '0' })}>`);
-    out.push(...s.cases);
-    // The run's notes (files skipped, a shallow clone) once, where the views show a suite's output.
-    if (i === 0 && report.notes.length) out.push(`    <system-out>${xmlText(report.notes.map((n) => `note: ${n}`).join('\n'))}</system-out>`);
-    out.push('  </testsuite>');
+    out.push(suiteOpen(s));
+    if (s.category) out.push(...report.findings.filter((f) => f.category === s.category).map(findingCase));
+    out.push(...suiteTail(report, s, i === 0));
   });
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
+};
+
+/**
+ * The same XML written case by case (an organisation's report, `report merge`). The counts come
+ * first (`tests=`, `failures=`) and the cases by category: the findings are read once to count
+ * them, then once per category that has some.
+ */
+export const streamJunit: StreamReporter = async ({ head: report, findings }, { rules }, write) => {
+  const { counts, count } = counter(report);
+  for await (const f of findings()) count(f);
+  const suites = suitesOf(report, counts);
+  const findingCase = documents(rules);
+  await write(`${head(report, suites).join('\n')}\n`);
+  for (const [i, s] of suites.entries()) {
+    await write(`${suiteOpen(s)}\n`);
+    if (s.category && s.failures > 0) for await (const f of findings()) if (f.category === s.category) await write(`${findingCase(f)}\n`);
+    for (const line of suiteTail(report, s, i === 0)) await write(`${line}\n`);
+  }
+  await write('</testsuites>\n');
 };

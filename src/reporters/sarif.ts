@@ -1,6 +1,7 @@
 import type { Category, ChangeSuppression, Location, Report, ReportFinding, Severity } from '../findings/finding.js';
 import { VERSION } from '../version.js';
-import type { Reporter, RuleInfo } from './reporter.js';
+import { writeJsonStreaming } from './jsonStream.js';
+import type { Reporter, RuleInfo, StreamReporter } from './reporter.js';
 import { HOMEPAGE_URL, suppressionHelp } from './ruleDocs.js';
 
 /**
@@ -104,16 +105,18 @@ function messageOf(f: ReportFinding): string {
   return text;
 }
 
-export const renderSarif: Reporter = (report: Report, { rules }) => {
+/** The rules that ran; `add` describes a finding's rule the context does not, so its ruleIndex is valid. */
+function ruleList(rules: RuleInfo[]) {
   const known = new Map<string, RuleInfo>();
   for (const r of rules) if (!known.has(r.id)) known.set(r.id, r);
-  // A finding whose rule the context does not describe still gets a descriptor, so ruleIndex is valid.
-  const suppressed = report.suppressedByChange ?? [];
-  for (const f of [...report.findings, ...suppressed])
+  const add = (f: ReportFinding) => {
     if (!known.has(f.ruleId)) known.set(f.ruleId, { id: f.ruleId, description: f.message, category: f.category, severity: f.severity });
-  const ids = [...known.keys()];
-  const index = new Map(ids.map((id, i) => [id, i]));
+  };
+  return { known, add };
+}
 
+function resultsOf(known: Map<string, RuleInfo>) {
+  const index = new Map([...known.keys()].map((id, i) => [id, i]));
   const result = (f: ReportFinding) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId)!,
@@ -144,9 +147,11 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
       properties: { ...properties, marker: s.marker },
     };
   };
-  const results = [...report.findings.map(result), ...suppressed.map(suppressedResult)];
+  return { result, suppressedResult };
+}
 
-  const log = {
+function sarifLog(report: Omit<Report, 'findings'>, known: Map<string, RuleInfo>, results: unknown) {
+  return {
     $schema: SCHEMA,
     version: '2.1.0',
     runs: [
@@ -157,7 +162,7 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
             version: VERSION,
             semanticVersion: VERSION,
             informationUri: HOMEPAGE_URL,
-            rules: ids.map((id) => descriptor(known.get(id)!)),
+            rules: [...known.values()].map(descriptor),
           },
         },
         invocations: [
@@ -172,5 +177,27 @@ export const renderSarif: Reporter = (report: Report, { rules }) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+export const renderSarif: Reporter = (report: Report, { rules }) => {
+  const { known, add } = ruleList(rules);
+  const suppressed = report.suppressedByChange ?? [];
+  for (const f of [...report.findings, ...suppressed]) add(f);
+  const { result, suppressedResult } = resultsOf(known);
+  const results = [...report.findings.map(result), ...suppressed.map(suppressedResult)];
+  return `${JSON.stringify(sarifLog(report, known, results), null, 2)}\n`;
+};
+
+/** The same log written result by result (an organisation's report, `report merge`); read twice, rules first. */
+export const streamSarif: StreamReporter = async ({ head, findings }, { rules }, write) => {
+  const { known, add } = ruleList(rules);
+  const suppressed = head.suppressedByChange ?? [];
+  for await (const f of findings()) add(f);
+  for (const f of suppressed) add(f);
+  const { result, suppressedResult } = resultsOf(known);
+  async function* results() {
+    for await (const f of findings()) yield result(f);
+    for (const s of suppressed) yield suppressedResult(s);
+  }
+  await writeJsonStreaming((slot) => sarifLog(head, known, slot(results())), write);
 };

@@ -18,10 +18,13 @@ export function usedByText(r: SecretInventoryRow): string {
 /** `secret-rotation-age (medium), secret-unused (low)`; empty when nothing is found about it. */
 export const findingsText = (r: SecretInventoryRow) => r.findings.map((f) => `${f.ruleId} (${f.severity})`).join(', ');
 
-/** One row in words: `NAME  scope  age 400/90 days, updated 2025-11-02  used by …  findings: …`. */
+/** A secret's name, after its repository's in an organisation's report: `octo-org/api DEPLOY_TOKEN`. */
+export const secretName = (r: SecretInventoryRow) => (r.repository ? `${r.repository} ${r.name}` : r.name);
+
+/** One row in words: `NAME  scope  age 400/90 days, updated 2025-11-02  used by …  findings: …` (NAME: secretName). */
 export function inventoryLine(r: SecretInventoryRow): string {
   const found = findingsText(r);
-  return `${r.name}  ${scopeText(r)}  age ${r.ageDays}/${r.maxAgeDays} days, updated ${r.updatedAt.slice(0, 10)}  used by ${usedByText(r)}${found ? `  findings: ${found}` : ''}`;
+  return `${secretName(r)}  ${scopeText(r)}  age ${r.ageDays}/${r.maxAgeDays} days, updated ${r.updatedAt.slice(0, 10)}  used by ${usedByText(r)}${found ? `  findings: ${found}` : ''}`;
 }
 
 /** Plain lines: a heading, then a line per secret. */
@@ -39,11 +42,12 @@ export function inventoryMarkdownLines(rows: SecretInventoryRow[] | undefined, c
     '',
     'Every Actions secret the repository can read, riskiest first. GitHub returns names and dates, never values.',
     '',
-    '| secret | scope | age / limit (days) | last update | used by | findings |',
-    '|---|---|---:|---|---|---|',
   ];
+  // An organisation's report: which repository can read each secret comes first.
+  const org = rows.some((r) => r.repository !== undefined);
+  out.push(`|${org ? ' repository |' : ''} secret | scope | age / limit (days) | last update | used by | findings |`, `|${org ? '---|' : ''}---|---|---:|---|---|---|`);
   for (const r of rows.slice(0, max)) {
-    out.push(`| ${cell(r.name)} | ${cell(scopeText(r))} | ${r.ageDays} / ${r.maxAgeDays} | ${r.updatedAt.slice(0, 10)} | ${cell(usedByText(r))} | ${cell(findingsText(r))} |`);
+    out.push(`|${org ? ` ${cell(r.repository ?? '')} |` : ''} ${cell(r.name)} | ${cell(scopeText(r))} | ${r.ageDays} / ${r.maxAgeDays} | ${r.updatedAt.slice(0, 10)} | ${cell(usedByText(r))} | ${cell(findingsText(r))} |`);
   }
   if (rows.length > max) out.push('', `…and ${rows.length - max} more: see the JSON report.`);
   return out;

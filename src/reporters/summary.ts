@@ -1,4 +1,4 @@
-import { SEVERITIES, type Report } from '../findings/finding.js';
+import { SEVERITIES, type Report, type Severity } from '../findings/finding.js';
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 
@@ -33,10 +33,20 @@ export function suppressedText(report: Pick<Report, 'stats'>): string {
  * commit says so: `0 commits selected` is not a clean result (the notes say why).
  */
 export function summaryLine(report: Pick<Report, 'findings' | 'suppressedByChange' | 'stats' | 'units'>): string {
-  const n = report.findings.length;
+  const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, count(s)])) as Record<Severity, number>;
+  return summaryLineOf(bySeverity, report);
+}
+
+/** The summary line of a report whose findings are counted, not held (an organisation's report, `report merge`). */
+export function summaryLineOf(
+  bySeverity: Readonly<Record<Severity, number>>,
+  report: Pick<Report, 'suppressedByChange' | 'stats' | 'units'>,
+): string {
+  const n = SEVERITIES.reduce((sum, s) => sum + bySeverity[s], 0);
   const { commits, durationMs } = report.stats;
   if (n === 0 && report.units.length === 1 && report.units[0] === 'commits' && commits === 0) return `0 commits selected, ${durationMs} ms`;
-  const counts = SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length] as const).filter(([, c]) => c > 0);
+  const counts = SEVERITIES.map((s) => [s, bySeverity[s]] as const).filter(([, c]) => c > 0);
   const found = n === 0 ? 'no findings' : `${plural(n, 'finding')} (${counts.map(([s, c]) => `${c} ${s}`).join(', ')})`;
   const suppressed = [suppressedText(report), suppressedByChangeText(report)].filter(Boolean).map((t) => `, ${t}`).join('');
   return `${found} in ${scannedText(report)}, ${durationMs} ms${suppressed}`;

@@ -37,10 +37,10 @@ export class ReportMerge {
       return;
     }
     this.seen.add(identity);
-    for (const f of report.findings) keep(this.findings, f);
+    this.keepFindings(report.findings);
     if (report.suppressedByChange) {
       this.anySuppressed = true;
-      for (const f of report.suppressedByChange) keep(this.suppressed, f);
+      for (const f of report.suppressedByChange) keepFinding(this.suppressed, f);
     }
     this.stats = this.stats ? sumCounts(this.stats, report.stats) : report.stats;
     for (const note of report.notes) this.notes.add(note);
@@ -51,12 +51,21 @@ export class ReportMerge {
     if (report.trend) this.trends.set(canonicalJson(report.trend), report.trend);
   }
 
-  /** The merged report. Notes are sorted: reports have no order of their own to keep. */
+  /** Where a report's findings go: held here, each once (spilledMerge.ts writes them to disk instead). */
+  protected keepFindings(findings: readonly ReportFinding[]): void {
+    for (const f of findings) keepFinding(this.findings, f);
+  }
+
+  /** The merged report. */
   result(): Report {
+    return { findings: [...this.findings.values()].sort(compareReportFindings), ...this.head() };
+  }
+
+  /** The merged report but its findings. Notes are sorted: reports have no order of their own to keep. */
+  head(): Omit<Report, 'findings'> {
     const stats = this.stats ?? emptyStats();
     const notes = [...this.notes].sort();
-    const report: Report = {
-      findings: [...this.findings.values()].sort(compareReportFindings),
+    const report: Omit<Report, 'findings'> = {
       stats,
       units: unitsOf(stats),
       notes,
@@ -72,7 +81,8 @@ export class ReportMerge {
   }
 }
 
-function keep<T extends ReportFinding>(into: Map<string, T>, f: T): void {
+/** `f` kept under its key (findingOrder.ts findingKey), or the one of the two preferredFinding picks. */
+export function keepFinding<T extends ReportFinding>(into: Map<string, T>, f: T): void {
   const key = findingKey(f);
   const known = into.get(key);
   into.set(key, known ? preferredFinding(known, f) : f);

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Report } from '../findings/finding.js';
 import type { ReportTrend, TrendPoint } from '../findings/trend.js';
-import { diffReports } from './diffReports.js';
+import { secretKey } from './findingOrder.js';
 
 /** A run's point on the trend: its findings by severity, on `date` (ISO 8601). */
 export function trendPoint(report: Pick<Report, 'findings'>, date: string): TrendPoint {
@@ -15,7 +15,17 @@ export function trendPoint(report: Pick<Report, 'findings'>, date: string): Tren
  * own first point, dated `previousDate` (its file's modification time).
  */
 export function extendTrend(previous: Report, previousDate: string, current: Pick<Report, 'findings'>, date: string): ReportTrend {
+  return trendSince(previous, previousDate, trendPoint(current, date), new Set(current.findings.map(secretKey)));
+}
+
+/**
+ * The same trend from this run's point and the keys (findingOrder.ts secretKey) of its findings,
+ * when they are not held (`report merge`): new, fixed and open count keys, as `report diff` does.
+ */
+export function trendSince(previous: Report, previousDate: string, point: TrendPoint, keys: ReadonlySet<string>): ReportTrend {
   const runs = previous.trend ? previous.trend.runs : [trendPoint(previous, previousDate)];
-  const diff = diffReports(previous, current);
-  return { runs: [...runs, trendPoint(current, date)], new: diff.new.length, fixed: diff.fixed.length, open: diff.open.length };
+  const old = new Set(previous.findings.map(secretKey));
+  let open = 0;
+  for (const key of keys) if (old.has(key)) open++;
+  return { runs: [...runs, point], new: keys.size - open, fixed: old.size - open, open };
 }

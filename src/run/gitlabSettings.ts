@@ -5,6 +5,7 @@
  * branch of the local clone (`origin/<branch>`, else `<branch>`), else in the work tree: the branch
  * whose pipelines the stored variables serve.
  */
+import { UserError } from '../errors.js';
 import type { Project } from '../gitlab/facts.js';
 import type { PipelineText } from '../gitlab/pipelineUse.js';
 import { diskPipelineFiles, snapshotPipelineFiles } from '../sources/pipelineFiles.js';
@@ -18,6 +19,11 @@ export interface GitLabTarget {
   token: string;
   /** The instance's address, e.g. https://gitlab.com. */
   baseUrl: string;
+  /**
+   * The settings are one part of a larger audit (`audit --gitlab-group … --settings`): a project
+   * GitLab does not show, or an API that does not answer, becomes a note and the rest still counts.
+   */
+  optional?: boolean;
 }
 
 /** The pipeline file of the project in the clone at `root`, from its default branch when the clone has it. */
@@ -47,8 +53,13 @@ export function gitlabSettings(target: GitLabTarget, root: string, warn: (messag
     const { auditGitLabSettings, gitlabSettingsRuleInfo } = await import('../gitlab/auditSettings.js');
     const api = createGitLabClient({ token: target.token, baseUrl: target.baseUrl, warn });
     const pipeline = (project: Project) => repositoryPipeline(root, project);
-    const { findings, notes } = await auditGitLabSettings({ api, project: target.project, pipeline });
-    return { findings, notes, rules: gitlabSettingsRuleInfo(findings) };
+    try {
+      const { findings, notes } = await auditGitLabSettings({ api, project: target.project, pipeline });
+      return { findings, notes, rules: gitlabSettingsRuleInfo(findings) };
+    } catch (error) {
+      if (!target.optional || !(error instanceof UserError)) throw error;
+      return { findings: [], notes: [`gitlab: the project settings were not audited: ${error.message}`], rules: [] };
+    }
   };
 }
 

@@ -4,10 +4,12 @@ import type { Writable } from 'node:stream';
 import type { Engine } from '../engine/engine.js';
 import { UserError } from '../errors.js';
 import type { FailOn } from '../findings/failOn.js';
-import { loadReporter, reporterEntry, type Format, type RuleInfo } from '../reporters/reporter.js';
+import type { Finding } from '../findings/finding.js';
+import { loadReporter, reporterEntry, type Format, type RenderContext, type RuleInfo } from '../reporters/reporter.js';
 import { describeRules } from '../reporters/ruleInfo.js';
 import type { FinishedRun } from './finish.js';
-import { githubLinker } from './reportLinks.js';
+import { githubLinker, type Linker } from './reportLinks.js';
+import type { Producer } from './writeAtomic.js';
 
 /** Where a door's output goes: its working directory, environment and standard streams. */
 export interface RunIO {
@@ -69,17 +71,27 @@ export interface RenderSetting {
   io: RunIO;
   /** The run's --fail-on, for the formats that say which findings did not block. */
   failOn?: FailOn | undefined;
+  /**
+   * Where file links go when the run knows better than the CI environment (an organisation's run
+   * links to the forge its repositories come from); null: nowhere. Absent: from the environment.
+   */
+  linkTo?: Linker | null | undefined;
 }
 
 /** The report in one format. Rule descriptions are worked out only for the formats that show them. */
 export async function renderReport(run: FinishedRun, target: ReportTarget, setting: RenderSetting): Promise<string> {
+  return (await loadReporter(target.format))(run.report, await renderContext(target, setting, run.kept));
+}
+
+/** What a reporter of `target` knows besides the report; `kept` are the findings rules are described for. */
+export async function renderContext(target: ReportTarget, setting: RenderSetting, kept: readonly Finding[]): Promise<RenderContext> {
   const { io } = setting;
   const entry = reporterEntry(target.format);
-  const rules = entry.describesRules ? await describeRules(setting.engine, run.kept, setting.rules) : [];
+  const rules = entry.describesRules ? await describeRules(setting.engine, kept, setting.rules) : [];
   const color = entry.colour && target.output === undefined && wantsColour(io.env, io.stdout.isTTY === true);
-  const linkTo = githubLinker(io.env);
+  const linkTo = setting.linkTo === undefined ? githubLinker(io.env) : (setting.linkTo ?? undefined);
   const { failOn } = setting;
-  return (await loadReporter(target.format))(run.report, { color, rules, ...(linkTo ? { linkTo } : {}), ...(failOn ? { failOn } : {}) });
+  return { color, rules, ...(linkTo ? { linkTo } : {}), ...(failOn ? { failOn } : {}) };
 }
 
 /**
@@ -96,20 +108,23 @@ export function wantsColour(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
 
 /** Renders the report for each target and writes it: to a file atomically, or to standard output. */
 export async function writeReports(run: FinishedRun, targets: ReportTarget[], setting: RenderSetting): Promise<void> {
-  for (const target of targets) {
-    const text = await renderReport(run, target, setting);
-    if (target.output === undefined) {
-      setting.io.stdout.write(text);
-      continue;
-    }
-    const { writeAtomic } = await import('./writeAtomic.js');
-    try {
-      await writeAtomic(resolve(setting.io.cwd, target.output), text);
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      if (typeof e.code !== 'string') throw error;
-      throw outputError(target, e.code === 'EISDIR' ? 'it is a directory' : `${e.code}${e.syscall ? ` on ${e.syscall}` : ''}`);
-    }
+  for (const target of targets) await writeTarget(target, setting.io, await renderReport(run, target, setting));
+}
+
+/** One report to its file (atomically) or to standard output: as a whole, or in pieces as a Producer writes them. */
+export async function writeTarget(target: ReportTarget, io: RunIO, content: string | Producer): Promise<void> {
+  if (target.output === undefined) {
+    if (typeof content === 'string') io.stdout.write(content);
+    else await content((chunk) => new Promise<void>((done, failed) => io.stdout.write(chunk, (error) => (error ? failed(error) : done()))));
+    return;
+  }
+  const { writeAtomic } = await import('./writeAtomic.js');
+  try {
+    await writeAtomic(resolve(io.cwd, target.output), content);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code !== 'string') throw error;
+    throw outputError(target, e.code === 'EISDIR' ? 'it is a directory' : `${e.code}${e.syscall ? ` on ${e.syscall}` : ''}`);
   }
 }
 

@@ -35,7 +35,8 @@ export class ScanWorkers {
   /** One worker per core after the first (see defaultThreads); undefined when there is one core or no worker bundle. */
   static start(threads = defaultThreads()): ScanWorkers | undefined {
     if (threads < 2 || !existsSync(fileURLToPath(WORKER_URL))) return undefined;
-    const workers = Array.from({ length: threads - 1 }, () => new (workerThreads().Worker)(WORKER_URL));
+    const limits = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } };
+    const workers = Array.from({ length: threads - 1 }, () => new (workerThreads().Worker)(WORKER_URL, limits));
     // A worker that fails to load reports it when used; until then the error must not go unhandled.
     for (const worker of workers) worker.on('error', () => {});
     return new ScanWorkers(workers);
@@ -55,6 +56,13 @@ export class ScanWorkers {
 }
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+/**
+ * A worker's young generation, in MB. V8's default (some 32 MB of semi-spaces per thread) is most
+ * of what a worker adds to the scan's peak memory, for garbage that dies young anyway: a file's
+ * text and lines. At 8 MB the tree bench's peak fell by 25 MB and its CPU time did not change.
+ */
+const WORKER_YOUNG_MB = 8;
 
 /**
  * Scans a set of files on disk. Small sets run in-process; large ones are shared between the main

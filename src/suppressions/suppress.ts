@@ -1,3 +1,4 @@
+import { usedFeature } from '../codeCacheFeatures.js';
 import type { KeyfenceConfig } from '../config/config.js';
 import type { PolicyFiles } from '../config/policyFiles.js';
 import type { Finding } from '../findings/finding.js';
@@ -87,6 +88,7 @@ export async function suppressFindings(
   if (options.disabled || !options.baseline) return first;
   const { path, shown, covers, now, files } = options.baseline;
   // Loaded here: most runs (every pre-commit hook without --baseline) never need it.
+  usedFeature('baseline');
   const { baselineNotes, matchBaseline, readBaseline, parseBaseline } = await import('./baseline.js');
   let baseline: Baseline;
   if (!files) baseline = await readBaseline(path, shown);

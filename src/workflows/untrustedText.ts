@@ -27,12 +27,15 @@ const ATTACKER_FIELDS: [RegExp, string[]][] = [
   [/^github\.event\.pages\.[^.]+\.(page_name|title)$/, ['gollum']],
   [new RegExp(`^github\\.event\\.(head_commit\\.${COMMIT_FIELDS}|commits\\.[^.]+\\.${COMMIT_FIELDS})$`), ['push']],
   [new RegExp(`^github\\.event\\.workflow_run\\.(head_branch|display_title|head_commit\\.${COMMIT_FIELDS}|pull_requests\\.[^.]+\\.head\\.ref|head_repository\\.description)$`), ['workflow_run']],
+  // Whatever the dispatcher sends: anyone with a token that can dispatch (write access), and any
+  // outside text a dispatching service copies in.
+  [/^github\.event\.client_payload(\.[^.]+)*$/, ['repository_dispatch']],
 ];
 
 /** Whole objects that contain such fields, dangerous when expanded with toJSON(). */
 const ATTACKER_OBJECTS: [RegExp, string[]][] = [
-  [/^github$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum']],
-  [/^github\.event$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum']],
+  [/^github$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum', 'repository_dispatch']],
+  [/^github\.event$/, [...PR_EVENTS, 'issues', 'issue_comment', 'discussion', 'discussion_comment', 'workflow_run', 'push', 'gollum', 'repository_dispatch']],
   [/^github\.event\.(pull_request|pull_request\.head)$/, PR_EVENTS],
   [/^github\.event\.issue$/, ['issues', 'issue_comment']],
   [/^github\.event\.comment$/, ['issue_comment', 'discussion_comment', 'pull_request_review_comment']],

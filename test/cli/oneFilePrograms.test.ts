@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { commit, keyfence } from '../git/gitHelpers.js';
 import { CLI } from '../support/cli.js';
@@ -34,7 +35,8 @@ function loads(code: string): { atStart: string[]; later: string[] } {
 it.each(['hook.js', 'scan.js', 'worker.js'])('%s loads no module of its own at start-up, and every module it loads later is in dist/', (program) => {
   const { atStart, later } = loads(readFileSync(join(DIST, program), 'utf8'));
   expect(atStart.length).toBeGreaterThan(0);
-  expect(atStart.filter((s) => !s.startsWith('node:'))).toEqual([]);
+  // Node's own modules only (the YAML reader names some without `node:`).
+  expect(atStart.filter((s) => !s.startsWith('node:') && !builtinModules.includes(s))).toEqual([]);
   expect(later.length).toBeGreaterThan(0);
   expect(later.filter((file) => !existsSync(join(DIST, file)))).toEqual([]);
 });
@@ -120,6 +122,34 @@ it('runs the hook with a code cache it keeps per user, and shrugs off a broken o
     expect([readOnly.code, findings(readOnly), readOnly.stderr]).toEqual([1, findings(expected), expected.stderr]);
   } finally {
     chmodSync(join(cache.path, 'code'), 0o700);
+    cache.remove();
+  }
+});
+
+it('makes the hook\'s code cache again, once, when a run reads a keyfence.yml the cache was made without', () => {
+  dir = tempRepo();
+  const cache = tempDir('keyfence-cache-');
+  try {
+    dir.write('config/app.py', `KEY = "${fake.stripeLive()}"\n`);
+    dir.git('add', '-A');
+    const env = { KEYFENCE_CACHE_DIR: cache.path };
+    const files = () => readdirSync(join(cache.path, 'code')).filter((f) => f.startsWith('hook-')).sort();
+    expect(keyfence(dir.path, ['staged'], env).code).toBe(1);
+    const [plain] = files();
+    expect(files()).toEqual([expect.stringMatching(/-\d+\.bin$/)]);
+    // A configuration: the YAML reader compiled, a cache that holds it replaces the first one.
+    dir.write('keyfence.yml', 'failOn: none\n');
+    expect(keyfence(dir.path, ['staged'], env).code).toBe(0);
+    expect(files()).toEqual([plain!.replace(/\.bin$/, '+config.bin')]);
+    const withConfig = join(cache.path, 'code', files()[0]!);
+    const inode = statSync(withConfig).ino;
+    // Runs with or without a configuration now use it, and leave it alone.
+    expect(keyfence(dir.path, ['staged'], env).code).toBe(0);
+    rmSync(join(dir.path, 'keyfence.yml'));
+    expect(keyfence(dir.path, ['staged'], env).code).toBe(1);
+    expect(files()).toEqual([basename(withConfig)]);
+    expect(statSync(withConfig).ino).toBe(inode);
+  } finally {
     cache.remove();
   }
 });

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { auditGitHubSettings } from '../../src/github/auditSettings.js';
 import { createGitHubClient } from '../../src/github/client.js';
-import { agedSecret, deployKey, environment, minimalRepositories, repository } from '../support/githubFixtures.js';
+import { agedSecret, CLOSED_TO_FORKS, deployKey, environment, minimalRepositories, repository } from '../support/githubFixtures.js';
 import { githubError, paginated, startGitHubServer, type GitHubServer } from '../support/githubServer.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
 import { repositoryWorkflows } from '../../src/run/repositoryWorkflows.js';
@@ -90,14 +90,6 @@ jobs:
         env:
           NODE_AUTH_TOKEN: \${{ secrets.token }}
 `;
-
-/** A private repository's fork pull request settings: fork workflows do not run. */
-const CLOSED_TO_FORKS = {
-  run_workflows_from_fork_pull_requests: false,
-  send_write_tokens_to_workflows: false,
-  send_secrets_and_variables: false,
-  require_approval_for_fork_pr_workflows: true,
-};
 
 const WORKFLOWS = [
   { file: '.github/workflows/ci.yml', text: CI },

@@ -15,18 +15,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { keyedHash, newBaseline, serializeBaseline } from '../../src/suppressions/baseline.js';
 import { describeSchemaErrors, reportValidator } from '../support/cli.js';
-import { agedSecret, environment, repository } from '../support/githubFixtures.js';
+import { agedSecret, CLOSED_TO_FORKS, environment, repository } from '../support/githubFixtures.js';
 import { startGitHubServer, type GitHubServer } from '../support/githubServer.js';
 import { tempRepo, type TempDir } from '../support/tempRepo.js';
 
 const R = '/repos/{owner}/{repo}';
-const CLOSED_TO_FORKS = {
-  run_workflows_from_fork_pull_requests: false,
-  send_write_tokens_to_workflows: false,
-  send_secrets_and_variables: false,
-  require_approval_for_fork_pr_workflows: true,
-};
-
 const CI = `name: ci
 on: push
 env:
@@ -53,6 +46,9 @@ jobs:
   publish:
     runs-on: ubuntu-latest
     steps:
+      - uses: actions/setup-node@v4
+        with:
+          registry-url: https://registry.npmjs.org
       - run: npm publish
         env:
           NODE_AUTH_TOKEN: \${{ secrets.NPM_TOKEN }}

@@ -136,7 +136,7 @@ describe('keyfence audit --org', () => {
   it('an organisation option without --org is a usage error, not ignored', async () => {
     org = await startOrg([{ name: 'api' }]);
     const run = await runCliAsync(['audit', '--include-repo', 'api'], org.dir.path, org.env);
-    expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, 'keyfence: --include-repo needs --org']);
+    expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, 'keyfence: --include-repo needs --org or --gitlab-group']);
   });
 
   it('without a token it says which variable to set, before any request', async () => {

@@ -13,7 +13,7 @@ import { tempDir, tempRepo, type TempDir } from '../support/tempRepo.js';
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_INSTALLED_BYTES = 15 * 1024 * 1024;
-const ENTRIES = ['cli.js', 'hook.js', 'scan.js', 'worker.js'];
+const ENTRIES = ['keyfence.cjs', 'cli.js', 'hook.js', 'scan.js', 'worker.js'];
 
 /** Bytes of every file under `dir` (what `du` counts as apparent size), links not followed. */
 function treeBytes(dir: string): number {

@@ -12,9 +12,10 @@ describe('the published package', () => {
   const files = packed[0]!.files.map((f) => f.path).sort();
 
   it('ships only the bundle, the schema and the docs a user needs', () => {
-    const allowed = /^(?:dist\/[^/]+\.(?:js|json)|dist\/prefilter\.bin|schema\/[^/]+\.json|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(?:dist\/[^/]+\.(?:c?js|json)|dist\/prefilter\.bin|schema\/[^/]+\.json|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/keyfence.cjs');
     expect(files).toContain('dist/rules.json');
     expect(files).toContain('dist/prefilter.bin');
     expect(files).not.toContain('dist/action.js');

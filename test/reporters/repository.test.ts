@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { Report, ReportFinding } from '../../src/findings/finding.js';
 import { loadReporter, type Format } from '../../src/reporters/reporter.js';
-import { githubLinker } from '../../src/run/reportLinks.js';
+import { githubLinker, gitlabLinker } from '../../src/run/reportLinks.js';
 import { context, scanStats } from './sample.js';
 
 const SHA = 'c0ffee'.repeat(6) + 'abcd';
@@ -144,5 +144,19 @@ describe('githubLinker with a finding\'s repository', () => {
     const ghes = githubLinker({ GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'o/r' })!;
     expect(ghes('x.ts', 1, undefined, 'acme/web')).toBe('https://ghe.example.com/acme/web/blob/HEAD/x.ts#L1');
     expect(ghes('x.ts', 1)).toBeUndefined();
+  });
+});
+
+describe('gitlabLinker', () => {
+  it('links into the named project on the instance (groups in its path), at its commit or else HEAD; nowhere without a project', () => {
+    const gitlab = gitlabLinker('https://gitlab.example.com/')!;
+    expect(gitlab('a/b c.ts', 3, SHA, 'acme/backend/billing')).toBe(`https://gitlab.example.com/acme/backend/billing/-/blob/${SHA}/a/b%20c.ts#L3`);
+    expect(gitlab('a/b.ts', 3, undefined, 'acme/api')).toBe('https://gitlab.example.com/acme/api/-/blob/HEAD/a/b.ts#L3');
+    expect(gitlabLinker('https://example.com/gitlab')!('x.ts', 1, undefined, 'acme/api')).toBe('https://example.com/gitlab/acme/api/-/blob/HEAD/x.ts#L1');
+    expect(gitlab('a/b.ts', 3)).toBeUndefined();
+    expect(gitlab('a/b.ts', 3, 'not-a-sha', 'acme/api')).toBeUndefined();
+    expect(gitlab('a/b.ts', 3, undefined, 'not a project')).toBeUndefined();
+    expect(gitlab('gitlab:acme/api/protected_branches/main', 1, undefined, 'acme/api')).toBeUndefined();
+    expect(gitlabLinker('file:///srv/gitlab')).toBeUndefined();
   });
 });

@@ -7,7 +7,10 @@
  *
  * A new door is a row of DOORS, not a copy of the scan loop.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GROUP, startGroup } from '../gitlab/groupSupport.js';
+import { ORG, runCliAsync, startOrg } from '../org/orgSupport.js';
 import { pullRequestPayload, pushPayload, runAction } from '../support/action.js';
 import { runCli } from '../support/cli.js';
 import { expandTemplates, randomString, seededRandom } from '../support/fakeSecrets.js';
@@ -129,6 +132,25 @@ interface Door {
   places(fixture: Fixture): Promise<Place[]> | Place[];
 }
 
+/**
+ * The organisation doors: the fixture's repository, as the one repository a (loopback) GitHub
+ * organisation or GitLab group lists, mirrored and audited as `audit` audits its clone.
+ */
+async function organisationDoor(f: Fixture, forge: 'github' | 'gitlab'): Promise<Place[]> {
+  const host = forge === 'github' ? await startOrg([{ name: 'shop' }]) : await startGroup([{ path: 'shop' }]);
+  try {
+    const bare = host.bare('shop');
+    rmSync(bare, { recursive: true, force: true });
+    f.committed.git('clone', '-q', '--bare', f.committed.path, bare);
+    const door = forge === 'github' ? ['--org', ORG] : ['--gitlab-group', GROUP];
+    const run = await runCliAsync(['audit', ...door, '--format', 'json', '--jobs', '1'], host.dir.path, host.env);
+    expect(run.code, run.stderr).toBe(1);
+    return placesOfJson(run.stdout);
+  } finally {
+    await host.close();
+  }
+}
+
 /** Every way into keyfence. */
 const DOORS: Door[] = [
   { name: 'scan', places: (f) => cli(['scan'], f.committed) },
@@ -138,6 +160,8 @@ const DOORS: Door[] = [
   { name: 'push', places: (f) => cli(['push'], f.committed, `refs/heads/main ${f.headSha} refs/heads/main ${f.baseSha}\n`) },
   { name: 'history', places: (f) => cli(['history'], f.committed) },
   { name: 'audit', places: (f) => cli(['audit'], f.committed) },
+  { name: 'audit --org (a GitHub organisation of that repository)', places: (f) => organisationDoor(f, 'github') },
+  { name: 'audit --gitlab-group (a GitLab group of that repository)', places: (f) => organisationDoor(f, 'gitlab') },
   {
     name: 'the Action on pull_request',
     places: async (f) => {

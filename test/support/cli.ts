@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+// package.json's `bin`, what `npx keyfence` runs.
+export const CLI = fileURLToPath(new URL('../../dist/keyfence.cjs', import.meta.url));
 export const REPORT_SCHEMA = fileURLToPath(new URL('../../schema/report.schema.json', import.meta.url));
 
 export interface CliResult {

@@ -86,3 +86,11 @@ export function minimalRepositories(fullNames: string[]) {
   const base = example('GET', '/orgs/{org}/actions/secrets/{secret_name}/repositories').repositories[0];
   return fullNames.map((fullName) => ({ ...base, id: nextId++, name: fullName.split('/')[1], full_name: fullName }));
 }
+
+/** The fork pull-request settings of an organisation closed to forks (no runs, no secrets, no write token). */
+export const CLOSED_TO_FORKS = {
+  run_workflows_from_fork_pull_requests: false,
+  send_write_tokens_to_workflows: false,
+  send_secrets_and_variables: false,
+  require_approval_for_fork_pr_workflows: true,
+};

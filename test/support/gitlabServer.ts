@@ -45,6 +45,22 @@ const SHAPES: Record<string, { list: boolean; fields: Record<string, Kind> }> = 
     list: false,
     fields: { id: 'number', name: 'string', path: 'string', path_with_namespace: 'string', default_branch: 'string', visibility: 'string', namespace: 'object', web_url: 'string' },
   },
+  'GET /groups/:id/projects': {
+    list: true,
+    fields: {
+      id: 'number',
+      name: 'string',
+      path: 'string',
+      path_with_namespace: 'string',
+      http_url_to_repo: 'string',
+      ssh_url_to_repo: 'string',
+      web_url: 'string',
+      default_branch: 'string|null',
+      visibility: 'string',
+      archived: 'boolean',
+      namespace: 'object',
+    },
+  },
   'GET /projects/:id/variables': {
     list: true,
     fields: { variable_type: 'string', key: 'string', value: 'string', protected: 'boolean', masked: 'boolean', hidden: 'boolean', raw: 'boolean', environment_scope: 'string', description: 'string|null' },
@@ -242,6 +258,37 @@ export function project(path: string, o: { defaultBranch?: string; forkPipelines
     namespace: { id: 7, name: parts[0], path: parts.at(-2), kind: o.namespaceKind ?? 'group', full_path: namespace, parent_id: null },
     ci_config_path: o.ciConfigPath ?? '',
     ...(o.forkPipelines !== undefined ? { ci_allow_fork_pipelines_to_run_in_parent_project: o.forkPipelines } : {}),
+  };
+}
+
+let projectId = 100;
+/**
+ * A project as GET /groups/:id/projects lists it (the Projects API's project entity): a fork
+ * carries `forked_from_project`. `cloneUrl` stands in for `http_url_to_repo` (a test gives file://).
+ */
+export function groupProject(
+  path: string,
+  cloneUrl: string,
+  o: { archived?: boolean; visibility?: string; forkOf?: string; empty?: boolean } = {},
+) {
+  projectId++;
+  const parts = path.split('/');
+  const namespace = parts.slice(0, -1).join('/');
+  return {
+    id: projectId,
+    name: parts.at(-1)!,
+    path: parts.at(-1)!,
+    name_with_namespace: parts.join(' / '),
+    path_with_namespace: path,
+    http_url_to_repo: cloneUrl,
+    ssh_url_to_repo: `git@gitlab.example.com:${path}.git`,
+    web_url: `https://gitlab.example.com/${path}`,
+    default_branch: o.empty ? null : 'main',
+    visibility: o.visibility ?? 'private',
+    archived: o.archived ?? false,
+    empty_repo: o.empty ?? false,
+    namespace: { id: 7, name: parts.at(-2), path: parts.at(-2), kind: 'group', full_path: namespace, parent_id: null },
+    ...(o.forkOf ? { forked_from_project: { id: 1, path_with_namespace: o.forkOf, name: o.forkOf.split('/').at(-1) } } : {}),
   };
 }
 

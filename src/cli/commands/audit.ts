@@ -32,20 +32,22 @@ ${GITLAB_AUDIT_HELP}
       --path PATH          the history part reads only commits that change PATH (repeatable)
       --log-opts OPTS      raw \`git log\` options that choose the history's commits (see keyfence history --help)
 
-Every repository of a GitHub organisation (docs/org-audit.md): mirrors each into the user cache
-(fetched, not cloned again, next time), audits it as above, and writes one report whose findings
-name their repository. Run again after an interruption, it skips the repositories it finished.
+Every repository of a GitHub organisation or GitLab group (docs/org-audit.md): mirrors each into
+the user cache (fetched, not cloned again, next time), audits it as above, and writes one report
+whose findings name their repository. Run again after an interruption, it skips the repositories it finished.
       --org ORG            audit every repository of ORG (token in GITHUB_TOKEN or GH_TOKEN)
+      --gitlab-group GROUP every project of the GitLab group GROUP and its subgroups (token in
+                           GITLAB_TOKEN, scopes read_api and read_repository; --gitlab-url as above)
       --shard I/N          only share I of N, as \`keyfence org plan ORG --shards N\` plans them
   -j, --jobs N             repositories audited at once (default: the number of cores)
       --timeout SECONDS    longest a clone or fetch of one repository may take (default 600)
       --state-dir DIR      where the run keeps its state and per-repository reports (default: the cache)
-      --settings           each repository's GitHub settings too, as --github reads them
+      --settings           each repository's settings too, as --github (or --gitlab) reads them
 ${REPOSITORY_SELECTION_HELP}
 ${SCAN_OPTIONS_HELP}`,
   async run(context) {
     const { options, values, positionals } = parseCommandArgs(context.args, { github: { type: 'string' }, 'github-url': { type: 'string' }, ...HISTORY_SELECTION_OPTIONS, ...ORG_AUDIT_OPTIONS, ...GITLAB_AUDIT_OPTIONS }, 'audit');
-    if (values.org !== undefined) {
+    if (values.org !== undefined || values['gitlab-group'] !== undefined) {
       const { runOrgAudit } = await import('../../run/org/orgAudit.js');
       return runOrgAudit(await orgAuditRequest(values, positionals, context.env), options, context);
     }

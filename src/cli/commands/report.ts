@@ -3,11 +3,11 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../../errors.js';
 import { FAIL_ON_LEVELS, failsAt, isFailOn, type FailOn } from '../../findings/failOn.js';
-import type { Finding, Report } from '../../findings/finding.js';
+import { SEVERITIES, type Report } from '../../findings/finding.js';
 import { FORMATS, formatsHelp, isFormat } from '../../reporters/reporter.js';
-import { summaryLine } from '../../reporters/summary.js';
+import { summaryLineOf } from '../../reporters/summary.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/renderDiff.js';
-import { checkReportTarget, writeReports, type ReportTarget, type RunIO } from '../../run/report.js';
+import { checkReportTarget, type ReportTarget, type RunIO } from '../../run/report.js';
 import { checkReportTargets, parseReportSpec } from '../../run/reportTargets.js';
 import { argsError } from '../argsError.js';
 import type { Command, CommandContext } from '../command.js';
@@ -92,29 +92,38 @@ async function merge(values: Values, paths: string[], failOn: FailOn, context: C
   const files = await reportFiles(paths, io.cwd, own);
   if (!files.length) throw new UserError(`report merge: no .json file in ${paths.join(', ')}`, 'give the JSON reports to merge');
 
-  const { ReportMerge } = await import('../../reports/mergeReports.js');
-  const merged = new ReportMerge();
-  for (const file of files) merged.add(await readMasked(file.path, file.shown, values));
-  const report = merged.result();
-  if (values.previous !== undefined) {
-    const { extendTrend } = await import('../../reports/reportTrend.js');
-    const path = resolve(io.cwd, values.previous);
-    const previous = await readMasked(path, values.previous, values);
-    const dated = (await stat(path)).mtime;
-    report.trend = extendTrend(previous, isoSeconds(dated), report, isoSeconds(new Date()));
-  }
+  // Findings are sorted on disk, not held (spilledMerge.ts), and each format reads them as it writes.
+  const { SpilledMerge } = await import('../../reports/spilledMerge.js');
+  const { tallyFindings, writeStreamedReports } = await import('../../run/streamReports.js');
+  const merged = new SpilledMerge();
+  try {
+    for (const file of files) merged.add(await readMasked(file.path, file.shown, values));
+    const head = merged.head();
+    const keys = new Set<string>();
+    const { secretKey } = await import('../../reports/findingOrder.js');
+    const tally = await tallyFindings(merged.merged(), values.previous !== undefined ? (f) => keys.add(secretKey(f)) : undefined);
+    if (values.previous !== undefined) {
+      const { trendSince } = await import('../../reports/reportTrend.js');
+      const path = resolve(io.cwd, values.previous);
+      const previous = await readMasked(path, values.previous, values);
+      const dated = (await stat(path)).mtime;
+      head.trend = trendSince(previous, isoSeconds(dated), { date: isoSeconds(new Date()), counts: tally.bySeverity }, keys);
+    }
 
-  const { openEngine } = await import('../../run/openEngine.js');
-  const { findRepoRoot } = await import('../../sources/git.js');
-  const root = (await findRepoRoot(io.cwd)) ?? io.cwd;
-  const engine = await openEngine(root, values.config);
-  await writeReports({ report, kept: report.findings.map(asFinding) }, targets, { engine, io, ...(failOn !== 'none' ? { failOn } : {}) });
-  const repeated = merged.repeated ? ` (${merged.repeated} repeated, counted once)` : '';
-  if (values.output !== undefined || values.report?.length) {
-    const where = targets.flatMap((t) => (t.output !== undefined ? [t.output] : [])).join(', ');
-    io.stderr.write(`keyfence: merged ${merged.added} reports${repeated}: ${summaryLine(report)}; written to ${where}\n`);
+    const { openEngine } = await import('../../run/openEngine.js');
+    const { findRepoRoot } = await import('../../sources/git.js');
+    const root = (await findRepoRoot(io.cwd)) ?? io.cwd;
+    const engine = await openEngine(root, values.config);
+    await writeStreamedReports({ head, findings: () => merged.merged() }, tally, targets, { engine, io, ...(failOn !== 'none' ? { failOn } : {}) });
+    const repeated = merged.repeated ? ` (${merged.repeated} repeated, counted once)` : '';
+    if (values.output !== undefined || values.report?.length) {
+      const where = targets.flatMap((t) => (t.output !== undefined ? [t.output] : [])).join(', ');
+      io.stderr.write(`keyfence: merged ${merged.added} reports${repeated}: ${summaryLineOf(tally.bySeverity, head)}; written to ${where}\n`);
+    }
+    return SEVERITIES.some((s) => tally.bySeverity[s] > 0 && failsAt(s, failOn)) ? 1 : 0;
+  } finally {
+    await merged.dispose();
   }
-  return report.findings.some((f) => failsAt(f.severity, failOn)) ? 1 : 0;
 }
 
 async function diff(values: Values, paths: string[], failOn: FailOn, context: CommandContext): Promise<number> {
@@ -166,12 +175,6 @@ async function reportFiles(paths: string[], cwd: string, skip: ReadonlySet<strin
     for (const file of found.sort()) files.push({ path: file, shown: relative(cwd, file) || file });
   }
   return files;
-}
-
-/** What rule descriptions need of a finding read back from a report: its rule, category and severity. */
-function asFinding(f: Report['findings'][number]): Finding {
-  const { commit, author, date, ...rest } = f;
-  return { ...rest, ...(commit ? { commit: { sha: commit, author: author ?? '', date: date ?? '' } } : {}) };
 }
 
 /** ISO 8601 to the second, UTC, as reports write dates. */

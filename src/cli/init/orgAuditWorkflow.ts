@@ -29,6 +29,7 @@ jobs:
     uses: keyfence/keyfence/.github/workflows/org-audit.yml@v${VERSION}
     with:
       shards: 4 # machines sharing the work; \`keyfence org plan ORG --shards N\` shows the split
+      trend: true # last run's report, kept in the Actions cache, gives what is new, fixed and still open
       keyfence-version: ${VERSION}
     secrets:
       # A fine-grained token (or GitHub App token) of the organisation, on all its repositories:

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report, ReportFinding, ScanStats } from '../../findings/finding.js';
-import type { RuleInfo } from '../../reporters/reporter.js';
+import { sortInventory, type SecretInventoryRow } from '../../findings/secretInventory.js';
+import type { RuleInfo, StreamedReport } from '../../reporters/reporter.js';
+import { tallyFindings, type FindingTally } from '../streamReports.js';
 
 /** What an organisation run writes per repository (`repos/<owner>_<name>.json` in its run folder). */
 export interface RepositoryReport {
@@ -12,33 +14,47 @@ export interface RepositoryReport {
 }
 
 /**
- * One report from the per-repository files, read one at a time in the order given (repository by
- * repository, each in report order): findings keep their `repository`, counts add up, notes name
- * their repository. Only the findings are kept as the files are read, never a repository's whole run.
+ * One report from the per-repository files, never holding their findings: a first reading adds up
+ * counts, joins notes (naming their repository), rule descriptions and secret inventories (each row
+ * names its repository), and tallies the findings; the findings themselves are read again, one file
+ * at a time in the order given (repository by repository, each in report order), as each format
+ * writes them (streamReports.ts).
  */
 export async function assembleReports(
   folder: string,
   files: readonly string[],
   notes: string[],
   durationMs: number,
-): Promise<{ report: Report; rules: RuleInfo[] }> {
-  const findings: ReportFinding[] = [];
+): Promise<{ report: StreamedReport; tally: FindingTally; rules: RuleInfo[] }> {
+  const read = async (file: string) => JSON.parse(await readFile(join(folder, file), 'utf8')) as RepositoryReport;
+  async function* findings(): AsyncIterable<ReportFinding> {
+    for (const file of files) yield* (await read(file)).report.findings;
+  }
   const stats: ScanStats = { files: 0, bytes: 0, commits: 0, durationMs, skipped: 0, suppressed: { inline: 0, allow: 0, baseline: 0 } };
   const rules = new Map<string, RuleInfo>();
   const allNotes: string[] = [];
-  for (const file of files) {
-    const part = JSON.parse(await readFile(join(folder, file), 'utf8')) as RepositoryReport;
-    findings.push(...part.report.findings);
-    const s = part.report.stats;
-    stats.files += s.files;
-    stats.bytes += s.bytes;
-    stats.commits += s.commits;
-    stats.skipped += s.skipped;
-    stats.suppressed.inline += s.suppressed.inline;
-    stats.suppressed.allow += s.suppressed.allow;
-    stats.suppressed.baseline += s.suppressed.baseline;
-    allNotes.push(...part.report.notes.map((n) => `${part.repository}: ${n}`));
-    for (const r of part.rules) if (!rules.has(r.id)) rules.set(r.id, r);
+  let inventory: SecretInventoryRow[] | undefined;
+  async function* firstReading(): AsyncIterable<ReportFinding> {
+    for (const file of files) {
+      const part = await read(file);
+      const s = part.report.stats;
+      stats.files += s.files;
+      stats.bytes += s.bytes;
+      stats.commits += s.commits;
+      stats.skipped += s.skipped;
+      stats.suppressed.inline += s.suppressed.inline;
+      stats.suppressed.allow += s.suppressed.allow;
+      stats.suppressed.baseline += s.suppressed.baseline;
+      allNotes.push(...part.report.notes.map((n) => `${part.repository}: ${n}`));
+      for (const r of part.rules) if (!rules.has(r.id)) rules.set(r.id, r);
+      const rows = part.report.secretInventory;
+      if (rows) (inventory ??= []).push(...rows.map((row) => ({ ...row, repository: part.repository })));
+      yield* part.report.findings;
+    }
   }
-  return { report: { findings, stats, units: ['files', 'commits'], notes: [...allNotes, ...notes] }, rules: [...rules.values()] };
+  const tally = await tallyFindings(firstReading());
+  const head: StreamedReport['head'] = { stats, units: ['files', 'commits'], notes: [...allNotes, ...notes] };
+  // Riskiest first across the organisation, as one repository's report orders its own; repository order among equals.
+  if (inventory) head.secretInventory = sortInventory(inventory);
+  return { report: { head, findings }, tally, rules: [...rules.values()] };
 }

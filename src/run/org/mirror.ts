@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path';
 /** How to reach a clone URL: the token goes only to the host the API belongs to, never elsewhere. */
 export interface CloneAccess {
   token?: string | undefined;
-  /** Web hosts the token is for (github.com for api.github.com; the server itself for GHES). */
+  /** The user name the token goes with over HTTPS: `x-access-token` (GitHub) unless given (`oauth2` on GitLab). */
+  username?: string;
+  /** Web hosts the token is for (github.com for api.github.com; the server itself for GHES or GitLab). */
   hosts: string[];
   /** Longest a clone or fetch may take, in milliseconds. */
   timeoutMs: number;
@@ -100,7 +102,7 @@ function git(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: num
  * The token as an HTTP header for the clone URL's origin only, through the environment (never on a
  * command line other users can read, never in the mirror's config).
  */
-function accessEnv(url: string, access: CloneAccess): NodeJS.ProcessEnv {
+export function accessEnv(url: string, access: Omit<CloneAccess, 'timeoutMs'>): NodeJS.ProcessEnv {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -108,7 +110,7 @@ function accessEnv(url: string, access: CloneAccess): NodeJS.ProcessEnv {
     return {};
   }
   if (!access.token || parsed.protocol !== 'https:' || !access.hosts.includes(parsed.host)) return {};
-  const basic = Buffer.from(`x-access-token:${access.token}`).toString('base64');
+  const basic = Buffer.from(`${access.username ?? 'x-access-token'}:${access.token}`).toString('base64');
   return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${parsed.origin}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` };
 }
 

@@ -1,30 +1,31 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Finding } from '../../findings/finding.js';
 import type { OrgRepository } from '../../github/orgRepositories.js';
-import { summaryLine } from '../../reporters/summary.js';
+import { summaryLineOf } from '../../reporters/summary.js';
 import { userCacheDir } from '../../userCache.js';
-import { githubSettings, openAuditSources } from '../audit.js';
+import { openAuditSources } from '../audit.js';
 import { effectiveFailOn, exitCodeFor, type ScanOptions } from '../options.js';
 import { openEngine } from '../openEngine.js';
-import { writeReports, type ReportTarget, type RunIO } from '../report.js';
+import type { ReportTarget, RunIO } from '../report.js';
 import { checkReportTargets } from '../reportTargets.js';
 import { preparePlan, runPipeline } from '../run.js';
+import { writeStreamedReports } from '../streamReports.js';
 import { writeAtomic } from '../writeAtomic.js';
 import { assembleReports, type RepositoryReport } from './assemble.js';
-import { checkoutMirror, tokenHosts, updateMirror, type CloneAccess } from './mirror.js';
+import { openForge, type Forge, type ForgeTarget } from './forge.js';
+import { checkoutMirror, updateMirror, type CloneAccess } from './mirror.js';
 import { OrgProgress } from './orgProgress.js';
 import { RunState } from './runState.js';
 import { selectRepositories, type RepositorySelection } from './selection.js';
 import { planShards, type ShardId } from './shards.js';
 
-/** What `keyfence audit --org` asks for, besides the scan options. */
-export interface OrgAuditRequest {
-  org: string;
-  /** The GitHub API root (src/github/client.ts resolveApiUrl). */
-  baseUrl: string;
-  token: string;
+/**
+ * What `keyfence audit --org` (or `--gitlab-group`) asks for, besides the scan options: `org` is
+ * the GitHub organisation or the GitLab group, `baseUrl` GitHub's API root (src/github/client.ts
+ * resolveApiUrl) or the GitLab instance (src/gitlab/client.ts resolveGitLabUrl).
+ */
+export interface OrgAuditRequest extends ForgeTarget {
   selection: RepositorySelection;
   shard?: ShardId | undefined;
   /** Repositories audited at once. */
@@ -33,16 +34,18 @@ export interface OrgAuditRequest {
   timeoutMs: number;
   /** The run folder (state and per-repository reports); default under the user cache. */
   stateDir?: string | undefined;
-  /** Also audit each repository's settings on GitHub (`audit --github`), as notes when not readable. */
+  /** Also audit each repository's settings on its forge (`audit --github` / `--gitlab`), as notes when not readable. */
   settings: boolean;
 }
 
 /** The repositories of a request: listed, filtered, and this shard's share. */
-export async function orgRepositories(request: Pick<OrgAuditRequest, 'org' | 'baseUrl' | 'token' | 'selection' | 'shard'>, warn: (m: string) => void): Promise<OrgRepository[]> {
-  const { createGitHubClient } = await import('../../github/client.js');
-  const { listOrgRepositories } = await import('../../github/orgRepositories.js');
-  const octokit = createGitHubClient({ token: request.token, baseUrl: request.baseUrl, warn });
-  const selected = selectRepositories(await listOrgRepositories(octokit, request.org), request.selection);
+export async function orgRepositories(
+  request: Pick<OrgAuditRequest, keyof ForgeTarget | 'selection' | 'shard'>,
+  warn: (m: string) => void,
+  forge?: Forge,
+): Promise<OrgRepository[]> {
+  const listed = await (forge ?? (await openForge(request, warn))).list(request.selection);
+  const selected = selectRepositories(listed, request.selection);
   if (!request.shard) return selected;
   const share = new Set(planShards(selected, request.shard.count)[request.shard.index - 1]!.repositories.map((r) => r.fullName));
   return selected.filter((r) => share.has(r.fullName));
@@ -65,7 +68,8 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
   checkReportTargets(targets, io);
   const failOn = effectiveFailOn(options.failOn, engine.engine.config);
   const warn = (m: string) => io.stderr.write(`keyfence: ${m}\n`);
-  const repos = await orgRepositories(request, warn);
+  const forge = await openForge(request, warn);
+  const repos = await orgRepositories(request, warn, forge);
 
   const place = new URL(request.baseUrl).host.replace(/[^A-Za-z0-9.-]/g, '_');
   const orgCache = join(userCacheDir(io.env), 'org', place, request.org.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -78,7 +82,7 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
     settings: request.settings,
     scan: { ...options, format: undefined, output: undefined, reports: undefined, config },
   });
-  const access: CloneAccess = { token: request.token, hosts: tokenHosts(request.baseUrl), timeoutMs: request.timeoutMs };
+  const access: CloneAccess = { ...forge.access, timeoutMs: request.timeoutMs };
   const todo = repos.filter((r) => !state.finished.has(r.fullName));
   const progress = OrgProgress.on(io.stderr, repos.length, repos.length - todo.length);
   const failures: string[] = [];
@@ -86,7 +90,7 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
   await eachAtMost(todo, request.jobs, async (repo) => {
     let part: RepositoryReport;
     try {
-      part = await auditRepository(repo, join(orgCache, 'mirrors', `${repo.name}.git`), access, request, options, { ...io, started: performance.now() }, config);
+      part = await auditRepository(repo, join(orgCache, 'mirrors', `${repo.name}.git`), access, request.settings ? forge : undefined, options, { ...io, started: performance.now() }, config);
     } catch (error) {
       const note = `${repo.fullName}: not audited: ${(error as Error).message.split('\n')[0]}`;
       failures.push(note);
@@ -110,15 +114,15 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
     `${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'} of ${request.org}${request.shard ? ` in shard ${request.shard.index}/${request.shard.count}` : ''}: ${files.length} audited${resumed ? ` (${resumed} by an earlier, interrupted run)` : ''}, ${failures.length} not`,
     ...failures.sort(),
   ];
-  const { report, rules } = await assembleReports(state.folder, files, notes, Math.round(performance.now() - started));
-  // Rule descriptions come from the findings' ids and categories: nothing else of them is needed.
-  const kept: Finding[] = report.findings.map(({ commit: _commit, ...f }) => ({ ...f, secret: '' }));
-  await writeReports({ report, kept }, targets, { engine: engine.engine, rules, io, failOn });
-  if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLine(report)}; report written to ${options.output}\n`);
+  // The findings stay in the per-repository files: each format reads them from there as it writes.
+  const { report, tally, rules } = await assembleReports(state.folder, files, notes, Math.round(performance.now() - started));
+  await writeStreamedReports(report, tally, targets, { engine: engine.engine, rules, io, failOn, linkTo: forge.linker(io.env) ?? null });
+  if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLineOf(tally.bySeverity, report.head)}; report written to ${options.output}\n`);
   if (options.reports?.length) io.stderr.write(`keyfence: ${options.reports.map((r) => `${r.format} report written to ${r.output}`).join(', ')}\n`);
   // Only a complete run forgets its state: one whose report could not be written can be resumed.
   await state.remove();
-  return exitCodeFor(report, failOn, false, options.exitCode);
+  // The tally holds a finding of each severity found: what --fail-on judges.
+  return exitCodeFor({ findings: tally.kinds }, failOn, false, options.exitCode);
 }
 
 /** One repository through the one pipeline: mirror, check out, audit, and its findings labelled with it. */
@@ -126,7 +130,8 @@ async function auditRepository(
   repo: OrgRepository,
   mirror: string,
   access: CloneAccess,
-  request: OrgAuditRequest,
+  /** The forge whose settings of the repository are audited too (`--settings`). */
+  settingsOf: Forge | undefined,
   options: ScanOptions,
   io: RunIO,
   config: string | undefined,
@@ -134,21 +139,19 @@ async function auditRepository(
   await updateMirror(repo.cloneUrl, mirror, access);
   const scratch = await mkdtemp(join(tmpdir(), 'keyfence-org-'));
   try {
-    const work = join(scratch, repo.name);
+    // A GitLab project's name is its path below the group (`backend/api`): the work tree is named by its last part.
+    const work = join(scratch, repo.name.split('/').at(-1)!);
     await checkoutMirror(mirror, work, access.timeoutMs);
     const { sources, workers, root } = await openAuditSources([work], work);
     const notes: string[] = [];
     const engine = openEngine(root, config);
-    const [owner, name] = repo.fullName.split('/') as [string, string];
-    const target = { owner, repo: name, token: request.token, baseUrl: request.baseUrl, optional: true };
-    const extra = request.settings ? githubSettings(target, root, (m) => notes.push(m), async () => (await engine).config) : undefined;
+    const extra = settingsOf?.settings(repo, root, (m) => notes.push(m), async () => (await engine).config);
     const plan = await preparePlan({ engine, sources, workers, extra });
     const { finished, rules } = await runPipeline(plan, options, io);
     const report = finished.report;
     report.findings = report.findings.map((f) => ({ ...f, repository: repo.fullName }));
     report.notes.push(...notes, ...(finished.warnings ?? []).map((w) => `warning: ${w}`));
-    // The secret inventory of `--settings` belongs to one repository's report; the organisation's has none.
-    delete report.secretInventory;
+    // The secret inventory of `--settings` stays: the organisation's report names each row's repository.
     return { repository: repo.fullName, report, rules };
   } finally {
     await rm(scratch, { recursive: true, force: true });

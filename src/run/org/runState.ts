@@ -42,9 +42,13 @@ export class RunState {
     return new RunState(folder, finished);
   }
 
-  /** Where a repository's report goes: one file per repository, named from its full name. */
+  /**
+   * Where a repository's report goes: one file per repository, named from its full name and a
+   * digest of it (GitLab's `group/sub/app` and `group/sub_app` would otherwise share a file).
+   */
   reportFile(fullName: string): string {
-    return join('repos', `${fullName.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+    const digest = createHash('sha256').update(fullName).digest('hex').slice(0, 8);
+    return join('repos', `${fullName.replace(/[^A-Za-z0-9._-]/g, '_')}-${digest}.json`);
   }
 
   async markFinished(fullName: string, file: string): Promise<void> {

@@ -9,6 +9,7 @@ import { excessivePermissions } from './excessive-permissions.js';
 import { hardcodedCredentials } from './hardcoded-credentials.js';
 import { longLivedPublishToken } from './long-lived-publish-token.js';
 import { productionOnUntrustedTrigger } from './production-on-untrusted-trigger.js';
+import { remoteScriptExecution } from './remote-script-execution.js';
 import { secretToLog } from './secret-to-log.js';
 import { secretsHandedOn } from './secrets-handed-on.js';
 import { selfHostedOnFork } from './self-hosted-on-fork.js';
@@ -31,6 +32,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowCheck[] = [
   tokenInArtifact,
   cachePoisoning,
   unpinnedAction,
+  remoteScriptExecution,
   hardcodedCredentials,
   longLivedPublishToken,
   excessivePermissions,

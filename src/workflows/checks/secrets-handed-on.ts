@@ -1,17 +1,29 @@
 /**
  * secrets-handed-on: secrets passed wholesale or to code an outsider can start: `secrets: inherit`
  * or explicit secrets given to a reusable workflow from an untrusted trigger, `toJSON(secrets)`,
- * and `secrets[<computed>]`, which make the runner load every secret of the repository.
+ * and `secrets[<computed>]`, which make the runner load every secret of the repository; and on any
+ * trigger, `secrets: inherit` to a reusable workflow of another repository not pinned to a commit.
  */
 import { PRIVILEGED_UNTRUSTED, describeGuard, triggersIn, weakest } from '../analysis.js';
 import { quoteList, triggerRelated, triggeredJob, type WorkflowCheck } from '../check.js';
 import { secretUses } from '../expressions.js';
 
+/**
+ * A reusable workflow of another repository referenced by a branch, tag or nothing: its owner (or
+ * whoever takes over their account) decides what runs. Null for local and SHA-pinned workflows.
+ */
+function movableRemoteWorkflow(uses: string): { name: string; ref: string } | null {
+  const m = /^([^./$][^/]*\/[^/]+\/\.github\/workflows\/[^@]+)(?:@(.*))?$/.exec(uses.trim());
+  if (!m) return null;
+  const ref = m[2] ?? '';
+  return /^[0-9a-f]{40}$/i.test(ref) ? null : { name: m[1]!, ref };
+}
+
 export const secretsHandedOn: WorkflowCheck = {
   id: 'secrets-handed-on',
   category: 'workflow',
   followsCallers: true,
-  description: 'Secrets passed to a reusable workflow from an untrusted trigger, or all secrets exposed via toJSON(secrets) or secrets[...].',
+  description: 'Secrets passed to a reusable workflow from an untrusted trigger, secrets: inherit to an unpinned workflow of another repository, or all secrets exposed via toJSON(secrets) or secrets[...].',
   run({ model, analysis, report }) {
     // Workflow-level env: every job gets it.
     const anyOpen = model.jobs.some((j) => {
@@ -48,6 +60,18 @@ export const secretsHandedOn: WorkflowCheck = {
             what: `${job.id}/secrets/${job.secrets.inherit ? 'inherit' : names.join(',')}`,
           });
         }
+      }
+
+      // Trusted triggers too: `inherit` hands every secret to code another repository's owner can change.
+      const remote = job.uses && job.secrets?.inherit && !open ? movableRemoteWorkflow(job.uses.value) : null;
+      if (remote && job.secrets) {
+        const by = remote.ref ? `\`@${remote.ref}\`, which can move` : 'no ref at all';
+        report({
+          severity: 'medium',
+          message: `job \`${job.id}\` hands every secret of the repository (\`secrets: inherit\`) to \`${remote.name}\`, a reusable workflow in another repository referenced by ${by}; whoever can push there receives all of them, not just the ones it needs. Pass only the secrets it needs by name, and pin the full commit SHA.`,
+          span: job.secrets.keyNode.span,
+          what: `${job.id}/secrets/inherit-remote`,
+        });
       }
 
       const seen = new Set<string>();

@@ -1,6 +1,7 @@
 /**
  * template-injection: attacker-controlled event fields expanded with `${{ }}` inside a `run:` script
- * or an actions/github-script `script:`, in a job an outsider can start while it holds secrets or a
+ * or an input that an action runs as code (actions/github-script `script:` and the others of
+ * codeInputs.ts), in a job an outsider can start while it holds secrets or a
  * write token. The expansion happens before the shell or JavaScript parses the text, so a title such
  * as `"; curl …| sh #` becomes code.
  */
@@ -11,11 +12,12 @@ import { parseShell, referencedVariables } from '../shell.js';
 import type { Span } from '../yamlNodes.js';
 import { locateInString } from '../locate.js';
 import { actionName } from '../steps.js';
+import { codeInputsOf, type CodeInput } from '../codeInputs.js';
 import { untrustedText } from '../untrustedText.js';
 import type { Severity } from '../../findings/finding.js';
 
 /** Triggers under which an outsider can put text in the event and the job is privileged. */
-const TEXT_TRIGGERS = new Set([...PRIVILEGED_UNTRUSTED, 'pull_request_review', 'pull_request_review_comment', 'gollum', 'push', 'workflow_call']);
+const TEXT_TRIGGERS = new Set([...PRIVILEGED_UNTRUSTED, 'pull_request_review', 'pull_request_review_comment', 'gollum', 'push', 'workflow_call', 'repository_dispatch']);
 
 /** Shell commands that run their argument as code: a carried variable there is injection even when quoted. */
 const EVALUATORS: [RegExp, string][] = [
@@ -24,7 +26,8 @@ const EVALUATORS: [RegExp, string][] = [
 
 function severityFor(trigger: string, privileged: boolean, guard: GuardFlags): Severity {
   if (guard.fork || guard.author || guard.label || guard.merged || guard.actor) return 'low';
-  if (trigger === 'workflow_call') return 'medium';
+  // The dispatcher already holds a token with write access: injection widens it to the job's secrets.
+  if (trigger === 'workflow_call' || trigger === 'repository_dispatch') return 'medium';
   if (!privileged) return 'medium';
   if (PRIVILEGED_UNTRUSTED.has(trigger)) return 'critical';
   return 'high';
@@ -83,7 +86,7 @@ export const templateInjection: WorkflowCheck = {
   id: 'template-injection',
   category: 'workflow',
   followsCallers: true,
-  description: 'Attacker-controlled event text is expanded with ${{ }} into a run: script or github-script in a privileged job, directly or through env, step outputs, job outputs or a matrix.',
+  description: 'Attacker-controlled event text is expanded with ${{ }} into a run: script or an action input run as code (github-script, PowerShell, yq, ssh) in a privileged job, directly or through env, step outputs, job outputs or a matrix.',
   run({ model, analysis, report }) {
     const untrusted = untrustedText(model, analysis.context);
     // An action on its own has no trigger; judged for a caller, it has the caller's.
@@ -91,17 +94,17 @@ export const templateInjection: WorkflowCheck = {
     for (const job of model.jobs) {
       const facts = analysis.facts(job);
       for (const step of job.steps) {
-        const sinks: { str: TString; kind: 'run' | 'script' }[] = [];
+        const sinks: { str: TString; kind: 'run' | 'input'; input?: CodeInput }[] = [];
         if (step.run) sinks.push({ str: step.run, kind: 'run' });
-        if (actionName(step) === 'actions/github-script') {
-          const s = step.with.get('script')?.value;
-          if (s) sinks.push({ str: s, kind: 'script' });
+        for (const input of codeInputsOf(actionName(step))) {
+          const s = step.with.get(input.input)?.value;
+          if (s) sinks.push({ str: s, kind: 'input', input });
         }
         if (sinks.length === 0) continue;
         const reach = isAction ? [] : triggersIn(facts, TEXT_TRIGGERS, step);
         if (!isAction && reach.length === 0) continue;
         const privileged = facts.holdsSecrets || facts.tokenMayWrite;
-        for (const { str, kind } of sinks) {
+        for (const { str, kind, input } of sinks) {
           const found: Sink[] = untrusted.sources(str, job, step).map((src) => ({
             path: src.path,
             field: src.field,
@@ -123,11 +126,13 @@ export const templateInjection: WorkflowCheck = {
                 ? /^env\./.test(sink.path)
                   ? `Read it as a shell variable (\`"$${sink.path.slice(4).toUpperCase()}"\`) instead of expanding \`${sink.expr}\` into the script.`
                   : `Pass it through an environment variable instead (\`env: VALUE: ${sink.expr}\`, then \`"$VALUE"\` in the script).`
-                : 'Pass it through `env:` and read `process.env.VALUE` in the script.';
+                : input!.fix;
             const place = sink.evaluator
               ? `run as code by \`${sink.evaluator}\` in a \`run:\` script`
-              : `expanded into ${kind === 'run' ? 'a `run:` script' : 'an actions/github-script `script:` (JavaScript injection)'}`;
-            const what = sink.evaluator ? `${job.id}/${step.key}/eval/${sink.path}` : `${job.id}/${step.key}/${kind}/${sink.path}`;
+              : `expanded into ${kind === 'run' ? 'a `run:` script' : input!.action === 'actions/github-script' ? 'an actions/github-script `script:` (JavaScript injection)' : `the \`${step.uses?.value.split('@')[0] ?? input!.action}\` \`${step.with.get(input!.input)?.key.text ?? input!.input}:\` input (${input!.language} injection)`}`;
+            // github-script's sink keeps the fingerprint it had before the table of code inputs.
+            const sinkKey = kind === 'run' ? 'run' : input!.action === 'actions/github-script' ? 'script' : `${input!.action}:${input!.input}`;
+            const what = sink.evaluator ? `${job.id}/${step.key}/eval/${sink.path}` : `${job.id}/${step.key}/${sinkKey}/${sink.path}`;
             const related = sink.origin ? [sink.origin] : [];
             if (isAction) {
               report({
@@ -147,6 +152,8 @@ export const templateInjection: WorkflowCheck = {
               ? 'commit messages and author names come from whoever wrote the merged commits'
               : w.trigger.name === 'workflow_call'
                 ? 'the caller\'s event decides who controls it'
+                : w.trigger.name === 'repository_dispatch'
+                  ? 'whoever holds a token that can dispatch to this repository (or feeds text to a service that does) controls it'
                 : `anyone who can ${w.trigger.name.startsWith('pull_request') ? 'open or review a pull request' : w.trigger.name === 'workflow_run' ? 'open a pull request that triggers the upstream workflow' : 'open an issue or comment'} controls it`;
             const guardNote = severity === 'low' ? ` The job is behind ${describeGuard(w.guard)}, so only trusted people reach it; still, ${fix.charAt(0).toLowerCase()}${fix.slice(1)}` : ` ${fix}`;
             const rel: Trigger = w.trigger;

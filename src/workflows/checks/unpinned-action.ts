@@ -5,9 +5,9 @@
  * only a full commit SHA is immutable. Whether a SHA belongs to the action's own repository (and not
  * to a fork network) needs the network and is not checked.
  */
-import { stepWhere, type RelatedSpan, type WorkflowCheck } from '../check.js';
+import { stepWhere, type WorkflowCheck } from '../check.js';
 import type { TString } from '../model.js';
-import type { JobFacts } from '../analysis.js';
+import { inReach, narrowReach, secretRelated } from '../reach.js';
 
 /** Owners whose actions GitHub itself publishes and maintains: a tag there is GitHub's to move. */
 const FIRST_PARTY = /^(actions|github)\//i;
@@ -36,29 +36,6 @@ function parseUses(uses: string): Ref | null {
   if (/^[0-9a-f]{40}$/i.test(ref)) return null;
   if (!ref) return { name, ref, kind: 'none' };
   return { name, ref, kind: /^v?\d+(\.\d+)*([-+][\w.]+)?$/.test(ref) ? 'tag' : 'branch' };
-}
-
-/**
- * Write scopes that reach no code, package or cloud: a moved tag could comment, label, or set a
- * check's result, not change what ships. Alone, they make an unpinned action a smaller risk.
- */
-const NARROW_WRITE = new Set(['pull-requests', 'issues', 'checks', 'statuses', 'security-events', 'discussions']);
-
-function narrowReach(facts: JobFacts): boolean {
-  return !facts.holdsSecrets && facts.writeScopes.every((scope) => NARROW_WRITE.has(scope));
-}
-
-function inReach(facts: JobFacts): string | null {
-  const what = [
-    facts.holdsSecrets ? 'secrets' : '',
-    facts.writeScopes.length > 0 ? `a token that can write (${facts.writeScopes.join(', ')})` : '',
-  ].filter(Boolean);
-  return what.length > 0 ? what.join(' and ') : null;
-}
-
-function secretRelated(facts: JobFacts): RelatedSpan[] {
-  const first = facts.secrets[0];
-  return first ? [{ span: first.occ.span, label: `\`secrets.${first.name}\` is in reach` }] : [];
 }
 
 export const unpinnedAction: WorkflowCheck = {

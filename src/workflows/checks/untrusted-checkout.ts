@@ -15,9 +15,12 @@ import type { Span } from '../yamlNodes.js';
 
 /** Expression paths that name the pull request's head (code the author controls), by the trigger that fills them. */
 const HEAD_PATHS: [RegExp, string[]][] = [
-  [/^github\.event\.pull_request\.(head\.(sha|ref|label|repo\.(full_name|clone_url|ssh_url|git_url|html_url|name))|merge_commit_sha)$/, ['pull_request_target']],
+  [/^github\.event\.pull_request\.(head\.(sha|ref|label|repo\.(full_name|clone_url|ssh_url|git_url|html_url|name|owner\.login)|user\.login)|merge_commit_sha)$/, ['pull_request_target']],
   [/^github\.head_ref$/, ['pull_request_target']],
-  [/^github\.event\.workflow_run\.(head_sha|head_branch|head_commit\.id|head_repository\.(full_name|clone_url|ssh_url|name)|pull_requests\..*)$/, ['workflow_run']],
+  // The whole run object, or its head_commit/head_repository objects, stands for the run's head as
+  // well: `ref: ${{ github.event.workflow_run }}` means "the code that triggered us", and the line
+  // that makes it resolve (`.head_sha`) keeps every later step as it is.
+  [/^github\.event\.workflow_run(\.(head_sha|head_branch|head_commit(\.id)?|head_repository(\.(full_name|clone_url|ssh_url|git_url|html_url|name|owner\.login))?|pull_requests(\..*)?))?$/, ['workflow_run']],
 ];
 
 /** Numbers that identify the pull request in `refs/pull/<n>/...`. */

@@ -42,7 +42,8 @@ describe('the HTML report', () => {
       'Severity', 'Rule', 'Repository', 'Where', 'Environment', 'Category', 'Value', 'Message', 'Commit', 'Verified',
     ]);
     for (const [repository, n] of Object.entries(ORG_COUNTS.repositories)) {
-      expect(html.match(new RegExp(`<td data-label="Repository">${repository}</td>`, 'g'))).toHaveLength(n);
+      const findingRows = html.match(/<tr data-severity="[a-z]+">[\s\S]*?<\/tr>/g) ?? [];
+      expect(findingRows.filter((r) => r.includes(`<td data-label="Repository">${repository}</td>`))).toHaveLength(n);
     }
     expect(html).toContain('<td data-label="Verified">live (account acct_1 (Shop Ltd))</td>');
     // Cards: repositories, live-verified of those checked, the trend's counts.
@@ -96,6 +97,12 @@ describe('the HTML report', () => {
     expect(settings).toContain('<code>github:octo/<wbr>shop/<wbr>environments/<wbr>prod</code>');
     const inventory = /<section aria-labelledby="inventory-h">([\s\S]*?)<\/section>/.exec(html)![1]!;
     expect(inventory.match(/<tbody>[\s\S]*<\/tbody>/)![0].match(/<tr>/g)).toHaveLength(2);
+    // An organisation's inventory: each row's repository comes first.
+    expect([...inventory.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1])).toEqual(['Repository', 'Secret', 'Scope', 'Age / limit (days)', 'Last update', 'Used by', 'Findings']);
+    expect([...inventory.matchAll(/<td data-label="Repository">([^<]*)<\/td><td data-label="Secret"><code>([^<]*)<\/code>/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'octo/shop DEPLOY_TOKEN',
+      'octo/api NPM_TOKEN',
+    ]);
     expect(inventory).toContain('<span class="over">400</span> / 90');
     expect(inventory).toContain('<code>.github/workflows/ci.yml build</code> (all secrets)');
     expect(html).toContain('<li>octo/legacy: clone failed (404), recorded and skipped</li>');

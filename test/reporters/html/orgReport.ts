@@ -175,6 +175,7 @@ const INVENTORY: SecretInventoryRow[] = [
     usedBy: [{ file: '.github/workflows/release.yml', job: 'deploy' }],
     mayBeReadBy: [],
     findings: [{ ruleId: 'secret-too-old', severity: 'high', fingerprint: 'inventory/DEPLOY_TOKEN/secret-too-old' }],
+    repository: 'octo/shop',
   },
   {
     name: 'NPM_TOKEN',
@@ -187,6 +188,7 @@ const INVENTORY: SecretInventoryRow[] = [
     usedBy: [],
     mayBeReadBy: [{ file: '.github/workflows/ci.yml', job: 'build' }],
     findings: [],
+    repository: 'octo/api',
   },
 ];
 
