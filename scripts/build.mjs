@@ -99,6 +99,28 @@ const ONE_FILE_PROGRAMS = [
   { name: 'worker', entry: 'src/run/scanWorker.ts' },
 ];
 
+/**
+ * In the programs run with a code cache, micromatch (src/engine/globs.ts) is bundled, still loaded
+ * on first use: from node_modules it was compiled afresh on every run that matched a glob (a
+ * keyfence.yml with `environments:` cost the hook a fifth more, callgrind), inside the program the
+ * code cache holds it once a run has used it.
+ */
+const lazyBundledGlobs = {
+  name: 'keyfence-lazy-bundled-globs',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]globs(\.js)?$/ }, (args) => ({ path: 'globs', namespace: 'keyfence-lazy-globs', pluginData: { resolveDir: args.resolveDir } }));
+    b.onLoad({ filter: /.*/, namespace: 'keyfence-lazy-globs' }, (args) => ({
+      contents: [
+        `import { usedFeature } from ${JSON.stringify(join(root, 'src/codeCacheFeatures.ts'))};`,
+        'let micromatch;',
+        "export function globs() { if (!micromatch) { usedFeature('globs'); micromatch = require('micromatch'); } return micromatch; }",
+      ].join('\n'),
+      resolveDir: args.pluginData.resolveDir,
+      loader: 'js',
+    }));
+  },
+};
+
 /** `split`: the split build's metafile, which names the file it made of each module loaded on demand. */
 async function buildOneFilePrograms(split) {
   const built = new Map();
@@ -119,6 +141,7 @@ async function buildOneFilePrograms(split) {
       entryPoints: { [name]: entry },
       plugins: [
         bundledRecheck,
+        ...(script ? [lazyBundledGlobs] : []),
         {
           name: 'keyfence-lazy-imports-from-split-build',
           setup(b) {
