@@ -12,15 +12,20 @@ import { inlineReportPage } from './reportPage.mjs';
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * The built-in rules as dist/rules.json holds them: sorted by file, without their examples, their
- * macros expanded; and the macros themselves (rules/macros.yml), for custom rules in keyfence.yml.
- * Read by the loader the tests use (src/engine/ruleFiles.ts), bundled on the fly.
+ * The built-in rules: sorted by file, without their examples, their macros expanded (`rules`) and as
+ * written (`written`: dist/rules.json holds these, half the size, and its reader expands a regex
+ * when it is first used); and the macros themselves (rules/macros.yml), for that and for custom rules
+ * in keyfence.yml. Read by the loader the tests use (src/engine/ruleFiles.ts), bundled on the fly.
  */
 export async function rulePack() {
   const { loadRuleDirectory, loadMacroFile } = await importSource('src/engine/ruleFiles.ts');
+  const { expandMacros } = await importSource('src/rules/macros.ts');
   const dir = resolve(root, 'rules');
-  const rules = loadRuleDirectory(dir).map(({ spec: { examples: _examples, ...spec }, origin }) => ({ spec, origin }));
-  return { rules, macros: loadMacroFile(dir) };
+  const macros = loadMacroFile(dir);
+  const written = loadRuleDirectory(dir, { expand: false }).map(({ spec: { examples: _examples, ...spec }, origin }) => ({ spec, origin }));
+  const expanded = (spec) => (spec.regex === undefined ? spec : { ...spec, regex: expandMacros(spec.regex, macros) });
+  const rules = written.map(({ spec, origin }) => ({ spec: expanded(spec), origin }));
+  return { rules, written, macros };
 }
 
 /** A TypeScript module of src/, bundled with what it imports into a temporary file and imported. */

@@ -1,7 +1,9 @@
-// Runs one command (or a sequence of commands, timed as one) and measures wall time and peak RSS.
-// Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the largest resident set of the process and
-// its waited-for children) when it exists, else from polling /proc/<pid>/status (VmHWM) of the
-// process tree every 10 ms.
+// Runs one command (or a sequence of commands, timed as one) and measures wall time, peak RSS and
+// page faults. Peak RSS comes from GNU time (`/usr/bin/time -f %M`, the largest resident set of the
+// process and its waited-for children) when it exists, else from polling /proc/<pid>/status (VmHWM)
+// of the process tree every 10 ms. Page faults (`%R`: minor faults, the first touch of a page of
+// memory, of the process and its children) only with GNU time: where a fault is dear (a virtual
+// machine whose host backs memory lazily), they are much of what a short-lived process costs.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -18,7 +20,7 @@ const GNU_TIME = (() => {
   }
 })();
 
-export const rssMethod = GNU_TIME ? 'GNU time (%M: max resident set size)' : '/proc/<pid>/status VmHWM, polled every 10 ms';
+export const rssMethod = GNU_TIME ? 'GNU time (%M: max resident set size; %R: minor page faults, the process and the children it waited for)' : '/proc/<pid>/status VmHWM, polled every 10 ms (no page faults)';
 
 let seq = 0;
 
@@ -39,12 +41,12 @@ function treeHwmKb(pid) {
 
 /**
  * step: { argv: [cmd, ...args], cwd, env?, capture?: boolean (keep stdout/stderr text) }
- * Returns { ms, rssKb, code, signal, timedOut, stdout, stderr, stdoutBytes }.
+ * Returns { ms, rssKb, faults, code, signal, timedOut, stdout, stderr, stdoutBytes }.
  */
 function runStep(step, timeoutMs) {
   return new Promise((resolve) => {
     const timeFile = GNU_TIME ? join(tmpdir(), `keyfence-bench-${process.pid}-${++seq}.time`) : undefined;
-    const argv = GNU_TIME ? [GNU_TIME, '-f', '%M', '-o', timeFile, ...step.argv] : step.argv;
+    const argv = GNU_TIME ? [GNU_TIME, '-f', '%M %R', '-o', timeFile, ...step.argv] : step.argv;
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), {
       cwd: step.cwd,
@@ -86,11 +88,14 @@ function runStep(step, timeoutMs) {
       clearTimeout(timer);
       if (poll) clearInterval(poll);
       let rssKb = polled;
+      let faults;
       let exitCode = code;
       if (timeFile) {
         try {
           const text = readFileSync(timeFile, 'utf8').trim().split('\n');
-          rssKb = Number(text[text.length - 1]) || 0;
+          const [rss, minor] = text[text.length - 1].split(' ').map(Number);
+          rssKb = rss || 0;
+          faults = Number.isFinite(minor) ? minor : undefined;
           // GNU time reports a signalled child as "Command terminated by signal N" and exits 128+N.
           const exited = text.find((l) => l.startsWith('Command exited with non-zero status'));
           if (exited) exitCode = Number(exited.split(' ').pop());
@@ -102,6 +107,7 @@ function runStep(step, timeoutMs) {
       resolve({
         ms,
         rssKb,
+        faults,
         code: exitCode,
         signal,
         timedOut,
@@ -122,19 +128,21 @@ function rssSync(file) {
 }
 
 /**
- * Runs a tool's steps in order, timed as one: wall time is the sum, peak RSS the largest. Stops at
+ * Runs a tool's steps in order, timed as one: wall time and page faults are the sums, peak RSS the largest. Stops at
  * the first step that fails or times out. `timeoutMs` bounds the whole sequence.
  */
 export async function runTool(tool, timeoutMs) {
   let ms = 0;
   let rssKb = 0;
+  let faults = 0;
   let last;
   for (const step of tool.steps) {
     last = await runStep(step, Math.max(1, timeoutMs - ms));
     ms += last.ms;
     rssKb = Math.max(rssKb, last.rssKb);
+    faults = last.faults === undefined || faults === undefined ? undefined : faults + last.faults;
     const ok = (step.okCodes ?? [0]).includes(last.code);
-    if (last.timedOut || !ok) return { ...last, ms, rssKb, ok: false };
+    if (last.timedOut || !ok) return { ...last, ms, rssKb, faults, ok: false };
   }
-  return { ...last, ms, rssKb, ok: true };
+  return { ...last, ms, rssKb, faults, ok: true };
 }

@@ -57,6 +57,8 @@ export function summarise(sc, tools, rounds) {
       warmup: t.warmup,
       time: range(ms),
       rssMaxKb: runs.length ? Math.max(...runs.map((r) => r.rssKb), t.warmup?.rssKb ?? 0) : t.warmup?.rssKb,
+      // Runs before page faults were measured have none.
+      faults: runs.every((r) => r.faults !== undefined) ? range(runs.map((r) => r.faults))?.median : undefined,
       findings: t.output?.findings,
     };
     if (summary.time) {

@@ -26,6 +26,7 @@ import { chooseMode, isNewBranchPush, readEvent, type Mode, type RunEvent } from
 import { addedLines, placeFinding } from './placements.js';
 import { rangeCommits } from './rangeCommits.js';
 import { upsertReview, type ReviewOutcome } from './review.js';
+import { now } from '../run/clock.js';
 
 interface Inputs {
   mode: string;
@@ -134,7 +135,7 @@ async function review(mode: Mode, event: RunEvent, inputs: Inputs, root: string,
 }
 
 export async function run(): Promise<void> {
-  const started = performance.now();
+  const started = now();
   // The bundled ReDoS checker for custom rules runs in-process: the Action ships no worker file for it.
   process.env.RECHECK_SYNC_BACKEND ??= 'pure';
   const inputs = readInputs();

@@ -8,7 +8,7 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
-  /** When the command line was taken (performance.now()): reported durations start here. */
+  /** When the command line was taken (src/run/clock.ts): reported durations start here. */
   started?: number;
   /** For `keyfence scan -` (default: the process's standard input). */
   stdin?: Readable;

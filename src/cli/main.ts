@@ -2,6 +2,7 @@ import type { Command, CommandContext } from './command.js';
 import { closest } from '../closest.js';
 import { reportError, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { now } from '../run/clock.js';
 
 /**
  * Commands load on demand, so `keyfence staged` never pays for the workflow parser or octokit.
@@ -36,7 +37,7 @@ async function help(): Promise<string> {
 
 export async function main(argv: string[], context: Omit<CommandContext, 'args'>): Promise<number> {
   const [name, ...args] = argv;
-  const started = performance.now();
+  const started = now();
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       context.stdout.write(await help());

@@ -58,9 +58,13 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   if (!CATEGORIES.includes(spec.category)) throw new RuleError(where, `\`category\` must be one of ${CATEGORIES.join(', ')}`);
   if (!SEVERITIES.includes(spec.severity)) throw new RuleError(where, `\`severity\` must be one of ${SEVERITIES.join(', ')}`);
   const isPathRule = spec.path !== undefined;
-  if (isPathRule && spec.regex !== undefined) throw new RuleError(where, 'a rule has `regex` (the text) or `path` (the file name), not both');
-  if (isPathRule ? typeof spec.path !== 'string' || !spec.path : typeof spec.regex !== 'string' || !spec.regex)
-    throw new RuleError(where, isPathRule ? '`path` must be a regular expression' : '`regex` is required (or `path`, for a rule that reports files by name)');
+  // Not a built-in rule's regex (lazy): the build checked it, and reading it expands its macros
+  // (src/rules/builtinRules.ts), which only the rules a run compiles should pay for.
+  if (!options.lazy) {
+    if (isPathRule && spec.regex !== undefined) throw new RuleError(where, 'a rule has `regex` (the text) or `path` (the file name), not both');
+    if (isPathRule ? typeof spec.path !== 'string' || !spec.path : typeof spec.regex !== 'string' || !spec.regex)
+      throw new RuleError(where, isPathRule ? '`path` must be a regular expression' : '`regex` is required (or `path`, for a rule that reports files by name)');
+  }
   if (!Array.isArray(spec.keywords) || spec.keywords.some((k) => typeof k !== 'string' || !k))
     throw new RuleError(where, '`keywords` must be a list of non-empty strings');
   const flags = spec.flags ?? '';
@@ -75,11 +79,11 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   const path = isPathRule ? buildRegex(spec.path!, 'i', where, '`path`') : undefined;
   // Regexes are built on first use: a pre-commit hook whose few lines wake three rules should not
   // pay for compiling three hundred; the allow lists, only once the regex has matched.
-  // A path rule matches no text: its regex never matches, so nothing that runs regexes needs a special case.
-  const source = spec.regex ?? '(?!)';
   let regexes: Pick<CompiledRule, 'regex' | 'secretGroup'> | undefined;
   const build = () => {
     if (regexes) return regexes;
+    // A path rule matches no text: its regex never matches, so nothing that runs regexes needs a special case.
+    const source = spec.regex ?? '(?!)';
     const regex = buildRegex(source, `gd${flags}`, where, '`regex`');
     const groups = options.groups ?? new RegExp(`${source}|`, flags).exec('')!.length - 1;
     const secretGroup = spec.secretGroup ?? (groups > 0 ? 1 : 0);

@@ -8,12 +8,13 @@ import type { RuleSpec } from '../rules/ruleSpec.js';
 
 /**
  * Reads the rule files of a folder (rules/*.yml), with their examples: for the build and the tests.
- * Their regexes come back with the folder's macros (macros.yml) expanded.
+ * Their regexes come back with the folder's macros (macros.yml) expanded, or as written (`expand:
+ * false`, for dist/rules.json, whose reader expands a regex when it is first used).
  */
-export function loadRuleDirectory(directory: string): SourcedRule[] {
+export function loadRuleDirectory(directory: string, { expand = true }: { expand?: boolean } = {}): SourcedRule[] {
   const macros = loadMacroFile(directory);
   const files = readdirSync(directory).filter((f) => f.endsWith('.yml') && f !== MACRO_FILE).sort();
-  return files.flatMap((file) => loadRuleFile(join(directory, file), `rules/${file}`, macros));
+  return files.flatMap((file) => loadRuleFile(join(directory, file), `rules/${file}`, macros, expand));
 }
 
 /** The macros of a rule folder (its macros.yml; none if it has no such file). */
@@ -42,7 +43,7 @@ function parseYaml(path: string, origin: string): { doc: Document; lines: LineCo
   return { doc, lines };
 }
 
-function loadRuleFile(path: string, origin: string, macros: Macros): SourcedRule[] {
+function loadRuleFile(path: string, origin: string, macros: Macros, expand: boolean): SourcedRule[] {
   const { doc, lines } = parseYaml(path, origin);
   const data = doc.toJS() as { rules?: RuleSpec[] } | null;
   if (!data || !Array.isArray(data.rules)) throw new RuleError(origin, 'expected a top-level `rules:` list');
@@ -50,7 +51,8 @@ function loadRuleFile(path: string, origin: string, macros: Macros): SourcedRule
   return data.rules.map((spec, i) => {
     if (spec && typeof spec.regex === 'string') {
       try {
-        spec.regex = expandMacros(spec.regex, macros);
+        const expanded = expandMacros(spec.regex, macros);
+        if (expand) spec.regex = expanded;
       } catch (error) {
         if (!(error instanceof MacroError)) throw error;
         const item = isSeq(items) ? items.items[i] : undefined;

@@ -5,6 +5,7 @@ import { compareFindings, maskFindings, toReport } from '../findings/redact.js';
 import { suppressFindings } from '../suppressions/suppress.js';
 import { dedupeFindings } from './dedupe.js';
 import type { ScanResult } from './scan.js';
+import { now } from './clock.js';
 
 export interface FinishOptions {
   config: KeyfenceConfig;
@@ -23,7 +24,7 @@ export interface FinishOptions {
    * then, so the pre-commit hook never carries it). `env` names the proxy; `onlyVerified` keeps live ones.
    */
   verify?: { env: NodeJS.ProcessEnv; onlyVerified: boolean } | undefined;
-  /** When the run started (performance.now()), for durationMs. */
+  /** When the run started (src/run/clock.ts), for durationMs. */
   started: number;
 }
 
@@ -62,7 +63,7 @@ export async function finishRun(scan: ScanResult, options: FinishOptions): Promi
     notes.push(...answer.notes);
   }
   const { files, bytes, commits, skipped } = scan.counts;
-  const stats = { files, bytes, commits, durationMs: Math.round(performance.now() - options.started), skipped, suppressed };
+  const stats = { files, bytes, commits, durationMs: Math.round(now() - options.started), skipped, suppressed };
   const report = toReport(verified, stats, [...scan.notes, ...notes], options.showSecrets, scan.units);
   if (options.changeSuppressions) {
     const ordered = [...inline].sort((a, b) => compareFindings(a.finding, b.finding));

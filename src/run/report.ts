@@ -17,7 +17,7 @@ export interface RunIO {
   env: NodeJS.ProcessEnv;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
-  /** When the door took the request (performance.now()), so durationMs covers its set-up too. */
+  /** When the door took the request (src/run/clock.ts), so durationMs covers its set-up too. */
   started?: number;
 }
 

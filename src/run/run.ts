@@ -15,6 +15,7 @@ import { writeReports, type ReportTarget, type RunIO } from './report.js';
 import { checkReportTargets } from './reportTargets.js';
 import { scanSources } from './scan.js';
 import type { ScanWorkers } from './scanFiles.js';
+import { now } from './clock.js';
 
 /** Findings that come from outside the text of the sources (a repository's GitHub settings). */
 export interface ExtraFindings {
@@ -50,7 +51,7 @@ export interface RunPlan {
  * cross-environment comparison), finish (dedupe, suppressions, masking), and report what is left.
  */
 export async function runPipeline(plan: RunPlan, options: ScanOptions, io: RunIO): Promise<{ finished: FinishedRun; rules: RuleInfo[] }> {
-  const started = io.started ?? performance.now();
+  const started = io.started ?? now();
   const paths = pathFilter(options.include, options.exclude);
   const scan = await scanSources({
     engine: plan.engine,

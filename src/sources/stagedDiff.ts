@@ -1,6 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BlobReader, gitFailure, notARepository, type GitStream } from './git.js';
+import { BlobReader, gitFailure, type GitStream } from './git.js';
 import { changeEvents } from './gitChanges.js';
 import { PatchParser, type FileChange } from './patchParser.js';
 import { stagedGitFor } from './stagedGit.js';
@@ -31,21 +31,18 @@ export interface StagedRead {
 
 /**
  * Starts reading the staged changes of the repository holding `cwd`. Latency is the point here
- * (this runs on every commit): two git processes run at once, one for the root and one for the
- * diff (started by the launcher before this code loaded, when it could: src/sources/stagedGit.ts),
- * and the caller can load its configuration as soon as the root is known while the diff is
- * still being read. The diff is streamed, never held whole. Blobs are read only for env files.
+ * (this runs on every commit): git prints the diff (started by the launcher before this code
+ * loaded, when it could: src/sources/stagedGit.ts) while the root is known at once, from disk where
+ * `cwd` is plainly the top of the work tree, or from a second git at the same time; the caller can
+ * load its configuration as soon as the root is known while the diff is still being read. The
+ * diff is streamed, never held whole. Blobs are read only for env files.
  */
 export function startStagedRead(cwd: string, maxFileLength: number): StagedRead {
   const git = stagedGitFor(cwd);
-  const rootCall = git.root.then((result) => {
-    if (result.code !== 0) throw notARepository(cwd, result.stderr);
-    return result.stdout.toString('utf8').trim();
-  });
-  const changes = readChanges(git.diff, rootCall, maxFileLength);
+  const changes = readChanges(git.diff, git.root, maxFileLength);
   // Whoever awaits `root` first hears of a failure; the other promise must not crash the process.
   changes.catch(() => {});
-  return { root: rootCall, likelyRoot: likelyWorkTree(cwd), changes };
+  return { root: git.root, likelyRoot: likelyWorkTree(cwd), changes };
 }
 
 function likelyWorkTree(cwd: string): string | undefined {

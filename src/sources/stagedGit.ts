@@ -1,4 +1,5 @@
-import { runGit, streamGit, type GitResult, type GitStream } from './git.js';
+import { notARepository, runGit, streamGit, type GitStream } from './git.js';
+import { plainTopLevel } from './gitTopLevel.js';
 import { PATCH_ARGS } from './patchParser.js';
 
 /**
@@ -10,15 +11,25 @@ import { PATCH_ARGS } from './patchParser.js';
  */
 export const STAGED_DIFF_ARGS = ['diff', '--cached', ...PATCH_ARGS];
 
-/** The two git processes a staged read starts: one says where the work tree is, one prints the diff. */
+/**
+ * What a staged read starts: git printing the diff and, unless `cwd` is plainly the top of the work
+ * tree (gitTopLevel.ts), git saying where that is.
+ */
 export interface StagedGit {
   cwd: string;
-  root: Promise<GitResult>;
+  root: Promise<string>;
   diff: GitStream;
 }
 
 function startStagedGit(cwd: string): StagedGit {
-  const root = runGit(['rev-parse', '--show-toplevel'], cwd);
+  const plain = plainTopLevel(cwd);
+  const root =
+    plain !== undefined
+      ? Promise.resolve(plain)
+      : runGit(['rev-parse', '--show-toplevel'], cwd).then((result) => {
+          if (result.code !== 0) throw notARepository(cwd, result.stderr);
+          return result.stdout.toString('utf8').trim();
+        });
   // Whoever reads the staged git hears of a failure; until then it must not crash the process.
   root.catch(() => {});
   // The reader may start late: a small diff is complete before the hook's code has loaded.
@@ -28,7 +39,7 @@ function startStagedGit(cwd: string): StagedGit {
 /*
  * The pre-commit hook's head start. `keyfence staged` spends most of its time loading its own code;
  * git needs about as long to read the index and diff it. So the small launcher (src/cli/bin.ts)
- * starts both git processes before it loads the hook's program, and git works on the other core
+ * starts git before it loads the hook's program, and git works on the other core
  * while node compiles. Launcher and program are separate bundles, each with its own copy of this
  * module: the hand-over goes through a registered symbol, the one thing both copies share.
  */

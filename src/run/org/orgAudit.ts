@@ -19,6 +19,7 @@ import { OrgProgress } from './orgProgress.js';
 import { RunState } from './runState.js';
 import { selectRepositories, type RepositorySelection } from './selection.js';
 import { planShards, type ShardId } from './shards.js';
+import { now } from '../clock.js';
 
 /**
  * What `keyfence audit --org` (or `--gitlab-group`) asks for, besides the scan options: `org` is
@@ -60,7 +61,7 @@ export async function orgRepositories(
  * is assembled from the files at the end.
  */
 export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions, io: RunIO): Promise<number> {
-  const started = io.started ?? performance.now();
+  const started = io.started ?? now();
   const targets: ReportTarget[] = [{ format: options.format, output: options.output }, ...(options.reports ?? [])];
   const config = options.config === undefined ? undefined : resolve(io.cwd, options.config);
   // The organisation's own keyfence.yml (where the command runs) judges --fail-on and describes rules.
@@ -90,7 +91,7 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
   await eachAtMost(todo, request.jobs, async (repo) => {
     let part: RepositoryReport;
     try {
-      part = await auditRepository(repo, join(orgCache, 'mirrors', `${repo.name}.git`), access, request.settings ? forge : undefined, options, { ...io, started: performance.now() }, config);
+      part = await auditRepository(repo, join(orgCache, 'mirrors', `${repo.name}.git`), access, request.settings ? forge : undefined, options, { ...io, started: now() }, config);
     } catch (error) {
       const note = `${repo.fullName}: not audited: ${(error as Error).message.split('\n')[0]}`;
       failures.push(note);
@@ -115,7 +116,7 @@ export async function runOrgAudit(request: OrgAuditRequest, options: ScanOptions
     ...failures.sort(),
   ];
   // The findings stay in the per-repository files: each format reads them from there as it writes.
-  const { report, tally, rules } = await assembleReports(state.folder, files, notes, Math.round(performance.now() - started));
+  const { report, tally, rules } = await assembleReports(state.folder, files, notes, Math.round(now() - started));
   await writeStreamedReports(report, tally, targets, { engine: engine.engine, rules, io, failOn, linkTo: forge.linker(io.env) ?? null });
   if (options.output !== undefined) io.stderr.write(`keyfence: ${summaryLineOf(tally.bySeverity, report.head)}; report written to ${options.output}\n`);
   if (options.reports?.length) io.stderr.write(`keyfence: ${options.reports.map((r) => `${r.format} report written to ${r.output}`).join(', ')}\n`);

@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
+import { now } from '../clock.js';
 
 /**
  * The progress line of an organisation run on a terminal's stderr, rewritten at most every 200 ms:
  * repositories done of all, commits read per second, and the time left at the pace so far.
  */
 export class OrgProgress {
-  private readonly started = performance.now();
+  private readonly started = now();
   private last = Number.NEGATIVE_INFINITY;
   private shown = false;
   private done = 0;
@@ -29,10 +30,10 @@ export class OrgProgress {
   }
 
   private show(force: boolean): void {
-    const now = performance.now();
-    if (!force && now - this.last < 200) return;
-    this.last = now;
-    this.stream.write(`\r\x1b[K${progressLine(this.resumed + this.done, this.total, this.commits, this.done, (now - this.started) / 1000)}`);
+    const at = now();
+    if (!force && at - this.last < 200) return;
+    this.last = at;
+    this.stream.write(`\r\x1b[K${progressLine(this.resumed + this.done, this.total, this.commits, this.done, (at - this.started) / 1000)}`);
     this.shown = true;
   }
 
