@@ -41,10 +41,13 @@ export class Prefilter {
       // A path rule tests the file's name, never its text (see Scanner).
       if (rule.path) return;
       if (rule.keywords.length === 0) this.alwaysOn.push(index);
-      for (const keyword of new Set(rule.keywords)) {
+      for (const keyword of rule.keywords) {
         // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose
         if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
-        this.rulesOf.set(keyword, [...(this.rulesOf.get(keyword) ?? []), index]);
+        const indexes = this.rulesOf.get(keyword);
+        // Rules come in order, so a keyword a rule names twice is its last entry (no Set a rule).
+        if (!indexes) this.rulesOf.set(keyword, [index]);
+        else if (indexes[indexes.length - 1] !== index) indexes.push(index);
       }
     });
   }
