@@ -13,6 +13,8 @@ import { join } from 'node:path';
  * whose `.git` is a file, GIT_DIR) is undefined: ask git.
  */
 export function plainTopLevel(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  // git for Windows spells the path its own way (C:/…, its drive letter case): there, ask git.
+  if (process.platform === 'win32') return undefined;
   if (['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CONFIG_COUNT'].some((name) => env[name] !== undefined)) return undefined;
   if (/worktree|bare|include/i.test(env.GIT_CONFIG_PARAMETERS ?? '')) return undefined;
   try {
