@@ -21,9 +21,10 @@ export interface StagedChanges {
 export interface StagedRead {
   root: Promise<string>;
   /**
-   * Where the work tree most likely starts, found at once by looking for `.git` above `cwd`
-   * (undefined when GIT_DIR, GIT_WORK_TREE or GIT_CEILING_DIRECTORIES may say otherwise): enough
-   * to start loading the configuration while git confirms `root`. Compare before relying on it.
+   * Where the work tree most likely starts, found at once: `root` itself when it was read from disk
+   * (gitTopLevel.ts), else by looking for `.git` above `cwd` (undefined when GIT_DIR, GIT_WORK_TREE
+   * or GIT_CEILING_DIRECTORIES may say otherwise): enough to start loading the configuration while
+   * git confirms `root`. Compare before relying on it.
    */
   likelyRoot: string | undefined;
   changes: Promise<StagedChanges>;
@@ -42,7 +43,7 @@ export function startStagedRead(cwd: string, maxFileLength: number): StagedRead 
   const changes = readChanges(git.diff, git.root, maxFileLength);
   // Whoever awaits `root` first hears of a failure; the other promise must not crash the process.
   changes.catch(() => {});
-  return { root: git.root, likelyRoot: likelyWorkTree(cwd), changes };
+  return { root: git.root, likelyRoot: git.plainRoot ?? likelyWorkTree(cwd), changes };
 }
 
 function likelyWorkTree(cwd: string): string | undefined {

@@ -17,6 +17,8 @@ export const STAGED_DIFF_ARGS = ['diff', '--cached', ...PATCH_ARGS];
  */
 export interface StagedGit {
   cwd: string;
+  /** The top of the work tree when read from disk, known at once; undefined while git is asked. */
+  plainRoot: string | undefined;
   root: Promise<string>;
   diff: GitStream;
 }
@@ -33,7 +35,7 @@ function startStagedGit(cwd: string): StagedGit {
   // Whoever reads the staged git hears of a failure; until then it must not crash the process.
   root.catch(() => {});
   // The reader may start late: a small diff is complete before the hook's code has loaded.
-  return { cwd, root, diff: streamGit(STAGED_DIFF_ARGS, cwd, { lateReader: true }) };
+  return { cwd, plainRoot: plain, root, diff: streamGit(STAGED_DIFF_ARGS, cwd, { lateReader: true }) };
 }
 
 /*

@@ -33,6 +33,8 @@ describe('the hook\'s head start (git started before the program loads)', () => 
     expect((await early.diff.done).code).toBe(0);
     expect(await readAll(early.diff.stdout)).toBe(expected);
     expect(await early.root).toBe(dir.git('rev-parse', '--show-toplevel').trim());
+    // A plain repository's top is read from disk: known before git could answer.
+    expect(early.plainRoot).toBe(await early.root);
   });
 
   it('hands over a diff larger than a pipe holds, which git writes only as it is read', async () => {
