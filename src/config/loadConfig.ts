@@ -309,14 +309,17 @@ function readLayer(abs: string, shown: string, files: PolicyFiles): { layer: Lay
           const spec = r.js(item) as RuleSpec;
           const at = r.at(item);
           // Regex macros ({{assign}}, rules/macros.yml) expand here, as the built-in rules' do at build time.
-          if (typeof spec.regex === 'string' && hasMacros(spec.regex)) {
+          const expanded = (source: string, field: string[]) => {
             try {
-              spec.regex = expandMacros(spec.regex, loadBuiltinMacros());
+              return expandMacros(source, loadBuiltinMacros());
             } catch (error) {
               if (!(error instanceof MacroError)) throw error;
-              r.fail((item as YAMLMap).get('regex', true), `rule ${spec.id}: regex: ${error.message}`, 'the regex macros are listed in rules/README.md ("Regex macros")');
+              return r.fail((item as YAMLMap).getIn(field, true), `rule ${spec.id}: ${field.join('.')}: ${error.message}`, 'the regex macros are listed in rules/README.md ("Regex macros")');
             }
-          }
+          };
+          if (typeof spec.regex === 'string' && hasMacros(spec.regex)) spec.regex = expanded(spec.regex, ['regex']);
+          const unless = spec.allowUnlessAfter as { after?: unknown } | undefined;
+          if (unless && typeof unless === 'object' && typeof unless.after === 'string' && hasMacros(unless.after)) unless.after = expanded(unless.after, ['allowUnlessAfter', 'after']);
           const files = (spec as { files?: unknown }).files;
           if (files !== undefined && (!Array.isArray(files) || files.some((f) => typeof f !== 'string' || !f)))
             throw new UserError(`${at} (rule ${spec.id}): \`files\` must be a list of globs`);
@@ -344,7 +347,7 @@ function fieldPositions(r: Reader, item: YAMLMap): Record<string, string> {
 }
 
 /** The fields of a rule (rules/README.md), including the engine's `files` and `requires`. */
-const RULE_KEYS = ['id', 'override', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'path', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal', 'examples'];
+const RULE_KEYS = ['id', 'override', 'description', 'message', 'category', 'severity', 'keywords', 'regex', 'path', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'allowUnlessAfter', 'environments', 'files', 'requires', 'mode', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal', 'examples'];
 
 const ALLOW_LISTS = ['rules', 'paths', 'secrets', 'lines', 'stopwords'] as const;
 

@@ -50,7 +50,7 @@ function heldIn(base: KeyfenceConfig, head: KeyfenceConfig, baseAt: string | und
 
 /** Fields of a custom rule that decide what it matches (not its wording or examples). */
 const MATCHING_FIELDS: Array<keyof RuleSpec> = [
-  'regex', 'path', 'keywords', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'files', 'requires', 'mode',
+  'regex', 'path', 'keywords', 'flags', 'secretGroup', 'entropy', 'validator', 'allow', 'allowLine', 'allowUnlessAfter', 'files', 'requires', 'mode',
   'environments', 'multiline', 'generatedFiles', 'placeholders', 'randomLetters', 'literal',
 ];
 

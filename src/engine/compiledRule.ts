@@ -11,7 +11,8 @@ export interface CompiledRule {
   /** A path rule's test of the file path (rules/README.md, "Path rules"). */
   path?: RegExp;
   secretGroup: number;
-  keywords: string[];
+  /** Lower case, as the prefilter matches them. */
+  keywords: readonly string[];
   allow: RegExp[];
   allowLine: RegExp[];
   /** A structure check: a match failing it is dropped. */
@@ -21,6 +22,11 @@ export interface CompiledRule {
   /** A path rule's check of the file's bytes: a file failing it is not reported. */
   fileValidator?: FileValidator;
   environments?: ReadonlySet<Environment>;
+  /**
+   * `allowUnlessAfter`: whether the secret found at offset `at` of `text` is not a finding (its shape
+   * is `secret`'s and the text before it does not match `after`). Only rules with the field have it.
+   */
+  exempts?: (text: string, at: number, secret: string) => boolean;
 }
 
 /** A rule that cannot be used; `where` names the file (and rule) at fault. */
@@ -50,6 +56,13 @@ function buildRegex(source: string, flags: string, where: string, field: string)
  * second time to count them (the build counts them for the built-in rules).
  */
 export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: boolean; groups?: number } = {}): CompiledRule {
+  // A built-in rule: the test suite checks each in full (below) from rules/*.yml, of which the build
+  // made it. Checked again here on every run, the checks allocated some 400 bytes a rule, young
+  // garbage a pre-commit hook paid a scavenge for.
+  if (options.lazy) {
+    const validator = spec.validator === undefined ? undefined : VALIDATORS[spec.validator];
+    return new LazyRule(spec, origin, spec.flags ?? '', options.groups, validator, spec.path === undefined ? undefined : new RegExp(spec.path, 'i'));
+  }
   const where = `${origin} (rule ${spec?.id ?? '?'})`;
   if (!spec || typeof spec !== 'object') throw new RuleError(origin, 'a rule must be a mapping');
   if (typeof spec.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(spec.id))
@@ -58,28 +71,27 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   if (!CATEGORIES.includes(spec.category)) throw new RuleError(where, `\`category\` must be one of ${CATEGORIES.join(', ')}`);
   if (!SEVERITIES.includes(spec.severity)) throw new RuleError(where, `\`severity\` must be one of ${SEVERITIES.join(', ')}`);
   const isPathRule = spec.path !== undefined;
-  // Not a built-in rule's regex (lazy): the build checked it, and reading it expands its macros
-  // (src/rules/builtinRules.ts), which only the rules a run compiles should pay for.
-  if (!options.lazy) {
-    if (isPathRule && spec.regex !== undefined) throw new RuleError(where, 'a rule has `regex` (the text) or `path` (the file name), not both');
-    if (isPathRule ? typeof spec.path !== 'string' || !spec.path : typeof spec.regex !== 'string' || !spec.regex)
-      throw new RuleError(where, isPathRule ? '`path` must be a regular expression' : '`regex` is required (or `path`, for a rule that reports files by name)');
-  }
+  if (isPathRule && spec.regex !== undefined) throw new RuleError(where, 'a rule has `regex` (the text) or `path` (the file name), not both');
+  if (isPathRule ? typeof spec.path !== 'string' || !spec.path : typeof spec.regex !== 'string' || !spec.regex)
+    throw new RuleError(where, isPathRule ? '`path` must be a regular expression' : '`regex` is required (or `path`, for a rule that reports files by name)');
   if (!Array.isArray(spec.keywords) || spec.keywords.some((k) => typeof k !== 'string' || !k))
     throw new RuleError(where, '`keywords` must be a list of non-empty strings');
   const flags = spec.flags ?? '';
   if (!ALLOWED_FLAGS.test(flags)) throw new RuleError(where, '`flags` may only hold i, m, s and u');
   if (spec.validator !== undefined && !Object.hasOwn(VALIDATORS, spec.validator))
     throw new RuleError(where, `unknown \`validator\` "${spec.validator}"; known: ${Object.keys(VALIDATORS).join(', ')}`);
+  const unless = spec.allowUnlessAfter;
+  if (unless !== undefined && (typeof unless !== 'object' || unless === null || typeof unless.secret !== 'string' || !unless.secret || typeof unless.after !== 'string' || !unless.after))
+    throw new RuleError(where, '`allowUnlessAfter` must be a mapping with `secret` and `after`, two regular expressions');
   if (spec.environments?.some((e) => !ENVIRONMENTS.includes(e)))
     throw new RuleError(where, `\`environments\` may only hold ${ENVIRONMENTS.join(', ')}`);
   const validator = spec.validator === undefined ? undefined : VALIDATORS[spec.validator]!;
   if (validator && (validator.kind === 'file') !== isPathRule)
     throw new RuleError(where, `\`validator\` "${spec.validator}" ${isPathRule ? 'checks a value, not a file' : 'checks a file: it needs a path rule'}`);
   const path = isPathRule ? buildRegex(spec.path!, 'i', where, '`path`') : undefined;
-  const rule = new LazyRule(spec, where, flags, options.groups, validator, path);
+  const rule = new LazyRule(spec, origin, flags, options.groups, validator, path);
   // Rules from a user's config are checked in full now, so a broken regex is a config error at load.
-  if (!options.lazy) rule.compileNow();
+  rule.compileNow();
   return rule;
 }
 
@@ -91,36 +103,48 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
  */
 class LazyRule implements CompiledRule {
   readonly id: string;
-  readonly keywords: string[];
+  readonly keywords: readonly string[];
   readonly validator?: Validator;
   readonly checksum?: Validator;
   readonly path?: RegExp;
   readonly fileValidator?: FileValidator;
   readonly environments?: ReadonlySet<Environment>;
+  readonly exempts?: (text: string, at: number, secret: string) => boolean;
   private regexes?: Pick<CompiledRule, 'regex' | 'secretGroup'>;
   private allowLists?: Pick<CompiledRule, 'allow' | 'allowLine'>;
+  private exemption?: { secret: RegExp; after: RegExp };
 
   constructor(
     readonly spec: RuleSpec,
-    private readonly where: string,
+    private readonly origin: string,
     private readonly flags: string,
     private readonly groups: number | undefined,
     validator: ValidatorEntry | undefined,
     path: RegExp | undefined,
   ) {
     this.id = spec.id;
-    this.keywords = spec.keywords.map((k) => k.toLowerCase());
+    // The prefilter folds case; most rules list their keywords in lower case already.
+    this.keywords = spec.keywords.some(hasUpperCase) ? spec.keywords.map((k) => k.toLowerCase()) : spec.keywords;
     if (validator?.kind === 'structure') this.validator = validator.check;
     if (validator?.kind === 'checksum') this.checksum = validator.check;
     if (validator?.kind === 'file') this.fileValidator = validator.checkFile;
     if (path) this.path = path;
     if (spec.environments) this.environments = new Set(spec.environments);
+    if (spec.allowUnlessAfter) {
+      this.exempts = (text, at, secret) => {
+        const { secret: shape, after } = this.buildExemption();
+        if (!shape.test(secret)) return false;
+        after.lastIndex = at;
+        return !after.test(text);
+      };
+    }
   }
 
   /** Builds every regex of the rule now, so that a broken one fails here. */
   compileNow(): void {
     this.build();
     this.buildAllowLists();
+    if (this.spec.allowUnlessAfter) this.buildExemption();
   }
 
   get regex(): RegExp {
@@ -139,6 +163,11 @@ class LazyRule implements CompiledRule {
     return this.buildAllowLists().allowLine;
   }
 
+  /** The rule and where it comes from, for errors (made when needed: most rules never have one). */
+  private get where(): string {
+    return `${this.origin} (rule ${this.id})`;
+  }
+
   private build(): Pick<CompiledRule, 'regex' | 'secretGroup'> {
     if (this.regexes) return this.regexes;
     const { spec, flags, where } = this;
@@ -153,6 +182,20 @@ class LazyRule implements CompiledRule {
     return this.regexes;
   }
 
+  private buildExemption(): { secret: RegExp; after: RegExp } {
+    if (this.exemption) return this.exemption;
+    const { flags, where } = this;
+    const { secret, after } = this.spec.allowUnlessAfter!;
+    // Checked alone first: wrapped in the look-behind, `a)(b` would read as a valid regex.
+    buildRegex(after, flags, where, '`allowUnlessAfter.after`');
+    this.exemption = {
+      secret: buildRegex(secret, flags, where, '`allowUnlessAfter.secret`'),
+      // A look-behind tested at one offset only (sticky): it reads back from where the secret starts.
+      after: buildRegex(`(?<=${after})`, `y${flags}`, where, '`allowUnlessAfter.after`'),
+    };
+    return this.exemption;
+  }
+
   private buildAllowLists(): Pick<CompiledRule, 'allow' | 'allowLine'> {
     const { spec, flags, where } = this;
     return (this.allowLists ??= {
@@ -160,4 +203,10 @@ class LazyRule implements CompiledRule {
       allowLine: (spec.allowLine ?? []).map((a) => buildRegex(a, 'i', where, '`allowLine`')),
     });
   }
+}
+
+/** ASCII is enough: the prefilter rejects any other keyword. A test, not toLowerCase, which copies. */
+const UPPER_CASE = /[A-Z]/;
+function hasUpperCase(keyword: string): boolean {
+  return UPPER_CASE.test(keyword);
 }

@@ -38,6 +38,7 @@ export async function checkCustomRule(rule: CustomRule, builtinIds: ReadonlySet<
     ['path', spec.path, 'i'],
     ...(spec.allow ?? []).map((a, i) => [`allow[${i}]`, a, ''] as const),
     ...(spec.allowLine ?? []).map((a, i) => [`allowLine[${i}]`, a, 'i'] as const),
+    ...(spec.allowUnlessAfter ? [['allowUnlessAfter.secret', spec.allowUnlessAfter.secret, spec.flags ?? ''] as const, ['allowUnlessAfter.after', spec.allowUnlessAfter.after, spec.flags ?? ''] as const] : []),
     ...(spec.requires ? [['requires.after', spec.requires.after, 'm'] as const, ['requires.until', spec.requires.until, 'm'] as const] : []),
   ] as const;
   for (const [field, source, flags] of patterns) {

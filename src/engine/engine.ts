@@ -88,9 +88,8 @@ export class Engine {
   private readonly ledger = new CrossoverLedger();
   private readonly environmentGlobs: Array<[Environment, (file: string) => boolean]>;
   private readonly byPath = new Map<string, Classification>();
-  private readonly sourceCategory = new Map<string, Category>();
-  /** The checksums of rules that have one (`validator:` of kind checksum), by rule id. */
-  private readonly checksums = new Map<string, (secret: string) => boolean>();
+  /** `rules` by id: a finding's rule, as it was before the policy changed the finding's category. */
+  private readonly ruleById = new Map<string, CompiledRule>();
   private readonly crossoverEnabled: boolean;
   /** The production-data rules that are on (src/engine/prodData/), by id. */
   private readonly prodData = new Map<string, CompiledRule>();
@@ -98,44 +97,40 @@ export class Engine {
 
   constructor(readonly config: KeyfenceConfig) {
     const domainRule = productionDomainRule(config.productionDomains);
-    const builtin = loadBuiltinRules();
-    const all = [
-      ...builtin,
-      ...(domainRule ? [{ spec: domainRule, origin: 'keyfence.yml productionDomains' }] : []),
-      ...config.rules,
-    ];
-    // Built-in rules by their spec object: what the build worked out for them (their regex's group
-    // count, their `files:` as regexes) holds for them only, not for a custom rule with their id.
-    const prepared = new Map<RuleSpec, SourcedRule>(builtin.map((r) => [r.spec, r]));
     const byId = new Map<string, { rule: CompiledRule; filesPattern?: SourcedRule['filesPattern'] }>();
-    for (const { spec, origin } of all) {
+    // `built`: what the build worked out for a built-in rule (its regex's group count, its `files:`
+    // as regexes), which holds for it only, not for a custom rule with its id.
+    const add = (spec: RuleSpec, origin: string, built?: SourcedRule) => {
       const override = config.overrides[spec.id];
       if (override?.enabled === false) {
         byId.delete(spec.id);
-        continue;
+        return;
       }
-      const built = prepared.get(spec);
       // A custom rule with a built-in rule's id replaces it.
       const overridden = override?.severity ? { ...spec, severity: override.severity } : spec;
       const rule = compileRule(overridden, origin, { lazy: built !== undefined, groups: built?.groups });
-      byId.set(spec.id, { rule, filesPattern: built?.filesPattern });
-    }
-    const scanned = [...byId.values()].map(({ rule }) => rule);
-    for (const rule of scanned) {
-      const requires = rule.spec.requires;
-      if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
-    }
+      byId.set(spec.id, built?.filesPattern ? { rule, filesPattern: built.filesPattern } : { rule });
+    };
+    for (const built of loadBuiltinRules()) add(built.spec, built.origin, built);
+    if (domainRule) add(domainRule, 'keyfence.yml productionDomains');
+    for (const { spec, origin } of config.rules) add(spec, origin);
+    const scanned: CompiledRule[] = [];
     // Rules with the same `files:` share one matcher, which the scanner asks only when one of them
     // has a keyword in the file: most files never pay for a glob test.
+    const scopes: Array<((file: string) => boolean) | undefined> = [];
     const matchers = new Map<string, (file: string) => boolean>();
-    const scopes = [...byId.values()].map(({ rule, filesPattern }) => {
-      const files = rule.spec.files;
-      if (!files) return undefined;
-      const key = JSON.stringify(files);
-      let matches = matchers.get(key);
-      if (!matches) matchers.set(key, (matches = fileMatcher(files, filesPattern)));
-      return matches;
-    });
+    for (const { rule, filesPattern } of byId.values()) {
+      scanned.push(rule);
+      const { requires, files } = rule.spec;
+      if (requires) this.requirements.set(rule.id, compileRequirement(requires, rule));
+      let matches: ((file: string) => boolean) | undefined;
+      if (files) {
+        const key = JSON.stringify(files);
+        matches = matchers.get(key);
+        if (!matches) matchers.set(key, (matches = fileMatcher(files, filesPattern)));
+      }
+      scopes.push(matches);
+    }
     this.scanner = new Scanner(scanned, scopes, loadBuiltinKeywordAutomaton);
 
     // The engine's own rules: metadata for reports, overrides applied like any rule's.
@@ -150,11 +145,8 @@ export class Engine {
       stage.push(rule);
     }
     this.rules = [...scanned, ...stage];
-    for (const rule of this.rules) {
-      this.sourceCategory.set(rule.id, rule.spec.category);
-      if (rule.checksum) this.checksums.set(rule.id, rule.checksum);
-    }
-    this.policy = new Policy(config, this.rules);
+    for (const rule of this.rules) this.ruleById.set(rule.id, rule);
+    this.policy = new Policy(config, this.ruleById);
 
     // In the order the configuration lists them: the first environment with a matching glob wins.
     this.environmentGlobs = (Object.keys(config.environments) as Environment[])
@@ -406,11 +398,12 @@ export class Engine {
   private remember(fragment: Fragment, where: Classification, findings: Finding[], reported: boolean): void {
     if (!this.crossoverEnabled || !participates(where.environment)) return;
     for (const f of findings) {
-      const category = this.sourceCategory.get(f.ruleId) ?? f.category;
+      const rule = this.ruleById.get(f.ruleId);
+      const category = rule?.spec.category ?? f.category;
       if (!f.secret || !SECRET_CATEGORIES.has(category) || this.policy.isTestMode(f.ruleId)) continue;
       // A token whose checksum fails (reported at low) was never issued: it cannot authenticate
       // anywhere, so it cannot bleed from one environment into another either.
-      if (this.checksums.get(f.ruleId)?.(f.secret) === false) continue;
+      if (rule?.checksum?.(f.secret) === false) continue;
       this.ledger.record({
         value: f.secret,
         environment: where.environment,

@@ -62,6 +62,7 @@ function runRegex(rule: CompiledRule, ruleIndex: number, text: string, from: num
     }
     const secret = match[rule.secretGroup];
     const span = match.indices?.[rule.secretGroup];
-    if (secret && span) out.push({ rule: ruleIndex, secret, start: from + span[0], end: from + span[1] });
+    if (!secret || !span || rule.exempts?.(window, span[0], secret)) continue;
+    out.push({ rule: ruleIndex, secret, start: from + span[0], end: from + span[1] });
   }
 }

@@ -46,18 +46,20 @@ const raise = (s: Severity, floor: Severity): Severity => (severityRank(s) < sev
 const lower = (s: Severity, cap: Severity): Severity => (severityRank(s) > severityRank(cap) ? cap : s);
 
 export class Policy {
-  private readonly modes = new Map<string, KeyMode>();
-  private readonly categories = new Map<string, Finding['category']>();
+  /** Worked out for a rule when one of its findings first meets the policy: most rules never find anything. */
+  private readonly modes = new Map<string, KeyMode | undefined>();
 
   constructor(
     private readonly config: KeyfenceConfig,
-    rules: readonly CompiledRule[],
-  ) {
-    for (const rule of rules) {
-      const mode = keyMode(rule);
-      if (mode) this.modes.set(rule.id, mode);
-      this.categories.set(rule.id, rule.spec.category);
-    }
+    private readonly rules: ReadonlyMap<string, CompiledRule>,
+  ) {}
+
+  private modeOf(ruleId: string): KeyMode | undefined {
+    if (this.modes.has(ruleId)) return this.modes.get(ruleId);
+    const rule = this.rules.get(ruleId);
+    const mode = rule && keyMode(rule);
+    this.modes.set(ruleId, mode);
+    return mode;
   }
 
   /** The finding as the policy of its environment sees it, or undefined when the policy drops it. */
@@ -90,8 +92,8 @@ export class Policy {
     // Scripts and Dockerfiles inside fixtures are test data, not run by any pipeline.
     if (f.category === 'echo-leak' && role === 'fixture') return { because: 'a script kept as test data runs in no pipeline' };
 
-    const mode = this.modes.get(f.ruleId);
-    if (this.categories.get(f.ruleId) === 'live-key') {
+    const mode = this.modeOf(f.ruleId);
+    if (this.rules.get(f.ruleId)?.spec.category === 'live-key') {
       if (mode === 'test') {
         if (role === 'fixture') return { because: 'test-mode keys are what fixtures should hold' };
         if (env === 'production')
@@ -137,7 +139,7 @@ export class Policy {
 
   /** Whether a rule finds test-mode keys, which environments may share without harm. */
   isTestMode(ruleId: string): boolean {
-    return this.modes.get(ruleId) === 'test';
+    return this.modeOf(ruleId) === 'test';
   }
 
   /** The severity floor of an environment, for findings made after the scan (crossovers). */

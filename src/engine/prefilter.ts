@@ -17,7 +17,6 @@ interface Output {
  * search keyword by keyword.
  */
 export class Prefilter {
-  private readonly rulesOf = new Map<string, number[]>();
   private automaton: Automaton | undefined;
   /** Characters searched keyword by keyword so far. */
   private searchedEach = 0;
@@ -34,22 +33,21 @@ export class Prefilter {
    * cheaper than making the automaton at all (loading a prebuilt one costs a few milliseconds,
    * building one 10–25), while a scan of a tree makes it on its first files.
    */
-  constructor(rules: readonly CompiledRule[], options: { prebuilt?: () => KeywordAutomaton | undefined; searchEachBudget?: number } = {}) {
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    options: { prebuilt?: () => KeywordAutomaton | undefined; searchEachBudget?: number } = {},
+  ) {
     this.prebuilt = options.prebuilt;
     this.searchEachBudget = options.searchEachBudget ?? (options.prebuilt ? SEARCH_EACH_BUDGET_PREBUILT : SEARCH_EACH_BUDGET);
-    rules.forEach((rule, index) => {
+    // Indexed loops: in code that runs once, each step of a for-of allocates its result object.
+    for (let index = 0; index < rules.length; index++) {
+      const { path, keywords } = rules[index]!;
       // A path rule tests the file's name, never its text (see Scanner).
-      if (rule.path) return;
-      if (rule.keywords.length === 0) this.alwaysOn.push(index);
-      for (const keyword of rule.keywords) {
-        // eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose
-        if (/[^\x00-\x7f]/.test(keyword)) throw new Error(`keyword "${keyword}" holds a non-ASCII character; keywords must be ASCII`);
-        const indexes = this.rulesOf.get(keyword);
-        // Rules come in order, so a keyword a rule names twice is its last entry (no Set a rule).
-        if (!indexes) this.rulesOf.set(keyword, [index]);
-        else if (indexes[indexes.length - 1] !== index) indexes.push(index);
-      }
-    });
+      if (path) continue;
+      if (keywords.length === 0) this.alwaysOn.push(index);
+      const foreign = keywords.find(isNotAscii);
+      if (foreign !== undefined) throw new Error(`keyword "${foreign}" holds a non-ASCII character; keywords must be ASCII`);
+    }
   }
 
   /** Offsets where keywords start, per rule index, ascending. Rules without keywords are not included. */
@@ -58,35 +56,63 @@ export class Prefilter {
       this.searchedEach += text.length;
       return this.searchEach(text);
     }
-    this.automaton ??= new Automaton(this.keywordAutomaton(), this.rulesOf);
+    if (!this.automaton) {
+      const rulesOf = this.rulesOf();
+      this.automaton = new Automaton(this.keywordAutomaton(rulesOf), rulesOf);
+    }
     return this.automaton.hits(text);
   }
 
-  private keywordAutomaton(): KeywordAutomaton {
+  /**
+   * The rules each keyword wakes, for the automaton. Not made for texts searched keyword by keyword,
+   * which is all a pre-commit hook does: some 700 keywords' lists cost it 250 kB of young garbage.
+   */
+  private rulesOf(): Map<string, number[]> {
+    const rulesOf = new Map<string, number[]>();
+    this.rules.forEach((rule, index) => {
+      if (rule.path) return;
+      for (const keyword of rule.keywords) {
+        const indexes = rulesOf.get(keyword);
+        // Rules come in order, so a keyword a rule names twice is its last entry (no Set a rule).
+        if (!indexes) rulesOf.set(keyword, [index]);
+        else if (indexes[indexes.length - 1] !== index) indexes.push(index);
+      }
+    });
+    return rulesOf;
+  }
+
+  private keywordAutomaton(rulesOf: Map<string, number[]>): KeywordAutomaton {
     const prebuilt = this.prebuilt?.();
     if (prebuilt) {
       const known = new Set(prebuilt.keywords);
-      if ([...this.rulesOf.keys()].every((k) => known.has(k))) return prebuilt;
+      if ([...rulesOf.keys()].every((k) => known.has(k))) return prebuilt;
     }
-    return buildKeywordAutomaton(this.rulesOf.keys());
+    return buildKeywordAutomaton(rulesOf.keys());
   }
 
-  /** Every keyword with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
+  /** Every rule's keywords with indexOf on an ASCII-lowercased copy: linear in keywords times text. */
   private searchEach(text: string): Map<number, number[]> {
     const lower = asciiLowerCase(text);
     const byRule = new Map<number, number[]>();
-    for (const [keyword, rules] of this.rulesOf) {
-      for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + 1)) {
-        for (const r of rules) {
-          const list = byRule.get(r);
-          if (list === undefined) byRule.set(r, [at]);
-          else list.push(at);
-        }
+    for (let index = 0; index < this.rules.length; index++) {
+      const { path, keywords } = this.rules[index]!;
+      if (path) continue;
+      let found: number[] | undefined;
+      for (let k = 0; k < keywords.length; k++) {
+        const keyword = keywords[k]!;
+        for (let at = lower.indexOf(keyword); at !== -1; at = lower.indexOf(keyword, at + 1)) (found ??= []).push(at);
       }
+      // One keyword's offsets come in order; several keywords' may interleave or coincide.
+      if (found) byRule.set(index, found.length > 1 && keywords.length > 1 ? [...new Set(found)].sort((a, b) => a - b) : found);
     }
-    for (const [r, list] of byRule) if (list.length > 1) byRule.set(r, [...new Set(list)].sort((a, b) => a - b));
     return byRule;
   }
+}
+
+// eslint-disable-next-line no-control-regex -- \x00-\x7f is the ASCII range, on purpose
+const NOT_ASCII = /[^\x00-\x7f]/;
+function isNotAscii(keyword: string): boolean {
+  return NOT_ASCII.test(keyword);
 }
 
 /**

@@ -49,18 +49,25 @@ function loadRuleFile(path: string, origin: string, macros: Macros, expand: bool
   if (!data || !Array.isArray(data.rules)) throw new RuleError(origin, 'expected a top-level `rules:` list');
   const items = doc.get('rules', true);
   return data.rules.map((spec, i) => {
-    if (spec && typeof spec.regex === 'string') {
+    /** `source` with the macros expanded; an unknown macro is an error naming the line of `field`. */
+    const expanded = (source: string, field: string[]) => {
       try {
-        const expanded = expandMacros(spec.regex, macros);
-        if (expand) spec.regex = expanded;
+        return expandMacros(source, macros);
       } catch (error) {
         if (!(error instanceof MacroError)) throw error;
         const item = isSeq(items) ? items.items[i] : undefined;
-        const node = isMap(item) ? item.get('regex', true) : undefined;
+        const node = isMap(item) ? item.getIn(field, true) : undefined;
         const pos = isScalar(node) && node.range ? lines.linePos(node.range[0]) : undefined;
-        throw new RuleError(`${origin}${pos ? `:${pos.line}` : ''} (rule ${spec.id ?? '?'})`, `regex: ${error.message}`);
+        throw new RuleError(`${origin}${pos ? `:${pos.line}` : ''} (rule ${spec.id ?? '?'})`, `${field.join('.')}: ${error.message}`);
       }
+    };
+    if (spec && typeof spec.regex === 'string') {
+      const regex = expanded(spec.regex, ['regex']);
+      if (expand) spec.regex = regex;
     }
+    // Expanded either way: dist/rules.json's reader expands `regex` only, and this one is compiled
+    // only by the few runs that meet a secret of its shape.
+    if (spec && typeof spec.allowUnlessAfter?.after === 'string') spec.allowUnlessAfter.after = expanded(spec.allowUnlessAfter.after, ['allowUnlessAfter', 'after']);
     return { spec, origin };
   });
 }

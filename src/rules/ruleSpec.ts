@@ -39,6 +39,13 @@ export interface RuleSpec {
   allow?: string[];
   /** Regexes on the whole line: a line matching one is not reported by this rule. */
   allowLine?: string[];
+  /**
+   * A secret matching `secret` is not reported unless the text just before it matches `after` (a
+   * regex tested as a look-behind ending where the secret starts): 40 hex digits are a git object id
+   * under most names, and a token under a token's name. Same as a negative look-behind in `regex`,
+   * but compiled only when a secret of that shape turns up, where the regex would compile it always.
+   */
+  allowUnlessAfter?: { secret: string; after: string };
   /** Only scan files matching these micromatch globs (case-insensitive; `!glob` excludes). */
   files?: string[];
   /**

@@ -14,6 +14,12 @@ describe('built-in rule regexes are free of catastrophic backtracking', () => {
     ...(spec.path !== undefined ? [{ where: `${origin} ${spec.id} path`, source: spec.path, flags: 'i' }] : []),
     ...(spec.allow ?? []).map((source, i) => ({ where: `${origin} ${spec.id} allow[${i}]`, source, flags: '' })),
     ...(spec.allowLine ?? []).map((source, i) => ({ where: `${origin} ${spec.id} allowLine[${i}]`, source, flags: 'i' })),
+    ...(spec.allowUnlessAfter
+      ? [
+          { where: `${origin} ${spec.id} allowUnlessAfter.secret`, source: spec.allowUnlessAfter.secret, flags: spec.flags ?? '' },
+          { where: `${origin} ${spec.id} allowUnlessAfter.after`, source: spec.allowUnlessAfter.after, flags: spec.flags ?? '' },
+        ]
+      : []),
   ]);
   it.each(patterns)('$where', async ({ where, source, flags }) => {
     const result = await checkRegexSafety(source, flags);
