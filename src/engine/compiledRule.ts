@@ -61,7 +61,7 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   // garbage a pre-commit hook paid a scavenge for.
   if (options.lazy) {
     const validator = spec.validator === undefined ? undefined : VALIDATORS[spec.validator];
-    return new LazyRule(spec, origin, spec.flags ?? '', options.groups, validator, spec.path === undefined ? undefined : new RegExp(spec.path, 'i'));
+    return new LazyRule(spec, origin, spec.flags ?? '', options.groups, validator, spec.path === undefined ? undefined : new RegExp(spec.path, 'i'), true);
   }
   const where = `${origin} (rule ${spec?.id ?? '?'})`;
   if (!spec || typeof spec !== 'object') throw new RuleError(origin, 'a rule must be a mapping');
@@ -89,7 +89,7 @@ export function compileRule(spec: RuleSpec, origin: string, options: { lazy?: bo
   if (validator && (validator.kind === 'file') !== isPathRule)
     throw new RuleError(where, `\`validator\` "${spec.validator}" ${isPathRule ? 'checks a value, not a file' : 'checks a file: it needs a path rule'}`);
   const path = isPathRule ? buildRegex(spec.path!, 'i', where, '`path`') : undefined;
-  const rule = new LazyRule(spec, origin, flags, options.groups, validator, path);
+  const rule = new LazyRule(spec, origin, flags, options.groups, validator, path, false);
   // Rules from a user's config are checked in full now, so a broken regex is a config error at load.
   rule.compileNow();
   return rule;
@@ -121,10 +121,12 @@ class LazyRule implements CompiledRule {
     private readonly groups: number | undefined,
     validator: ValidatorEntry | undefined,
     path: RegExp | undefined,
+    lazy: boolean,
   ) {
     this.id = spec.id;
-    // The prefilter folds case; most rules list their keywords in lower case already.
-    this.keywords = spec.keywords.some(hasUpperCase) ? spec.keywords.map((k) => k.toLowerCase()) : spec.keywords;
+    // The prefilter folds case. The built-in rules' keywords are lower case (the test suite checks);
+    // a custom rule's may not be.
+    this.keywords = lazy || !spec.keywords.some(hasUpperCase) ? spec.keywords : spec.keywords.map((k) => k.toLowerCase());
     if (validator?.kind === 'structure') this.validator = validator.check;
     if (validator?.kind === 'checksum') this.checksum = validator.check;
     if (validator?.kind === 'file') this.fileValidator = validator.checkFile;

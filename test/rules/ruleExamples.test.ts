@@ -43,6 +43,10 @@ describe('the rule pack', () => {
     expect(common).toEqual([]);
   });
 
+  it('writes its keywords in lower case, as rules/README.md asks (the engine takes a built-in rule\'s as they are)', () => {
+    expect(sourced.flatMap(({ spec }) => spec.keywords.filter((k) => k !== k.toLowerCase()).map((k) => `${spec.id}: ${k}`))).toEqual([]);
+  });
+
   it('uses every rule id once', () => {
     const seen = new Map<string, string>();
     for (const { spec, origin } of sourced) {
