@@ -142,7 +142,7 @@ async function buildOneFilePrograms(split) {
         : {}),
       entryPoints: { [name]: entry },
       // Without the indentation and comments: dist/hook.js was 0.69 MB, which every commit read into
-      // memory twice (a buffer, then V8's string), 0.46 MB now; some 3 ms a commit (npm run bench).
+      // memory twice (a buffer, then V8's string), 0.46 MB now; some 3 ms a commit (interleaved runs).
       // Names stay, so a stack trace still reads `at Engine.scan (…/hook.js:1:…)`.
       minifyWhitespace: true,
       minifySyntax: true,
